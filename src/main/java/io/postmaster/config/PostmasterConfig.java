@@ -1,0 +1,152 @@
+package io.postmaster.config;
+
+import io.postmaster.message.Uris;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The router's settings. Built by {@link #load()}: defaults, then the file named by {@code postmaster.config}
+ * (system property) or {@code POSTMASTER_CONFIG} (environment), then each key as a system property, then as an
+ * environment variable ({@code postmaster.max-message-size} → {@code POSTMASTER_MAX_MESSAGE_SIZE}).
+ *
+ * @param maxMessageSize     largest inbound WebSocket message in bytes; a bigger one closes the connection with 1009
+ * @param outboundQueueLimit messages that may wait to be sent to one session; past it the session is closed
+ * @param helloTimeout       how long a new connection may take to send HELLO
+ * @param allowedOrigins     allowed {@code Origin} headers, or {@code *} for any
+ * @param realms             the realms served, by name
+ */
+public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
+                               List<String> allowedOrigins, Map<String, RealmConfig> realms) {
+
+    public static final String FILE_PROPERTY = "postmaster.config";
+    public static final String REALMS = "postmaster.realms";
+    public static final String MAX_MESSAGE_SIZE = "postmaster.max-message-size";
+    public static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
+    public static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
+    public static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
+
+    public PostmasterConfig {
+        if (maxMessageSize < 1024) {
+            throw new IllegalArgumentException(MAX_MESSAGE_SIZE + " must be at least 1024, got " + maxMessageSize);
+        }
+        if (outboundQueueLimit < 1) {
+            throw new IllegalArgumentException(OUTBOUND_QUEUE + " must be positive, got " + outboundQueueLimit);
+        }
+        if (helloTimeout.isNegative() || helloTimeout.isZero()) {
+            throw new IllegalArgumentException(HELLO_TIMEOUT_MS + " must be positive");
+        }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
+    }
+
+    /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
+    public static PostmasterConfig defaults() {
+        return from(k -> null);
+    }
+
+    /** Loads the settings from the file, system properties and environment, over the defaults. */
+    public static PostmasterConfig load() {
+        Properties file = new Properties();
+        String path = System.getProperty(FILE_PROPERTY, System.getenv("POSTMASTER_CONFIG"));
+        if (path != null && !path.isBlank()) {
+            try (InputStream in = Files.newInputStream(Path.of(path))) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the Postmaster configuration file " + path, e);
+            }
+        }
+        Map<String, String> env = System.getenv();
+        return from(key -> {
+            String v = env.get(envName(key));
+            if (v == null) {
+                v = System.getProperty(key);
+            }
+            if (v == null) {
+                v = file.getProperty(key);
+            }
+            return v;
+        });
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Builds the settings from a key lookup that returns null for unset keys. */
+    public static PostmasterConfig from(Function<String, String> lookup) {
+        int maxMessageSize = intValue(lookup, MAX_MESSAGE_SIZE, 1024 * 1024);
+        int outbound = intValue(lookup, OUTBOUND_QUEUE, 16384);
+        long helloMs = intValue(lookup, HELLO_TIMEOUT_MS, 10_000);
+        List<String> origins = list(lookup.apply(ALLOWED_ORIGINS), "*");
+        Map<String, RealmConfig> realms = new LinkedHashMap<>();
+        for (String name : list(lookup.apply(REALMS), "realm1")) {
+            if (!Uris.valid(name, Uris.Rule.LOOSE)) {
+                throw new IllegalArgumentException(REALMS + ": '" + name + "' is not a valid realm URI");
+            }
+            String prefix = "postmaster.realm." + name + ".";
+            boolean anonymous = boolValue(lookup, prefix + "anonymous", true);
+            String rule = value(lookup, prefix + "uri-check", "loose").toUpperCase(Locale.ROOT);
+            Uris.Rule uriRule;
+            try {
+                uriRule = Uris.Rule.valueOf(rule);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(prefix + "uri-check must be loose or strict, got " + rule);
+            }
+            realms.put(name, new RealmConfig(name, anonymous, uriRule));
+        }
+        return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms);
+    }
+
+    private static String value(Function<String, String> lookup, String key, String def) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    private static int intValue(Function<String, String> lookup, String key, int def) {
+        String v = value(lookup, key, Integer.toString(def));
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static boolean boolValue(Function<String, String> lookup, String key, boolean def) {
+        String v = value(lookup, key, Boolean.toString(def));
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static List<String> list(String v, String def) {
+        List<String> out = new ArrayList<>();
+        for (String s : (v == null || v.isBlank() ? def : v).split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a WebSocket handshake from {@code origin} is allowed. Browsers always send {@code Origin}; a handshake
+     * without one comes from a non-browser client, which the header cannot vouch for either way, so it is allowed.
+     */
+    public boolean originAllowed(String origin) {
+        return origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
+    }
+}

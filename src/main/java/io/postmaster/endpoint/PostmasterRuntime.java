@@ -1,0 +1,93 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.router.Router;
+import io.postmaster.router.broker.Broker;
+import io.postmaster.router.dealer.Dealer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Owns the router for the application's lifetime and makes it, its {@link Broker}, its {@link Dealer} and the
+ * {@link PostmasterConfig} available as CDI beans. Starts with the application (so a bad setting fails the
+ * deployment, not the first client) and says GOODBYE to every session when the application stops.
+ */
+@ApplicationScoped
+public class PostmasterRuntime {
+    private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
+
+    private PostmasterConfig config;
+    private ScheduledThreadPoolExecutor timers;
+    private Router router;
+
+    /** Builds the router on first use (normally at startup, see {@link #start}). */
+    synchronized Router router() {
+        if (router == null) {
+            config = PostmasterConfig.load();
+            // Timers and deferred closes only: short, non-blocking tasks. Jakarta Concurrency is not part of the
+            // EE 9.1 Web Profile, so the router keeps this one daemon thread itself.
+            timers = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "postmaster-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            timers.setRemoveOnCancelPolicy(true);
+            router = new Router(config, timers);
+            LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
+                    + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
+                    + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins());
+        }
+        return router;
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        router();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (router != null) {
+            router.close();
+            timers.shutdown();
+            try {
+                timers.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Produces
+    Router produceRouter() {
+        return router();
+    }
+
+    @Produces
+    Broker produceBroker() {
+        return router().broker();
+    }
+
+    @Produces
+    Dealer produceDealer() {
+        return router().dealer();
+    }
+
+    @Produces
+    PostmasterConfig produceConfig() {
+        router();
+        return config;
+    }
+
+    /** The scheduler for timers and deferred work. */
+    ScheduledThreadPoolExecutor timers() {
+        router();
+        return timers;
+    }
+}

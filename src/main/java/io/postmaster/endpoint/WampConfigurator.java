@@ -1,0 +1,36 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.config.PostmasterConfig;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Handshake rules for {@code /ws}: the origin allow-list ({@code postmaster.allowed-origins}) and subprotocol
+ * negotiation in the client's order of preference.
+ */
+public class WampConfigurator extends ServerEndpointConfig.Configurator {
+    private static final Logger LOG = Logger.getLogger(WampConfigurator.class.getName());
+
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        boolean ok = CDI.current().select(PostmasterConfig.class).get().originAllowed(originHeaderValue);
+        if (!ok) {
+            LOG.info(() -> "WebSocket handshake refused: origin " + originHeaderValue + " is not allowed");
+        }
+        return ok;
+    }
+
+    @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        // The client's order of preference decides, as the WAMP spec asks.
+        for (String r : requested) {
+            if (supported.contains(r)) {
+                return r;
+            }
+        }
+        return "";
+    }
+}

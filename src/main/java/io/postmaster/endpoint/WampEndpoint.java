@@ -1,0 +1,120 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.router.Connection;
+import io.postmaster.router.Peer;
+import io.postmaster.router.Router;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.Serializer;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WAMP WebSocket endpoint at {@code /ws}. One instance per connection; it only adapts JSR-356 to the router:
+ * decode a frame, hand the message to the connection's state machine, nothing else on the delivering thread.
+ *
+ * <p>{@code @Dependent} makes the endpoint a CDI bean, which Open Liberty needs for {@code @Inject} to work in it;
+ * the other servers inject either way.
+ */
+@Dependent
+@ServerEndpoint(value = "/ws", subprotocols = {JsonSerializer.SUBPROTOCOL}, configurator = WampConfigurator.class)
+public class WampEndpoint {
+    private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
+    private static final Map<String, Serializer> SERIALIZERS = Map.of(JsonSerializer.SUBPROTOCOL, new JsonSerializer());
+
+    @Inject
+    Router router;
+
+    @Inject
+    PostmasterRuntime runtime;
+
+    private Serializer serializer;
+    private Connection connection;
+
+    @OnOpen
+    public void open(Session ws, EndpointConfig config) throws IOException {
+        serializer = SERIALIZERS.get(ws.getNegotiatedSubprotocol());
+        if (serializer == null) {
+            // JSR-356 completes a handshake even when no subprotocol matched; WAMP cannot proceed without one.
+            LOG.info(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this router speaks");
+            ws.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR,
+                    "no supported WAMP subprotocol (offer wamp.2.json)"));
+            return;
+        }
+        PostmasterConfig cfg = router.config();
+        ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
+        ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol());
+        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info);
+        connection = router.connect(peer);
+    }
+
+    @OnMessage
+    public void text(String text) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        if (serializer.binary()) {
+            c.onMalformed("text frame on a binary subprotocol");
+            return;
+        }
+        try {
+            c.onMessage(serializer.decode(text));
+        } catch (MalformedMessageException e) {
+            c.onMalformed(e.getMessage());
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        if (!serializer.binary()) {
+            c.onMalformed("binary frame on " + serializer.subprotocol());
+            return;
+        }
+        try {
+            if (data.hasArray()) {
+                c.onMessage(serializer.decode(data.array(), data.arrayOffset() + data.position(), data.remaining()));
+            } else {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                c.onMessage(serializer.decode(b, 0, b.length));
+            }
+        } catch (MalformedMessageException e) {
+            c.onMalformed(e.getMessage());
+        }
+    }
+
+    @OnClose
+    public void close(Session ws, CloseReason reason) {
+        Connection c = connection;
+        if (c != null) {
+            c.onTransportClosed();
+        }
+    }
+
+    @OnError
+    public void error(Session ws, Throwable t) {
+        // Broken connections and oversize frames land here; onClose follows and cleans up.
+        LOG.log(Level.FINE, "WebSocket " + ws.getId() + " error", t);
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The Jakarta EE edge: the JSR-356 {@code @ServerEndpoint} at {@code /ws} ({@link
+ * io.postmaster.endpoint.WampEndpoint}), its handshake rules ({@link io.postmaster.endpoint.WampConfigurator}), the
+ * outbound queue per connection ({@link io.postmaster.endpoint.WebSocketPeer}) and the CDI beans that own the router
+ * ({@link io.postmaster.endpoint.PostmasterRuntime}).
+ *
+ * <p>This package only adapts: it decodes frames, hands messages to the router's {@link
+ * io.postmaster.router.Connection}, and sends what the router queues. It never blocks the thread that delivered a
+ * message. Container differences are handled here, each in one place with a comment naming the server.
+ */
+package io.postmaster.endpoint;

@@ -1,0 +1,59 @@
+package io.postmaster.message;
+
+/** The error and close reason URIs the WAMP spec names, as constants: never spell them inline. */
+public final class ErrorUris {
+    private ErrorUris() {
+    }
+
+    // --- close reasons (GOODBYE / ABORT) ---
+    /** A peer closes its session normally. */
+    public static final String CLOSE_NORMAL = "wamp.close.normal";
+    /** The answer to a GOODBYE. */
+    public static final String GOODBYE_AND_OUT = "wamp.close.goodbye_and_out";
+    /** The router shuts down. */
+    public static final String SYSTEM_SHUTDOWN = "wamp.close.system_shutdown";
+    /** The realm is closed, or the session was killed. */
+    public static final String CLOSE_REALM = "wamp.close.close_realm";
+    /** The transport is lost (not sent on the wire; reported to observers). */
+    public static final String CLOSE_LOST = "wamp.close.lost";
+
+    // --- session establishment ---
+    /** HELLO named a realm the router does not serve. */
+    public static final String NO_SUCH_REALM = "wamp.error.no_such_realm";
+    /** A peer broke the protocol: wrong message for the session state, malformed message, unknown ID. */
+    public static final String PROTOCOL_VIOLATION = "wamp.error.protocol_violation";
+    /** No authentication method the client offered is allowed on the realm. */
+    public static final String NO_AUTH_METHOD = "wamp.error.no_auth_method";
+    /** The role asked for does not exist on the realm. */
+    public static final String NO_SUCH_ROLE = "wamp.error.no_such_role";
+    /** The authentication check itself failed (not a plain "no"). */
+    public static final String AUTHENTICATION_FAILED = "wamp.error.authentication_failed";
+
+    // --- request errors ---
+    /** A URI does not follow the realm's URI rules. */
+    public static final String INVALID_URI = "wamp.error.invalid_uri";
+    /** An argument (option value, ID) is not valid. */
+    public static final String INVALID_ARGUMENT = "wamp.error.invalid_argument";
+    /** CALL to a procedure nobody registered. */
+    public static final String NO_SUCH_PROCEDURE = "wamp.error.no_such_procedure";
+    /** REGISTER of a procedure that is registered already. */
+    public static final String PROCEDURE_ALREADY_EXISTS = "wamp.error.procedure_already_exists";
+    /** UNREGISTER of a registration the session does not hold. */
+    public static final String NO_SUCH_REGISTRATION = "wamp.error.no_such_registration";
+    /** UNSUBSCRIBE of a subscription the session does not hold. */
+    public static final String NO_SUCH_SUBSCRIPTION = "wamp.error.no_such_subscription";
+    /** A call ended because it was canceled, or because its callee left. */
+    public static final String CANCELED = "wamp.error.canceled";
+    /** A call did not complete in time. */
+    public static final String TIMEOUT = "wamp.error.timeout";
+    /** The session's role may not perform the action. */
+    public static final String NOT_AUTHORIZED = "wamp.error.not_authorized";
+    /** The authorizer could not decide (it failed). */
+    public static final String AUTHORIZATION_FAILED = "wamp.error.authorization_failed";
+    /** An option was given that the router does not allow. */
+    public static final String OPTION_NOT_ALLOWED = "wamp.error.option_not_allowed";
+    /** A feature the peer asked for is not supported. */
+    public static final String FEATURE_NOT_SUPPORTED = "wamp.error.feature_not_supported";
+    /** A message payload is bigger than the router accepts. */
+    public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
+}

@@ -1,0 +1,41 @@
+package io.postmaster.router;
+
+import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.Outgoing;
+
+/**
+ * The router's view of one transport (one WebSocket connection). Implemented by the endpoint, and by an in-memory
+ * peer in tests.
+ *
+ * <p>Contract: every method is thread-safe, never blocks and never calls back into the router on the calling
+ * thread (a close caused by a full queue is carried out asynchronously), so the router may call it while routing,
+ * even under its table locks.
+ */
+public interface Peer {
+
+    /**
+     * Queues a message for sending, after everything queued before. If the queue is full, the peer is closed with a
+     * logged reason instead: a session is never silently skipped while connected.
+     */
+    void send(Outgoing message);
+
+    /** Queues a single message. */
+    default void send(WampMessage message) {
+        send(new Outgoing(message));
+    }
+
+    /**
+     * Closes the transport once everything queued before has been sent.
+     *
+     * @param code   a WebSocket close code (1000 normal, 1002 protocol error, 1008 policy, 1011 internal error)
+     * @param reason a short reason for the close frame and the log
+     */
+    void close(int code, String reason);
+
+    /** Where the peer connects from and how, for logs, meta events and authentication. */
+    TransportInfo transport();
+
+    /** Facts about the transport. */
+    record TransportInfo(String peerAddress, String subprotocol) {
+    }
+}

@@ -1,0 +1,112 @@
+package io.postmaster.router;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.config.RealmConfig;
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.Ids;
+import io.postmaster.message.WampMessage;
+import io.postmaster.router.broker.Broker;
+import io.postmaster.router.dealer.Dealer;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+
+/**
+ * The WAMP router: realms, the broker and the dealer. One per application; the endpoint hands it each new
+ * transport through {@link #connect(Peer)}.
+ */
+public final class Router implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Router.class.getName());
+
+    private final PostmasterConfig config;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Realm> realms = new LinkedHashMap<>();
+    private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Broker broker = new Broker();
+    private final Dealer dealer = new Dealer();
+    private final Map<String, Object> roles;
+    private volatile boolean closed;
+
+    /**
+     * @param config    the settings
+     * @param scheduler runs timers (HELLO timeout); its tasks are short and never block
+     */
+    public Router(PostmasterConfig config, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.scheduler = scheduler;
+        for (RealmConfig rc : config.realms().values()) {
+            realms.put(rc.name(), new Realm(rc, this));
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("broker", Map.of("features", broker.features()));
+        r.put("dealer", Map.of("features", dealer.features()));
+        this.roles = Map.copyOf(r);
+        LOG.info(() -> "Postmaster router started; realms " + realms.keySet());
+    }
+
+    public PostmasterConfig config() { return config; }
+    public Broker broker() { return broker; }
+    public Dealer dealer() { return dealer; }
+    ScheduledExecutorService scheduler() { return scheduler; }
+
+    /** The realm with this name, or null if the router does not serve it. */
+    public Realm realm(String name) {
+        return realms.get(name);
+    }
+
+    /** Every realm served. */
+    public Collection<Realm> realms() {
+        return realms.values();
+    }
+
+    /** The {@code roles} announced in WELCOME: only features that really work. */
+    Map<String, Object> roles() {
+        return roles;
+    }
+
+    /** Starts serving a new transport; the returned connection receives its messages. */
+    public Connection connect(Peer peer) {
+        Connection c = new Connection(this, peer);
+        if (closed) {
+            peer.close(1001, "router shutting down");
+            return c;
+        }
+        connections.add(c);
+        c.start();
+        return c;
+    }
+
+    void disconnected(Connection c) {
+        connections.remove(c);
+    }
+
+    /** A new session ID, random in [1, 2^53] and unique among live sessions of this router. */
+    long newSessionId() {
+        while (true) {
+            long id = Ids.secureRandom();
+            if (sessionIds.add(id)) {
+                return id;
+            }
+        }
+    }
+
+    void releaseSessionId(long id) {
+        sessionIds.remove(id);
+    }
+
+    /** Closes every session with GOODBYE {@code wamp.close.system_shutdown}, then every transport. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Connection c : connections) {
+            c.shutdown(new WampMessage.Goodbye(Map.of("message", "router shutting down"), ErrorUris.SYSTEM_SHUTDOWN));
+        }
+        LOG.info("Postmaster router stopped");
+    }
+}

@@ -1,0 +1,111 @@
+package io.postmaster.router;
+
+import io.postmaster.message.MessageType;
+import io.postmaster.message.WampMessage;
+import io.postmaster.router.broker.Subscription;
+import io.postmaster.router.dealer.PendingCall;
+import io.postmaster.router.dealer.Registration;
+import io.postmaster.serialization.Outgoing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A joined WAMP session: identity, its peer, and what it holds in the realm's tables. Created by
+ * {@link Connection} on WELCOME, torn down exactly once by {@link Realm#detach(Session)}.
+ *
+ * <p>The maps are concurrent because other sessions' threads touch them (a caller's thread adds to a callee's
+ * {@link #invocations()}); removal from them is the single point that decides who answers a call.
+ */
+public final class Session {
+    private final long id;
+    private final Realm realm;
+    private final Peer peer;
+    private final String authid;
+    private final String authrole;
+    private final String authmethod;
+    private final Map<String, Object> helloDetails;
+
+    private final AtomicLong lastRequestId = new AtomicLong();
+    private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<Long, Registration> registrations = new ConcurrentHashMap<>();
+    private final Map<Long, PendingCall> invocations = new ConcurrentHashMap<>();
+    private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    Session(long id, Realm realm, Peer peer, String authid, String authrole, String authmethod,
+            Map<String, Object> helloDetails) {
+        this.id = id;
+        this.realm = realm;
+        this.peer = peer;
+        this.authid = authid;
+        this.authrole = authrole;
+        this.authmethod = authmethod;
+        this.helloDetails = helloDetails;
+    }
+
+    public long id() { return id; }
+    public Realm realm() { return realm; }
+    public Peer peer() { return peer; }
+    public String authid() { return authid; }
+    public String authrole() { return authrole; }
+    public String authmethod() { return authmethod; }
+    /** The details the client sent in HELLO (roles, agent …). */
+    public Map<String, Object> helloDetails() { return helloDetails; }
+
+    /** Sends a message to this session's peer (non-blocking; see {@link Peer#send(Outgoing)}). */
+    public void send(WampMessage m) {
+        peer.send(m);
+    }
+
+    /** Sends a shared, possibly already encoded message. */
+    public void send(Outgoing m) {
+        peer.send(m);
+    }
+
+    /**
+     * Answers a request with ERROR.
+     *
+     * @param message a human-readable explanation, sent as {@code details.message} and the first argument (as
+     *                Crossbar does); null for none. Never put internal details here.
+     */
+    public void sendError(MessageType requestType, long request, String errorUri, String message) {
+        peer.send(new WampMessage.Error(requestType.code(), request,
+                message == null ? Map.of() : Map.of("message", message), errorUri,
+                message == null ? null : List.of(message), null));
+    }
+
+    /** Issues the next router-to-peer request ID (INVOCATION, INTERRUPT): 1, 2, 3 … per session. */
+    public long nextRequestId() {
+        return lastRequestId.incrementAndGet();
+    }
+
+    /** Whether {@code id} was ever issued by {@link #nextRequestId()} (so a reply to it is late, not made up). */
+    public boolean requestIdIssued(long id) {
+        return id >= 1 && id <= lastRequestId.get();
+    }
+
+    /** The subscriptions this session holds, by subscription ID. Touched by the broker only. */
+    public Map<Long, Subscription> subscriptions() { return subscriptions; }
+
+    /** The registrations this session holds, by registration ID. Touched by the dealer only. */
+    public Map<Long, Registration> registrations() { return registrations; }
+
+    /** Calls this session must answer as callee, by INVOCATION request ID. */
+    public Map<Long, PendingCall> invocations() { return invocations; }
+
+    /** Calls this session made and waits for, by CALL request ID. */
+    public Map<Long, PendingCall> calls() { return calls; }
+
+    /** Whether the session has left (or is leaving) its realm. */
+    public boolean closed() { return closed; }
+
+    void markClosed() { closed = true; }
+
+    @Override
+    public String toString() {
+        return "session " + id + " (" + realm.name() + ", authid " + authid + ", " + peer.transport().peerAddress() + ")";
+    }
+}

@@ -1,0 +1,35 @@
+package io.postmaster.router.broker;
+
+import io.postmaster.router.Session;
+import io.postmaster.router.match.MatchPolicy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One subscription: a topic pattern and the sessions subscribed to it, all sharing its ID. */
+public final class Subscription {
+    private final long id;
+    private final String topic;
+    private final MatchPolicy policy;
+    private final long created = System.currentTimeMillis();
+    final Set<Session> subscribers = ConcurrentHashMap.newKeySet();
+
+    Subscription(long id, String topic, MatchPolicy policy) {
+        this.id = id;
+        this.topic = topic;
+        this.policy = policy;
+    }
+
+    public long id() { return id; }
+    public String topic() { return topic; }
+    public MatchPolicy policy() { return policy; }
+    /** When the subscription was created, in epoch milliseconds. */
+    public long created() { return created; }
+    /** The subscribed sessions: a live, weakly consistent view. */
+    public Set<Session> subscribers() { return java.util.Collections.unmodifiableSet(subscribers); }
+
+    @Override
+    public String toString() {
+        return "subscription " + id + " (" + policy.wireName() + " " + topic + ")";
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The routing core: {@link io.postmaster.router.Router} → {@link io.postmaster.router.Realm} →
+ * {@link io.postmaster.router.Session}, and the per-transport state machine {@link io.postmaster.router.Connection}.
+ * Pub/sub lives in {@code broker}, RPC in {@code dealer}, URI matching in {@code match}.
+ *
+ * <p>Free of Jakarta EE: a transport is a {@link io.postmaster.router.Peer}, so the whole core runs in unit tests
+ * with an in-memory peer. Routing never blocks: it runs on the thread that delivered the message (the container's
+ * I/O thread in the fastest configuration), reads concurrent tables without locks, changes them under short
+ * monitors, and hands outbound messages to {@link io.postmaster.router.Peer#send}, which only queues. The rules for
+ * each table are in the broker and dealer package docs.
+ */
+package io.postmaster.router;

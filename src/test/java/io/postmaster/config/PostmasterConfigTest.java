@@ -1,0 +1,54 @@
+package io.postmaster.config;
+
+import io.postmaster.message.Uris;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PostmasterConfigTest {
+
+    @Test
+    void defaultsServeRealm1ToAnonymousSessions() {
+        PostmasterConfig c = PostmasterConfig.defaults();
+        assertEquals(1024 * 1024, c.maxMessageSize());
+        assertEquals(Map.of("realm1", new RealmConfig("realm1", true, Uris.Rule.LOOSE)), c.realms());
+        assertTrue(c.originAllowed("http://anywhere.example"));
+        assertEquals(10_000, c.helloTimeout().toMillis());
+    }
+
+    @Test
+    void settingsAreRead() {
+        Map<String, String> p = Map.of(
+                "postmaster.realms", "a.realm, b",
+                "postmaster.realm.b.anonymous", "false",
+                "postmaster.realm.b.uri-check", "strict",
+                "postmaster.max-message-size", "4096",
+                "postmaster.allowed-origins", "https://app.example,https://admin.example");
+        PostmasterConfig c = PostmasterConfig.from(p::get);
+        assertEquals(4096, c.maxMessageSize());
+        assertEquals(new RealmConfig("a.realm", true, Uris.Rule.LOOSE), c.realms().get("a.realm"));
+        assertEquals(new RealmConfig("b", false, Uris.Rule.STRICT), c.realms().get("b"));
+        assertTrue(c.originAllowed("https://app.example"));
+        assertFalse(c.originAllowed("https://evil.example"));
+        assertTrue(c.originAllowed(null), "non-browser clients send no Origin");
+    }
+
+    @Test
+    void badValuesFailWithTheKeyNamed() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of("postmaster.max-message-size", "lots")::get));
+        assertTrue(e.getMessage().contains("postmaster.max-message-size"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of("postmaster.realm.realm1.uri-check", "sloppy")::get));
+        assertTrue(e.getMessage().contains("uri-check"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of("postmaster.realms", "bad realm")::get));
+    }
+
+    @Test
+    void environmentNames() {
+        assertEquals("POSTMASTER_MAX_MESSAGE_SIZE", PostmasterConfig.envName("postmaster.max-message-size"));
+    }
+}

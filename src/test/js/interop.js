@@ -1,0 +1,730 @@
+#!/usr/bin/env node
+// Postmaster WAMP v2 interop test client (Autobahn|JS).
+//
+// Usage:
+//   node interop.js --url ws://127.0.0.1:8180/ws --realm realm1
+//                   [--serializer json|msgpack|cbor] [--only name[,name...]]
+//                   [--timeout ms] [--list] [--verbose]
+//
+// Runs the named scenarios one after another, prints `PASS name` or
+// `FAIL name: reason` per scenario, then `interop: N passed, M failed`.
+// Exit code is 0 only when M == 0 (and 2 for bad command-line arguments).
+//
+// Set AUTOBAHN_DEBUG=1 to have autobahn print every WAMP message.
+'use strict';
+
+const crypto = require('node:crypto');
+const { isDeepStrictEqual } = require('node:util');
+
+// ---------------------------------------------------------------------------
+// WebSocket for autobahn.
+//
+// autobahn >= 26 uses the global WebSocket (built into Node >= 22; on Node 20
+// only behind --experimental-websocket). We always install the `ws` client as
+// the global so that behaviour is the same on every Node version, and so that
+// every socket can be tracked and, if a router misbehaves, terminated: the
+// process must never hang on a half-closed socket.
+// ---------------------------------------------------------------------------
+const WS = require('ws');
+
+const liveSockets = new Set();
+let lastSocket = null;
+
+class TrackedWebSocket extends WS {
+  constructor(url, protocols, options) {
+    super(url, protocols, options);
+    liveSockets.add(this);
+    lastSocket = this;
+    this.on('close', () => liveSockets.delete(this));
+    // An 'error' event without a listener would crash the process; autobahn
+    // only uses onclose, which ws also fires after an error.
+    this.on('error', () => {});
+  }
+}
+globalThis.WebSocket = TrackedWebSocket;
+
+const autobahn = require('autobahn');
+
+// ---------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------
+function usage(msg) {
+  if (msg) process.stderr.write(`interop.js: ${msg}\n`);
+  process.stderr.write(
+    'usage: node interop.js --url ws://HOST:PORT/PATH --realm REALM ' +
+      '[--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout ms] [--list] [--verbose]\n');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = {
+    url: 'ws://127.0.0.1:8180/ws',
+    realm: 'realm1',
+    serializer: 'json',
+    only: null,
+    timeout: 10000,
+    list: false,
+    verbose: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const next = () => {
+      if (value !== undefined) return value;
+      if (i + 1 >= argv.length) usage(`missing value for ${arg}`);
+      return argv[++i];
+    };
+    switch (arg) {
+      case '--url': opts.url = next(); break;
+      case '--realm': opts.realm = next(); break;
+      case '--serializer': opts.serializer = next(); break;
+      case '--only': opts.only = next().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--timeout': opts.timeout = Number(next()); break;
+      case '--list': opts.list = true; break;
+      case '--verbose': case '-v': opts.verbose = true; break;
+      case '--help': case '-h': usage(); break;
+      default: usage(`unknown argument ${arg}`);
+    }
+  }
+  if (!/^wss?:\/\//.test(opts.url)) usage(`--url must be a ws:// or wss:// URL, got ${opts.url}`);
+  if (!['json', 'msgpack', 'cbor'].includes(opts.serializer)) usage(`unknown serializer ${opts.serializer}`);
+  if (!Number.isFinite(opts.timeout) || opts.timeout <= 0) usage('--timeout must be a positive number of ms');
+  return opts;
+}
+
+const OPTS = parseArgs(process.argv.slice(2));
+
+// autobahn logs every connection close with console.warn; keep stdout/stderr
+// clean unless asked for.
+if (!OPTS.verbose) autobahn.log.warn = () => {};
+
+function makeSerializer() {
+  switch (OPTS.serializer) {
+    case 'json': return new autobahn.serializer.JSONSerializer();
+    case 'msgpack': return new autobahn.serializer.MsgpackSerializer();
+    case 'cbor': return new autobahn.serializer.CBORSerializer();
+    default: throw new Error(`unknown serializer ${OPTS.serializer}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+const MAX_ID = 2 ** 53; // WAMP IDs are integers in [1, 2^53]
+
+// WAMP message type codes (Basic Profile)
+const MSG = {
+  HELLO: 1, WELCOME: 2, ABORT: 3, GOODBYE: 6, ERROR: 8,
+  PUBLISH: 16, PUBLISHED: 17, SUBSCRIBE: 32, SUBSCRIBED: 33, UNSUBSCRIBE: 34, UNSUBSCRIBED: 35, EVENT: 36,
+  CALL: 48, RESULT: 50, REGISTER: 64, REGISTERED: 65, UNREGISTER: 66, UNREGISTERED: 67, INVOCATION: 68, YIELD: 70,
+};
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isWampId(x) {
+  return Number.isInteger(x) && x >= 1 && x <= MAX_ID;
+}
+
+function describe(x) {
+  if (x === undefined) return 'undefined';
+  if (x instanceof autobahn.Subscription) return `Subscription(id=${x.id}, topic=${x.topic})`;
+  if (x instanceof autobahn.Registration) return `Registration(id=${x.id}, procedure=${x.procedure})`;
+  if (x instanceof autobahn.Publication) return `Publication(id=${x.id})`;
+  if (x instanceof autobahn.Result) return `Result(${JSON.stringify(x.args)}, ${JSON.stringify(x.kwargs)})`;
+  if (x instanceof autobahn.Error) {
+    return `autobahn.Error(${x.error}, ${JSON.stringify(x.args)}, ${JSON.stringify(x.kwargs)})`;
+  }
+  if (x instanceof Error) return x.message;
+  try { return JSON.stringify(x); } catch (e) { return String(x); }
+}
+
+// Assertions: each failure is one readable line.
+class CheckFailed extends Error {}
+
+const assert = {
+  ok(cond, what) {
+    if (!cond) throw new CheckFailed(what);
+  },
+  equal(actual, expected, what) {
+    if (actual !== expected) {
+      throw new CheckFailed(`${what}: expected ${describe(expected)}, got ${describe(actual)}`);
+    }
+  },
+  notEqual(actual, unexpected, what) {
+    if (actual === unexpected) throw new CheckFailed(`${what}: got ${describe(actual)}`);
+  },
+  deepEqual(actual, expected, what) {
+    if (!isDeepStrictEqual(actual, expected)) {
+      throw new CheckFailed(`${what}: expected ${describe(expected)}, got ${describe(actual)}`);
+    }
+  },
+};
+
+// Resolve/reject like `promise`, but fail with a clear message after `ms`.
+function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
+}
+
+// Expect `promise` to reject with a WAMP error `uri`; returns the error.
+async function expectWampError(promise, uri, what, ms = 3000) {
+  let result;
+  try {
+    result = await within(ms, promise, `${what} to fail with ${uri}`);
+  } catch (err) {
+    if (!(err instanceof autobahn.Error)) {
+      throw new Error(`${what}: expected WAMP error ${uri}, got ${describe(err)}`);
+    }
+    assert.equal(err.error, uri, `${what}: wrong error URI`);
+    return err;
+  }
+  throw new Error(`${what}: expected WAMP error ${uri}, but it succeeded with ${describe(result)}`);
+}
+
+// A list that can be awaited until it holds n items.
+function collector() {
+  const items = [];
+  const waiters = [];
+  return {
+    items,
+    push(item) {
+      items.push(item);
+      for (const w of waiters.slice()) {
+        if (items.length >= w.n) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(items);
+        }
+      }
+    },
+    waitFor(n, ms, what) {
+      if (items.length >= n) return Promise.resolve(items);
+      const p = new Promise((resolve) => waiters.push({ n, resolve }));
+      return within(ms, p, `${what} (have ${items.length} of ${n})`);
+    },
+  };
+}
+
+function deferred() {
+  const d = {};
+  d.promise = new Promise((resolve, reject) => { d.resolve = resolve; d.reject = reject; });
+  return d;
+}
+
+// ---------------------------------------------------------------------------
+// Peers: one autobahn Connection + Session, with a tap on incoming raw WAMP
+// messages (so that router behaviour autobahn hides can still be asserted).
+// ---------------------------------------------------------------------------
+class Peer {
+  constructor(ctx, name, realm) {
+    this.ctx = ctx;
+    this.name = name;
+    this.realm = realm;
+    this.rx = []; // every WAMP message received, in order
+    this.userErrors = [];
+    this.internalErrors = [];
+    this.session = null;
+    this.welcome = null; // WELCOME.Details (+ transport info added by autobahn)
+    this.closeInfo = null; // {reason, details} from Connection.onclose
+    this._joined = deferred();
+    this._closed = deferred();
+    this.joined = this._joined.promise;
+    this.closed = this._closed.promise;
+    this.joined.catch(() => {});
+
+    this.conn = new autobahn.Connection({
+      url: OPTS.url,
+      realm,
+      serializers: [makeSerializer()],
+      use_es6_promises: true,
+      max_retries: 0,
+      retry_if_unreachable: false,
+      on_user_error: (err, msg) => this.userErrors.push({ err, msg }),
+      on_internal_error: (err, msg) => {
+        this.internalErrors.push({ err, msg });
+        if (OPTS.verbose) process.stderr.write(`[${name}] autobahn internal error: ${msg || ''} ${describe(err)}\n`);
+      },
+    });
+    this.conn.onopen = (session, details) => {
+      this.session = session;
+      this.welcome = details;
+      this._joined.resolve(this);
+    };
+    this.conn.onclose = (reason, details) => {
+      this.closeInfo = { reason, details };
+      this._joined.reject(new Error(
+        `${name}: connection closed before the session joined: ${reason} ${details && details.reason ? details.reason : ''}`.trim()));
+      this._closed.resolve(this.closeInfo);
+      return true; // never retry
+    };
+
+    lastSocket = null;
+    this.conn.open();
+    this.ws = lastSocket; // the WebSocket autobahn just created
+
+    // Tap the transport: autobahn reads transport.onmessage at delivery time.
+    const transport = this.conn._transport;
+    if (transport) {
+      const deliver = transport.onmessage;
+      transport.onmessage = (msg) => {
+        this.rx.push(msg);
+        deliver(msg);
+      };
+    }
+  }
+
+  get isClosed() {
+    return this.closeInfo !== null;
+  }
+
+  rxOfType(type) {
+    return this.rx.filter((m) => m[0] === type);
+  }
+
+  // Leave with GOODBYE and wait for the transport to close.
+  async leave(ms = 3000) {
+    if (!this.isClosed) {
+      try { this.conn.close(); } catch (e) { /* already closing */ }
+    }
+    return within(ms, this.closed, `${this.name} to close after GOODBYE`);
+  }
+
+  // Best-effort shutdown used after each scenario: GOODBYE, then force.
+  async shutdown() {
+    if (!this.isClosed) {
+      try {
+        if (this.session && this.session.isOpen) this.conn.close();
+        else if (this.conn._transport) this.conn._transport.close();
+      } catch (e) { /* ignore */ }
+      try { await within(1500, this.closed, 'close'); } catch (e) { /* forced below */ }
+    }
+    if (this.ws && this.ws.readyState !== WS.CLOSED) {
+      this.ws.terminate();
+      try { await within(1000, this.closed, 'close after terminate'); } catch (e) { /* ignore */ }
+    }
+  }
+}
+
+class Context {
+  constructor(name) {
+    this.name = name;
+    this.suffix = `${Date.now().toString(36)}${crypto.randomBytes(4).toString('hex')}`;
+    this.peers = [];
+  }
+
+  uri(base) {
+    return `${base}.${this.suffix}`;
+  }
+
+  open(name, realm = OPTS.realm) {
+    const peer = new Peer(this, name, realm);
+    this.peers.push(peer);
+    return peer;
+  }
+
+  async join(name, realm = OPTS.realm) {
+    const peer = this.open(name, realm);
+    await within(5000, peer.joined, `${name} to join realm ${realm}`);
+    return peer;
+  }
+
+  async cleanup() {
+    await Promise.all(this.peers.map((p) => p.shutdown()));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------
+const scenarios = [];
+function scenario(name, fn) {
+  scenarios.push({ name, fn });
+}
+
+scenario('session-open-close', async (ctx) => {
+  const a = await ctx.join('A');
+  const s = a.session;
+  assert.ok(s.isOpen, 'session.isOpen should be true after WELCOME');
+  assert.ok(isWampId(s.id), `session.id must be an integer in [1, 2^53], got ${describe(s.id)}`);
+  assert.equal(s.realm, OPTS.realm, 'session.realm');
+
+  // WELCOME.Details.roles as received on the wire (autobahn hands the WELCOME
+  // details to Connection.onopen; there is no _router_roles field).
+  const welcomes = a.rxOfType(MSG.WELCOME);
+  assert.equal(welcomes.length, 1, 'exactly one WELCOME received');
+  assert.equal(welcomes[0][1], s.id, 'WELCOME.Session equals session.id');
+  const roles = a.welcome && a.welcome.roles;
+  assert.ok(roles && typeof roles === 'object', `WELCOME.Details.roles missing: ${describe(a.welcome)}`);
+  assert.ok(roles.broker && typeof roles.broker === 'object', `WELCOME roles lack broker: ${describe(roles)}`);
+  assert.ok(roles.dealer && typeof roles.dealer === 'object', `WELCOME roles lack dealer: ${describe(roles)}`);
+  // autobahn derives the usable client roles from the router roles
+  assert.deepEqual(Object.keys(s.features).sort(), ['callee', 'caller', 'publisher', 'subscriber'],
+    'session.features derived from WELCOME roles');
+
+  const info = await a.leave();
+  assert.equal(info.reason, 'closed', 'Connection.onclose reason (clean WebSocket close after GOODBYE)');
+  assert.equal(info.details.reason, 'wamp.close.goodbye_and_out', 'GOODBYE reply reason');
+  const goodbyes = a.rxOfType(MSG.GOODBYE);
+  assert.equal(goodbyes.length, 1, 'exactly one GOODBYE received from the router');
+  assert.equal(goodbyes[0][2], 'wamp.close.goodbye_and_out', 'GOODBYE.Reason on the wire');
+  assert.equal(s.isOpen, false, 'session closed');
+});
+
+scenario('no-such-realm', async (ctx) => {
+  const p = ctx.open('A', 'no.such.realm');
+  const outcome = await within(5000, Promise.race([
+    p.joined.then(() => 'joined', () => 'refused'),
+    p.closed.then(() => 'refused'),
+  ]), 'the router to answer HELLO');
+  assert.notEqual(outcome, 'joined', 'router must not WELCOME a session into realm "no.such.realm"');
+  const info = await within(3000, p.closed, 'connection close after ABORT');
+  assert.equal(info.details.reason, 'wamp.error.no_such_realm',
+    `onclose details.reason (onclose reason was "${info.reason}")`);
+  const aborts = p.rxOfType(MSG.ABORT);
+  assert.equal(aborts.length, 1, 'exactly one ABORT received');
+  assert.equal(aborts[0][2], 'wamp.error.no_such_realm', 'ABORT.Reason on the wire');
+  assert.equal(p.rxOfType(MSG.WELCOME).length, 0, 'no WELCOME');
+});
+
+scenario('pubsub', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const topic = ctx.uri('com.example.topic1');
+  const args = [1, 'two', { three: 3 }];
+  const kwargs = { a: [1, 2], b: null, c: true };
+
+  const bEvents = collector();
+  const aEvents = collector();
+  const bSub = await within(3000, b.session.subscribe(topic, (ea, ekw, details) => bEvents.push({ args: ea, kwargs: ekw, details })), 'B subscribe');
+  assert.ok(bSub instanceof autobahn.Subscription, 'subscribe resolves to a Subscription');
+  assert.ok(isWampId(bSub.id), `subscription id must be a WAMP id, got ${describe(bSub.id)}`);
+  const aSub = await within(3000, a.session.subscribe(topic, (ea, ekw, details) => aEvents.push({ args: ea, kwargs: ekw, details })), 'A subscribe');
+  assert.ok(isWampId(aSub.id), `A subscription id must be a WAMP id, got ${describe(aSub.id)}`);
+
+  // 1) default exclude_me: B gets it, A (the publisher) does not
+  const pub = await within(3000, a.session.publish(topic, args, kwargs, { acknowledge: true }), 'PUBLISHED');
+  assert.ok(pub && typeof pub === 'object', `acknowledged publish resolves to an object, got ${describe(pub)}`);
+  assert.ok(isWampId(pub.id), `publication id must be a WAMP id, got ${describe(pub.id)}`);
+  await bEvents.waitFor(1, 3000, 'B to receive the event');
+  const ev = bEvents.items[0];
+  assert.deepEqual(ev.args, args, 'event args');
+  assert.deepEqual(ev.kwargs, kwargs, 'event kwargs');
+  assert.equal(ev.details.publication, pub.id, 'EVENT.Publication equals PUBLISHED.Publication');
+  assert.equal(ev.details.topic, topic, 'event topic');
+  await sleep(300);
+  assert.equal(aEvents.items.length, 0, 'publisher must not receive its own event by default (exclude_me)');
+  assert.equal(a.rxOfType(MSG.EVENT).length, 0, 'no EVENT message reached the publisher');
+  assert.equal(bEvents.items.length, 1, 'B receives exactly one event');
+
+  // 2) exclude_me: false: both get it
+  const pub2 = await within(3000, a.session.publish(topic, ['again'], { n: 2 }, { acknowledge: true, exclude_me: false }), 'PUBLISHED (exclude_me=false)');
+  assert.ok(isWampId(pub2.id), `publication id must be a WAMP id, got ${describe(pub2.id)}`);
+  assert.notEqual(pub2.id, pub.id, 'publication ids differ');
+  await aEvents.waitFor(1, 3000, 'A to receive its own event with exclude_me=false');
+  await bEvents.waitFor(2, 3000, 'B to receive the second event');
+  assert.deepEqual(aEvents.items[0].args, ['again'], 'A event args');
+  assert.deepEqual(aEvents.items[0].kwargs, { n: 2 }, 'A event kwargs');
+  assert.deepEqual(bEvents.items[1].args, ['again'], 'B second event args');
+  await sleep(100);
+  assert.equal(aEvents.items.length, 1, 'A receives its own event exactly once');
+  assert.equal(bEvents.items.length, 2, 'B receives exactly two events');
+});
+
+scenario('pubsub-order', async (ctx) => {
+  const N = 200;
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const topic = ctx.uri('com.example.order');
+  const got = collector();
+  await within(3000, b.session.subscribe(topic, (ea) => got.push(ea[0])), 'B subscribe');
+  for (let i = 0; i < N; i++) {
+    a.session.publish(topic, [i]);
+  }
+  await got.waitFor(N, 8000, `B to receive ${N} events`);
+  const expected = Array.from({ length: N }, (_, i) => i);
+  assert.deepEqual(got.items, expected, 'events arrive complete and in publication order');
+  await sleep(100);
+  assert.equal(got.items.length, N, 'no duplicate events');
+});
+
+scenario('unsubscribe', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const topic = ctx.uri('com.example.unsub');
+  const got = collector();
+  const sub = await within(3000, b.session.subscribe(topic, (ea) => got.push(ea)), 'B subscribe');
+
+  await within(3000, a.session.publish(topic, ['before'], {}, { acknowledge: true }), 'PUBLISHED');
+  await got.waitFor(1, 3000, 'B to receive the event before unsubscribing');
+  assert.deepEqual(got.items[0], ['before'], 'event before unsubscribe');
+
+  const res = await within(3000, b.session.unsubscribe(sub), 'UNSUBSCRIBED');
+  assert.equal(res, true, 'unsubscribe resolves true');
+  assert.equal(b.rxOfType(MSG.UNSUBSCRIBED).length, 1, 'one UNSUBSCRIBED received');
+  const eventsAtUnsub = b.rxOfType(MSG.EVENT).length;
+
+  const pub = await within(3000, a.session.publish(topic, ['after'], {}, { acknowledge: true }), 'PUBLISHED after unsubscribe');
+  assert.ok(isWampId(pub.id), 'publication id');
+  await sleep(300);
+  assert.equal(got.items.length, 1, 'no events delivered to the handler after unsubscribe');
+  assert.equal(b.rxOfType(MSG.EVENT).length, eventsAtUnsub, 'router sent no EVENT after UNSUBSCRIBED');
+  assert.ok(!b.isClosed, 'B still connected');
+
+  // Unsubscribe a second time. autobahn refuses this locally ("subscription
+  // not active") without asking the router, so re-arm its local state to make
+  // it send a real UNSUBSCRIBE for the stale subscription id.
+  const s = b.session;
+  s._subscriptions[sub.id] = [sub];
+  sub.active = true;
+  try {
+    await expectWampError(s.unsubscribe(sub), 'wamp.error.no_such_subscription', 'second unsubscribe');
+  } finally {
+    delete s._subscriptions[sub.id];
+    sub.active = false;
+  }
+  assert.ok(s.isOpen, 'session still open after the error');
+});
+
+scenario('rpc', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const add2 = ctx.uri('com.example.add2');
+  const echo = ctx.uri('com.example.echo');
+  const invocations = [];
+
+  const reg1 = await within(3000, b.session.register(add2, (args, kwargs, details) => {
+    invocations.push({ args, kwargs, procedure: details.procedure });
+    return args[0] + args[1];
+  }), 'REGISTERED add2');
+  assert.ok(reg1 instanceof autobahn.Registration, 'register resolves to a Registration');
+  assert.ok(isWampId(reg1.id), `registration id must be a WAMP id, got ${describe(reg1.id)}`);
+  const reg2 = await within(3000, b.session.register(echo, (args, kwargs) => new autobahn.Result(args, kwargs)), 'REGISTERED echo');
+  assert.ok(isWampId(reg2.id), `registration id must be a WAMP id, got ${describe(reg2.id)}`);
+  assert.notEqual(reg1.id, reg2.id, 'registration ids differ');
+
+  assert.equal(await within(3000, a.session.call(add2, [2, 3]), 'add2(2,3)'), 5, 'add2(2, 3)');
+  assert.equal(await within(3000, a.session.call(add2, [-7, 49]), 'add2(-7,49)'), 42, 'add2(-7, 49)');
+  assert.equal(await within(3000, a.session.call(add2, ['foo', 'bar']), 'add2(foo,bar)'), 'foobar', 'add2("foo", "bar")');
+  assert.equal(invocations.length, 3, 'callee invoked three times');
+  assert.deepEqual(invocations[0].args, [2, 3], 'INVOCATION args');
+  assert.equal(invocations[0].procedure, add2, 'invocation procedure');
+
+  const args = [1, 'two', { three: 3 }];
+  const kwargs = { a: [1, 2], b: null, c: true, nested: { x: [{ y: 'z' }] } };
+  const r = await within(3000, a.session.call(echo, args, kwargs), 'echo');
+  assert.ok(r instanceof autobahn.Result, `echo with kwargs resolves to a Result, got ${describe(r)}`);
+  assert.deepEqual(r.args, args, 'echo args round trip');
+  assert.deepEqual(r.kwargs, kwargs, 'echo kwargs round trip');
+
+  const r2 = await within(3000, a.session.call(echo, [], { only: 'kw' }), 'echo kwargs only');
+  assert.ok(r2 instanceof autobahn.Result, 'kwargs-only result is a Result');
+  assert.deepEqual(r2.args, [], 'kwargs-only: empty args');
+  assert.deepEqual(r2.kwargs, { only: 'kw' }, 'kwargs-only: kwargs');
+
+  const r3 = await within(3000, a.session.call(echo, ['single']), 'echo single arg');
+  assert.equal(r3, 'single', 'single positional result unwrapped');
+});
+
+scenario('rpc-error', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const proc = ctx.uri('com.example.fails');
+  await within(3000, b.session.register(proc, () => {
+    throw new autobahn.Error('com.example.error.bad', ['x', 1], { k: 'v' });
+  }), 'REGISTERED');
+  const err = await expectWampError(a.session.call(proc, [1]), 'com.example.error.bad', 'call of a failing procedure');
+  assert.deepEqual(err.args, ['x', 1], 'error args');
+  assert.deepEqual(err.kwargs, { k: 'v' }, 'error kwargs');
+  assert.ok(a.session.isOpen && b.session.isOpen, 'both sessions still open');
+  // and the callee is still usable afterwards
+  const err2 = await expectWampError(a.session.call(proc), 'com.example.error.bad', 'second call of a failing procedure');
+  assert.deepEqual(err2.args, ['x', 1], 'error args (second call)');
+});
+
+scenario('no-such-procedure', async (ctx) => {
+  const a = await ctx.join('A');
+  const proc = ctx.uri('com.example.nobody.home');
+  await expectWampError(a.session.call(proc, [1, 2]), 'wamp.error.no_such_procedure', 'call of an unregistered procedure');
+  assert.ok(a.session.isOpen, 'session still open');
+});
+
+scenario('procedure-already-exists', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const proc = ctx.uri('com.example.unique');
+  const reg = await within(3000, a.session.register(proc, () => 'from-A'), 'A REGISTERED');
+  assert.ok(isWampId(reg.id), 'registration id');
+  await expectWampError(b.session.register(proc, () => 'from-B'), 'wamp.error.procedure_already_exists', 'second registration');
+  assert.ok(b.session.isOpen, 'B still open');
+  // the original registration is untouched
+  assert.equal(await within(3000, b.session.call(proc), 'call'), 'from-A', 'call goes to the first callee');
+});
+
+async function calleeGoneScenario(ctx, how) {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const proc = ctx.uri('com.example.slow');
+  const invoked = deferred();
+  await within(3000, b.session.register(proc, (args) => {
+    invoked.resolve(args);
+    return new Promise(() => {}); // never resolves
+  }), 'REGISTERED');
+
+  let settled = null;
+  const call = a.session.call(proc, ['hold']).then(
+    (res) => { settled = { ok: true, res, at: Date.now() }; },
+    (err) => { settled = { ok: false, err, at: Date.now() }; });
+  assert.deepEqual(await within(3000, invoked.promise, 'the INVOCATION to reach B'), ['hold'], 'invocation args');
+  await sleep(50);
+  assert.equal(settled, null, 'call must still be pending while the callee works');
+
+  const t0 = Date.now();
+  if (how === 'goodbye') {
+    b.conn.close(); // GOODBYE, then the transport closes
+  } else {
+    b.ws.terminate(); // TCP connection dropped, no GOODBYE, no close frame
+  }
+  await within(2000, call, 'the caller to get ERROR wamp.error.canceled after the callee left');
+  const elapsed = Date.now() - t0;
+  assert.ok(settled && !settled.ok, `call must fail after the callee left, got ${describe(settled && settled.res)}`);
+  assert.ok(settled.err instanceof autobahn.Error, `call must fail with a WAMP error, got ${describe(settled.err)}`);
+  assert.equal(settled.err.error, 'wamp.error.canceled', 'error URI for a call whose callee left');
+  assert.ok(elapsed <= 2000, `canceled within 2 s (took ${elapsed} ms)`);
+  assert.ok(a.session.isOpen, 'caller session still open');
+  // the procedure is gone with its callee
+  await expectWampError(a.session.call(proc), 'wamp.error.no_such_procedure', 'call after the callee left');
+}
+
+scenario('callee-leaves', (ctx) => calleeGoneScenario(ctx, 'goodbye'));
+
+scenario('invalid-uri', async (ctx) => {
+  const a = await ctx.join('A');
+  const noop = () => {};
+  await expectWampError(a.session.subscribe('com..bad', noop), 'wamp.error.invalid_uri', 'subscribe to "com..bad"');
+  await expectWampError(a.session.subscribe('com.example. spaces', noop), 'wamp.error.invalid_uri', 'subscribe to "com.example. spaces"');
+  assert.ok(a.session.isOpen, 'session still open after invalid_uri errors');
+  // the session is still usable
+  const sub = await within(3000, a.session.subscribe(ctx.uri('com.example.valid'), noop), 'subscribe to a valid topic');
+  assert.ok(isWampId(sub.id), 'valid subscribe works after invalid_uri errors');
+});
+
+scenario('unregister', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const proc = ctx.uri('com.example.temp');
+  const reg = await within(3000, b.session.register(proc, () => 'here'), 'REGISTERED');
+  assert.equal(await within(3000, a.session.call(proc), 'call before unregister'), 'here', 'call before unregister');
+  await within(3000, b.session.unregister(reg), 'UNREGISTERED'); // autobahn resolves with undefined
+  assert.equal(b.rxOfType(MSG.UNREGISTERED).length, 1, 'one UNREGISTERED received');
+  assert.equal(reg.active, false, 'registration inactive after UNREGISTERED');
+  await expectWampError(a.session.call(proc), 'wamp.error.no_such_procedure', 'call after unregister');
+  assert.equal(b.rxOfType(MSG.INVOCATION).length, 1, 'no INVOCATION after unregister');
+
+  // Unregister a second time. As with unsubscribe, autobahn refuses this
+  // locally, so re-arm its local state to send a real UNREGISTER.
+  const s = b.session;
+  s._registrations[reg.id] = reg;
+  reg.active = true;
+  try {
+    await expectWampError(s.unregister(reg), 'wamp.error.no_such_registration', 'second unregister');
+  } finally {
+    delete s._registrations[reg.id];
+    reg.active = false;
+  }
+  assert.ok(b.session.isOpen, 'callee still open');
+});
+
+// Extra: same as callee-leaves, but the callee's TCP connection just drops.
+scenario('callee-drops', (ctx) => calleeGoneScenario(ctx, 'drop'));
+
+// ---------------------------------------------------------------------------
+// Runner
+// ---------------------------------------------------------------------------
+function oneLine(s) {
+  return String(s).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function failureReason(err) {
+  if (err instanceof CheckFailed) return oneLine(err.message);
+  if (err instanceof autobahn.Error) return oneLine(`unexpected WAMP error ${describe(err)}`);
+  if (err instanceof Error) return oneLine(err.message);
+  return oneLine(`thrown: ${describe(err)}`);
+}
+
+async function runScenario(sc) {
+  const ctx = new Context(sc.name);
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario timed out after ${OPTS.timeout} ms`)), OPTS.timeout);
+  });
+  const run = Promise.resolve().then(() => sc.fn(ctx));
+  run.catch(() => {}); // a timed-out scenario may still reject later
+  let error = null;
+  try {
+    await Promise.race([run, timeout]);
+  } catch (err) {
+    error = err;
+  } finally {
+    clearTimeout(timer);
+  }
+  await ctx.cleanup();
+  return error;
+}
+
+async function main() {
+  let selected = scenarios;
+  if (OPTS.list) {
+    for (const sc of scenarios) process.stdout.write(`${sc.name}\n`);
+    return 0;
+  }
+  if (OPTS.only) {
+    const unknown = OPTS.only.filter((n) => !scenarios.some((sc) => sc.name === n));
+    if (unknown.length) usage(`unknown scenario(s): ${unknown.join(', ')} (try --list)`);
+    selected = scenarios.filter((sc) => OPTS.only.includes(sc.name));
+  }
+
+  if (OPTS.verbose) {
+    process.stderr.write(`autobahn ${autobahn.version}, node ${process.version}, ${OPTS.url} realm ${OPTS.realm}, serializer ${OPTS.serializer}\n`);
+  }
+
+  let passed = 0;
+  let failed = 0;
+  for (const sc of selected) {
+    const t0 = Date.now();
+    const err = await runScenario(sc);
+    if (err) {
+      failed++;
+      process.stdout.write(`FAIL ${sc.name}: ${failureReason(err)}\n`);
+      if (OPTS.verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    } else {
+      passed++;
+      process.stdout.write(`PASS ${sc.name}\n`);
+    }
+    if (OPTS.verbose) process.stderr.write(`  (${sc.name}: ${Date.now() - t0} ms)\n`);
+  }
+  process.stdout.write(`interop: ${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+  // Every socket should be closed by now; terminate any straggler so that the
+  // process exits on its own, and never wait more than 3 s for the loop to drain.
+  for (const ws of liveSockets) ws.terminate();
+  setTimeout(() => {
+    process.stderr.write('interop.js: event loop did not drain, forcing exit\n');
+    process.exit(code);
+  }, 3000).unref();
+}, (err) => {
+  process.stderr.write(`interop.js: internal error: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(3);
+});
