@@ -45,6 +45,8 @@ public class WampEndpoint {
 
     private Serializer serializer;
     private Connection connection;
+    private Session ws;
+    private int maxMessageSize;
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
@@ -56,7 +58,9 @@ public class WampEndpoint {
                     "no supported WAMP subprotocol (offer wamp.2.json)"));
             return;
         }
+        this.ws = ws;
         PostmasterConfig cfg = router.config();
+        maxMessageSize = cfg.maxMessageSize();
         ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
         ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol());
@@ -68,6 +72,9 @@ public class WampEndpoint {
     public void text(String text) {
         Connection c = connection;
         if (c == null) {
+            return;
+        }
+        if (tooBig(text)) {
             return;
         }
         if (serializer.binary()) {
@@ -87,6 +94,10 @@ public class WampEndpoint {
         if (c == null) {
             return;
         }
+        if (data.remaining() > maxMessageSize) {
+            closeTooBig();
+            return;
+        }
         if (!serializer.binary()) {
             c.onMalformed("binary frame on " + serializer.subprotocol());
             return;
@@ -101,6 +112,51 @@ public class WampEndpoint {
             }
         } catch (MalformedMessageException e) {
             c.onMalformed(e.getMessage());
+        }
+    }
+
+    /**
+     * The buffer sizes set in {@link #open} make Undertow close an oversize message with 1009, but Tyrus (Payara,
+     * GlassFish) applies them only to fragmented messages, so whole frames are measured here as well.
+     */
+    private boolean tooBig(String text) {
+        // chars <= UTF-8 bytes <= 3 * chars: count bytes only when the length alone cannot decide
+        int n = text.length();
+        if ((long) n * 3 <= maxMessageSize) {
+            return false;
+        }
+        if (n > maxMessageSize || utf8Length(text) > maxMessageSize) {
+            closeTooBig();
+            return true;
+        }
+        return false;
+    }
+
+    private static long utf8Length(CharSequence s) {
+        long bytes = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private void closeTooBig() {
+        LOG.info(() -> "closing WebSocket " + ws.getId() + ": message larger than postmaster.max-message-size ("
+                + maxMessageSize + " bytes)");
+        try {
+            ws.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "close failed", e);
         }
     }
 

@@ -1,0 +1,161 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.*;
+import io.postmaster.router.Router;
+import io.postmaster.testing.WampTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The real endpoint, CDI wiring and outbound queue on an embedded Tyrus server, talking to real WebSocket clients. */
+class EndpointTest {
+    static final int MAX = 64 * 1024;
+
+    @RegisterExtension
+    static final EmbeddedServer SERVER = new EmbeddedServer(Map.of(
+            "postmaster.max-message-size", Integer.toString(MAX),
+            "postmaster.outbound-queue", "256"));
+
+    @Test
+    void pubSubAndRpcThroughTheEndpoint() throws Exception {
+        try (WampTestClient a = WampTestClient.join(SERVER.uri(), "realm1");
+             WampTestClient b = WampTestClient.join(SERVER.uri(), "realm1")) {
+            b.send(new Subscribe(1, Map.of(), "com.example.t"));
+            b.next(Subscribed.class);
+            a.send(new Publish(1, Map.of("acknowledge", true), "com.example.t", List.of("hi"), Map.of("n", 1L)));
+            a.next(Published.class);
+            Event e = b.next(Event.class);
+            assertEquals(List.of("hi"), e.args());
+            assertEquals(Map.of("n", 1L), e.kwargs());
+
+            b.send(new Register(2, Map.of(), "com.example.echo"));
+            b.next(Registered.class);
+            a.send(new Call(2, Map.of(), "com.example.echo", List.of(1L, 2L), null));
+            Invocation inv = b.next(Invocation.class);
+            b.send(new Yield(inv.request(), Map.of(), inv.args(), null));
+            assertEquals(List.of(1L, 2L), a.next(Result.class).args());
+
+            a.send(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
+            assertEquals(ErrorUris.GOODBYE_AND_OUT, a.next(Goodbye.class).reason());
+        }
+    }
+
+    @Test
+    void theRouterIsACdiBean() {
+        Router r = SERVER.weld().select(Router.class).get();
+        assertNotNull(r.realm("realm1"));
+        assertEquals(MAX, r.config().maxMessageSize());
+    }
+
+    @Test
+    void aHandshakeWithoutAWampSubprotocolIsRefused() throws Exception {
+        try (WampTestClient c = WampTestClient.connect(SERVER.uri())) {
+            assertEquals(1002, c.closeCode());
+        }
+        try (WampTestClient c = WampTestClient.connect(SERVER.uri(), "foo", "wamp.1.json")) {
+            assertEquals(1002, c.closeCode());
+        }
+    }
+
+    @Test
+    void subprotocolIsNegotiatedInTheClientsOrder() throws Exception {
+        try (WampTestClient c = WampTestClient.connect(SERVER.uri(), "wamp.2.cbor", "wamp.2.json")) {
+            assertEquals("wamp.2.json", c.subprotocol());
+        }
+    }
+
+    @Test
+    void undecodableTextAbortsOnlyThatConnection() throws Exception {
+        try (WampTestClient other = WampTestClient.join(SERVER.uri(), "realm1")) {
+            other.send(new Subscribe(1, Map.of(), "com.example.u"));
+            other.next(Subscribed.class);
+            for (String bad : List.of("not json", "", "{}", "[]", "[1,\"realm1\",[]]", "[999]", "[1,\"realm1\"")) {
+                try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1")) {
+                    c.sendText(bad);
+                    Abort a = c.next(Abort.class);
+                    assertEquals(ErrorUris.PROTOCOL_VIOLATION, a.reason(), bad);
+                    assertEquals(1002, c.closeCode());
+                }
+            }
+            try (WampTestClient pub = WampTestClient.join(SERVER.uri(), "realm1")) {
+                pub.send(new Publish(1, Map.of(), "com.example.u", List.of("still here"), null));
+                assertEquals(List.of("still here"), other.next(Event.class).args());
+            }
+        }
+    }
+
+    @Test
+    void aBinaryFrameOnJsonIsAProtocolViolation() throws Exception {
+        try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1")) {
+            c.sendBinary(new byte[] {(byte) 0x93, 1, 2, 3});
+            assertEquals(ErrorUris.PROTOCOL_VIOLATION, c.next(Abort.class).reason());
+        }
+    }
+
+    @Test
+    void anOversizeMessageClosesWith1009() throws Exception {
+        try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1")) {
+            String big = "[16,1,{},\"com.example.big\",[\"" + "x".repeat(MAX) + "\"]]";
+            c.sendText(big);
+            assertEquals(1009, c.closeCode());
+        }
+        try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1")) {
+            // 3-byte characters: under the limit in chars, over it in bytes
+            String big = "[16,1,{},\"com.example.big\",[\"" + "€".repeat(MAX / 3 + 10) + "\"]]";
+            c.sendText(big);
+            assertEquals(1009, c.closeCode());
+        }
+        try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1")) {
+            c.sendText("[16,1,{},\"com.example.big\",[\"" + "x".repeat(MAX - 100) + "\"]]");
+            c.send(new Subscribe(2, Map.of(), "com.example.ok"));
+            assertEquals(2, c.next(Subscribed.class).request(), "a message under the limit is routed");
+        }
+    }
+
+    @Test
+    void aSubscriberThatCannotKeepUpIsDisconnectedAndOthersAreNot() throws Exception {
+        try (WampTestClient slow = WampTestClient.connect(SERVER.uri(), false, "wamp.2.json");
+             WampTestClient fast = WampTestClient.join(SERVER.uri(), "realm1");
+             WampTestClient pub = WampTestClient.join(SERVER.uri(), "realm1")) {
+            // 'slow' reads nothing, so it never even sees its WELCOME; the router queues for it all the same.
+            slow.send(new Hello("realm1", WampTestClient.ROLES));
+            slow.send(new Subscribe(1, Map.of(), "com.example.flood"));
+            fast.send(new Subscribe(1, Map.of(), "com.example.flood"));
+            fast.next(Subscribed.class);
+            Thread.sleep(200);
+            String payload = "y".repeat(16 * 1024);
+            int sent = 0;
+            Router router = SERVER.weld().select(Router.class).get();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (router.realm("realm1").sessions().size() == 3 && System.currentTimeMillis() < deadline) {
+                pub.send(new Publish(++sent, Map.of(), "com.example.flood", List.of(payload), null));
+                if (sent % 50 == 0) {
+                    // let the fast subscriber drain so that only the slow one falls behind
+                    for (int i = 0; i < 50; i++) {
+                        fast.next(Event.class);
+                    }
+                }
+            }
+            assertEquals(2, router.realm("realm1").sessions().size(), "the slow subscriber was disconnected");
+            // the fast one got every event, in order, and is still connected
+            pub.send(new Publish(++sent, Map.of("acknowledge", true), "com.example.flood", List.of("last"), null));
+            pub.next(Published.class);
+            int received = (sent / 50) * 50;
+            WampMessage m;
+            while ((m = fast.poll(2000)) != null) {
+                received++;
+                if (((Event) m).args().equals(List.of("last"))) {
+                    break;
+                }
+            }
+            assertEquals(sent, received);
+            assertFalse(fast.closed());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.postmaster.router;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The routing invariants under real concurrency: ordering per publisher, and every CALL ends exactly once. */
+class ConcurrencyTest {
+    ScheduledThreadPoolExecutor timers;
+    Router router;
+
+    @BeforeEach
+    void start() {
+        timers = new ScheduledThreadPoolExecutor(1);
+        router = new Router(PostmasterConfig.defaults(), timers);
+    }
+
+    @AfterEach
+    void stop() {
+        router.close();
+        timers.shutdownNow();
+    }
+
+    TestPeer join(String name) {
+        TestPeer p = TestPeer.connect(router, name);
+        p.in(new Hello("realm1", RouterTest.ROLES));
+        p.next(Welcome.class);
+        return p;
+    }
+
+    @Test
+    void eventsOfEachPublisherArriveInOrderWhileSubscriptionsChurn() throws Exception {
+        int publishers = 4, perPublisher = 3000;
+        List<TestPeer> subs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestPeer s = join("sub" + i);
+            s.in(new Subscribe(1, Map.of(), "com.t"));
+            s.next(Subscribed.class);
+            subs.add(s);
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Thread churn = new Thread(() -> { // subscribe/unsubscribe on the same topic from other sessions meanwhile
+            TestPeer c = join("churn");
+            long req = 10;
+            while (!done.get()) {
+                c.in(new Subscribe(++req, Map.of(), "com.t"));
+                long id = ((Subscribed) c.next()).subscription();
+                c.in(new Unsubscribe(++req, id));
+                while (!(c.next() instanceof Unsubscribed)) {
+                    // events that raced with the unsubscribe
+                }
+            }
+            c.connection.onTransportClosed();
+        });
+        churn.start();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int pi = p;
+            TestPeer pub = join("pub" + p);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (long i = 0; i < perPublisher; i++) {
+                    pub.in(new Publish(i + 1, Map.of(), "com.t", List.of((long) pi, i), null));
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        done.set(true);
+        churn.join();
+        for (TestPeer s : subs) {
+            long[] last = new long[publishers];
+            java.util.Arrays.fill(last, -1);
+            int count = 0;
+            for (WampMessage m : s.drain()) {
+                Event e = (Event) m;
+                int pi = ((Long) e.args().get(0)).intValue();
+                long seq = (Long) e.args().get(1);
+                assertEquals(last[pi] + 1, seq, "publisher " + pi + " out of order at subscriber");
+                last[pi] = seq;
+                count++;
+            }
+            assertEquals(publishers * perPublisher, count, "every event reaches a subscriber that keeps up");
+        }
+    }
+
+    @Test
+    void everyCallEndsExactlyOnceWhileCalleesComeAndGo() throws Exception {
+        Random random = new Random(7);
+        int callers = 3, callsPerCaller = 1500;
+        List<TestPeer> callerPeers = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            callerPeers.add(join("caller" + i));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        // Callees answer on their own threads; every so often one leaves mid-flight and a new one takes over.
+        Thread calleeDriver = new Thread(() -> {
+            int generation = 0;
+            while (!done.get()) {
+                TestPeer callee = join("callee" + generation++);
+                callee.in(new Register(1, Map.of(), "com.p"));
+                WampMessage reply = callee.next();
+                if (!(reply instanceof Registered)) {
+                    callee.connection.onTransportClosed(); // the previous one had not left yet: try again
+                    continue;
+                }
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 + random.nextInt(20));
+                while (System.nanoTime() < until) {
+                    WampMessage m;
+                    try {
+                        m = callee.received.poll(1, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (m instanceof Invocation inv) {
+                        if (random.nextInt(10) == 0) {
+                            callee.in(new WampMessage.Error(68, inv.request(), Map.of(), "com.err", null, null));
+                        } else if (random.nextInt(10) != 0) { // and sometimes no answer at all
+                            callee.in(new Yield(inv.request(), Map.of(), inv.args(), null));
+                        }
+                    }
+                }
+                callee.connection.onTransportClosed();
+            }
+        });
+        calleeDriver.start();
+        List<Thread> threads = new ArrayList<>();
+        for (TestPeer caller : callerPeers) {
+            Thread t = new Thread(() -> {
+                for (long i = 1; i <= callsPerCaller; i++) {
+                    caller.in(new Call(i, Map.of(), "com.p", List.of(i), null));
+                    if (i % 50 == 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Thread.sleep(200);
+        done.set(true);
+        calleeDriver.join();
+        for (TestPeer caller : callerPeers) {
+            Map<Long, Integer> answers = new HashMap<>();
+            for (WampMessage m : caller.drain()) {
+                long request;
+                if (m instanceof Result r) {
+                    request = r.request();
+                    assertEquals(List.of(request), r.args(), "a result belongs to its own call");
+                } else {
+                    WampMessage.Error e = (WampMessage.Error) m;
+                    request = e.request();
+                    assertTrue(List.of(ErrorUris.CANCELED, ErrorUris.NO_SUCH_PROCEDURE, "com.err").contains(e.error()),
+                            e.error());
+                }
+                answers.merge(request, 1, Integer::sum);
+            }
+            for (long i = 1; i <= callsPerCaller; i++) {
+                assertEquals(1, answers.getOrDefault(i, 0), "call " + i + " must end exactly once");
+            }
+            assertTrue(caller.connection.session().calls().isEmpty());
+        }
+    }
+}

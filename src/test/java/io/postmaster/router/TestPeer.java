@@ -1,0 +1,106 @@
+package io.postmaster.router;
+
+import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.Outgoing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory transport: records what the router sends (through a real JSON encode/decode, so the router is
+ * tested on the wire form) and how the transport was closed.
+ */
+final class TestPeer implements Peer {
+    private static final JsonSerializer JSON = new JsonSerializer();
+
+    final LinkedBlockingQueue<WampMessage> received = new LinkedBlockingQueue<>();
+    volatile int closeCode;
+    volatile String closeReason;
+    Connection connection;
+    private final String name;
+
+    TestPeer(String name) {
+        this.name = name;
+    }
+
+    static TestPeer connect(Router router, String name) {
+        TestPeer p = new TestPeer(name);
+        p.connection = router.connect(p);
+        return p;
+    }
+
+    @Override
+    public void send(Outgoing message) {
+        if (closeCode != 0) {
+            return;
+        }
+        try {
+            received.add(JSON.decode(((io.postmaster.serialization.Frame.Text) message.frame(JSON)).text()));
+        } catch (MalformedMessageException e) {
+            throw new AssertionError("router sent an undecodable message", e);
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (closeCode == 0) {
+            closeCode = code;
+            closeReason = reason;
+            connection.onTransportClosed(); // as the container reports the close back
+        }
+    }
+
+    @Override
+    public TransportInfo transport() {
+        return new TransportInfo(name, "wamp.2.json");
+    }
+
+    /** Sends a message to the router, as the endpoint would. */
+    void in(WampMessage m) {
+        connection.onMessage(m);
+    }
+
+    /** The next message the router sent, waiting up to 2 s. */
+    WampMessage next() {
+        try {
+            WampMessage m = received.poll(2, TimeUnit.SECONDS);
+            if (m == null) {
+                throw new AssertionError(name + ": nothing received");
+            }
+            return m;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    <T extends WampMessage> T next(Class<T> type) {
+        WampMessage m = next();
+        if (!type.isInstance(m)) {
+            throw new AssertionError(name + ": expected " + type.getSimpleName() + ", got " + m);
+        }
+        return (T) m;
+    }
+
+    /** Asserts nothing more arrives within {@code ms}. */
+    void nothingMore(long ms) {
+        try {
+            WampMessage m = received.poll(ms, TimeUnit.MILLISECONDS);
+            if (m != null) {
+                throw new AssertionError(name + ": unexpected " + m);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    List<WampMessage> drain() {
+        List<WampMessage> out = new ArrayList<>();
+        received.drainTo(out);
+        return out;
+    }
+}

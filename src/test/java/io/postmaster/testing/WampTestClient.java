@@ -1,0 +1,159 @@
+package io.postmaster.testing;
+
+import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.serialization.MalformedMessageException;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A deliberately raw WAMP client on the JDK's WebSocket: it sends whatever text or bytes a test gives it (bad
+ * input included) and collects what the router answers and how the connection closed.
+ */
+public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonSerializer JSON = new JsonSerializer();
+
+    public static final Map<String, Object> ROLES = Map.of("roles",
+            Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
+
+    private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final boolean reading;
+    private WebSocket ws;
+
+    private WampTestClient(boolean reading) {
+        this.reading = reading;
+    }
+
+    /** Connects offering the given subprotocols (none if empty). */
+    public static WampTestClient connect(URI uri, String... subprotocols) throws Exception {
+        return connect(uri, true, subprotocols);
+    }
+
+    /** Connects; a client with {@code reading == false} never reads, like a peer that cannot keep up. */
+    public static WampTestClient connect(URI uri, boolean reading, String... subprotocols) throws Exception {
+        WampTestClient c = new WampTestClient(reading);
+        WebSocket.Builder b = HTTP.newWebSocketBuilder();
+        if (subprotocols.length > 0) {
+            b.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        c.ws = b.buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
+    /** Connects with {@code wamp.2.json} and joins {@code realm}. */
+    public static WampTestClient join(URI uri, String realm) throws Exception {
+        WampTestClient c = connect(uri, "wamp.2.json");
+        c.send(new WampMessage.Hello(realm, ROLES));
+        c.next(WampMessage.Welcome.class);
+        return c;
+    }
+
+    public String subprotocol() {
+        return ws.getSubprotocol();
+    }
+
+    public void send(WampMessage m) throws Exception {
+        sendText(JSON.encodeToString(m));
+    }
+
+    public void sendText(String text) throws Exception {
+        ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
+    public void sendBinary(byte[] data) throws Exception {
+        ws.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The next message, waiting up to 5 s. */
+    public WampMessage next() throws Exception {
+        String text = messages.poll(5, TimeUnit.SECONDS);
+        if (text == null) {
+            throw new AssertionError("no message within 5 s");
+        }
+        try {
+            return JSON.decode(text);
+        } catch (MalformedMessageException e) {
+            throw new AssertionError("the router sent an undecodable message: " + text, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends WampMessage> T next(Class<T> type) throws Exception {
+        WampMessage m = next();
+        if (!type.isInstance(m)) {
+            throw new AssertionError("expected " + type.getSimpleName() + ", got " + m);
+        }
+        return (T) m;
+    }
+
+    /** Null if nothing arrives within {@code ms}. */
+    public WampMessage poll(long ms) throws Exception {
+        String text = messages.poll(ms, TimeUnit.MILLISECONDS);
+        return text == null ? null : JSON.decode(text);
+    }
+
+    /** The close code the router sent, waiting up to 5 s. */
+    public int closeCode() throws Exception {
+        return closeCode.get(5, TimeUnit.SECONDS);
+    }
+
+    public boolean closed() {
+        return closeCode.isDone();
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        if (reading) {
+            webSocket.request(1);
+        } // else: never ask for a message, so the router's frames back up in TCP
+
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            messages.add(partial.toString());
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeCode.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closeCode.completeExceptionally(error);
+    }
+
+    @Override
+    public void close() {
+        if (!ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        }
+        ws.abort();
+    }
+}
