@@ -7,6 +7,7 @@ import io.postmaster.router.Router;
 import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MalformedMessageException;
 import io.postmaster.serialization.Serializer;
+import io.postmaster.serialization.Serializers;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -20,7 +21,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,7 +35,6 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/ws", subprotocols = {JsonSerializer.SUBPROTOCOL}, configurator = WampConfigurator.class)
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
-    private static final Map<String, Serializer> SERIALIZERS = Map.of(JsonSerializer.SUBPROTOCOL, new JsonSerializer());
 
     @Inject
     Router router;
@@ -50,9 +49,10 @@ public class WampEndpoint {
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
-        serializer = SERIALIZERS.get(ws.getNegotiatedSubprotocol());
+        serializer = Serializers.forSubprotocol(ws.getNegotiatedSubprotocol());
         if (serializer == null) {
-            // JSR-356 completes a handshake even when no subprotocol matched; WAMP cannot proceed without one.
+            // JSR-356 completes a handshake even when no subprotocol matched, and on Tyrus (Payara) the
+            // SubprotocolFilter does not see the upgrade request: WAMP cannot proceed without a subprotocol.
             LOG.info(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this router speaks");
             ws.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR,
                     "no supported WAMP subprotocol (offer wamp.2.json)"));

@@ -47,6 +47,20 @@ class EndpointTest {
     }
 
     @Test
+    void aPublicationMadeAfterSubscribedAlwaysArrives() throws Exception {
+        // The subscriber is told SUBSCRIBED only once a publication is sure to find it (a race seen here once).
+        for (int i = 0; i < 100; i++) {
+            try (WampTestClient a = WampTestClient.join(SERVER.uri(), "realm1");
+                 WampTestClient b = WampTestClient.join(SERVER.uri(), "realm1")) {
+                b.send(new Subscribe(1, Map.of(), "com.example.race" + i));
+                b.next(Subscribed.class);
+                a.send(new Publish(1, Map.of(), "com.example.race" + i, List.of(i), null));
+                assertEquals(List.of((long) i), b.next(Event.class).args(), "iteration " + i);
+            }
+        }
+    }
+
+    @Test
     void theRouterIsACdiBean() {
         Router r = SERVER.weld().select(Router.class).get();
         assertNotNull(r.realm("realm1"));

@@ -55,18 +55,26 @@ class ConcurrencyTest {
             subs.add(s);
         }
         AtomicBoolean done = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> churnFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread churn = new Thread(() -> { // subscribe/unsubscribe on the same topic from other sessions meanwhile
-            TestPeer c = join("churn");
-            long req = 10;
-            while (!done.get()) {
-                c.in(new Subscribe(++req, Map.of(), "com.t"));
-                long id = ((Subscribed) c.next()).subscription();
-                c.in(new Unsubscribe(++req, id));
-                while (!(c.next() instanceof Unsubscribed)) {
-                    // events that raced with the unsubscribe
+            try {
+                TestPeer c = join("churn");
+                long req = 10;
+                while (!done.get()) {
+                    c.in(new Subscribe(++req, Map.of(), "com.t"));
+                    // No EVENT may precede SUBSCRIBED, nor follow UNSUBSCRIBED.
+                    WampMessage m = c.next();
+                    assertInstanceOf(Subscribed.class, m, "the first message after SUBSCRIBE");
+                    c.in(new Unsubscribe(++req, ((Subscribed) m).subscription()));
+                    while ((m = c.next()) instanceof Event) {
+                        // events queued before UNSUBSCRIBED are fine
+                    }
+                    assertInstanceOf(Unsubscribed.class, m);
                 }
+                c.connection.onTransportClosed();
+            } catch (Throwable t) {
+                churnFailure.set(t);
             }
-            c.connection.onTransportClosed();
         });
         churn.start();
         CountDownLatch go = new CountDownLatch(1);
@@ -93,6 +101,7 @@ class ConcurrencyTest {
         }
         done.set(true);
         churn.join();
+        assertNull(churnFailure.get(), () -> "churn thread failed: " + churnFailure.get());
         for (TestPeer s : subs) {
             long[] last = new long[publishers];
             java.util.Arrays.fill(last, -1);
@@ -119,7 +128,9 @@ class ConcurrencyTest {
         }
         AtomicBoolean done = new AtomicBoolean();
         // Callees answer on their own threads; every so often one leaves mid-flight and a new one takes over.
+        java.util.concurrent.atomic.AtomicReference<Throwable> calleeFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread calleeDriver = new Thread(() -> {
+          try {
             int generation = 0;
             while (!done.get()) {
                 TestPeer callee = join("callee" + generation++);
@@ -147,6 +158,9 @@ class ConcurrencyTest {
                 }
                 callee.connection.onTransportClosed();
             }
+          } catch (Throwable t) {
+            calleeFailure.set(t);
+          }
         });
         calleeDriver.start();
         List<Thread> threads = new ArrayList<>();
@@ -168,6 +182,7 @@ class ConcurrencyTest {
         Thread.sleep(200);
         done.set(true);
         calleeDriver.join();
+        assertNull(calleeFailure.get(), () -> "callee thread failed: " + calleeFailure.get());
         for (TestPeer caller : callerPeers) {
             Map<Long, Integer> answers = new HashMap<>();
             for (WampMessage m : caller.drain()) {

@@ -50,9 +50,12 @@ public final class Broker {
                 realm.subscriptionsById().put(created.id(), created);
                 return created;
             });
-            // SUBSCRIBED goes out before the session can receive any EVENT of this subscription.
-            s.send(new Subscribed(m.request(), sub.id()));
-            sub.subscribers.add(s);
+            // Under the subscription's monitor, which delivery holds too: no EVENT of it can be queued between
+            // joining the set and SUBSCRIBED, and every publication after SUBSCRIBED finds the session in the set.
+            synchronized (sub) {
+                sub.subscribers.add(s);
+                s.send(new Subscribed(m.request(), sub.id()));
+            }
             s.subscriptions().put(sub.id(), sub);
         }
     }
@@ -89,14 +92,16 @@ public final class Broker {
 
     private static void deliver(Subscription sub, Session excluded, long publication, Publish m) {
         Outgoing event = null; // built on first use: a subscription may hold only the publisher
-        for (Session subscriber : sub.subscribers) {
-            if (subscriber == excluded) {
-                continue;
+        synchronized (sub) {
+            for (Session subscriber : sub.subscribers) {
+                if (subscriber == excluded) {
+                    continue;
+                }
+                if (event == null) {
+                    event = new Outgoing(new Event(sub.id(), publication, Map.of(), m.args(), m.kwargs()));
+                }
+                subscriber.send(event);
             }
-            if (event == null) {
-                event = new Outgoing(new Event(sub.id(), publication, Map.of(), m.args(), m.kwargs()));
-            }
-            subscriber.send(event);
         }
     }
 
@@ -112,8 +117,12 @@ public final class Broker {
         UriTable<Subscription> topics = realm.topics();
         synchronized (topics) {
             s.subscriptions().remove(sub.id());
-            sub.subscribers.remove(s);
-            if (sub.subscribers.isEmpty() && topics.remove(sub.topic(), sub.policy(), sub)) {
+            boolean empty;
+            synchronized (sub) {
+                sub.subscribers.remove(s);
+                empty = sub.subscribers.isEmpty();
+            }
+            if (empty && topics.remove(sub.topic(), sub.policy(), sub)) {
                 realm.subscriptionsById().remove(sub.id());
             }
         }
