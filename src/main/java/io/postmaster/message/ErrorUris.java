@@ -54,6 +54,8 @@ public final class ErrorUris {
     public static final String OPTION_NOT_ALLOWED = "wamp.error.option_not_allowed";
     /** A feature the peer asked for is not supported. */
     public static final String FEATURE_NOT_SUPPORTED = "wamp.error.feature_not_supported";
+    /** The meta API was asked about a session that does not exist in the realm. */
+    public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";
     /** A message payload is bigger than the router accepts. */
     public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
 }
