@@ -116,7 +116,23 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(prefix + "uri-check must be loose or strict, got " + rule);
             }
-            realms.put(name, new RealmConfig(name, anonymous, uriRule));
+            Map<String, Integer> history = new LinkedHashMap<>();
+            for (String entry : list(lookup.apply(prefix + "history"), "")) {
+                int eq = entry.lastIndexOf('=');
+                String topic = eq > 0 ? entry.substring(0, eq).trim() : "";
+                int limit;
+                try {
+                    limit = eq > 0 ? Integer.parseInt(entry.substring(eq + 1).trim()) : -1;
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (!Uris.valid(topic, Uris.Rule.LOOSE) || limit < 1) {
+                    throw new IllegalArgumentException(prefix + "history: '" + entry
+                            + "' must be topic=limit with a topic URI and a positive limit");
+                }
+                history.put(topic, limit);
+            }
+            realms.put(name, new RealmConfig(name, anonymous, uriRule, history));
         }
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);

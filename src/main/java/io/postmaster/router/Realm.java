@@ -2,6 +2,7 @@ package io.postmaster.router;
 
 import io.postmaster.config.RealmConfig;
 import io.postmaster.message.Uris;
+import io.postmaster.router.broker.EventHistory;
 import io.postmaster.router.broker.Retained;
 import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.Registration;
@@ -35,11 +36,18 @@ public final class Realm {
     private final Map<Long, Registration> registrationsById = new ConcurrentHashMap<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     private final int retainedMax;
+    private final Map<String, EventHistory> history = new ConcurrentHashMap<>();
 
     Realm(RealmConfig config, Router router, int retainedMax) {
         this.config = config;
         this.router = router;
         this.retainedMax = retainedMax;
+        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit)));
+    }
+
+    /** The event history of a topic, or null if the realm keeps none for it. */
+    public EventHistory history(String topic) {
+        return history.isEmpty() ? null : history.get(topic);
     }
 
     public String name() { return config.name(); }

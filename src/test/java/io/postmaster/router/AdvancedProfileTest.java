@@ -527,6 +527,38 @@ class AdvancedProfileTest {
     }
 
     @Test
+    void eventHistoryKeepsTheLastEventsOfConfiguredTopics() throws Exception {
+        router.close();
+        router = new Router(PostmasterConfig.from(Map.of(
+                "postmaster.realm.realm1.history", "com.log=3, com.other=1")::get), timers);
+        TestPeer pub = join("pub");
+        long[] ids = new long[5];
+        for (int i = 0; i < 5; i++) {
+            pub.in(new Publish(i + 1, Map.of("acknowledge", true), "com.log", List.of((long) i), Map.of("n", (long) i)));
+            ids[i] = pub.next(Published.class).publication();
+        }
+        pub.in(new Publish(9, Map.of(), "com.unlogged", List.of(1L), null));
+        TestPeer reader = join("reader");
+        reader.in(new Call(1, Map.of(), "wamp.topic.history.last", List.of("com.log", 10L), null));
+        List<?> events = (List<?>) reader.next(Result.class).args().get(0);
+        assertEquals(3, events.size(), "only the configured 3 are kept");
+        assertEquals(List.of(2L), ((Map<?, ?>) events.get(0)).get("args"));
+        assertEquals(ids[4], ((Map<?, ?>) events.get(2)).get("publication"));
+        reader.in(new Call(2, Map.of(), "wamp.topic.history.after", List.of("com.log", ids[3]), null));
+        assertEquals(1, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.in(new Call(3, Map.of(), "wamp.topic.history.since", List.of("com.log", "2000-01-01T00:00:00Z"), null));
+        assertEquals(3, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.in(new Call(4, Map.of(), "wamp.topic.history.last", List.of("com.unlogged", 1L), null));
+        assertError(reader.next(), MessageType.CALL, 4, ErrorUris.INVALID_ARGUMENT);
+        reader.in(new Subscribe(5, Map.of(), "com.log"));
+        long sub = reader.next(Subscribed.class).subscription();
+        reader.in(new Call(6, Map.of(), "wamp.subscription.get_events", List.of(sub, 2L), null));
+        assertEquals(2, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.connection.onTransportClosed();
+        pub.connection.onTransportClosed();
+    }
+
+    @Test
     void welcomeAnnouncesTheFeatures() {
         TestPeer p = TestPeer.connect(router, "p");
         p.in(new Hello("realm1", RouterTest.ROLES));

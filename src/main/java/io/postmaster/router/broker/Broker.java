@@ -45,6 +45,7 @@ public final class Broker {
         f.put("session_meta_api", true);
         f.put("subscription_meta_api", true);
         f.put("testament_meta_api", true);
+        f.put("event_history", true);
         return f;
     }
 
@@ -148,6 +149,10 @@ public final class Broker {
                        Map<String, Object> kwargs, SubscriberFilter filter) {
         long publication = Ids.random();
         realm.topics().forEachMatch(topic, sub -> deliver(sub, filter, publication, topic, details, args, kwargs));
+        EventHistory h = realm.history(topic);
+        if (h != null) {
+            h.record(topic, publication, details, args, kwargs);
+        }
         return publication;
     }
 

@@ -8,6 +8,7 @@ import io.postmaster.message.WampMessage.Result;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Router;
 import io.postmaster.router.Session;
+import io.postmaster.router.broker.EventHistory;
 import io.postmaster.router.broker.SubscriberFilter;
 import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.Dealer;
@@ -107,6 +108,15 @@ public final class MetaApi implements Dealer.RouterProcedures {
                 .subscribers().stream().map(x -> (Object) x.id()).toList()));
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
+        // event history
+        procedures.put("wamp.topic.history.last", (s, a) -> List.of(history(s, a.string(0)).last(a.count(1))));
+        procedures.put("wamp.topic.history.since", (s, a) -> List.of(history(s, a.string(0)).since(a.instant(1))));
+        procedures.put("wamp.topic.history.after", (s, a) -> List.of(history(s, a.string(0)).after(a.id(1))));
+        procedures.put("wamp.subscription.get_events", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            EventHistory h = sub.policy() == MatchPolicy.EXACT ? s.realm().history(sub.topic()) : null;
+            return List.of(h == null ? List.of() : h.last(a.at(1) == null ? Integer.MAX_VALUE : a.count(1)));
+        });
         // registrations
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> s.realm().procedures()
                 .entries(p).stream().map(x -> (Object) x.id()).toList())));
@@ -184,6 +194,15 @@ public final class MetaApi implements Dealer.RouterProcedures {
         return caller.realm().sessions().stream().filter(x -> x != caller && which.test(x)).toList();
     }
 
+    private static EventHistory history(Session caller, String topic) {
+        EventHistory h = caller.realm().history(topic);
+        if (h == null) {
+            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
+                    + " (postmaster.realm.<realm>.history)");
+        }
+        return h;
+    }
+
     private static Session session(Session caller, long id) {
         Session s = caller.realm().session(id);
         if (s == null) {
@@ -234,6 +253,28 @@ public final class MetaApi implements Dealer.RouterProcedures {
                 throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ID");
             }
             return id;
+        }
+
+        int count(int i) {
+            if (!(at(i) instanceof Long n) || n < 0) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a count");
+            }
+            return (int) Math.min(n, Integer.MAX_VALUE);
+        }
+
+        java.time.Instant instant(int i) {
+            String s = string(i);
+            try {
+                return java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException e) {
+                // the spec's own example writes milliseconds after a colon: 2013-12-21T13:43:11:000Z
+                try {
+                    int c = s.lastIndexOf(':');
+                    return java.time.Instant.parse(s.substring(0, c) + '.' + s.substring(c + 1));
+                } catch (RuntimeException e2) {
+                    throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
+                }
+            }
         }
 
         String string(int i) {
