@@ -84,6 +84,12 @@ public final class Broker {
             }
             s.subscriptions().put(sub.id(), sub);
         }
+        if (s.closed()) {
+            // The session was detached by another thread (killed, transport closed) while we subscribed it: the
+            // detach set the flag before it cleaned up, so either it removed this subscription or we do.
+            remove(s, sub);
+            return;
+        }
         if (created) {
             publishMeta(realm, ON_CREATE, List.of(s.id(), sub.details()));
         }

@@ -122,6 +122,11 @@ public final class Dealer {
             s.registrations().put(reg.id(), reg);
             s.send(new Registered(m.request(), reg.id()));
         }
+        if (s.closed()) {
+            // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
+            remove(s, reg);
+            return;
+        }
         if (created) {
             broker.publishMeta(realm, ON_CREATE, List.of(s.id(), reg.details()));
         }
