@@ -459,11 +459,16 @@ class AdvancedProfileTest {
 
         TestPeer y1 = join("y1", RouterTest.ROLES, "yves");
         TestPeer y2 = join("y2", RouterTest.ROLES, "yves");
+        long y1Id = sessionId(y1);
+        long y2Id = sessionId(y2);
         admin.drain();
         admin.in(new Call(9, Map.of(), "wamp.session.kill_by_authid", List.of("yves"), null));
         List<WampMessage> got = admin.drain();
         assertEquals(2, got.stream().filter(m -> m instanceof Event).count(), "two on_leave events");
-        assertTrue(got.stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(2L))), got.toString());
+        // the spec: kill_by_authid returns the list of the killed session IDs
+        assertTrue(got.stream().anyMatch(m -> m instanceof Result r && r.args().size() == 1
+                && r.args().get(0) instanceof List<?> ids
+                && new java.util.HashSet<>(ids).equals(java.util.Set.of(y1Id, y2Id))), got.toString());
         assertEquals(ErrorUris.CLOSE_NORMAL, y1.next(Goodbye.class).reason());
         assertEquals(ErrorUris.CLOSE_NORMAL, y2.next(Goodbye.class).reason());
         admin.in(new Call(10, Map.of(), "wamp.session.kill_by_authrole", List.of("anonymous"), null));

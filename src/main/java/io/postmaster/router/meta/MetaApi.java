@@ -63,7 +63,10 @@ public final class MetaApi implements Dealer.RouterProcedures {
         });
         procedures.put("wamp.session.kill_by_authid", (s, a) -> {
             String authid = a.string(0);
-            return List.of((long) kill(others(s, x -> x.authid().equals(authid)), a));
+            List<Session> targets = others(s, x -> x.authid().equals(authid));
+            kill(targets, a);
+            // the spec: sessions|list, the IDs of the sessions killed (kill_by_authrole and kill_all return a count)
+            return List.of(targets.stream().map(x -> (Object) x.id()).toList());
         });
         procedures.put("wamp.session.kill_by_authrole", (s, a) -> {
             String authrole = a.string(0);
