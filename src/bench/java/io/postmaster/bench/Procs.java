@@ -1,0 +1,93 @@
+package io.postmaster.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the benchmark reads about a router process: Linux {@code /proc}, {@code ss}, {@code jcmd}. */
+final class Procs {
+    /** USER_HZ: the unit of utime and stime in /proc/PID/stat. 100 on every Linux this runs on. */
+    static final int CLK_TCK = 100;
+
+    private Procs() {
+    }
+
+    record Memory(long heapKiB, long rssKiB) {
+    }
+
+    /** utime + stime of the process (all its threads), in clock ticks. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
+    static double cpuPercent(long ticks, double seconds) {
+        return 100.0 * ticks / CLK_TCK / seconds;
+    }
+
+    static long rssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    /** RSS, and for a JVM the heap in use right after a full GC (live data). */
+    static Memory memory(long pid, boolean jvm) throws Exception {
+        long heap = -1;
+        if (jvm) {
+            run(List.of("jcmd", Long.toString(pid), "GC.run"));
+            String info = run(List.of("jcmd", Long.toString(pid), "GC.heap_info"));
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+            if (m.find()) {
+                heap = Long.parseLong(m.group(1));
+            }
+        }
+        return new Memory(heap, rssKiB(pid));
+    }
+
+    /** The process listening on 127.0.0.1:{@code port}, or -1. */
+    static long listeningPid(int port) throws Exception {
+        String out = run(List.of("ss", "-ltnpH", "sport = :" + port));
+        Matcher m = Pattern.compile("pid=(\\d+)").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    static String firstLine(String path, String prefix) {
+        try {
+            for (String line : Files.readAllLines(Path.of(path))) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not on this system
+        }
+        return "?";
+    }
+}
