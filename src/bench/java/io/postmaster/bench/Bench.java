@@ -122,8 +122,10 @@ public final class Bench {
                 .append(" | ratio (>1: Postmaster better) |\n|---|---|---|---|\n");
         row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls per router CPU-second", true,
                 r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
-        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls/s (router CPU %)", true,
+        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls/s", true,
                 r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
+        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
+                r -> ((Scenarios.Rpc) r).kernelShare(), "%.2f");
         row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: router CPU %", false,
                 r -> ((Scenarios.Rpc) r).routerCpuPercent(), "%.1f");
         row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,

@@ -31,6 +31,16 @@ final class Procs {
         }
     }
 
+    /** stime alone: the router's CPU spent in the kernel (socket reads and writes, epoll, wake-ups). */
+    static long systemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
     static double cpuPercent(long ticks, double seconds) {
         return 100.0 * ticks / CLK_TCK / seconds;
     }

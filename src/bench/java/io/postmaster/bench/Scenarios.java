@@ -26,13 +26,15 @@ final class Scenarios {
     record Target(String name, URI uri, String realm, long pid, boolean jvm) {
     }
 
-    record Rpc(double callsPerSecond, double routerCpuPercent, double p50Ms, double p99Ms, long errors) {
+    record Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
+               long errors) {
         double perCpuSecond() {
             return callsPerSecond / (routerCpuPercent / 100.0);
         }
     }
 
-    record PubSub(double publishedPerSecond, double deliveredPerSecond, double routerCpuPercent, double p99Ms) {
+    record PubSub(double publishedPerSecond, double deliveredPerSecond, double routerCpuPercent, double kernelShare,
+                  double p99Ms) {
         double perCpuSecond() {
             return deliveredPerSecond / (routerCpuPercent / 100.0);
         }
@@ -104,9 +106,11 @@ final class Scenarios {
         latencies.reset();
         long c0 = completed.get();
         long cpu0 = Procs.cpuTicks(t.pid());
+        long sys0 = Procs.systemTicks(t.pid());
         long t0 = System.nanoTime();
         sleep(durationS);
         long cpu1 = Procs.cpuTicks(t.pid());
+        long sys1 = Procs.systemTicks(t.pid());
         long t1 = System.nanoTime();
         long c1 = completed.get();
         measuring[0] = false;
@@ -118,7 +122,8 @@ final class Scenarios {
         sleep(0.3);
         clients.forEach(LoadClient::close);
         callee.close();
-        return new Rpc((c1 - c0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs), latencies.percentileMs(50),
+        return new Rpc((c1 - c0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
+                share(sys1 - sys0, cpu1 - cpu0), latencies.percentileMs(50),
                 latencies.percentileMs(99), errors.get());
     }
 
@@ -187,9 +192,11 @@ final class Scenarios {
         long p0 = published.get();
         long d0 = delivered.get();
         long cpu0 = Procs.cpuTicks(t.pid());
+        long sys0 = Procs.systemTicks(t.pid());
         long t0 = System.nanoTime();
         sleep(durationS);
         long cpu1 = Procs.cpuTicks(t.pid());
+        long sys1 = Procs.systemTicks(t.pid());
         long t1 = System.nanoTime();
         long p1 = published.get();
         long d1 = delivered.get();
@@ -203,6 +210,7 @@ final class Scenarios {
         subscribers.forEach(LoadClient::close);
         publisher[0].close();
         return new PubSub((p1 - p0) / secs, (d1 - d0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
+                share(sys1 - sys0, cpu1 - cpu0),
                 latencies.percentileMs(99));
     }
 
@@ -308,6 +316,10 @@ final class Scenarios {
         th.setDaemon(true);
         th.start();
         return th;
+    }
+
+    private static double share(long part, long whole) {
+        return whole == 0 ? Double.NaN : (double) part / whole;
     }
 
     static void sleep(double seconds) throws InterruptedException {
