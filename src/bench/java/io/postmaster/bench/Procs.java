@@ -14,6 +14,8 @@ final class Procs {
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat. 100 on every Linux this runs on. */
     static final int CLK_TCK = 100;
 
+    private static final java.util.concurrent.atomic.AtomicInteger HISTOGRAMS = new java.util.concurrent.atomic.AtomicInteger();
+
     private Procs() {
     }
 
@@ -58,15 +60,21 @@ final class Procs {
         return -1;
     }
 
-    /** RSS, and for a JVM the heap in use right after a full GC (live data). */
+    /**
+     * RSS, and for a JVM the live heap: the total of {@code jcmd GC.class_histogram}, which counts live objects only
+     * (it runs a full GC first). GC.heap_info's "used" right after GC.run proved unreliable here (G1 reported less
+     * than the sessions' own objects), so the histogram is the measure.
+     */
     static Memory memory(long pid, boolean jvm) throws Exception {
         long heap = -1;
         if (jvm) {
-            run(List.of("jcmd", Long.toString(pid), "GC.run"));
-            String info = run(List.of("jcmd", Long.toString(pid), "GC.heap_info"));
-            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+            String histogram = run(List.of("jcmd", Long.toString(pid), "GC.class_histogram"));
+            // kept for diffing (what a session costs, by class): target/bench/histogram-<pid>-<n>.txt
+            Files.writeString(Path.of(System.getProperty("bench.dir", "target/bench"),
+                    "histogram-" + pid + "-" + HISTOGRAMS.incrementAndGet() + ".txt"), histogram);
+            Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
             if (m.find()) {
-                heap = Long.parseLong(m.group(1));
+                heap = Long.parseLong(m.group(1)) / 1024;
             }
         }
         return new Memory(heap, rssKiB(pid));
