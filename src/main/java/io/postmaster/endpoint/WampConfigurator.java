@@ -2,14 +2,16 @@ package io.postmaster.endpoint;
 
 import io.postmaster.config.PostmasterConfig;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Handshake rules for {@code /ws}: the origin allow-list ({@code postmaster.allowed-origins}) and subprotocol
- * negotiation in the client's order of preference.
+ * Handshake rules for {@code /ws}: the origin allow-list ({@code postmaster.allowed-origins}), subprotocol
+ * negotiation in the client's order of preference, and the peer's address for the session (see {@link Transports}).
  */
 public class WampConfigurator extends ServerEndpointConfig.Configurator {
     private static final Logger LOG = Logger.getLogger(WampConfigurator.class.getName());
@@ -21,6 +23,11 @@ public class WampConfigurator extends ServerEndpointConfig.Configurator {
             LOG.info(() -> "WebSocket handshake refused: origin " + originHeaderValue + " is not allowed");
         }
         return ok;
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+        Transports.recordPeer(sec.getUserProperties());
     }
 
     @Override

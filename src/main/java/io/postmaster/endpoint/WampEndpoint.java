@@ -51,8 +51,9 @@ public class WampEndpoint {
     public void open(Session ws, EndpointConfig config) throws IOException {
         serializer = Serializers.forSubprotocol(ws.getNegotiatedSubprotocol());
         if (serializer == null) {
-            // JSR-356 completes a handshake even when no subprotocol matched, and on Tyrus (Payara) the
-            // SubprotocolFilter does not see the upgrade request: WAMP cannot proceed without a subprotocol.
+            // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
+            // on every server tested, but not where a container upgrades before filters run (as embedded Tyrus does):
+            // WAMP cannot proceed without a subprotocol.
             LOG.info(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this router speaks");
             ws.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR,
                     "no supported WAMP subprotocol (offer wamp.2.json)"));
@@ -63,6 +64,8 @@ public class WampEndpoint {
         maxMessageSize = cfg.maxMessageSize();
         ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
         ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
+        // Never ws.setMaxIdleTimeout on Payara: its Tyrus then leaves a cancelled timer task queued per message, and
+        // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol());
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info);
         connection = router.connect(peer);

@@ -13,13 +13,23 @@ final class Deployments {
     private Deployments() {
     }
 
-    /** The WAR that {@code mvn package} built: exactly what users deploy. */
+    /** The server under test: wildfly, payara, tomee or liberty (failsafe sets it from -Dcontainer). */
+    static String container() {
+        return System.getProperty("it.container", "wildfly");
+    }
+
+    /**
+     * The WAR that {@code mvn package} built: exactly what users deploy. It carries its context root ({@code /}) in
+     * WEB-INF descriptors for WildFly, Payara and Liberty; TomEE (Tomcat) reads it from the file name only, and
+     * serves {@code ROOT.war} at {@code /}.
+     */
     static WebArchive builtWar() {
         File war = new File(System.getProperty("postmaster.war", "target/postmaster.war"));
         if (!war.isFile()) {
             throw new IllegalStateException("build the WAR first (mvn verify does): " + war);
         }
-        return ShrinkWrap.create(ZipImporter.class, "postmaster.war").importFrom(war).as(WebArchive.class);
+        String name = container().equals("tomee") ? "ROOT.war" : "postmaster.war";
+        return ShrinkWrap.create(ZipImporter.class, name).importFrom(war).as(WebArchive.class);
     }
 
     /**
