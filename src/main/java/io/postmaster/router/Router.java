@@ -7,6 +7,8 @@ import io.postmaster.message.Ids;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.broker.Broker;
 import io.postmaster.router.dealer.Dealer;
+import io.postmaster.spi.SessionJoined;
+import io.postmaster.spi.SessionLeft;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -32,14 +36,29 @@ public final class Router implements AutoCloseable {
     private final Dealer dealer = new Dealer();
     private final Map<String, Object> roles;
     private volatile boolean closed;
+    // --- extension points (issue 4) ---
+    private final Extensions extensions;
+    private final Authorization authorization;
+    private final FailureThrottle throttle = new FailureThrottle();
 
     /**
      * @param config    the settings
      * @param scheduler runs timers (HELLO timeout); its tasks are short and never block
      */
     public Router(PostmasterConfig config, ScheduledExecutorService scheduler) {
+        this(config, scheduler, Extensions.openRealms(config));
+    }
+
+    /**
+     * @param config     the settings
+     * @param scheduler  runs timers (HELLO timeout); its tasks are short and never block
+     * @param extensions authentication, authorization and lifecycle hooks
+     */
+    public Router(PostmasterConfig config, ScheduledExecutorService scheduler, Extensions extensions) {
         this.config = config;
         this.scheduler = scheduler;
+        this.extensions = extensions;
+        this.authorization = new Authorization(extensions.authorizer());
         for (RealmConfig rc : config.realms().values()) {
             realms.put(rc.name(), new Realm(rc, this));
         }
@@ -54,6 +73,37 @@ public final class Router implements AutoCloseable {
     public Broker broker() { return broker; }
     public Dealer dealer() { return dealer; }
     ScheduledExecutorService scheduler() { return scheduler; }
+    /** The extension points in use. */
+    public Extensions extensions() { return extensions; }
+    /** Asks the authorizer; the broker and dealer call it before each action. */
+    public Authorization authorization() { return authorization; }
+    FailureThrottle throttle() { return throttle; }
+
+    void notifyJoined(Session s) {
+        SessionJoined e = new SessionJoined(s.details(), s.permissions());
+        notify(() -> extensions.listener().joined(e), "joined", s);
+    }
+
+    void notifyLeft(Session s) {
+        SessionLeft e = new SessionLeft(s.details());
+        notify(() -> extensions.listener().left(e), "left", s);
+    }
+
+    /** Runs a listener on the executor: outside any lock and off the routing thread; a failure is only logged. */
+    private void notify(Runnable r, String what, Session s) {
+        try {
+            extensions.executor().execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a session-" + what + " observer failed for " + s, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warning(() -> "session-" + what + " event for " + s + " dropped: the executor is saturated"
+                    + " (postmaster.executor-queue)");
+        }
+    }
 
     /** The realm with this name, or null if the router does not serve it. */
     public Realm realm(String name) {
