@@ -219,10 +219,10 @@ public final class Connection {
         details.put("authextra", d.authextra());
         details.put("roles", router.roles());
         details.put("agent", "Postmaster");
+        hs.realm().attach(s); // before WELCOME: whatever the client sends next finds the session in its realm
+        router.notifyJoined(s); // queued before anything the client's next message may cause (e.g. its leave)
         peer.send(new Welcome(s.id(), details));
-        hs.realm().attach(s);
         LOG.fine(() -> "joined: " + s);
-        router.notifyJoined(s);
     }
 
     // ------------------------------------------------------------------------------------------ established

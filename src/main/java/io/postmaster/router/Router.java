@@ -92,7 +92,7 @@ public final class Router implements AutoCloseable {
     /** Runs a listener on the executor: outside any lock and off the routing thread; a failure is only logged. */
     private void notify(Runnable r, String what, Session s) {
         try {
-            extensions.executor().execute(() -> {
+            s.lane().execute(() -> {
                 try {
                     r.run();
                 } catch (RuntimeException e) {

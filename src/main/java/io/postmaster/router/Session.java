@@ -33,6 +33,7 @@ public final class Session {
     // --- authentication and authorization (issue 4) ---
     private final SessionDetails details;
     private final Permissions permissions;
+    private volatile SerialExecutor lane;
 
     private final AtomicLong lastRequestId = new AtomicLong();
     private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -71,6 +72,23 @@ public final class Session {
     public String authmethod() { return authmethod; }
     /** Who the session is, for the SPI (authorizer, events, interceptors). */
     public SessionDetails details() { return details; }
+    /**
+     * Where application code about this session runs (listeners, interceptors): the extensions' executor, one
+     * task at a time in submission order.
+     */
+    public SerialExecutor lane() {
+        SerialExecutor l = lane;
+        if (l == null) {
+            synchronized (this) {
+                if (lane == null) {
+                    lane = new SerialExecutor(realm.router().extensions().executor());
+                }
+                l = lane;
+            }
+        }
+        return l;
+    }
+
     /** What the session may do, as the permission provider gave it at join. */
     public Permissions permissions() { return permissions; }
 
