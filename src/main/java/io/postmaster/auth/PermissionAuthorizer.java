@@ -7,13 +7,12 @@ import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
 
 /**
- * The default {@link Authorizer}: the session's {@link Permissions} decide. Not marked cacheable: permissions may be
- * per user, and evaluating them is a scan of a few rules anyway.
+ * The default {@link Authorizer}: the session's {@link Permissions} decide. Its answers are not cacheable
+ * (permissions may be per user), and evaluating them is a scan of a few rules anyway.
  */
 public final class PermissionAuthorizer implements Authorizer {
     @Override
     public Decision authorize(SessionDetails session, Permissions permissions, String uri, Action action) {
-        Decision d = (permissions == null ? Permissions.NONE : permissions).decide(uri, action);
-        return new Decision(d.allowed(), d.disclose(), false);
+        return (permissions == null ? Permissions.NONE : permissions).decide(uri, action);
     }
 }

@@ -30,6 +30,8 @@ public final class Realm {
     }
 
     public String name() { return config.name(); }
+    /** The router serving this realm. */
+    public Router router() { return router; }
     public RealmConfig config() { return config; }
     public Uris.Rule uriRule() { return config.uriRule(); }
 

@@ -42,14 +42,21 @@ public final class Permissions {
         return null;
     }
 
-    /** Whether {@code action} on {@code uri} is allowed, and whether to disclose. */
+    /**
+     * Whether {@code action} on {@code uri} is allowed, and whether to disclose. Not cacheable: permissions may differ
+     * between sessions of one role (a {@link PermissionProvider} may give them per user).
+     */
     public Decision decide(String uri, Action action) {
         Permission p = ruleFor(uri);
         if (p == null || !p.allow().contains(action)) {
-            return Decision.DENY;
+            return NO;
         }
-        return new Decision(true, p.disclose(), true);
+        return p.disclose() ? YES_DISCLOSE : YES;
     }
+
+    private static final Decision NO = new Decision(false, false, false);
+    private static final Decision YES = new Decision(true, false, false);
+    private static final Decision YES_DISCLOSE = new Decision(true, true, false);
 
     @Override
     public String toString() {

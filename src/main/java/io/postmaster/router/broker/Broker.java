@@ -17,6 +17,7 @@ import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.serialization.Outgoing;
+import io.postmaster.spi.Action;
 
 import java.util.Map;
 
@@ -41,6 +42,11 @@ public final class Broker {
         }
         if (!Uris.valid(m.topic(), realm.uriRule())) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_URI, "invalid topic URI");
+            return;
+        }
+        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()); // issue 4
+        if (denied != null) {
+            s.sendError(MessageType.SUBSCRIBE, m.request(), denied, null);
             return;
         }
         UriTable<Subscription> topics = realm.topics();
@@ -79,6 +85,13 @@ public final class Broker {
             if (acknowledge) {
                 s.sendError(MessageType.PUBLISH, m.request(), ErrorUris.INVALID_URI,
                         Uris.reserved(m.topic()) ? "the wamp. namespace is reserved" : "invalid topic URI");
+            }
+            return;
+        }
+        String denied = s.realm().router().authorization().check(s, Action.PUBLISH, m.topic()); // issue 4
+        if (denied != null) {
+            if (acknowledge) { // as for a bad URI: the publisher hears of it only when it asked
+                s.sendError(MessageType.PUBLISH, m.request(), denied, null);
             }
             return;
         }

@@ -19,6 +19,7 @@ import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
+import io.postmaster.spi.Action;
 
 import java.util.Map;
 import java.util.logging.Logger;
@@ -55,6 +56,11 @@ public final class Dealer {
                     Uris.reserved(m.procedure()) ? "the wamp. namespace is reserved" : "invalid procedure URI");
             return;
         }
+        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()); // issue 4
+        if (denied != null) {
+            s.sendError(MessageType.REGISTER, m.request(), denied, null);
+            return;
+        }
         UriTable<Registration> procedures = realm.procedures();
         synchronized (procedures) {
             if (procedures.get(m.procedure(), policy) != null) {
@@ -83,6 +89,11 @@ public final class Dealer {
         Realm realm = caller.realm();
         if (!Uris.valid(m.procedure(), realm.uriRule())) {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_URI, "invalid procedure URI");
+            return;
+        }
+        String denied = realm.router().authorization().check(caller, Action.CALL, m.procedure()); // issue 4
+        if (denied != null) {
+            caller.sendError(MessageType.CALL, m.request(), denied, null);
             return;
         }
         Registration reg = realm.procedures().bestMatch(m.procedure());
