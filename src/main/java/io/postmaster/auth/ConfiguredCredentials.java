@@ -64,5 +64,5 @@ public final class ConfiguredCredentials implements CredentialStore {
         return null;
     }
 
-    private static final String DUMMY_HASH = Crypto.hashTicket("no such user", 10_000);
+    private static final String DUMMY_HASH = Crypto.hashTicket("no such user", 100_000);
 }

@@ -63,7 +63,8 @@ public class WampEndpoint {
         maxMessageSize = cfg.maxMessageSize();
         ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
         ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
-        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol());
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
+                ws.isSecure());
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info);
         connection = router.connect(peer);
     }
