@@ -5,6 +5,8 @@ import io.postmaster.config.AuthConfig;
 import io.postmaster.router.Extensions;
 import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.Authorizer;
+import io.postmaster.spi.CallInterceptor;
+import io.postmaster.spi.PublishInterceptor;
 import io.postmaster.spi.CredentialStore;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.SessionJoined;
@@ -30,6 +32,7 @@ import java.util.logging.Logger;
  * {@link Authenticator} bean for the same method replaces the built-in one, and of two beans for one method the one
  * with the higher {@code @Priority} wins. {@link CredentialStore}, {@link PermissionProvider} and {@link Authorizer}
  * are single beans: the defaults in this package, or an {@code @Alternative @Priority} bean of the application.
+ * {@link PublishInterceptor} and {@link CallInterceptor} beans all run, in ascending {@code @Priority} order.
  */
 @ApplicationScoped
 public class ExtensionPoints {
@@ -43,6 +46,10 @@ public class ExtensionPoints {
     PermissionProvider permissions;
     @Inject
     Authorizer authorizer;
+    @Inject
+    Instance<PublishInterceptor> publishInterceptors;
+    @Inject
+    Instance<CallInterceptor> callInterceptors;
     @Inject
     Event<SessionJoined> joined;
     @Inject
@@ -65,7 +72,16 @@ public class ExtensionPoints {
             public void left(SessionLeft e) { left.fire(e); }
         };
         return new Extensions(Map.copyOf(byMethod), realm -> config.realms().get(realm).authmethods(), permissions,
-                authorizer, listener, executor);
+                authorizer, listener, executor).withInterceptors(sorted(publishInterceptors), sorted(callInterceptors));
+    }
+
+    /** The beans in ascending {@code @Priority} order (the order they run in). */
+    private static <T> List<T> sorted(Instance<T> beans) {
+        List<T> list = new ArrayList<>();
+        beans.forEach(list::add);
+        list.sort(Comparator.comparingInt(ExtensionPoints::priority));
+        list.forEach(b -> LOG.info(() -> "interceptor " + b.getClass().getName() + " installed"));
+        return list;
     }
 
     /** A bean's {@code @Priority} (looking through CDI proxy subclasses), 0 without one. */

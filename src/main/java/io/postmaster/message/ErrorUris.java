@@ -54,6 +54,11 @@ public final class ErrorUris {
     public static final String OPTION_NOT_ALLOWED = "wamp.error.option_not_allowed";
     /** A feature the peer asked for is not supported. */
     public static final String FEATURE_NOT_SUPPORTED = "wamp.error.feature_not_supported";
+    /**
+     * Application code in the router (an interceptor, a server-side procedure) failed; the cause is logged on the
+     * server, never sent. Not a URI of the spec; Crossbar and Autobahn use it the same way.
+     */
+    public static final String RUNTIME_ERROR = "wamp.error.runtime_error";
     /** A message payload is bigger than the router accepts. */
     public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
 }

@@ -13,6 +13,8 @@ import io.postmaster.spi.Permission;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionListener;
+import io.postmaster.spi.CallInterceptor;
+import io.postmaster.spi.PublishInterceptor;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -32,10 +34,25 @@ import java.util.function.Function;
  * @param listener       hears joins and leaves
  * @param executor       runs all application code (authenticators, permission lookups, listeners) off the
  *                       routing thread; bounded: a rejected task fails its request, never blocks
+ * @param publishInterceptors in the order they run
+ * @param callInterceptors    in the order they run
  */
 public record Extensions(Map<String, Authenticator> authenticators, Function<String, Set<String>> authmethods,
                          PermissionProvider permissions, Authorizer authorizer, SessionListener listener,
-                         Executor executor) {
+                         Executor executor, List<PublishInterceptor> publishInterceptors,
+                         List<CallInterceptor> callInterceptors) {
+
+    /** Without interceptors. */
+    public Extensions(Map<String, Authenticator> authenticators, Function<String, Set<String>> authmethods,
+                      PermissionProvider permissions, Authorizer authorizer, SessionListener listener,
+                      Executor executor) {
+        this(authenticators, authmethods, permissions, authorizer, listener, executor, List.of(), List.of());
+    }
+
+    /** These extensions with other interceptors. */
+    public Extensions withInterceptors(List<PublishInterceptor> publish, List<CallInterceptor> call) {
+        return new Extensions(authenticators, authmethods, permissions, authorizer, listener, executor, publish, call);
+    }
 
     /**
      * What the router does without any extension: realms with {@code anonymous} on admit anonymous sessions with

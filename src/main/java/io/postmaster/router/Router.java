@@ -39,6 +39,7 @@ public final class Router implements AutoCloseable {
     // --- extension points (issue 4) ---
     private final Extensions extensions;
     private final Authorization authorization;
+    private final Interception interception;
     private final FailureThrottle throttle = new FailureThrottle();
 
     /**
@@ -59,6 +60,7 @@ public final class Router implements AutoCloseable {
         this.scheduler = scheduler;
         this.extensions = extensions;
         this.authorization = new Authorization(extensions.authorizer());
+        this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
         for (RealmConfig rc : config.realms().values()) {
             realms.put(rc.name(), new Realm(rc, this));
         }
@@ -78,6 +80,8 @@ public final class Router implements AutoCloseable {
     /** Asks the authorizer; the broker and dealer call it before each action. */
     public Authorization authorization() { return authorization; }
     FailureThrottle throttle() { return throttle; }
+    /** The publish and call interceptors; the broker and dealer hand each PUBLISH and CALL to it. */
+    public Interception interception() { return interception; }
 
     void notifyJoined(Session s) {
         SessionJoined e = new SessionJoined(s.details(), s.permissions());
