@@ -95,6 +95,17 @@ public final class Broker {
             }
             return;
         }
+        if (realm.router().interception().publish(s, m, this::route)) { // issue 4: interceptors see it first
+            return;
+        }
+        route(s, m);
+    }
+
+    /** Delivers a checked publication to the matching subscriptions. */
+    private void route(Session s, Publish m) {
+        Realm realm = s.realm();
+        Map<String, Object> options = m.options();
+        boolean acknowledge = Boolean.TRUE.equals(options.get("acknowledge"));
         boolean excludeMe = !Boolean.FALSE.equals(options.get("exclude_me"));
         long publication = Ids.random();
         realm.topics().forEachMatch(m.topic(), sub -> deliver(sub, excludeMe ? s : null, publication, m));

@@ -96,6 +96,15 @@ public final class Dealer {
             caller.sendError(MessageType.CALL, m.request(), denied, null);
             return;
         }
+        if (realm.router().interception().call(caller, m, this::route)) { // issue 4: interceptors see it first
+            return;
+        }
+        route(caller, m);
+    }
+
+    /** Routes a checked CALL to its callee. */
+    private void route(Session caller, Call m) {
+        Realm realm = caller.realm();
         Registration reg = realm.procedures().bestMatch(m.procedure());
         if (reg == null) {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.NO_SUCH_PROCEDURE, null);
