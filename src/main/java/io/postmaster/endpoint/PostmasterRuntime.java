@@ -66,8 +66,11 @@ public class PostmasterRuntime {
         return router;
     }
 
+    @Inject
+    ServerProcedures procedures;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        router();
+        procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
     }
 
     @PreDestroy

@@ -4,9 +4,11 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.spi.Action;
 import io.postmaster.spi.Authorizer;
 import io.postmaster.spi.Decision;
+import io.postmaster.spi.SessionDetails;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,9 +26,15 @@ public final class Authorization {
 
     private final Authorizer authorizer;
     private final Map<Key, Decision> cache = new ConcurrentHashMap<>();
+    private final Map<Key, Predicate<SessionDetails>> procedureAccess = new ConcurrentHashMap<>();
 
     Authorization(Authorizer authorizer) {
         this.authorizer = authorizer;
+    }
+
+    /** Who may call a server-side procedure: decided by {@code access}, not by the authorizer. */
+    void restrictCalls(String realm, String procedure, Predicate<SessionDetails> access) {
+        procedureAccess.put(new Key(realm, "", procedure, Action.CALL), access);
     }
 
     /**
@@ -34,6 +42,15 @@ public final class Authorization {
      * {@code wamp.error.not_authorized} for "no", {@code wamp.error.authorization_failed} when the authorizer failed
      */
     public String check(Session s, Action action, String uri) {
+        if (s.peer() instanceof LocalCallee) {
+            return null; // the router's own server-side procedures
+        }
+        if (action == Action.CALL && !procedureAccess.isEmpty()) {
+            Predicate<SessionDetails> access = procedureAccess.get(new Key(s.realm().name(), "", uri, Action.CALL));
+            if (access != null) {
+                return access.test(s.details()) ? null : ErrorUris.NOT_AUTHORIZED;
+            }
+        }
         Key key = new Key(s.realm().name(), s.authrole(), uri, action);
         Decision d = cache.get(key);
         if (d == null) {

@@ -7,6 +7,8 @@ import io.postmaster.message.Ids;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.broker.Broker;
 import io.postmaster.router.dealer.Dealer;
+import io.postmaster.spi.Permissions;
+import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
 
@@ -152,6 +154,35 @@ public final class Router implements AutoCloseable {
 
     void releaseSessionId(long id) {
         sessionIds.remove(id);
+    }
+
+    /**
+     * Registers a server-side procedure: an in-process callee session joins {@code realm} and registers
+     * {@code procedure}; from then on CALLs of it are allowed exactly to the sessions {@code access} admits (instead
+     * of the role rules) and run {@code handler} on the executor.
+     *
+     * @throws IllegalArgumentException if the realm is not served, the URI is invalid or already registered
+     */
+    public void registerLocal(String realm, String procedure, java.util.function.Predicate<SessionDetails> access,
+                              LocalCallee.Handler handler) {
+        Realm r = realms.get(realm);
+        if (r == null) {
+            throw new IllegalArgumentException("server-side procedure " + procedure + ": no realm " + realm);
+        }
+        LocalCallee peer = new LocalCallee(this, procedure, handler);
+        long id = newSessionId();
+        Session s = new Session(id, r, peer, new SessionDetails(id, realm, "postmaster", "postmaster", "internal",
+                "postmaster", Map.of(), Session.transportDetails(peer)), Permissions.NONE, Map.of());
+        peer.bind(s);
+        r.attach(s);
+        authorization.restrictCalls(realm, procedure, access);
+        dealer.register(s, new WampMessage.Register(1, Map.of(), procedure));
+        if (!(peer.registerReply() instanceof WampMessage.Registered)) {
+            r.detach(s);
+            throw new IllegalArgumentException("server-side procedure " + procedure + " could not be registered in "
+                    + realm + ": " + peer.registerReply());
+        }
+        LOG.info(() -> "server-side procedure " + procedure + " registered in realm " + realm);
     }
 
     /** Closes every session with GOODBYE {@code wamp.close.system_shutdown}, then every transport. */
