@@ -26,9 +26,12 @@ import java.util.function.Function;
  * @param helloTimeout       how long a new connection may take to send HELLO
  * @param allowedOrigins     allowed {@code Origin} headers, or {@code *} for any
  * @param realms             the realms served, by name
+ * @param callMaxPending     the longest any call may stay unanswered before it ends with {@code wamp.error.timeout}
+ * @param retainedMax        topics per realm that may hold a retained event
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
-                               List<String> allowedOrigins, Map<String, RealmConfig> realms) {
+                               List<String> allowedOrigins, Map<String, RealmConfig> realms,
+                               Duration callMaxPending, int retainedMax) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -36,6 +39,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     public static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
     public static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
     public static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
+    public static final String CALL_MAX_PENDING_MS = "postmaster.call-max-pending-ms";
+    public static final String RETAINED_MAX = "postmaster.retained-max";
 
     public PostmasterConfig {
         if (maxMessageSize < 1024) {
@@ -46,6 +51,12 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         }
         if (helloTimeout.isNegative() || helloTimeout.isZero()) {
             throw new IllegalArgumentException(HELLO_TIMEOUT_MS + " must be positive");
+        }
+        if (callMaxPending.isNegative() || callMaxPending.isZero()) {
+            throw new IllegalArgumentException(CALL_MAX_PENDING_MS + " must be positive");
+        }
+        if (retainedMax < 0) {
+            throw new IllegalArgumentException(RETAINED_MAX + " must not be negative");
         }
         allowedOrigins = List.copyOf(allowedOrigins);
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
@@ -114,9 +125,28 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(prefix + "uri-check must be loose or strict, got " + rule);
             }
-            realms.put(name, new RealmConfig(name, anonymous, uriRule));
+            Map<String, Integer> history = new LinkedHashMap<>();
+            for (String entry : list(lookup.apply(prefix + "history"), "")) {
+                int eq = entry.lastIndexOf('=');
+                String topic = eq > 0 ? entry.substring(0, eq).trim() : "";
+                int limit;
+                try {
+                    limit = eq > 0 ? Integer.parseInt(entry.substring(eq + 1).trim()) : -1;
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (!Uris.valid(topic, Uris.Rule.LOOSE) || limit < 1) {
+                    throw new IllegalArgumentException(prefix + "history: '" + entry
+                            + "' must be topic=limit with a topic URI and a positive limit");
+                }
+                history.put(topic, limit);
+            }
+            realms.put(name, new RealmConfig(name, anonymous, uriRule, history));
         }
-        return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms);
+        long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
+        int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
+        return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
+                Duration.ofMillis(maxPendingMs), retainedMax);
     }
 
     private static String value(Function<String, String> lookup, String key, String def) {

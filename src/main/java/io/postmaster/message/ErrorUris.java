@@ -59,6 +59,8 @@ public final class ErrorUris {
      * server, never sent. Not a URI of the spec; Crossbar and Autobahn use it the same way.
      */
     public static final String RUNTIME_ERROR = "wamp.error.runtime_error";
+    /** The meta API was asked about a session that does not exist in the realm. */
+    public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";
     /** A message payload is bigger than the router accepts. */
     public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
 }

@@ -208,6 +208,7 @@ public final class Connection {
             cancelHelloTimer();
             s = new Session(hs.sessionId(), hs.realm(), peer, d, permissions, hs.helloDetails());
             session = s;
+            s.connection = this;
             state = State.ESTABLISHED;
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -264,6 +265,15 @@ public final class Connection {
                 armHelloTimer();
             }
         }
+    }
+
+    /** The router ends the session (meta API kill): GOODBYE, then close the transport. */
+    void kill(String reason, String message) {
+        if (state == State.ESTABLISHED) {
+            peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
+        }
+        endSession();
+        close(1000, "session killed");
     }
 
     /** Router shutdown: say GOODBYE and close. */

@@ -6,6 +6,9 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.broker.Broker;
+import io.postmaster.router.broker.Retained;
+import io.postmaster.router.broker.SubscriberFilter;
+import io.postmaster.router.meta.MetaApi;
 import io.postmaster.router.dealer.Dealer;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
@@ -20,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -35,7 +40,7 @@ public final class Router implements AutoCloseable {
     private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Broker broker = new Broker();
-    private final Dealer dealer = new Dealer();
+    private final Dealer dealer;
     private final Map<String, Object> roles;
     private volatile boolean closed;
     // --- extension points (issue 4) ---
@@ -43,6 +48,7 @@ public final class Router implements AutoCloseable {
     private final Authorization authorization;
     private final Interception interception;
     private final FailureThrottle throttle = new FailureThrottle();
+    private final ScheduledFuture<?> sweeper;
 
     /**
      * @param config    the settings
@@ -63,9 +69,18 @@ public final class Router implements AutoCloseable {
         this.extensions = extensions;
         this.authorization = new Authorization(extensions.authorizer());
         this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
+        this.dealer = new Dealer(scheduler, broker);
+        dealer.routerProcedures(new MetaApi(this));
         for (RealmConfig rc : config.realms().values()) {
-            realms.put(rc.name(), new Realm(rc, this));
+            realms.put(rc.name(), new Realm(rc, this, config.retainedMax()));
         }
+        long maxNanos = config.callMaxPending().toNanos();
+        long sweep = Math.max(10, Math.min(1000, config.callMaxPending().toMillis() / 10));
+        this.sweeper = scheduler.scheduleWithFixedDelay(() -> {
+            for (Realm realm : realms.values()) {
+                dealer.expire(realm, maxNanos);
+            }
+        }, sweep, sweep, TimeUnit.MILLISECONDS);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("broker", Map.of("features", broker.features()));
         r.put("dealer", Map.of("features", dealer.features()));
@@ -142,6 +157,24 @@ public final class Router implements AutoCloseable {
         connections.remove(c);
     }
 
+    /** Publishes a leaving session's testament as if the session had published it. */
+    void publishTestament(Realm realm, Session s, Session.Testament t) {
+        Map<String, Object> options = t.options();
+        Map<String, Object> details = Boolean.TRUE.equals(options.get("disclose_me"))
+                ? Map.of("publisher", s.id(), "publisher_authid", s.authid(), "publisher_authrole", s.authrole())
+                : Map.of();
+        SubscriberFilter filter;
+        try {
+            filter = SubscriberFilter.of(options, s);
+        } catch (IllegalArgumentException e) {
+            filter = null; // checked when the testament was added
+        }
+        long publication = broker.publishAsRouter(realm, t.topic(), t.args(), t.kwargs(), details, filter);
+        if (Boolean.TRUE.equals(options.get("retain"))) {
+            realm.retain(t.topic(), new Retained(publication, details, t.args(), t.kwargs()));
+        }
+    }
+
     /** A new session ID, random in [1, 2^53] and unique among live sessions of this router. */
     long newSessionId() {
         while (true) {
@@ -189,6 +222,7 @@ public final class Router implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeper.cancel(false);
         for (Connection c : connections) {
             c.shutdown(new WampMessage.Goodbye(Map.of("message", "router shutting down"), ErrorUris.SYSTEM_SHUTDOWN));
         }

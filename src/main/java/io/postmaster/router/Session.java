@@ -41,6 +41,17 @@ public final class Session {
     private final Map<Long, PendingCall> invocations = new ConcurrentHashMap<>();
     private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final java.util.Set<String> features;
+    private final java.util.List<Testament> testaments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile Connection connection;
+
+    /**
+     * A publication to make when the session ends ({@code wamp.session.add_testament}).
+     *
+     * @param options the publish options given, applied as if the session had published it
+     */
+    public record Testament(String topic, List<Object> args, Map<String, Object> kwargs, Map<String, Object> options) {
+    }
 
     Session(long id, Realm realm, Peer peer, String authid, String authrole, String authmethod,
             Map<String, Object> helloDetails) {
@@ -62,6 +73,45 @@ public final class Session {
         this.authrole = authrole;
         this.authmethod = authmethod;
         this.helloDetails = helloDetails;
+        this.features = announcedFeatures(helloDetails);
+    }
+
+    /** "role.feature" for every feature the client announced in HELLO.Details.roles.*.features. */
+    private static java.util.Set<String> announcedFeatures(Map<String, Object> hello) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (hello.get("roles") instanceof Map<?, ?> roles) {
+            for (var r : roles.entrySet()) {
+                if (r.getValue() instanceof Map<?, ?> role && role.get("features") instanceof Map<?, ?> f) {
+                    for (var e : f.entrySet()) {
+                        if (Boolean.TRUE.equals(e.getValue())) {
+                            out.add(r.getKey() + "." + e.getKey());
+                        }
+                    }
+                }
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
+    /** Whether the client announced {@code feature} for {@code role} (e.g. callee, call_canceling) in HELLO. */
+    public boolean supports(String role, String feature) {
+        return features.contains(role + "." + feature);
+    }
+
+    /** The session's testaments, published when it ends. */
+    public java.util.List<Testament> testaments() {
+        return testaments;
+    }
+
+    /**
+     * Ends the session from the router's side: GOODBYE with {@code reason} (and {@code message} in its details,
+     * if given), then the transport is closed. Used by {@code wamp.session.kill*}.
+     */
+    public void kill(String reason, String message) {
+        Connection c = connection;
+        if (c != null) {
+            c.kill(reason, message);
+        }
     }
 
     public long id() { return id; }

@@ -354,7 +354,7 @@ class RouterTest {
         assertEquals(5, a.next(Unregistered.class).request());
         b.in(new Call(6, Map.of(), "com.p", null, null));
         assertError(b.next(), MessageType.CALL, 6, ErrorUris.NO_SUCH_PROCEDURE);
-        a.in(new Register(7, Map.of("invoke", "roundrobin"), "com.q"));
+        a.in(new Register(7, Map.of("invoke", "sometimes"), "com.q"));
         assertError(a.next(), MessageType.REGISTER, 7, ErrorUris.INVALID_ARGUMENT);
     }
 

@@ -4,7 +4,6 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
-import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Event;
 import io.postmaster.message.WampMessage.Publish;
 import io.postmaster.message.WampMessage.Published;
@@ -19,28 +18,47 @@ import io.postmaster.router.match.UriTable;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.spi.Action;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The WAMP Broker: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT. Holds no state of its own: it works on the tables of
- * the session's realm, so one instance serves every realm. See the package doc for the concurrency rules.
+ * The WAMP Broker: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT, with the Advanced Profile's pattern-based subscriptions,
+ * subscriber black/whitelisting, publisher exclusion and identification, and event retention. Holds no state of
+ * its own: it works on the tables of the session's realm, so one instance serves every realm. See the package doc
+ * for the concurrency rules.
  */
 public final class Broker {
+    /** Subscription meta events, published by the router. */
+    public static final String ON_CREATE = "wamp.subscription.on_create";
+    public static final String ON_SUBSCRIBE = "wamp.subscription.on_subscribe";
+    public static final String ON_UNSUBSCRIBE = "wamp.subscription.on_unsubscribe";
+    public static final String ON_DELETE = "wamp.subscription.on_delete";
 
     /** The broker features announced in WELCOME: only those that work. */
     public Map<String, Object> features() {
-        return Map.of("publisher_exclusion", true);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("publisher_exclusion", true);
+        f.put("publisher_identification", true);
+        f.put("subscriber_blackwhite_listing", true);
+        f.put("pattern_based_subscription", true);
+        f.put("event_retention", true);
+        f.put("session_meta_api", true);
+        f.put("subscription_meta_api", true);
+        f.put("testament_meta_api", true);
+        f.put("event_history", true);
+        return f;
     }
 
     public void subscribe(Session s, Subscribe m) {
         Realm realm = s.realm();
         MatchPolicy policy = MatchPolicy.of(m.options().get("match"));
-        if (policy == null || !UriTable.supports(policy)) {
+        if (policy == null) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_ARGUMENT,
-                    "match policy not supported: " + m.options().get("match"));
+                    "unknown match policy: " + m.options().get("match"));
             return;
         }
-        if (!Uris.valid(m.topic(), realm.uriRule())) {
+        if (!policy.valid(m.topic(), realm.uriRule())) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_URI, "invalid topic URI");
             return;
         }
@@ -49,21 +67,39 @@ public final class Broker {
             s.sendError(MessageType.SUBSCRIBE, m.request(), denied, null);
             return;
         }
+        boolean getRetained = Boolean.TRUE.equals(m.options().get("get_retained"));
         UriTable<Subscription> topics = realm.topics();
+        boolean created;
+        Subscription sub;
         synchronized (topics) {
-            Subscription sub = topics.getOrCreate(m.topic(), policy, () -> {
-                Subscription created = new Subscription(newId(realm), m.topic(), policy);
-                realm.subscriptionsById().put(created.id(), created);
-                return created;
+            Subscription existing = topics.get(m.topic(), policy);
+            sub = existing != null ? existing : topics.getOrCreate(m.topic(), policy, () -> {
+                Subscription c = new Subscription(newId(realm), m.topic(), policy);
+                realm.subscriptionsById().put(c.id(), c);
+                return c;
             });
+            created = existing == null;
             // Under the subscription's monitor, which delivery holds too: no EVENT of it can be queued between
             // joining the set and SUBSCRIBED, and every publication after SUBSCRIBED finds the session in the set.
             synchronized (sub) {
                 sub.subscribers.add(s);
                 s.send(new Subscribed(m.request(), sub.id()));
+                if (getRetained) {
+                    sendRetained(realm, sub, s);
+                }
             }
             s.subscriptions().put(sub.id(), sub);
         }
+        if (s.closed()) {
+            // The session was detached by another thread (killed, transport closed) while we subscribed it: the
+            // detach set the flag before it cleaned up, so either it removed this subscription or we do.
+            remove(s, sub);
+            return;
+        }
+        if (created) {
+            publishMeta(realm, ON_CREATE, List.of(s.id(), sub.details()));
+        }
+        publishMeta(realm, ON_SUBSCRIBE, List.of(s.id(), sub.id()));
     }
 
     public void unsubscribe(Session s, Unsubscribe m) {
@@ -72,19 +108,31 @@ public final class Broker {
             s.sendError(MessageType.UNSUBSCRIBE, m.request(), ErrorUris.NO_SUCH_SUBSCRIPTION, null);
             return;
         }
-        remove(s, sub);
+        boolean deleted = remove(s, sub);
         s.send(new Unsubscribed(m.request(), null));
+        unsubscribedMeta(s, sub, deleted);
     }
 
     public void publish(Session s, Publish m) {
         Realm realm = s.realm();
         Map<String, Object> options = m.options();
         boolean acknowledge = Boolean.TRUE.equals(options.get("acknowledge"));
-        if (!Uris.valid(m.topic(), realm.uriRule()) || Uris.reserved(m.topic())) {
+        String problem = !Uris.valid(m.topic(), realm.uriRule()) ? "invalid topic URI"
+                : Uris.reserved(m.topic()) ? "the wamp. namespace is reserved for the router" : null;
+        String uri = ErrorUris.INVALID_URI;
+        SubscriberFilter filter = null;
+        if (problem == null) {
+            try {
+                filter = SubscriberFilter.of(options, s);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+                uri = ErrorUris.INVALID_ARGUMENT;
+            }
+        }
+        if (problem != null) {
             // Per the spec, a publisher hears of a failed publication only when it asked for acknowledgement.
             if (acknowledge) {
-                s.sendError(MessageType.PUBLISH, m.request(), ErrorUris.INVALID_URI,
-                        Uris.reserved(m.topic()) ? "the wamp. namespace is reserved" : "invalid topic URI");
+                s.sendError(MessageType.PUBLISH, m.request(), uri, problem);
             }
             return;
         }
@@ -95,48 +143,121 @@ public final class Broker {
             }
             return;
         }
-        if (realm.router().interception().publish(s, m, this::route)) { // issue 4: interceptors see it first
+        if (realm.router().interception().publish(s, m, this::publishChecked)) { // issue 4: interceptors first
             return;
         }
-        route(s, m);
+        publishChecked(s, m);
     }
 
-    /** Delivers a checked publication to the matching subscriptions. */
-    private void route(Session s, Publish m) {
+    /** Routes a publication that passed the checks (and the interceptors, which may have replaced its payload). */
+    private void publishChecked(Session s, Publish m) {
         Realm realm = s.realm();
         Map<String, Object> options = m.options();
         boolean acknowledge = Boolean.TRUE.equals(options.get("acknowledge"));
-        boolean excludeMe = !Boolean.FALSE.equals(options.get("exclude_me"));
-        long publication = Ids.random();
-        realm.topics().forEachMatch(m.topic(), sub -> deliver(sub, excludeMe ? s : null, publication, m));
+        SubscriberFilter filter = SubscriberFilter.of(options, s); // valid: checked in publish()
+        Map<String, Object> details = Boolean.TRUE.equals(options.get("disclose_me")) ? publisherDetails(s) : Map.of();
+        long publication = route(realm, m.topic(), details, m.args(), m.kwargs(), filter);
+        if (Boolean.TRUE.equals(options.get("retain"))) {
+            realm.retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs()));
+        }
         if (acknowledge) {
             s.send(new Published(m.request(), publication));
         }
     }
 
-    private static void deliver(Subscription sub, Session excluded, long publication, Publish m) {
+    /**
+     * Publishes on behalf of the router (meta events, testaments, server-side code): no URI checks, no publisher
+     * exclusion unless the filter says so.
+     *
+     * @return the publication ID
+     */
+    public long publishAsRouter(Realm realm, String topic, List<Object> args, Map<String, Object> kwargs,
+                                Map<String, Object> details, SubscriberFilter filter) {
+        return route(realm, topic, details, args, kwargs, filter);
+    }
+
+    private long route(Realm realm, String topic, Map<String, Object> details, List<Object> args,
+                       Map<String, Object> kwargs, SubscriberFilter filter) {
+        long publication = Ids.random();
+        realm.topics().forEachMatch(topic, sub -> deliver(sub, filter, publication, topic, details, args, kwargs));
+        EventHistory h = realm.history(topic);
+        if (h != null) {
+            h.record(topic, publication, details, args, kwargs);
+        }
+        return publication;
+    }
+
+    private static void deliver(Subscription sub, SubscriberFilter filter, long publication, String topic,
+                                Map<String, Object> details, List<Object> args, Map<String, Object> kwargs) {
         Outgoing event = null; // built on first use: a subscription may hold only the publisher
         synchronized (sub) {
             for (Session subscriber : sub.subscribers) {
-                if (subscriber == excluded) {
+                if (filter != null && !filter.allows(subscriber)) {
                     continue;
                 }
                 if (event == null) {
-                    event = new Outgoing(new Event(sub.id(), publication, Map.of(), m.args(), m.kwargs()));
+                    event = new Outgoing(new Event(sub.id(), publication, eventDetails(sub, topic, details),
+                            args, kwargs));
                 }
                 subscriber.send(event);
             }
         }
     }
 
+    /** EVENT.Details: the publisher if disclosed, and for pattern subscriptions the concrete topic. */
+    private static Map<String, Object> eventDetails(Subscription sub, String topic, Map<String, Object> details) {
+        if (sub.policy() == MatchPolicy.EXACT) {
+            return details;
+        }
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        d.put("topic", topic);
+        return d;
+    }
+
+    private static void sendRetained(Realm realm, Subscription sub, Session s) {
+        realm.forEachRetained((topic, r) -> {
+            if (matches(sub, topic)) {
+                Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
+                d.put("retained", true);
+                s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
+            }
+        });
+    }
+
+    private static boolean matches(Subscription sub, String topic) {
+        return switch (sub.policy()) {
+            case EXACT -> sub.topic().equals(topic);
+            case PREFIX -> topic.startsWith(sub.topic());
+            case WILDCARD -> {
+                String[] p = sub.topic().split("\\.", -1);
+                String[] t = topic.split("\\.", -1);
+                boolean ok = p.length == t.length;
+                for (int i = 0; ok && i < p.length; i++) {
+                    ok = p[i].isEmpty() || p[i].equals(t[i]);
+                }
+                yield ok;
+            }
+        };
+    }
+
+    static Map<String, Object> publisherDetails(Session s) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("publisher", s.id());
+        d.put("publisher_authid", s.authid());
+        d.put("publisher_authrole", s.authrole());
+        return d;
+    }
+
     /** Removes everything a leaving session holds. */
     public void detach(Session s) {
         for (Subscription sub : s.subscriptions().values()) {
-            remove(s, sub);
+            boolean deleted = remove(s, sub);
+            unsubscribedMeta(s, sub, deleted);
         }
     }
 
-    private void remove(Session s, Subscription sub) {
+    /** Removes the session from the subscription; true when that deleted the subscription. */
+    private boolean remove(Session s, Subscription sub) {
         Realm realm = s.realm();
         UriTable<Subscription> topics = realm.topics();
         synchronized (topics) {
@@ -148,8 +269,22 @@ public final class Broker {
             }
             if (empty && topics.remove(sub.topic(), sub.policy(), sub)) {
                 realm.subscriptionsById().remove(sub.id());
+                return true;
             }
+            return false;
         }
+    }
+
+    private void unsubscribedMeta(Session s, Subscription sub, boolean deleted) {
+        publishMeta(s.realm(), ON_UNSUBSCRIBE, List.of(s.id(), sub.id()));
+        if (deleted) {
+            publishMeta(s.realm(), ON_DELETE, List.of(s.id(), sub.id()));
+        }
+    }
+
+    /** Publishes a meta event; called outside every table monitor. */
+    public void publishMeta(Realm realm, String topic, List<Object> args) {
+        route(realm, topic, Map.of(), args, null, null);
     }
 
     private static long newId(Realm realm) {
@@ -159,5 +294,4 @@ public final class Broker {
         } while (realm.subscriptionsById().containsKey(id));
         return id;
     }
-
 }

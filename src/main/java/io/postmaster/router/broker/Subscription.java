@@ -25,6 +25,16 @@ public final class Subscription {
     public MatchPolicy policy() { return policy; }
     /** When the subscription was created, in epoch milliseconds. */
     public long created() { return created; }
+    /** The subscription as the meta API describes it: {@code id, created, uri, match}. */
+    public java.util.Map<String, Object> details() {
+        java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("id", id);
+        d.put("created", java.time.Instant.ofEpochMilli(created).toString());
+        d.put("uri", topic);
+        d.put("match", policy.wireName());
+        return d;
+    }
+
     /** The subscribed sessions: a live, weakly consistent view. */
     public Set<Session> subscribers() { return java.util.Collections.unmodifiableSet(subscribers); }
 

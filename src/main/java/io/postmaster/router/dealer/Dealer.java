@@ -7,6 +7,7 @@ import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Call;
 import io.postmaster.message.WampMessage.Cancel;
+import io.postmaster.message.WampMessage.Interrupt;
 import io.postmaster.message.WampMessage.Invocation;
 import io.postmaster.message.WampMessage.Register;
 import io.postmaster.message.WampMessage.Registered;
@@ -17,43 +18,88 @@ import io.postmaster.message.WampMessage.Yield;
 import io.postmaster.router.ProtocolViolation;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
+import io.postmaster.router.broker.Broker;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.spi.Action;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The WAMP Dealer: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT, and callee ERRORs. Stateless like the
- * broker: it works on the session's realm tables and the sessions' pending-call maps (see the package doc).
+ * The WAMP Dealer: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the Advanced
+ * Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
+ * pattern-based and shared registrations. Stateless like the broker: it works on the session's realm tables and
+ * the sessions' pending-call maps (see the package doc).
  */
 public final class Dealer {
     private static final Logger LOG = Logger.getLogger(Dealer.class.getName());
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
+    /** Registration meta events, published by the router. */
+    public static final String ON_CREATE = "wamp.registration.on_create";
+    public static final String ON_REGISTER = "wamp.registration.on_register";
+    public static final String ON_UNREGISTER = "wamp.registration.on_unregister";
+    public static final String ON_DELETE = "wamp.registration.on_delete";
+
+    /** Answers calls to the router's own procedures ({@code wamp.*}), or returns false to route normally. */
+    public interface RouterProcedures {
+        boolean call(Session caller, Call call);
+    }
+
+    private final ScheduledExecutorService scheduler;
+    private final Broker broker;
+    private volatile RouterProcedures routerProcedures = (s, c) -> false;
+
+    /**
+     * @param scheduler runs call timeouts
+     * @param broker    publishes the registration meta events
+     */
+    public Dealer(ScheduledExecutorService scheduler, Broker broker) {
+        this.scheduler = scheduler;
+        this.broker = broker;
+    }
+
+    public void routerProcedures(RouterProcedures p) {
+        this.routerProcedures = p;
+    }
+
     /** The dealer features announced in WELCOME: only those that work. */
     public Map<String, Object> features() {
-        return Map.of("progressive_call_results", true);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("progressive_call_results", true);
+        f.put("progressive_call_invocations", true);
+        f.put("call_timeout", true);
+        f.put("call_canceling", true);
+        f.put("caller_identification", true);
+        f.put("pattern_based_registration", true);
+        f.put("shared_registration", true);
+        f.put("session_meta_api", true);
+        f.put("registration_meta_api", true);
+        f.put("testament_meta_api", true);
+        return f;
     }
+
+    // ------------------------------------------------------------------------------------------ registrations
 
     public void register(Session s, Register m) {
         Realm realm = s.realm();
         MatchPolicy policy = MatchPolicy.of(m.options().get("match"));
-        if (policy == null || !UriTable.supports(policy)) {
+        InvokePolicy invoke = InvokePolicy.of(m.options().get("invoke"));
+        if (policy == null || invoke == null) {
             s.sendError(MessageType.REGISTER, m.request(), ErrorUris.INVALID_ARGUMENT,
-                    "match policy not supported: " + m.options().get("match"));
+                    policy == null ? "unknown match policy: " + m.options().get("match")
+                            : "unknown invocation policy: " + m.options().get("invoke"));
             return;
         }
-        Object invoke = m.options().get("invoke");
-        if (invoke != null && !"single".equals(invoke)) {
-            s.sendError(MessageType.REGISTER, m.request(), ErrorUris.INVALID_ARGUMENT,
-                    "invocation policy not supported: " + invoke);
-            return;
-        }
-        if (!Uris.valid(m.procedure(), realm.uriRule()) || Uris.reserved(m.procedure())) {
+        if (!policy.valid(m.procedure(), realm.uriRule()) || Uris.reserved(m.procedure())) {
             s.sendError(MessageType.REGISTER, m.request(), ErrorUris.INVALID_URI,
-                    Uris.reserved(m.procedure()) ? "the wamp. namespace is reserved" : "invalid procedure URI");
+                    Uris.reserved(m.procedure()) ? "the wamp. namespace is reserved for the router"
+                            : "invalid procedure URI");
             return;
         }
         String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()); // issue 4
@@ -61,18 +107,36 @@ public final class Dealer {
             s.sendError(MessageType.REGISTER, m.request(), denied, null);
             return;
         }
+        boolean disclose = Boolean.TRUE.equals(m.options().get("disclose_caller"));
         UriTable<Registration> procedures = realm.procedures();
+        Registration reg;
+        boolean created;
         synchronized (procedures) {
-            if (procedures.get(m.procedure(), policy) != null) {
-                s.sendError(MessageType.REGISTER, m.request(), ErrorUris.PROCEDURE_ALREADY_EXISTS, null);
+            reg = procedures.get(m.procedure(), policy);
+            created = reg == null;
+            if (created) {
+                reg = procedures.getOrCreate(m.procedure(), policy,
+                        () -> new Registration(newId(realm), m.procedure(), policy, invoke));
+                realm.registrationsById().put(reg.id(), reg);
+            } else if (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s)) {
+                s.sendError(MessageType.REGISTER, m.request(), ErrorUris.PROCEDURE_ALREADY_EXISTS,
+                        reg.invoke() != invoke ? "registered with invocation policy " + reg.invoke().wireName()
+                                : null);
                 return;
             }
-            Registration reg = procedures.getOrCreate(m.procedure(), policy,
-                    () -> new Registration(newId(realm), m.procedure(), policy, s));
-            realm.registrationsById().put(reg.id(), reg);
+            reg.add(s, disclose);
             s.registrations().put(reg.id(), reg);
             s.send(new Registered(m.request(), reg.id()));
         }
+        if (s.closed()) {
+            // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
+            remove(s, reg);
+            return;
+        }
+        if (created) {
+            broker.publishMeta(realm, ON_CREATE, List.of(s.id(), reg.details()));
+        }
+        broker.publishMeta(realm, ON_REGISTER, List.of(s.id(), reg.id()));
     }
 
     public void unregister(Session s, Unregister m) {
@@ -81,9 +145,12 @@ public final class Dealer {
             s.sendError(MessageType.UNREGISTER, m.request(), ErrorUris.NO_SUCH_REGISTRATION, null);
             return;
         }
-        remove(s, reg);
+        boolean deleted = remove(s, reg);
         s.send(new Unregistered(m.request(), null));
+        unregisteredMeta(s, reg, deleted);
     }
+
+    // ------------------------------------------------------------------------------------------ calls
 
     public void call(Session caller, Call m) {
         Realm realm = caller.realm();
@@ -96,33 +163,81 @@ public final class Dealer {
             caller.sendError(MessageType.CALL, m.request(), denied, null);
             return;
         }
-        if (realm.router().interception().call(caller, m, this::route)) { // issue 4: interceptors see it first
+        if (realm.router().interception().call(caller, m, this::callChecked)) { // issue 4: interceptors first
             return;
         }
-        route(caller, m);
+        callChecked(caller, m);
     }
 
-    /** Routes a checked CALL to its callee. */
-    private void route(Session caller, Call m) {
+    /** Routes a CALL that passed the checks (and the interceptors, which may have replaced its arguments). */
+    private void callChecked(Session caller, Call m) {
         Realm realm = caller.realm();
+        boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
+        PendingCall ongoing = caller.calls().get(m.request());
+        if (ongoing != null) {
+            continueProgressiveCall(ongoing, m, progress);
+            return;
+        }
+        if (Uris.reserved(m.procedure()) && routerProcedures.call(caller, m)) {
+            return;
+        }
         Registration reg = realm.procedures().bestMatch(m.procedure());
-        if (reg == null) {
+        Registration.Callee target = reg == null ? null : reg.pick();
+        if (target == null) {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.NO_SUCH_PROCEDURE, null);
             return;
         }
-        Session callee = reg.callee();
-        boolean progress = Boolean.TRUE.equals(m.options().get("receive_progress"));
-        PendingCall pc = new PendingCall(caller, m.request(), callee, callee.nextRequestId(), reg, progress);
-        if (caller.calls().putIfAbsent(m.request(), pc) != null) {
-            throw new ProtocolViolation("CALL request ID " + m.request() + " is already in use by a pending call");
+        Object timeoutOption = m.options().get("timeout");
+        if (timeoutOption != null && !(timeoutOption instanceof Long)) {
+            caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
+            return;
         }
+        long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
+        Session callee = target.session();
+        boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
+        PendingCall pc = new PendingCall(caller, m.request(), callee, callee.nextRequestId(), reg, receiveProgress,
+                progress);
+        caller.calls().put(m.request(), pc);
         callee.invocations().put(pc.invocation(), pc);
         if (callee.closed()) {
             // The callee left between lookup and now; its detach may have drained before our put.
             cancelled(pc);
             return;
         }
-        callee.send(new Invocation(pc.invocation(), reg.id(), Map.of(), m.args(), m.kwargs()));
+        if (timeout > 0) {
+            pc.timer = scheduler.schedule(() -> timedOut(pc), timeout, TimeUnit.MILLISECONDS);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (reg.policy() != MatchPolicy.EXACT) {
+            details.put("procedure", m.procedure());
+        }
+        if (receiveProgress && callee.supports("callee", "progressive_call_results")) {
+            details.put("receive_progress", true);
+        }
+        if (progress) {
+            details.put("progress", true);
+        }
+        if (target.discloseCaller() || Boolean.TRUE.equals(m.options().get("disclose_me"))) {
+            details.put("caller", caller.id());
+            details.put("caller_authid", caller.authid());
+            details.put("caller_authrole", caller.authrole());
+        }
+        if (timeout > 0 && callee.supports("callee", "call_timeout")) {
+            details.put("timeout", timeout);
+        }
+        callee.send(new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
+    }
+
+    /** A further CALL with the request ID of a pending call: the next chunk of a progressive invocation. */
+    private void continueProgressiveCall(PendingCall pc, Call m, boolean progress) {
+        if (!pc.progressiveInvocation()) {
+            throw new ProtocolViolation("CALL request ID " + m.request() + " is already in use by a pending call");
+        }
+        if (!progress) {
+            pc.endProgressiveInvocation();
+        }
+        pc.callee().send(new Invocation(pc.invocation(), pc.registration().id(), progress ? PROGRESS : Map.of(),
+                m.args(), m.kwargs()));
     }
 
     public void yield(Session callee, Yield m) {
@@ -138,7 +253,7 @@ public final class Dealer {
             } // else: the caller did not ask for progress; the spec lets the dealer drop it
             return;
         }
-        pc.caller().calls().remove(pc.callRequest(), pc);
+        done(pc);
         pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
     }
 
@@ -148,37 +263,110 @@ public final class Dealer {
             lateOrUnknown(callee, m.request(), "ERROR");
             return;
         }
-        pc.caller().calls().remove(pc.callRequest(), pc);
+        done(pc);
         String uri = Uris.valid(m.error(), Uris.Rule.LOOSE) ? m.error() : ErrorUris.INVALID_URI;
         pc.caller().send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
                 m.args(), m.kwargs()));
     }
 
-    /** CANCEL: call canceling is not offered yet (not announced in WELCOME); a CANCEL is logged and ignored. */
+    /**
+     * CANCEL with mode {@code skip} (answer the caller now, tell the callee nothing), {@code killnowait} (answer
+     * now and INTERRUPT the callee; the default) or {@code kill} (INTERRUPT the callee; its answer, RESULT or ERROR,
+     * goes to the caller). A callee that did not announce {@code call_canceling} is always treated as {@code skip}.
+     * A CANCEL for a call that has ended already is ignored.
+     */
     public void cancel(Session caller, Cancel m) {
-        LOG.fine(() -> "CANCEL from " + caller + " ignored: call canceling is not supported");
+        Object mode = m.options().getOrDefault("mode", "killnowait");
+        if (!"skip".equals(mode) && !"kill".equals(mode) && !"killnowait".equals(mode)) {
+            caller.sendError(MessageType.CANCEL, m.request(), ErrorUris.INVALID_ARGUMENT,
+                    "mode must be skip, kill or killnowait");
+            return;
+        }
+        PendingCall pc = caller.calls().get(m.request());
+        if (pc == null) {
+            return;
+        }
+        boolean interruptible = pc.callee().supports("callee", "call_canceling");
+        if ("kill".equals(mode) && interruptible) {
+            interrupt(pc, "kill", ErrorUris.CANCELED);
+            return;
+        }
+        if (end(pc)) {
+            caller.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "canceled by the caller");
+            if (interruptible && !"skip".equals(mode)) {
+                interrupt(pc, "killnowait", ErrorUris.CANCELED);
+            }
+        }
+    }
+
+    private void timedOut(PendingCall pc) {
+        if (end(pc)) {
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
+            if (pc.callee().supports("callee", "call_canceling")) {
+                interrupt(pc, "killnowait", ErrorUris.TIMEOUT);
+            }
+        }
+    }
+
+    /** Ends calls pending longer than {@code maxNanos}, as timeouts. Called periodically by the router. */
+    public void expire(Realm realm, long maxNanos) {
+        long now = System.nanoTime();
+        for (Session callee : realm.sessions()) {
+            for (PendingCall pc : callee.invocations().values()) {
+                if (now - pc.started() > maxNanos) {
+                    LOG.info(() -> "call " + pc.callRequest() + " of " + pc.caller() + " to " + pc.registration()
+                            + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
+                    timedOut(pc);
+                }
+            }
+        }
+    }
+
+    private static void interrupt(PendingCall pc, String mode, String reason) {
+        if (pc.markInterrupted()) {
+            pc.callee().send(new Interrupt(pc.invocation(), Map.of("mode", mode, "reason", reason)));
+        }
     }
 
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
     public void detach(Session s) {
         for (Registration reg : s.registrations().values()) {
-            remove(s, reg);
+            boolean deleted = remove(s, reg);
+            unregisteredMeta(s, reg, deleted);
         }
         for (PendingCall pc : s.invocations().values()) {
             cancelled(pc);
         }
         for (PendingCall pc : s.calls().values()) {
-            // The caller is gone: forget the call, so the callee's answer is recognised as late and dropped.
-            s.calls().remove(pc.callRequest(), pc);
-            pc.callee().invocations().remove(pc.invocation(), pc);
+            // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
+            if (end(pc) && pc.callee().supports("callee", "call_canceling")) {
+                interrupt(pc, "killnowait", ErrorUris.CANCELED);
+            }
         }
     }
 
     /** Ends a call whose callee is gone, if nobody ended it first. */
     private static void cancelled(PendingCall pc) {
-        if (pc.callee().invocations().remove(pc.invocation(), pc)) {
-            pc.caller().calls().remove(pc.callRequest(), pc);
+        if (end(pc)) {
             pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
+        }
+    }
+
+    /** Takes a pending call out of both maps; true for the one thread that gets to answer it. */
+    private static boolean end(PendingCall pc) {
+        if (pc.callee().invocations().remove(pc.invocation(), pc)) {
+            done(pc);
+            return true;
+        }
+        return false;
+    }
+
+    /** Bookkeeping once the callee's map no longer holds the call. */
+    private static void done(PendingCall pc) {
+        pc.caller().calls().remove(pc.callRequest(), pc);
+        var t = pc.timer;
+        if (t != null) {
+            t.cancel(false);
         }
     }
 
@@ -186,17 +374,27 @@ public final class Dealer {
         if (!callee.requestIdIssued(request)) {
             throw new ProtocolViolation(what + " for INVOCATION " + request + ", which was never sent");
         }
-        // Late: the call ended already (caller left, call canceled). Nothing to do.
+        // Late: the call ended already (caller left, canceled, timed out). Nothing to do.
     }
 
-    private void remove(Session s, Registration reg) {
+    /** Removes the session from the registration; true when that deleted the registration. */
+    private boolean remove(Session s, Registration reg) {
         Realm realm = s.realm();
         UriTable<Registration> procedures = realm.procedures();
         synchronized (procedures) {
             s.registrations().remove(reg.id());
-            if (procedures.remove(reg.procedure(), reg.policy(), reg)) {
+            if (reg.remove(s) && procedures.remove(reg.procedure(), reg.policy(), reg)) {
                 realm.registrationsById().remove(reg.id());
+                return true;
             }
+            return false;
+        }
+    }
+
+    private void unregisteredMeta(Session s, Registration reg, boolean deleted) {
+        broker.publishMeta(s.realm(), ON_UNREGISTER, List.of(s.id(), reg.id()));
+        if (deleted) {
+            broker.publishMeta(s.realm(), ON_DELETE, List.of(s.id(), reg.id()));
         }
     }
 
@@ -207,5 +405,4 @@ public final class Dealer {
         } while (realm.registrationsById().containsKey(id));
         return id;
     }
-
 }

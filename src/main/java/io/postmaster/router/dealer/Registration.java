@@ -3,30 +3,99 @@ package io.postmaster.router.dealer;
 import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 
-/** One registration: a procedure pattern and the session that serves it. */
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One registration: a procedure pattern, its invocation policy and the callees serving it (one unless the policy
+ * shares it). The callee list is copy-on-write, changed only under the realm's procedure-table monitor, read
+ * without locks when routing a call.
+ */
 public final class Registration {
     private final long id;
     private final String procedure;
     private final MatchPolicy policy;
-    private final Session callee;
+    private final InvokePolicy invoke;
     private final long created = System.currentTimeMillis();
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile Callee[] callees = new Callee[0];
 
-    Registration(long id, String procedure, MatchPolicy policy, Session callee) {
+    /** A callee on this registration and whether it asked that callers be disclosed to it. */
+    record Callee(Session session, boolean discloseCaller) {
+    }
+
+    Registration(long id, String procedure, MatchPolicy policy, InvokePolicy invoke) {
         this.id = id;
         this.procedure = procedure;
         this.policy = policy;
-        this.callee = callee;
+        this.invoke = invoke;
     }
 
     public long id() { return id; }
     public String procedure() { return procedure; }
     public MatchPolicy policy() { return policy; }
-    public Session callee() { return callee; }
+    public InvokePolicy invoke() { return invoke; }
     /** When the registration was created, in epoch milliseconds. */
     public long created() { return created; }
 
+    /** The sessions serving this registration, in registration order. */
+    public List<Session> callees() {
+        return Arrays.stream(callees).map(Callee::session).toList();
+    }
+
+    boolean has(Session s) {
+        for (Callee c : callees) {
+            if (c.session() == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void add(Session s, boolean discloseCaller) {
+        Callee[] c = Arrays.copyOf(callees, callees.length + 1);
+        c[c.length - 1] = new Callee(s, discloseCaller);
+        callees = c;
+    }
+
+    /** Removes a callee; true when none is left. */
+    boolean remove(Session s) {
+        callees = Arrays.stream(callees).filter(c -> c.session() != s).toArray(Callee[]::new);
+        return callees.length == 0;
+    }
+
+    /** The callee the next call goes to under the invocation policy, or null if none is left. */
+    Callee pick() {
+        Callee[] c = callees;
+        if (c.length == 0) {
+            return null;
+        }
+        return switch (invoke) {
+            case SINGLE, FIRST -> c[0];
+            case LAST -> c[c.length - 1];
+            case ROUNDROBIN -> c[Math.floorMod(next.getAndIncrement(), c.length)];
+            case RANDOM -> c[ThreadLocalRandom.current().nextInt(c.length)];
+        };
+    }
+
+    /** The registration as the meta API describes it: {@code id, created, uri, match, invoke}. */
+    public Map<String, Object> details() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id);
+        d.put("created", Instant.ofEpochMilli(created).toString());
+        d.put("uri", procedure);
+        d.put("match", policy.wireName());
+        d.put("invoke", invoke.wireName());
+        return d;
+    }
+
     @Override
     public String toString() {
-        return "registration " + id + " (" + policy.wireName() + " " + procedure + ")";
+        return "registration " + id + " (" + policy.wireName() + " " + procedure + ", " + invoke.wireName() + ")";
     }
 }

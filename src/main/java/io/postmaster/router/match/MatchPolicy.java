@@ -6,9 +6,9 @@ import java.util.Locale;
 public enum MatchPolicy {
     /** The URI equals the topic/procedure. The default. */
     EXACT,
-    /** The URI starts with the topic/procedure. Not served yet: refused with {@code wamp.error.invalid_argument}. */
+    /** The URI starts with the topic/procedure. */
     PREFIX,
-    /** Empty components of the pattern match any component. Not served yet, like {@link #PREFIX}. */
+    /** Empty components of the pattern match any one component. */
     WILDCARD;
 
     /** The policy named by a {@code match} option value, or null when the value names none. */
@@ -24,6 +24,15 @@ public enum MatchPolicy {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Whether {@code uri} is a valid pattern of this policy under {@code rule}. */
+    public boolean valid(String uri, io.postmaster.message.Uris.Rule rule) {
+        return switch (this) {
+            case EXACT -> io.postmaster.message.Uris.valid(uri, rule);
+            case PREFIX -> io.postmaster.message.Uris.check(uri, rule, true, false);
+            case WILDCARD -> io.postmaster.message.Uris.check(uri, rule, false, true);
+        };
     }
 
     /** The option value that names this policy on the wire. */

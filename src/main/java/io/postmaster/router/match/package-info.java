@@ -1,8 +1,9 @@
 /**
  * URI matching, shared by the broker (topics → subscriptions) and the dealer (procedures → registrations).
  *
- * <p>{@link io.postmaster.router.match.UriTable} is the one structure both use. It matches exactly today; prefix
- * and wildcard patterns extend it behind the same methods, so neither the broker nor the dealer changes when they
- * come. Lookups are lock-free; writers serialize on the table.
+ * <p>{@link io.postmaster.router.match.UriTable} is the one structure both use: exact, prefix and wildcard
+ * patterns; {@code forEachMatch} for the broker (every matching subscription), {@code bestMatch} for the dealer
+ * (the spec's precedence: exact, longest prefix, longest literal runs of a wildcard). Lookups are lock-free; writers
+ * serialize on the table.
  */
 package io.postmaster.router.match;

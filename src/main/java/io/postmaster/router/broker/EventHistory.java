@@ -1,0 +1,70 @@
+package io.postmaster.router.broker;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The last events of one topic, kept in memory for the event history procedures ({@code wamp.topic.history.*},
+ * {@code wamp.subscription.get_events}). Bounded by the configured limit; synchronized, touched once per
+ * publication to a configured topic only.
+ */
+public final class EventHistory {
+    private final int limit;
+    private final ArrayDeque<Map<String, Object>> events = new ArrayDeque<>();
+
+    public EventHistory(int limit) {
+        this.limit = limit;
+    }
+
+    /** Records an event: {@code timestamp, publication, topic, args, kwargs} and the publisher's details, if any. */
+    public synchronized void record(String topic, long publication, Map<String, Object> details, List<Object> args,
+                                    Map<String, Object> kwargs) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("timestamp", Instant.now().toString());
+        e.put("publication", publication);
+        e.put("topic", topic);
+        e.putAll(details);
+        e.put("args", args == null ? List.of() : args);
+        e.put("kwargs", kwargs == null ? Map.of() : kwargs);
+        if (events.size() == limit) {
+            events.removeFirst();
+        }
+        events.addLast(e);
+    }
+
+    /** The last {@code n} events, oldest first. */
+    public synchronized List<Map<String, Object>> last(int n) {
+        List<Map<String, Object>> all = new ArrayList<>(events);
+        return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+    }
+
+    /** The events published at or after {@code since}, oldest first. */
+    public synchronized List<Map<String, Object>> since(Instant since) {
+        return select(e -> !Instant.parse((String) e.get("timestamp")).isBefore(since));
+    }
+
+    /** The events after the one with publication ID {@code publication} (none if it is not in the history). */
+    public synchronized List<Map<String, Object>> after(long publication) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean found = false;
+        for (Iterator<Map<String, Object>> it = events.iterator(); it.hasNext(); ) {
+            Map<String, Object> e = it.next();
+            if (found) {
+                out.add(e);
+            } else if (Long.valueOf(publication).equals(e.get("publication"))) {
+                found = true;
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> select(Predicate<Map<String, Object>> p) {
+        return events.stream().filter(p).toList();
+    }
+}

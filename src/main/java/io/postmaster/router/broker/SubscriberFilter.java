@@ -1,0 +1,123 @@
+package io.postmaster.router.broker;
+
+import io.postmaster.router.Session;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who may receive a publication: publisher exclusion ({@code exclude_me}, on by default) and subscriber
+ * black/whitelisting ({@code exclude}, {@code eligible}, {@code exclude_authid}, {@code eligible_authid},
+ * {@code exclude_authrole}, {@code eligible_authrole}). A session receives the event when it is in every given
+ * whitelist and in no blacklist. Built once per publication.
+ */
+public final class SubscriberFilter {
+    private final Session excluded;
+    private final Set<Long> exclude;
+    private final Set<Long> eligible;
+    private final Set<String> excludeAuthid;
+    private final Set<String> eligibleAuthid;
+    private final Set<String> excludeAuthrole;
+    private final Set<String> eligibleAuthrole;
+
+    private SubscriberFilter(Session excluded, Set<Long> exclude, Set<Long> eligible, Set<String> excludeAuthid,
+                             Set<String> eligibleAuthid, Set<String> excludeAuthrole, Set<String> eligibleAuthrole) {
+        this.excluded = excluded;
+        this.exclude = exclude;
+        this.eligible = eligible;
+        this.excludeAuthid = excludeAuthid;
+        this.eligibleAuthid = eligibleAuthid;
+        this.excludeAuthrole = excludeAuthrole;
+        this.eligibleAuthrole = eligibleAuthrole;
+    }
+
+    /**
+     * The filter for PUBLISH options, or null when nobody is filtered out.
+     *
+     * @throws IllegalArgumentException when an option has the wrong type (the message says which)
+     */
+    public static SubscriberFilter of(Map<String, Object> options, Session publisher) {
+        Object excludeMe = options.get("exclude_me");
+        if (excludeMe != null && !(excludeMe instanceof Boolean)) {
+            throw new IllegalArgumentException("exclude_me must be a boolean");
+        }
+        Session excluded = Boolean.FALSE.equals(excludeMe) ? null : publisher;
+        Set<Long> exclude = ids(options, "exclude");
+        Set<Long> eligible = ids(options, "eligible");
+        Set<String> excludeAuthid = strings(options, "exclude_authid");
+        Set<String> eligibleAuthid = strings(options, "eligible_authid");
+        Set<String> excludeAuthrole = strings(options, "exclude_authrole");
+        Set<String> eligibleAuthrole = strings(options, "eligible_authrole");
+        if (excluded == null && exclude == null && eligible == null && excludeAuthid == null && eligibleAuthid == null
+                && excludeAuthrole == null && eligibleAuthrole == null) {
+            return null;
+        }
+        return new SubscriberFilter(excluded, exclude, eligible, excludeAuthid, eligibleAuthid, excludeAuthrole,
+                eligibleAuthrole);
+    }
+
+    /** A filter excluding nobody but, if given, one session. */
+    public static SubscriberFilter excluding(Session s) {
+        return s == null ? null : new SubscriberFilter(s, null, null, null, null, null, null);
+    }
+
+    public boolean allows(Session s) {
+        if (s == excluded) {
+            return false;
+        }
+        if (exclude != null && exclude.contains(s.id())) {
+            return false;
+        }
+        if (eligible != null && !eligible.contains(s.id())) {
+            return false;
+        }
+        if (excludeAuthid != null && excludeAuthid.contains(s.authid())) {
+            return false;
+        }
+        if (eligibleAuthid != null && !eligibleAuthid.contains(s.authid())) {
+            return false;
+        }
+        if (excludeAuthrole != null && excludeAuthrole.contains(s.authrole())) {
+            return false;
+        }
+        return eligibleAuthrole == null || eligibleAuthrole.contains(s.authrole());
+    }
+
+    private static Set<Long> ids(Map<String, Object> options, String key) {
+        Object v = options.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException(key + " must be a list of session IDs");
+        }
+        Set<Long> out = new HashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof Long id)) {
+                throw new IllegalArgumentException(key + " must be a list of session IDs");
+            }
+            out.add(id);
+        }
+        return out;
+    }
+
+    private static Set<String> strings(Map<String, Object> options, String key) {
+        Object v = options.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException(key + " must be a list of strings");
+        }
+        Set<String> out = new HashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof String str)) {
+                throw new IllegalArgumentException(key + " must be a list of strings");
+            }
+            out.add(str);
+        }
+        return out;
+    }
+}

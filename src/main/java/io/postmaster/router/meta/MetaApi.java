@@ -1,0 +1,333 @@
+package io.postmaster.router.meta;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.MessageType;
+import io.postmaster.message.Uris;
+import io.postmaster.message.WampMessage.Call;
+import io.postmaster.message.WampMessage.Result;
+import io.postmaster.router.Realm;
+import io.postmaster.router.Router;
+import io.postmaster.router.Session;
+import io.postmaster.router.broker.EventHistory;
+import io.postmaster.router.broker.SubscriberFilter;
+import io.postmaster.router.broker.Subscription;
+import io.postmaster.router.dealer.Dealer;
+import io.postmaster.router.dealer.Registration;
+import io.postmaster.router.match.MatchPolicy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The meta API procedures, answered by the router itself within the caller's realm. Arguments are checked; a bad
+ * one gets {@code wamp.error.invalid_argument}, an unknown ID the spec's {@code no_such_*} error.
+ */
+public final class MetaApi implements Dealer.RouterProcedures {
+    private final Router router;
+    private final Map<String, Handler> procedures = new LinkedHashMap<>();
+
+    /** One procedure: returns the RESULT's positional results, or throws {@link MetaError}. */
+    private interface Handler {
+        List<Object> call(Session caller, Args a);
+    }
+
+    /** An error answer: URI and message. */
+    private static final class MetaError extends RuntimeException {
+        final String uri;
+
+        MetaError(String uri, String message) {
+            super(message, null, false, false);
+            this.uri = uri;
+        }
+    }
+
+    public MetaApi(Router router) {
+        this.router = router;
+        // sessions
+        procedures.put("wamp.session.count", (s, a) -> List.of((long) sessions(s, a.optStrings(0)).size()));
+        procedures.put("wamp.session.list", (s, a) -> List.of(sessions(s, a.optStrings(0)).stream()
+                .map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)))));
+        procedures.put("wamp.session.kill", (s, a) -> {
+            Session target = session(s, a.id(0));
+            if (target == s) {
+                throw new MetaError(ErrorUris.NO_SUCH_SESSION, "a session cannot kill itself");
+            }
+            kill(List.of(target), a);
+            return List.of();
+        });
+        procedures.put("wamp.session.kill_by_authid", (s, a) -> {
+            String authid = a.string(0);
+            List<Session> targets = others(s, x -> x.authid().equals(authid));
+            kill(targets, a);
+            // the spec: sessions|list, the IDs of the sessions killed (kill_by_authrole and kill_all return a count)
+            return List.of(targets.stream().map(x -> (Object) x.id()).toList());
+        });
+        procedures.put("wamp.session.kill_by_authrole", (s, a) -> {
+            String authrole = a.string(0);
+            return List.of((long) kill(others(s, x -> x.authrole().equals(authrole)), a));
+        });
+        procedures.put("wamp.session.kill_all", (s, a) -> List.of((long) kill(others(s, x -> true), a)));
+        procedures.put("wamp.session.add_testament", (s, a) -> {
+            String topic = a.string(0);
+            if (!Uris.valid(topic, s.realm().uriRule())) {
+                throw new MetaError(ErrorUris.INVALID_URI, "invalid topic URI");
+            }
+            Map<String, Object> options = a.kwDict("publish_options");
+            try {
+                SubscriberFilter.of(options, s);
+            } catch (IllegalArgumentException e) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, e.getMessage());
+            }
+            scope(a);
+            s.testaments().add(new Session.Testament(topic, a.optList(1), a.optDict(2), options));
+            return List.of();
+        });
+        procedures.put("wamp.session.flush_testaments", (s, a) -> {
+            scope(a);
+            int n = s.testaments().size();
+            s.testaments().clear();
+            return List.of((long) n);
+        });
+        // subscriptions
+        procedures.put("wamp.subscription.list", (s, a) -> List.of(listByPolicy(p -> s.realm().topics()
+                .entries(p).stream().map(x -> (Object) x.id()).toList())));
+        procedures.put("wamp.subscription.lookup", (s, a) -> {
+            Subscription sub = s.realm().topics().get(a.string(0), policy(a));
+            return singleton(sub == null ? null : sub.id());
+        });
+        procedures.put("wamp.subscription.match", (s, a) -> {
+            List<Object> ids = new ArrayList<>();
+            s.realm().topics().forEachMatch(a.string(0), sub -> ids.add(sub.id()));
+            return singleton(ids.isEmpty() ? null : ids);
+        });
+        procedures.put("wamp.subscription.get", (s, a) -> List.of(subscription(s, a.id(0)).details()));
+        procedures.put("wamp.subscription.list_subscribers", (s, a) -> List.of(subscription(s, a.id(0))
+                .subscribers().stream().map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.subscription.count_subscribers", (s, a) ->
+                List.of((long) subscription(s, a.id(0)).subscribers().size()));
+        // event history
+        procedures.put("wamp.topic.history.last", (s, a) -> List.of(history(s, a.string(0)).last(a.count(1))));
+        procedures.put("wamp.topic.history.since", (s, a) -> List.of(history(s, a.string(0)).since(a.instant(1))));
+        procedures.put("wamp.topic.history.after", (s, a) -> List.of(history(s, a.string(0)).after(a.id(1))));
+        procedures.put("wamp.subscription.get_events", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            EventHistory h = sub.policy() == MatchPolicy.EXACT ? s.realm().history(sub.topic()) : null;
+            return List.of(h == null ? List.of() : h.last(a.at(1) == null ? Integer.MAX_VALUE : a.count(1)));
+        });
+        // registrations
+        procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> s.realm().procedures()
+                .entries(p).stream().map(x -> (Object) x.id()).toList())));
+        procedures.put("wamp.registration.lookup", (s, a) -> {
+            Registration reg = s.realm().procedures().get(a.string(0), policy(a));
+            return singleton(reg == null ? null : reg.id());
+        });
+        procedures.put("wamp.registration.match", (s, a) -> {
+            Registration reg = s.realm().procedures().bestMatch(a.string(0));
+            return singleton(reg == null ? null : reg.id());
+        });
+        procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
+        procedures.put("wamp.registration.list_callees", (s, a) -> List.of(registration(s, a.id(0))
+                .callees().stream().map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.registration.count_callees", (s, a) ->
+                List.of((long) registration(s, a.id(0)).callees().size()));
+    }
+
+    /** The procedures served. */
+    public Collection<String> procedures() {
+        return procedures.keySet();
+    }
+
+    @Override
+    public boolean call(Session caller, Call call) {
+        Handler h = procedures.get(call.procedure());
+        if (h == null) {
+            return false;
+        }
+        try {
+            List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
+            caller.send(new Result(call.request(), Map.of(), results, null));
+        } catch (MetaError e) {
+            caller.sendError(MessageType.CALL, call.request(), e.uri, e.getMessage());
+        }
+        return true;
+    }
+
+    private static List<Object> singleton(Object o) {
+        List<Object> l = new ArrayList<>(1);
+        l.add(o);
+        return l;
+    }
+
+    private static Map<String, Object> listByPolicy(Function<MatchPolicy, List<Object>> ids) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (MatchPolicy p : MatchPolicy.values()) {
+            out.put(p.wireName(), ids.apply(p));
+        }
+        return out;
+    }
+
+    private static MatchPolicy policy(Args a) {
+        Map<String, Object> options = a.optDict(1);
+        MatchPolicy p = MatchPolicy.of(options == null ? null : options.get("match"));
+        if (p == null) {
+            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "unknown match policy");
+        }
+        return p;
+    }
+
+    private static void scope(Args a) {
+        Object scope = a.kw("scope");
+        if (scope != null && !"destroyed".equals(scope) && !"detached".equals(scope)) {
+            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "scope must be destroyed or detached");
+        }
+    }
+
+    private static List<Session> sessions(Session caller, List<String> authroles) {
+        return caller.realm().sessions().stream()
+                .filter(x -> authroles == null || authroles.contains(x.authrole())).toList();
+    }
+
+    private static List<Session> others(Session caller, Predicate<Session> which) {
+        return caller.realm().sessions().stream().filter(x -> x != caller && which.test(x)).toList();
+    }
+
+    private static EventHistory history(Session caller, String topic) {
+        EventHistory h = caller.realm().history(topic);
+        if (h == null) {
+            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
+                    + " (postmaster.realm.<realm>.history)");
+        }
+        return h;
+    }
+
+    private static Session session(Session caller, long id) {
+        Session s = caller.realm().session(id);
+        if (s == null) {
+            throw new MetaError(ErrorUris.NO_SUCH_SESSION, "no session " + id + " in this realm");
+        }
+        return s;
+    }
+
+    private static Subscription subscription(Session caller, long id) {
+        Subscription sub = caller.realm().subscriptionsById().get(id);
+        if (sub == null) {
+            throw new MetaError(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
+        }
+        return sub;
+    }
+
+    private static Registration registration(Session caller, long id) {
+        Registration reg = caller.realm().registrationsById().get(id);
+        if (reg == null) {
+            throw new MetaError(ErrorUris.NO_SUCH_REGISTRATION, "no registration " + id + " in this realm");
+        }
+        return reg;
+    }
+
+    private static int kill(List<Session> targets, Args a) {
+        Object reason = a.kw("reason");
+        Object message = a.kw("message");
+        if (reason != null && !(reason instanceof String r && Uris.valid(r, Uris.Rule.LOOSE))) {
+            throw new MetaError(ErrorUris.INVALID_URI, "reason must be a URI");
+        }
+        if (message != null && !(message instanceof String)) {
+            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "message must be a string");
+        }
+        for (Session t : targets) {
+            t.kill(reason == null ? ErrorUris.CLOSE_NORMAL : (String) reason, (String) message);
+        }
+        return targets.size();
+    }
+
+    /** Positional and keyword arguments of a meta call, with checked access. */
+    private record Args(List<Object> args, Map<String, Object> kwargs) {
+        Object at(int i) {
+            return args != null && i < args.size() ? args.get(i) : null;
+        }
+
+        long id(int i) {
+            if (!(at(i) instanceof Long id)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ID");
+            }
+            return id;
+        }
+
+        int count(int i) {
+            if (!(at(i) instanceof Long n) || n < 0) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a count");
+            }
+            return (int) Math.min(n, Integer.MAX_VALUE);
+        }
+
+        java.time.Instant instant(int i) {
+            String s = string(i);
+            try {
+                return java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException e) {
+                // the spec's own example writes milliseconds after a colon: 2013-12-21T13:43:11:000Z
+                try {
+                    int c = s.lastIndexOf(':');
+                    return java.time.Instant.parse(s.substring(0, c) + '.' + s.substring(c + 1));
+                } catch (RuntimeException e2) {
+                    throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
+                }
+            }
+        }
+
+        String string(int i) {
+            if (!(at(i) instanceof String s)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a string");
+            }
+            return s;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> optList(int i) {
+            Object v = at(i);
+            if (v != null && !(v instanceof List<?>)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list");
+            }
+            return (List<Object>) v;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> optStrings(int i) {
+            List<Object> l = optList(i);
+            if (l != null && !l.stream().allMatch(o -> o instanceof String)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list of strings");
+            }
+            return (List<String>) (List<?>) l;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> optDict(int i) {
+            Object v = at(i);
+            if (v != null && !(v instanceof Map<?, ?>)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a dict");
+            }
+            return (Map<String, Object>) v;
+        }
+
+        Object kw(String key) {
+            return kwargs == null ? null : kwargs.get(key);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kwDict(String key) {
+            Object v = kw(key);
+            if (v == null) {
+                return Map.of();
+            }
+            if (!(v instanceof Map<?, ?>)) {
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, key + " must be a dict");
+            }
+            return (Map<String, Object>) v;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.postmaster.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The WAMP Advanced Profile through Autobahn|JS (npm {@code autobahn}, installed by the build from
+ * {@code src/test/js/package-lock.json}) against the deployed WAR: every scenario of {@code src/test/js/advanced.js}
+ * (one per feature: pattern subscriptions and registrations, black/whitelisting, publisher and caller
+ * identification, retention, testaments, shared registrations, progressive results, timeouts, canceling and the
+ * session, subscription and registration meta API) must pass.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdvancedInteropIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void advancedProfileJson() throws Exception {
+        File dir = new File(System.getProperty("postmaster.interop.dir", "src/test/js"));
+        Process p = new ProcessBuilder(List.of("node", "advanced.js", "--url", Deployments.ws(base).toString(),
+                "--realm", "realm1", "--serializer", "json"))
+                .directory(dir).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        boolean finished = p.waitFor(180, TimeUnit.SECONDS);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        System.out.println("Autobahn|JS Advanced Profile interop (json):\n" + out);
+        assertTrue(finished, "advanced.js did not finish in time:\n" + out);
+        assertTrue(out.contains("PASS welcome-features"), out);
+        assertFalse(out.contains("FAIL "), out);
+        assertEquals(0, p.exitValue(), out);
+    }
+}

@@ -1,0 +1,582 @@
+package io.postmaster.router;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.Ids;
+import io.postmaster.message.MessageType;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import static io.postmaster.router.RouterTest.assertError;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The Advanced Profile features through in-memory peers; every scenario ends with empty tables. */
+class AdvancedProfileTest {
+    static final Map<String, Object> CANCELING_CALLEE = Map.of("roles", Map.of(
+            "callee", Map.of("features", Map.of("call_canceling", true, "progressive_call_results", true,
+                    "call_timeout", true)),
+            "caller", Map.of(), "publisher", Map.of(), "subscriber", Map.of()));
+
+    ScheduledThreadPoolExecutor timers;
+    Router router;
+
+    @BeforeEach
+    void start() {
+        timers = new ScheduledThreadPoolExecutor(1);
+        router = new Router(PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get), timers);
+    }
+
+    @AfterEach
+    void stop() {
+        router.close();
+        timers.shutdownNow();
+        Realm r = router.realm("realm1");
+        assertTrue(r.topics().isEmpty() && r.procedures().isEmpty() && r.sessions().isEmpty(), "tables empty");
+    }
+
+    TestPeer join(String name) {
+        return join(name, RouterTest.ROLES, null);
+    }
+
+    TestPeer join(String name, Map<String, Object> roles, String authid) {
+        TestPeer p = TestPeer.connect(router, name);
+        Map<String, Object> details = new java.util.HashMap<>(roles);
+        if (authid != null) {
+            details.put("authid", authid);
+        }
+        p.in(new Hello("realm1", details));
+        p.next(Welcome.class);
+        return p;
+    }
+
+    long sessionId(TestPeer p) {
+        return p.connection.session().id();
+    }
+
+    // ------------------------------------------------------------------------------------------ pub/sub
+
+    @Test
+    void patternSubscriptionsGetOneEventEachWithTheTopic() {
+        TestPeer sub = join("sub");
+        TestPeer pub = join("pub");
+        sub.in(new Subscribe(1, Map.of(), "com.app.sensor.temp"));
+        sub.in(new Subscribe(2, Map.of("match", "prefix"), "com.app."));
+        sub.in(new Subscribe(3, Map.of("match", "wildcard"), "com..sensor."));
+        long exact = sub.next(Subscribed.class).subscription();
+        long prefix = sub.next(Subscribed.class).subscription();
+        long wildcard = sub.next(Subscribed.class).subscription();
+        pub.in(new Publish(1, Map.of(), "com.app.sensor.temp", List.of(21L), null));
+        Map<Long, Event> got = new java.util.HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            Event e = sub.next(Event.class);
+            got.put(e.subscription(), e);
+        }
+        assertEquals(Set.of(exact, prefix, wildcard), got.keySet());
+        assertNull(got.get(exact).details().get("topic"));
+        assertEquals("com.app.sensor.temp", got.get(prefix).details().get("topic"));
+        assertEquals("com.app.sensor.temp", got.get(wildcard).details().get("topic"));
+        pub.in(new Publish(2, Map.of(), "com.other.sensor.x", List.of(1L), null));
+        assertEquals(wildcard, sub.next(Event.class).subscription());
+        sub.nothingMore(50);
+        sub.in(new Subscribe(4, Map.of("match", "wildcard"), "com..sensor.")); // same pattern: same subscription
+        assertEquals(wildcard, sub.next(Subscribed.class).subscription());
+        sub.in(new Subscribe(5, Map.of("match", "prefix"), "com..x"));
+        assertError(sub.next(), MessageType.SUBSCRIBE, 5, ErrorUris.INVALID_URI);
+    }
+
+    @Test
+    void blackAndWhiteListing() {
+        TestPeer a = join("a", RouterTest.ROLES, "alice");
+        TestPeer b = join("b", RouterTest.ROLES, "bob");
+        TestPeer c = join("c", RouterTest.ROLES, "carol");
+        TestPeer pub = join("pub");
+        for (TestPeer p : List.of(a, b, c)) {
+            p.in(new Subscribe(1, Map.of(), "com.t"));
+            p.next(Subscribed.class);
+        }
+        record Case(Map<String, Object> options, Set<TestPeer> receivers) {
+        }
+        List<Case> cases = List.of(
+                new Case(Map.of("exclude", List.of(sessionId(a))), Set.of(b, c)),
+                new Case(Map.of("eligible", List.of(sessionId(a), sessionId(b))), Set.of(a, b)),
+                new Case(Map.of("eligible", List.of(sessionId(a), sessionId(b)), "exclude", List.of(sessionId(b))),
+                        Set.of(a)),
+                new Case(Map.of("exclude_authid", List.of("bob")), Set.of(a, c)),
+                new Case(Map.of("eligible_authid", List.of("carol")), Set.of(c)),
+                new Case(Map.of("exclude_authrole", List.of("anonymous")), Set.of()),
+                new Case(Map.of("eligible_authrole", List.of("anonymous"), "exclude_authid", List.of("alice")),
+                        Set.of(b, c)));
+        long req = 0;
+        for (Case k : cases) {
+            Map<String, Object> options = new java.util.HashMap<>(k.options());
+            options.put("acknowledge", true);
+            pub.in(new Publish(++req, options, "com.t", List.of(req), null));
+            pub.next(Published.class);
+            for (TestPeer p : List.of(a, b, c)) {
+                if (k.receivers().contains(p)) {
+                    assertEquals(List.of(req), p.next(Event.class).args(), k.toString());
+                } else {
+                    p.nothingMore(20);
+                }
+            }
+        }
+        pub.in(new Publish(99, Map.of("acknowledge", true, "exclude", "all"), "com.t", null, null));
+        assertError(pub.next(), MessageType.PUBLISH, 99, ErrorUris.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void publisherIdentification() {
+        TestPeer sub = join("sub");
+        TestPeer pub = join("pub", RouterTest.ROLES, "pat");
+        sub.in(new Subscribe(1, Map.of(), "com.t"));
+        sub.next(Subscribed.class);
+        pub.in(new Publish(1, Map.of("disclose_me", true), "com.t", null, null));
+        Event e = sub.next(Event.class);
+        assertEquals(sessionId(pub), e.details().get("publisher"));
+        assertEquals("pat", e.details().get("publisher_authid"));
+        assertEquals("anonymous", e.details().get("publisher_authrole"));
+        pub.in(new Publish(2, Map.of(), "com.t", null, null));
+        assertFalse(sub.next(Event.class).details().containsKey("publisher"));
+    }
+
+    @Test
+    void retainedEventsGoToNewSubscribersThatAsk() {
+        TestPeer pub = join("pub");
+        pub.in(new Publish(1, Map.of("retain", true), "com.state.x", List.of("first"), null));
+        pub.in(new Publish(2, Map.of("retain", true), "com.state.x", List.of("second"), null));
+        pub.in(new Publish(3, Map.of("retain", true, "acknowledge", true), "com.state.y", List.of("y"), null));
+        pub.next(Published.class);
+        TestPeer late = join("late");
+        late.in(new Subscribe(1, Map.of("get_retained", true), "com.state.x"));
+        long sub = late.next(Subscribed.class).subscription();
+        Event e = late.next(Event.class);
+        assertEquals(sub, e.subscription());
+        assertEquals(List.of("second"), e.args());
+        assertEquals(Boolean.TRUE, e.details().get("retained"));
+        late.in(new Subscribe(2, Map.of("get_retained", true, "match", "prefix"), "com.state."));
+        late.next(Subscribed.class);
+        Set<Object> retained = new HashSet<>();
+        retained.add(late.next(Event.class).args().get(0));
+        retained.add(late.next(Event.class).args().get(0));
+        assertEquals(Set.of("second", "y"), retained);
+        TestPeer noAsk = join("noask");
+        noAsk.in(new Subscribe(1, Map.of(), "com.state.x"));
+        noAsk.next(Subscribed.class);
+        noAsk.nothingMore(50);
+    }
+
+    @Test
+    void testamentsArePublishedWhenTheSessionGoes() {
+        TestPeer watcher = join("watcher");
+        watcher.in(new Subscribe(1, Map.of(), "com.app.gone"));
+        watcher.next(Subscribed.class);
+        TestPeer dying = join("dying");
+        dying.in(new Call(1, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("bye")),
+                Map.of("publish_options", Map.of("disclose_me", true))));
+        dying.next(Result.class);
+        dying.in(new Call(2, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("flushed")), null));
+        dying.next(Result.class);
+        dying.in(new Call(3, Map.of(), "wamp.session.flush_testaments", null, null));
+        assertEquals(List.of(2L), dying.next(Result.class).args());
+        dying.in(new Call(4, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("bye")),
+                Map.of("publish_options", Map.of("disclose_me", true))));
+        dying.next(Result.class);
+        long id = sessionId(dying);
+        dying.connection.onTransportClosed();
+        Event e = watcher.next(Event.class);
+        assertEquals(List.of("bye"), e.args());
+        assertEquals(id, e.details().get("publisher"));
+        watcher.nothingMore(50);
+    }
+
+    // ------------------------------------------------------------------------------------------ RPC
+
+    @Test
+    void sharedRegistrationPolicies() {
+        for (String policy : List.of("roundrobin", "first", "last", "random")) {
+            TestPeer c1 = join("c1");
+            TestPeer c2 = join("c2");
+            TestPeer caller = join("caller");
+            c1.in(new Register(1, Map.of("invoke", policy), "com.shared"));
+            c2.in(new Register(1, Map.of("invoke", policy), "com.shared"));
+            long reg = c1.next(Registered.class).registration();
+            assertEquals(reg, c2.next(Registered.class).registration(), "one registration, shared");
+            TestPeer c3 = join("c3");
+            c3.in(new Register(1, Map.of("invoke", policy.equals("first") ? "last" : "first"), "com.shared"));
+            assertError(c3.next(), MessageType.REGISTER, 1, ErrorUris.PROCEDURE_ALREADY_EXISTS);
+            c3.in(new Register(2, Map.of(), "com.shared"));
+            assertError(c3.next(), MessageType.REGISTER, 2, ErrorUris.PROCEDURE_ALREADY_EXISTS);
+            List<String> served = new ArrayList<>();
+            for (long i = 1; i <= 6; i++) {
+                caller.in(new Call(i, Map.of(), "com.shared", null, null));
+                TestPeer who = c1.received.isEmpty() && c2.received.isEmpty() ? null : null;
+                WampMessage m1 = c1.received.poll();
+                WampMessage m2 = c2.received.poll();
+                assertTrue(m1 == null ^ m2 == null, "exactly one callee is invoked");
+                TestPeer callee = m1 != null ? c1 : c2;
+                Invocation inv = (Invocation) (m1 != null ? m1 : m2);
+                callee.in(new Yield(inv.request(), Map.of(), List.of(callee == c1 ? "c1" : "c2"), null));
+                served.add((String) caller.next(Result.class).args().get(0));
+                assertNull(who);
+            }
+            switch (policy) {
+                case "roundrobin" -> assertEquals(List.of("c1", "c2", "c1", "c2", "c1", "c2"), served);
+                case "first" -> assertEquals(List.of("c1", "c1", "c1", "c1", "c1", "c1"), served);
+                case "last" -> assertEquals(List.of("c2", "c2", "c2", "c2", "c2", "c2"), served);
+                default -> assertEquals(6, served.size());
+            }
+            c1.connection.onTransportClosed(); // the registration lives on with c2
+            caller.in(new Call(7, Map.of(), "com.shared", null, null));
+            Invocation inv = c2.next(Invocation.class);
+            c2.in(new Yield(inv.request(), Map.of(), null, null));
+            caller.next(Result.class);
+            for (TestPeer p : List.of(c2, c3, caller)) {
+                p.connection.onTransportClosed();
+            }
+        }
+    }
+
+    @Test
+    void patternRegistrationsTellTheCalleeTheProcedure() {
+        TestPeer callee = join("callee");
+        TestPeer caller = join("caller");
+        callee.in(new Register(1, Map.of("match", "prefix"), "com.api."));
+        callee.in(new Register(2, Map.of("match", "wildcard"), "com..get"));
+        long prefix = callee.next(Registered.class).registration();
+        long wildcard = callee.next(Registered.class).registration();
+        caller.in(new Call(1, Map.of(), "com.api.users.get", null, null));
+        Invocation inv = callee.next(Invocation.class);
+        assertEquals(prefix, inv.registration(), "prefix before wildcard");
+        assertEquals("com.api.users.get", inv.details().get("procedure"));
+        callee.in(new Yield(inv.request(), Map.of(), null, null));
+        caller.next(Result.class);
+        caller.in(new Call(2, Map.of(), "com.things.get", null, null));
+        inv = callee.next(Invocation.class);
+        assertEquals(wildcard, inv.registration());
+        assertEquals("com.things.get", inv.details().get("procedure"));
+        callee.in(new Yield(inv.request(), Map.of(), null, null));
+        caller.next(Result.class);
+    }
+
+    @Test
+    void callerIdentification() {
+        TestPeer callee = join("callee");
+        TestPeer caller = join("caller", RouterTest.ROLES, "cid");
+        callee.in(new Register(1, Map.of(), "com.p"));
+        callee.next(Registered.class);
+        caller.in(new Call(1, Map.of("disclose_me", true), "com.p", null, null));
+        Invocation inv = callee.next(Invocation.class);
+        assertEquals(sessionId(caller), inv.details().get("caller"));
+        assertEquals("cid", inv.details().get("caller_authid"));
+        assertEquals("anonymous", inv.details().get("caller_authrole"));
+        callee.in(new Yield(inv.request(), Map.of(), null, null));
+        caller.next(Result.class);
+        caller.in(new Call(2, Map.of(), "com.p", null, null));
+        inv = callee.next(Invocation.class);
+        assertFalse(inv.details().containsKey("caller"));
+        callee.in(new Yield(inv.request(), Map.of(), null, null));
+        caller.next(Result.class);
+        TestPeer nosy = join("nosy");
+        nosy.in(new Register(1, Map.of("disclose_caller", true), "com.q"));
+        nosy.next(Registered.class);
+        caller.in(new Call(3, Map.of(), "com.q", null, null));
+        assertEquals(sessionId(caller), nosy.next(Invocation.class).details().get("caller"));
+    }
+
+    @Test
+    void callTimeoutEndsTheCallAndInterruptsACallerThatCanBeInterrupted() throws Exception {
+        TestPeer callee = join("callee", CANCELING_CALLEE, null);
+        TestPeer caller = join("caller");
+        callee.in(new Register(1, Map.of(), "com.slow"));
+        callee.next(Registered.class);
+        caller.in(new Call(1, Map.of("timeout", 100L), "com.slow", null, null));
+        Invocation inv = callee.next(Invocation.class);
+        assertEquals(100L, inv.details().get("timeout"));
+        WampMessage.Error e = caller.next(WampMessage.Error.class);
+        assertError(e, MessageType.CALL, 1, ErrorUris.TIMEOUT);
+        Interrupt i = callee.next(Interrupt.class);
+        assertEquals(inv.request(), i.request());
+        assertEquals("killnowait", i.options().get("mode"));
+        callee.in(new Yield(inv.request(), Map.of(), null, null)); // late
+        caller.nothingMore(50);
+        assertEquals(0, callee.closeCode);
+    }
+
+    @Test
+    void noCallWaitsLongerThanTheRouterWideMaximum() {
+        TestPeer callee = join("callee");
+        TestPeer caller = join("caller");
+        callee.in(new Register(1, Map.of(), "com.never"));
+        callee.next(Registered.class);
+        caller.in(new Call(1, Map.of(), "com.never", null, null));
+        callee.next(Invocation.class);
+        long t0 = System.nanoTime();
+        assertError(caller.next(), MessageType.CALL, 1, ErrorUris.TIMEOUT);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1500, "ended after " + ms + " ms; the maximum is 400 ms");
+        assertTrue(callee.connection.session().invocations().isEmpty());
+    }
+
+    @Test
+    void cancelModes() {
+        TestPeer interruptible = join("interruptible", CANCELING_CALLEE, null);
+        TestPeer plain = join("plain");
+        TestPeer caller = join("caller");
+        interruptible.in(new Register(1, Map.of(), "com.i"));
+        plain.in(new Register(1, Map.of(), "com.p"));
+        interruptible.next(Registered.class);
+        plain.next(Registered.class);
+
+        // skip: ERROR now, no INTERRUPT; the late YIELD is dropped
+        caller.in(new Call(1, Map.of(), "com.i", null, null));
+        Invocation inv = interruptible.next(Invocation.class);
+        caller.in(new Cancel(1, Map.of("mode", "skip")));
+        assertError(caller.next(), MessageType.CALL, 1, ErrorUris.CANCELED);
+        interruptible.nothingMore(30);
+        interruptible.in(new Yield(inv.request(), Map.of(), null, null));
+        caller.nothingMore(30);
+
+        // killnowait: ERROR now and INTERRUPT
+        caller.in(new Call(2, Map.of(), "com.i", null, null));
+        inv = interruptible.next(Invocation.class);
+        caller.in(new Cancel(2, Map.of("mode", "killnowait")));
+        assertError(caller.next(), MessageType.CALL, 2, ErrorUris.CANCELED);
+        assertEquals(inv.request(), interruptible.next(Interrupt.class).request());
+
+        // kill: INTERRUPT, and the callee's answer decides
+        caller.in(new Call(3, Map.of(), "com.i", null, null));
+        inv = interruptible.next(Invocation.class);
+        caller.in(new Cancel(3, Map.of("mode", "kill")));
+        Interrupt interrupt = interruptible.next(Interrupt.class);
+        assertEquals("kill", interrupt.options().get("mode"));
+        caller.nothingMore(30);
+        interruptible.in(new WampMessage.Error(68, inv.request(), Map.of(), ErrorUris.CANCELED, null, null));
+        assertError(caller.next(), MessageType.CALL, 3, ErrorUris.CANCELED);
+
+        // a callee without call_canceling: always skip
+        caller.in(new Call(4, Map.of(), "com.p", null, null));
+        plain.next(Invocation.class);
+        caller.in(new Cancel(4, Map.of("mode", "kill")));
+        assertError(caller.next(), MessageType.CALL, 4, ErrorUris.CANCELED);
+        plain.nothingMore(30);
+
+        // a CANCEL for a call that has ended is ignored; a bad mode is an error
+        caller.in(new Cancel(4, Map.of()));
+        caller.nothingMore(30);
+        caller.in(new Cancel(5, Map.of("mode", "gently")));
+        assertError(caller.next(), MessageType.CANCEL, 5, ErrorUris.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void aCallerThatLeavesInterruptsItsCalls() {
+        TestPeer callee = join("callee", CANCELING_CALLEE, null);
+        TestPeer caller = join("caller");
+        callee.in(new Register(1, Map.of(), "com.i"));
+        callee.next(Registered.class);
+        caller.in(new Call(1, Map.of(), "com.i", null, null));
+        Invocation inv = callee.next(Invocation.class);
+        caller.connection.onTransportClosed();
+        Interrupt i = callee.next(Interrupt.class);
+        assertEquals(inv.request(), i.request());
+        assertEquals("killnowait", i.options().get("mode"));
+        assertTrue(callee.connection.session().invocations().isEmpty());
+    }
+
+    @Test
+    void progressiveCallInvocations() {
+        TestPeer callee = join("callee");
+        TestPeer caller = join("caller");
+        callee.in(new Register(1, Map.of(), "com.upload"));
+        callee.next(Registered.class);
+        caller.in(new Call(1, Map.of("progress", true), "com.upload", List.of("a"), null));
+        caller.in(new Call(1, Map.of("progress", true), "com.upload", List.of("b"), null));
+        caller.in(new Call(1, Map.of(), "com.upload", List.of("c"), null));
+        Invocation first = callee.next(Invocation.class);
+        assertEquals(Boolean.TRUE, first.details().get("progress"));
+        Invocation second = callee.next(Invocation.class);
+        assertEquals(first.request(), second.request());
+        assertEquals(List.of("b"), second.args());
+        Invocation last = callee.next(Invocation.class);
+        assertEquals(first.request(), last.request());
+        assertNull(last.details().get("progress"));
+        callee.in(new Yield(first.request(), Map.of(), List.of("abc"), null));
+        assertEquals(List.of("abc"), caller.next(Result.class).args());
+        caller.in(new Call(1, Map.of(), "com.upload", List.of("again"), null)); // a new call, same ID: fine now
+        callee.next(Invocation.class);
+    }
+
+    // ------------------------------------------------------------------------------------------ meta API
+
+    @Test
+    void sessionMetaApi() {
+        TestPeer admin = join("admin", RouterTest.ROLES, "admin");
+        admin.in(new Subscribe(1, Map.of(), "wamp.session.on_join"));
+        admin.in(new Subscribe(2, Map.of(), "wamp.session.on_leave"));
+        admin.next(Subscribed.class);
+        admin.next(Subscribed.class);
+        TestPeer x = join("x", RouterTest.ROLES, "xavier");
+        Map<?, ?> joined = (Map<?, ?>) admin.next(Event.class).args().get(0);
+        assertEquals(sessionId(x), joined.get("session"));
+        assertEquals("xavier", joined.get("authid"));
+
+        admin.in(new Call(1, Map.of(), "wamp.session.count", null, null));
+        assertEquals(List.of(2L), admin.next(Result.class).args());
+        admin.in(new Call(2, Map.of(), "wamp.session.count", List.of(List.of("nobody")), null));
+        assertEquals(List.of(0L), admin.next(Result.class).args());
+        admin.in(new Call(3, Map.of(), "wamp.session.list", null, null));
+        assertEquals(Set.of(sessionId(admin), sessionId(x)),
+                new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
+        admin.in(new Call(4, Map.of(), "wamp.session.get", List.of(sessionId(x)), null));
+        assertEquals("xavier", ((Map<?, ?>) admin.next(Result.class).args().get(0)).get("authid"));
+        admin.in(new Call(5, Map.of(), "wamp.session.get", List.of(12345L), null));
+        assertError(admin.next(), MessageType.CALL, 5, ErrorUris.NO_SUCH_SESSION);
+        admin.in(new Call(6, Map.of(), "wamp.session.get", List.of("not an id"), null));
+        assertError(admin.next(), MessageType.CALL, 6, ErrorUris.INVALID_ARGUMENT);
+        admin.in(new Call(7, Map.of(), "wamp.session.kill", List.of(sessionId(admin)), null));
+        assertError(admin.next(), MessageType.CALL, 7, ErrorUris.NO_SUCH_SESSION);
+
+        long xid = sessionId(x);
+        admin.in(new Call(8, Map.of(), "wamp.session.kill", List.of(xid),
+                Map.of("reason", "com.example.bye", "message", "go")));
+        Goodbye g = x.next(Goodbye.class);
+        assertEquals("com.example.bye", g.reason());
+        assertEquals("go", g.details().get("message"));
+        // the on_leave event is published while the kill runs, so it may come before the RESULT
+        List<WampMessage> answers = List.of(admin.next(), admin.next());
+        assertTrue(answers.stream().anyMatch(m -> m instanceof Result r && r.request() == 8), answers.toString());
+        assertTrue(answers.stream().anyMatch(m -> m instanceof Event e
+                && e.args().equals(List.of(xid, "xavier", "anonymous"))), answers.toString());
+
+        TestPeer y1 = join("y1", RouterTest.ROLES, "yves");
+        TestPeer y2 = join("y2", RouterTest.ROLES, "yves");
+        long y1Id = sessionId(y1);
+        long y2Id = sessionId(y2);
+        admin.drain();
+        admin.in(new Call(9, Map.of(), "wamp.session.kill_by_authid", List.of("yves"), null));
+        List<WampMessage> got = admin.drain();
+        assertEquals(2, got.stream().filter(m -> m instanceof Event).count(), "two on_leave events");
+        // the spec: kill_by_authid returns the list of the killed session IDs
+        assertTrue(got.stream().anyMatch(m -> m instanceof Result r && r.args().size() == 1
+                && r.args().get(0) instanceof List<?> ids
+                && new java.util.HashSet<>(ids).equals(java.util.Set.of(y1Id, y2Id))), got.toString());
+        assertEquals(ErrorUris.CLOSE_NORMAL, y1.next(Goodbye.class).reason());
+        assertEquals(ErrorUris.CLOSE_NORMAL, y2.next(Goodbye.class).reason());
+        admin.in(new Call(10, Map.of(), "wamp.session.kill_by_authrole", List.of("anonymous"), null));
+        assertTrue(admin.drain().stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(0L))),
+                "the caller itself is never killed");
+    }
+
+    @Test
+    void subscriptionAndRegistrationMetaApi() {
+        TestPeer admin = join("admin");
+        for (String topic : List.of("on_create", "on_subscribe", "on_unsubscribe", "on_delete")) {
+            admin.in(new Subscribe(1, Map.of(), "wamp.subscription." + topic));
+        }
+        // meta events about admin's own meta subscriptions come too; skip them
+        assertEquals(4, admin.drain().stream().filter(m -> m instanceof Subscribed).count());
+        TestPeer s = join("s");
+        s.in(new Subscribe(1, Map.of("match", "prefix"), "com.meta."));
+        long sub = s.next(Subscribed.class).subscription();
+        List<?> created = admin.next(Event.class).args();
+        assertEquals(sessionId(s), created.get(0));
+        assertEquals(Map.of("id", sub, "uri", "com.meta.", "match", "prefix"),
+                Map.of("id", ((Map<?, ?>) created.get(1)).get("id"), "uri", ((Map<?, ?>) created.get(1)).get("uri"),
+                        "match", ((Map<?, ?>) created.get(1)).get("match")));
+        assertEquals(List.of(sessionId(s), sub), admin.next(Event.class).args());
+
+        admin.in(new Call(1, Map.of(), "wamp.subscription.lookup", List.of("com.meta.", Map.of("match", "prefix")), null));
+        assertEquals(List.of(sub), admin.next(Result.class).args());
+        admin.in(new Call(2, Map.of(), "wamp.subscription.lookup", List.of("com.meta."), null));
+        assertEquals(java.util.Collections.singletonList(null), admin.next(Result.class).args());
+        admin.in(new Call(3, Map.of(), "wamp.subscription.match", List.of("com.meta.x"), null));
+        assertTrue(((List<?>) admin.next(Result.class).args().get(0)).contains(sub));
+        admin.in(new Call(4, Map.of(), "wamp.subscription.list_subscribers", List.of(sub), null));
+        assertEquals(List.of(List.of(sessionId(s))), admin.next(Result.class).args());
+        admin.in(new Call(5, Map.of(), "wamp.subscription.count_subscribers", List.of(sub), null));
+        assertEquals(List.of(1L), admin.next(Result.class).args());
+        admin.in(new Call(6, Map.of(), "wamp.subscription.get", List.of(Ids.MAX), null));
+        assertError(admin.next(), MessageType.CALL, 6, ErrorUris.NO_SUCH_SUBSCRIPTION);
+        admin.in(new Call(7, Map.of(), "wamp.subscription.list", null, null));
+        Map<?, ?> list = (Map<?, ?>) admin.next(Result.class).args().get(0);
+        assertTrue(((List<?>) list.get("prefix")).contains(sub));
+
+        s.in(new Unsubscribe(2, sub));
+        s.next(Unsubscribed.class);
+        assertEquals(List.of(sessionId(s), sub), admin.next(Event.class).args()); // on_unsubscribe
+        assertEquals(List.of(sessionId(s), sub), admin.next(Event.class).args()); // on_delete
+
+        s.in(new Register(3, Map.of("invoke", "roundrobin"), "com.meta.proc"));
+        long reg = s.next(Registered.class).registration();
+        admin.in(new Call(8, Map.of(), "wamp.registration.match", List.of("com.meta.proc"), null));
+        assertEquals(List.of(reg), admin.next(Result.class).args());
+        admin.in(new Call(9, Map.of(), "wamp.registration.get", List.of(reg), null));
+        assertEquals("roundrobin", ((Map<?, ?>) admin.next(Result.class).args().get(0)).get("invoke"));
+        admin.in(new Call(10, Map.of(), "wamp.registration.list_callees", List.of(reg), null));
+        assertEquals(List.of(List.of(sessionId(s))), admin.next(Result.class).args());
+        admin.in(new Call(11, Map.of(), "wamp.registration.count_callees", List.of(reg), null));
+        assertEquals(List.of(1L), admin.next(Result.class).args());
+        admin.in(new Call(12, Map.of(), "wamp.registration.lookup", List.of("com.meta.proc"), null));
+        assertEquals(List.of(reg), admin.next(Result.class).args());
+        admin.in(new Call(13, Map.of(), "wamp.no.such.meta", null, null));
+        assertError(admin.next(), MessageType.CALL, 13, ErrorUris.NO_SUCH_PROCEDURE);
+    }
+
+    @Test
+    void eventHistoryKeepsTheLastEventsOfConfiguredTopics() throws Exception {
+        router.close();
+        router = new Router(PostmasterConfig.from(Map.of(
+                "postmaster.realm.realm1.history", "com.log=3, com.other=1")::get), timers);
+        TestPeer pub = join("pub");
+        long[] ids = new long[5];
+        for (int i = 0; i < 5; i++) {
+            pub.in(new Publish(i + 1, Map.of("acknowledge", true), "com.log", List.of((long) i), Map.of("n", (long) i)));
+            ids[i] = pub.next(Published.class).publication();
+        }
+        pub.in(new Publish(9, Map.of(), "com.unlogged", List.of(1L), null));
+        TestPeer reader = join("reader");
+        reader.in(new Call(1, Map.of(), "wamp.topic.history.last", List.of("com.log", 10L), null));
+        List<?> events = (List<?>) reader.next(Result.class).args().get(0);
+        assertEquals(3, events.size(), "only the configured 3 are kept");
+        assertEquals(List.of(2L), ((Map<?, ?>) events.get(0)).get("args"));
+        assertEquals(ids[4], ((Map<?, ?>) events.get(2)).get("publication"));
+        reader.in(new Call(2, Map.of(), "wamp.topic.history.after", List.of("com.log", ids[3]), null));
+        assertEquals(1, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.in(new Call(3, Map.of(), "wamp.topic.history.since", List.of("com.log", "2000-01-01T00:00:00Z"), null));
+        assertEquals(3, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.in(new Call(4, Map.of(), "wamp.topic.history.last", List.of("com.unlogged", 1L), null));
+        assertError(reader.next(), MessageType.CALL, 4, ErrorUris.INVALID_ARGUMENT);
+        reader.in(new Subscribe(5, Map.of(), "com.log"));
+        long sub = reader.next(Subscribed.class).subscription();
+        reader.in(new Call(6, Map.of(), "wamp.subscription.get_events", List.of(sub, 2L), null));
+        assertEquals(2, ((List<?>) reader.next(Result.class).args().get(0)).size());
+        reader.connection.onTransportClosed();
+        pub.connection.onTransportClosed();
+    }
+
+    @Test
+    void welcomeAnnouncesTheFeatures() {
+        TestPeer p = TestPeer.connect(router, "p");
+        p.in(new Hello("realm1", RouterTest.ROLES));
+        Map<?, ?> roles = (Map<?, ?>) p.next(Welcome.class).details().get("roles");
+        Map<?, ?> dealer = (Map<?, ?>) ((Map<?, ?>) roles.get("dealer")).get("features");
+        Map<?, ?> broker = (Map<?, ?>) ((Map<?, ?>) roles.get("broker")).get("features");
+        for (String f : List.of("progressive_call_results", "call_timeout", "call_canceling", "caller_identification",
+                "pattern_based_registration", "shared_registration", "registration_meta_api", "session_meta_api")) {
+            assertEquals(Boolean.TRUE, dealer.get(f), f);
+        }
+        for (String f : List.of("publisher_exclusion", "publisher_identification", "subscriber_blackwhite_listing",
+                "pattern_based_subscription", "event_retention", "subscription_meta_api", "session_meta_api")) {
+            assertEquals(Boolean.TRUE, broker.get(f), f);
+        }
+    }
+}
