@@ -38,17 +38,39 @@ public final class Authorization {
     }
 
     /**
-     * @return null when {@code s} may perform {@code action} on {@code uri}; otherwise the error URI to answer with:
-     * {@code wamp.error.not_authorized} for "no", {@code wamp.error.authorization_failed} when the authorizer failed
+     * An answer for the broker or dealer.
+     *
+     * @param error    null when allowed; otherwise the error URI to answer with: {@code wamp.error.not_authorized} for
+     *                 "no", {@code wamp.error.authorization_failed} when the authorizer failed
+     * @param disclose whether the rule asks for the caller / publisher to be disclosed (as if it sent
+     *                 {@code disclose_me})
      */
-    public String check(Session s, Action action, String uri) {
+    public record Outcome(String error, boolean disclose) {
+        static final Outcome ALLOWED = new Outcome(null, false);
+        static final Outcome ALLOWED_DISCLOSED = new Outcome(null, true);
+        static final Outcome NOT_AUTHORIZED = new Outcome(ErrorUris.NOT_AUTHORIZED, false);
+        static final Outcome FAILED = new Outcome(ErrorUris.AUTHORIZATION_FAILED, false);
+
+        /** The options with {@code disclose_me} set when the rule asks for disclosure. */
+        public Map<String, Object> options(Map<String, Object> options) {
+            if (!disclose || Boolean.TRUE.equals(options.get("disclose_me"))) {
+                return options;
+            }
+            Map<String, Object> o = new java.util.LinkedHashMap<>(options);
+            o.put("disclose_me", true);
+            return o;
+        }
+    }
+
+    /** Whether {@code s} may perform {@code action} on {@code uri}. */
+    public Outcome check(Session s, Action action, String uri) {
         if (s.peer() instanceof LocalCallee) {
-            return null; // the router's own server-side procedures
+            return Outcome.ALLOWED; // the router's own server-side procedures
         }
         if (action == Action.CALL && !procedureAccess.isEmpty()) {
             Predicate<SessionDetails> access = procedureAccess.get(new Key(s.realm().name(), "", uri, Action.CALL));
             if (access != null) {
-                return access.test(s.details()) ? null : ErrorUris.NOT_AUTHORIZED;
+                return access.test(s.details()) ? Outcome.ALLOWED : Outcome.NOT_AUTHORIZED;
             }
         }
         Key key = new Key(s.realm().name(), s.authrole(), uri, action);
@@ -58,16 +80,16 @@ public final class Authorization {
                 d = authorizer.authorize(s.details(), s.permissions(), uri, action);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "the authorizer failed on " + action.wireName() + " " + uri + " for " + s, e);
-                return ErrorUris.AUTHORIZATION_FAILED;
+                return Outcome.FAILED;
             }
             if (d == null) {
                 LOG.warning(() -> "the authorizer gave no decision on " + action.wireName() + " " + uri + " for " + s);
-                return ErrorUris.AUTHORIZATION_FAILED;
+                return Outcome.FAILED;
             }
             if (d.cacheable() && cache.size() < MAX_CACHED) {
                 cache.put(key, d);
             }
         }
-        return d.allowed() ? null : ErrorUris.NOT_AUTHORIZED;
+        return !d.allowed() ? Outcome.NOT_AUTHORIZED : d.disclose() ? Outcome.ALLOWED_DISCLOSED : Outcome.ALLOWED;
     }
 }

@@ -162,6 +162,29 @@ class AuthorizationTest {
     }
 
     @Test
+    void aRuleWithDiscloseDisclosesPublishersAndCallers() {
+        PostmasterConfig config = PostmasterConfig.from(k -> null);
+        Permissions rules = AuthConfig.parsePermissions("test", "com.open. prefix all,disclose; com.quiet. prefix all");
+        Extensions open = Extensions.openRealms(config);
+        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+                s -> rules, BY_PERMISSIONS, open.listener(), open.executor()));
+        TestPeer a = join("alice");
+        TestPeer b = join("bob");
+        b.in(new Subscribe(1, Map.of(), "com.open.t"));
+        b.next(Subscribed.class);
+        b.in(new Subscribe(2, Map.of(), "com.quiet.t"));
+        b.next(Subscribed.class);
+        b.in(new Register(3, Map.of(), "com.open.p"));
+        b.next(Registered.class);
+        a.in(new Publish(1, Map.of(), "com.open.t", List.of(1), null));
+        assertEquals("alice", b.next(Event.class).details().get("publisher_authid"), "disclosed by the rule");
+        a.in(new Publish(2, Map.of(), "com.quiet.t", List.of(1), null));
+        assertNull(b.next(Event.class).details().get("publisher_authid"), "not disclosed without the rule");
+        a.in(new Call(3, Map.of(), "com.open.p", List.of(), null));
+        assertEquals("alice", b.next(Invocation.class).details().get("caller_authid"));
+    }
+
+    @Test
     void unacknowledgedForbiddenPublishIsDroppedSilently() {
         start(BY_PERMISSIONS);
         TestPeer admin = join("admin");

@@ -11,6 +11,7 @@ import io.postmaster.message.WampMessage.Subscribe;
 import io.postmaster.message.WampMessage.Subscribed;
 import io.postmaster.message.WampMessage.Unsubscribe;
 import io.postmaster.message.WampMessage.Unsubscribed;
+import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
@@ -62,7 +63,7 @@ public final class Broker {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_URI, "invalid topic URI");
             return;
         }
-        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()); // issue 4
+        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()).error(); // issue 4
         if (denied != null) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), denied, null);
             return;
@@ -136,12 +137,15 @@ public final class Broker {
             }
             return;
         }
-        String denied = s.realm().router().authorization().check(s, Action.PUBLISH, m.topic()); // issue 4
-        if (denied != null) {
+        Authorization.Outcome auth = realm.router().authorization().check(s, Action.PUBLISH, m.topic()); // issue 4
+        if (auth.error() != null) {
             if (acknowledge) { // as for a bad URI: the publisher hears of it only when it asked
-                s.sendError(MessageType.PUBLISH, m.request(), denied, null);
+                s.sendError(MessageType.PUBLISH, m.request(), auth.error(), null);
             }
             return;
+        }
+        if (auth.disclose()) { // the role's rule discloses publishers here
+            m = new Publish(m.request(), auth.options(options), m.topic(), m.args(), m.kwargs());
         }
         if (realm.router().interception().publish(s, m, this::publishChecked)) { // issue 4: interceptors first
             return;

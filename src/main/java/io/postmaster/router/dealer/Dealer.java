@@ -16,6 +16,7 @@ import io.postmaster.message.WampMessage.Unregister;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
 import io.postmaster.router.ProtocolViolation;
+import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
 import io.postmaster.router.broker.Broker;
@@ -102,7 +103,7 @@ public final class Dealer {
                             : "invalid procedure URI");
             return;
         }
-        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()); // issue 4
+        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()).error(); // issue 4
         if (denied != null) {
             s.sendError(MessageType.REGISTER, m.request(), denied, null);
             return;
@@ -158,10 +159,13 @@ public final class Dealer {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_URI, "invalid procedure URI");
             return;
         }
-        String denied = realm.router().authorization().check(caller, Action.CALL, m.procedure()); // issue 4
-        if (denied != null) {
-            caller.sendError(MessageType.CALL, m.request(), denied, null);
+        Authorization.Outcome auth = realm.router().authorization().check(caller, Action.CALL, m.procedure()); // issue 4
+        if (auth.error() != null) {
+            caller.sendError(MessageType.CALL, m.request(), auth.error(), null);
             return;
+        }
+        if (auth.disclose()) { // the role's rule discloses callers here
+            m = new Call(m.request(), auth.options(m.options()), m.procedure(), m.args(), m.kwargs());
         }
         if (realm.router().interception().call(caller, m, this::callChecked)) { // issue 4: interceptors first
             return;
