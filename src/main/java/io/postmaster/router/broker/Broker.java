@@ -90,17 +90,18 @@ public final class Broker {
                 }
             }
             s.subscriptions().put(sub.id(), sub);
+            // Meta events under the table's monitor (never under the subscription's): they are then published in
+            // the order the changes happened, so on_create always precedes the on_subscribe of a second session.
+            if (created) {
+                publishMeta(realm, ON_CREATE, List.of(s.id(), sub.details()));
+            }
+            publishMeta(realm, ON_SUBSCRIBE, List.of(s.id(), sub.id()));
         }
         if (s.closed()) {
             // The session was detached by another thread (killed, transport closed) while we subscribed it: the
             // detach set the flag before it cleaned up, so either it removed this subscription or we do.
             remove(s, sub);
-            return;
         }
-        if (created) {
-            publishMeta(realm, ON_CREATE, List.of(s.id(), sub.details()));
-        }
-        publishMeta(realm, ON_SUBSCRIBE, List.of(s.id(), sub.id()));
     }
 
     public void unsubscribe(Session s, Unsubscribe m) {
@@ -109,9 +110,8 @@ public final class Broker {
             s.sendError(MessageType.UNSUBSCRIBE, m.request(), ErrorUris.NO_SUCH_SUBSCRIPTION, null);
             return;
         }
-        boolean deleted = remove(s, sub);
+        remove(s, sub);
         s.send(new Unsubscribed(m.request(), null));
-        unsubscribedMeta(s, sub, deleted);
     }
 
     public void publish(Session s, Publish m) {
@@ -255,38 +255,39 @@ public final class Broker {
     /** Removes everything a leaving session holds. */
     public void detach(Session s) {
         for (Subscription sub : s.subscriptions().values()) {
-            boolean deleted = remove(s, sub);
-            unsubscribedMeta(s, sub, deleted);
+            remove(s, sub);
         }
     }
 
-    /** Removes the session from the subscription; true when that deleted the subscription. */
+    /**
+     * Removes the session from the subscription and publishes on_unsubscribe (and on_delete when it was the last),
+     * under the table's monitor like every change. False if the session was not (any longer) subscribed.
+     */
     private boolean remove(Session s, Subscription sub) {
         Realm realm = s.realm();
         UriTable<Subscription> topics = realm.topics();
         synchronized (topics) {
-            s.subscriptions().remove(sub.id());
+            if (s.subscriptions().remove(sub.id()) == null) {
+                return false;
+            }
             boolean empty;
             synchronized (sub) {
                 sub.subscribers.remove(s);
                 empty = sub.subscribers.isEmpty();
             }
+            publishMeta(realm, ON_UNSUBSCRIBE, List.of(s.id(), sub.id()));
             if (empty && topics.remove(sub.topic(), sub.policy(), sub)) {
                 realm.subscriptionsById().remove(sub.id());
-                return true;
+                publishMeta(realm, ON_DELETE, List.of(s.id(), sub.id()));
             }
-            return false;
+            return true;
         }
     }
 
-    private void unsubscribedMeta(Session s, Subscription sub, boolean deleted) {
-        publishMeta(s.realm(), ON_UNSUBSCRIBE, List.of(s.id(), sub.id()));
-        if (deleted) {
-            publishMeta(s.realm(), ON_DELETE, List.of(s.id(), sub.id()));
-        }
-    }
-
-    /** Publishes a meta event; called outside every table monitor. */
+    /**
+     * Publishes a meta event. May be called holding a table monitor (it takes only subscription monitors, which
+     * come after table monitors in the lock order), never holding a subscription's monitor.
+     */
     public void publishMeta(Realm realm, String topic, List<Object> args) {
         route(realm, topic, Map.of(), args, null, null);
     }

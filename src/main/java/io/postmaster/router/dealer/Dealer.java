@@ -128,16 +128,16 @@ public final class Dealer {
             reg.add(s, disclose);
             s.registrations().put(reg.id(), reg);
             s.send(new Registered(m.request(), reg.id()));
+            // Meta events under the table's monitor: published in the order the changes happened.
+            if (created) {
+                broker.publishMeta(realm, ON_CREATE, List.of(s.id(), reg.details()));
+            }
+            broker.publishMeta(realm, ON_REGISTER, List.of(s.id(), reg.id()));
         }
         if (s.closed()) {
             // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
             remove(s, reg);
-            return;
         }
-        if (created) {
-            broker.publishMeta(realm, ON_CREATE, List.of(s.id(), reg.details()));
-        }
-        broker.publishMeta(realm, ON_REGISTER, List.of(s.id(), reg.id()));
     }
 
     public void unregister(Session s, Unregister m) {
@@ -146,9 +146,8 @@ public final class Dealer {
             s.sendError(MessageType.UNREGISTER, m.request(), ErrorUris.NO_SUCH_REGISTRATION, null);
             return;
         }
-        boolean deleted = remove(s, reg);
+        remove(s, reg);
         s.send(new Unregistered(m.request(), null));
-        unregisteredMeta(s, reg, deleted);
     }
 
     // ------------------------------------------------------------------------------------------ calls
@@ -335,8 +334,7 @@ public final class Dealer {
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
     public void detach(Session s) {
         for (Registration reg : s.registrations().values()) {
-            boolean deleted = remove(s, reg);
-            unregisteredMeta(s, reg, deleted);
+            remove(s, reg);
         }
         for (PendingCall pc : s.invocations().values()) {
             cancelled(pc);
@@ -381,24 +379,24 @@ public final class Dealer {
         // Late: the call ended already (caller left, canceled, timed out). Nothing to do.
     }
 
-    /** Removes the session from the registration; true when that deleted the registration. */
+    /**
+     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last),
+     * under the table's monitor like every change. False if the session did not (any longer) hold it.
+     */
     private boolean remove(Session s, Registration reg) {
         Realm realm = s.realm();
         UriTable<Registration> procedures = realm.procedures();
         synchronized (procedures) {
-            s.registrations().remove(reg.id());
-            if (reg.remove(s) && procedures.remove(reg.procedure(), reg.policy(), reg)) {
-                realm.registrationsById().remove(reg.id());
-                return true;
+            if (s.registrations().remove(reg.id()) == null) {
+                return false;
             }
-            return false;
-        }
-    }
-
-    private void unregisteredMeta(Session s, Registration reg, boolean deleted) {
-        broker.publishMeta(s.realm(), ON_UNREGISTER, List.of(s.id(), reg.id()));
-        if (deleted) {
-            broker.publishMeta(s.realm(), ON_DELETE, List.of(s.id(), reg.id()));
+            boolean empty = reg.remove(s);
+            broker.publishMeta(realm, ON_UNREGISTER, List.of(s.id(), reg.id()));
+            if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
+                realm.registrationsById().remove(reg.id());
+                broker.publishMeta(realm, ON_DELETE, List.of(s.id(), reg.id()));
+            }
+            return true;
         }
     }
 

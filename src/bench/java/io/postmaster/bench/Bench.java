@@ -1,0 +1,293 @@
+package io.postmaster.bench;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The benchmark command ({@code mvn -Pbench}): starts Postmaster on the provisioned {@code mvn -Prun} WildFly and a
+ * peer router, runs the same scenarios against both with this JVM as the load generator, and prints one table of
+ * medians — figure, ours, peer, ratio — with the machine and settings.
+ *
+ * <p>Routers are pinned to core 0 and this process should run on core 1 ({@code taskset -c 1}, as the Maven profile
+ * does), so router CPU per unit of work can be read cleanly from {@code /proc/<pid>/stat}. The routers run side by
+ * side and the scenarios alternate between them, so both see the same background load.
+ *
+ * <p>Settings are system properties (defaults in brackets): {@code bench.jboss.home} [target/run-server],
+ * {@code bench.port.offset} [0: Postmaster on 8080], {@code bench.peer} [fox-wamp; or none],
+ * {@code bench.peer.port} [18700], {@code bench.warmup} seconds per router [30], {@code bench.duration} seconds per
+ * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.scenarios}
+ * [rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout], {@code bench.heap} [WildFly's default; e.g. "-Xms1g -Xmx1g"],
+ * {@code bench.cpu.router} [0], {@code bench.dir} [target/bench].
+ */
+public final class Bench {
+    private static final String REALM = "realm1";
+
+    private final List<Process> started = new ArrayList<>();
+    private final Path dir;
+
+    private Bench(Path dir) {
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(prop("bench.dir", "target/bench"));
+        Files.createDirectories(dir);
+        Bench b = new Bench(dir);
+        Runtime.getRuntime().addShutdownHook(new Thread(b::stopAll));
+        try {
+            b.run();
+        } finally {
+            b.stopAll();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        int offset = Integer.parseInt(prop("bench.port.offset", "0"));
+        String peer = prop("bench.peer", "fox-wamp");
+        int peerPort = Integer.parseInt(prop("bench.peer.port", "18700"));
+        double warmup = Double.parseDouble(prop("bench.warmup", "30"));
+        double duration = Double.parseDouble(prop("bench.duration", "10"));
+        int repeat = Integer.parseInt(prop("bench.repeat", "3"));
+        int fanout = Integer.parseInt(prop("bench.fanout", "5000"));
+        List<String> scenarios = Arrays.asList(prop("bench.scenarios",
+                "rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout").split(","));
+        String cpu = prop("bench.cpu.router", "0");
+
+        String machine = Procs.firstLine("/proc/cpuinfo", "model name") + ", "
+                + cores() + " cores, "
+                + Procs.firstLine("/proc/meminfo", "MemTotal");
+        log("machine: " + machine);
+        log("load average at start: " + loadAverage());
+
+        LoadClient.Pool pool = new LoadClient.Pool(2);
+        Scenarios s = new Scenarios(pool);
+        List<Scenarios.Target> targets = new ArrayList<>();
+        targets.add(startPostmaster(pool, offset, cpu));
+        if (!"none".equals(peer)) {
+            targets.add(startPeer(pool, peer, peerPort, cpu));
+        }
+
+        for (Scenarios.Target t : targets) {
+            log("warming up " + t.name() + " for " + warmup + " s (RPC and pub/sub)");
+            s.rpc(t, 8, 0, 1, warmup / 2 - 1);
+            s.pubsub(t, 10, 0, 100, 1, warmup / 2 - 1);
+        }
+
+        Map<String, List<Object>> results = new LinkedHashMap<>(); // "scenario/target" -> runs
+        List<String> loads = new ArrayList<>();
+        for (String sc : scenarios) {
+            for (int r = 0; r < repeat; r++) {
+                for (Scenarios.Target t : targets) {
+                    Object res = switch (sc) {
+                        case "rpc" -> s.rpc(t, 8, 0, 3, duration);
+                        case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
+                        case "pubsub-rate" -> s.pubsub(t, 10, 2000, 0, 3, duration);
+                        case "pubsub-flood" -> s.pubsub(t, 10, 0, 100, 3, duration);
+                        case "fanout" -> s.fanOut(t, fanout);
+                        default -> throw new IllegalArgumentException("unknown scenario " + sc);
+                    };
+                    String load = loadAverage();
+                    loads.add(load);
+                    log(String.format(Locale.ROOT, "%-13s %-10s run %d: %s   (load %s)", sc, t.name(), r + 1, res, load));
+                    results.computeIfAbsent(sc + "/" + t.name(), k -> new ArrayList<>()).add(res);
+                }
+            }
+        }
+
+        String peerName = targets.size() > 1 ? targets.get(1).name() : null;
+        StringBuilder table = new StringBuilder();
+        table.append("\n## Postmaster vs ").append(peerName == null ? "(no peer)" : peerName)
+                .append(" — medians of ").append(repeat).append(" runs, ")
+                .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append('\n');
+        table.append("machine: ").append(machine).append("; routers pinned to core ").append(cpu)
+                .append(", load generator (JDK WebSocket client, this JVM) on the other core\n");
+        table.append("settings: JSON, warm-up ").append(warmup).append(" s per router, ").append(duration)
+                .append(" s per measurement; Postmaster on ").append(targets.get(0).uri())
+                .append(" (the mvn -Prun WildFly").append(heap() == null ? "" : ", heap " + heap()).append(")\n");
+        table.append("load average during the runs (1 min): ").append(loadRange(loads)).append("\n\n");
+        table.append("| figure | Postmaster | ").append(peerName == null ? "peer" : peerName)
+                .append(" | ratio (>1: Postmaster better) |\n|---|---|---|---|\n");
+        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls per router CPU-second", true,
+                r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
+        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls/s", true,
+                r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
+        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
+                r -> ((Scenarios.Rpc) r).kernelShare(), "%.2f");
+        row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: router CPU %", false,
+                r -> ((Scenarios.Rpc) r).routerCpuPercent(), "%.1f");
+        row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,
+                r -> ((Scenarios.Rpc) r).p99Ms(), "%.2f");
+        row(table, results, peerName, "pubsub-rate", "pub/sub 10 subscribers, 2,000 publishes/s: router CPU %", false,
+                r -> ((Scenarios.PubSub) r).routerCpuPercent(), "%.1f");
+        row(table, results, peerName, "pubsub-flood", "pub/sub flood, 10 subscribers: deliveries per router CPU-second",
+                true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
+        row(table, results, peerName, "pubsub-flood", "pub/sub flood, 10 subscribers: deliveries/s", true,
+                r -> ((Scenarios.PubSub) r).deliveredPerSecond(), "%.0f");
+        row(table, results, peerName, "fanout", fanout + " subscribed sessions, one publication: all delivered after, ms",
+                false, r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
+        row(table, results, peerName, "fanout", "idle subscribed session: live heap KiB (JVM, after full GC)", false,
+                r -> ((Scenarios.FanOut) r).heapKiBPerSession(), "%.2f");
+        row(table, results, peerName, "fanout", "idle subscribed session: RSS KiB", false,
+                r -> ((Scenarios.FanOut) r).rssKiBPerSession(), "%.2f");
+        table.append('\n');
+        System.out.print(table);
+        Files.writeString(dir.resolve("results.md"), table.toString());
+        log("table written to " + dir.resolve("results.md"));
+        pool.close();
+    }
+
+    private static void row(StringBuilder table, Map<String, List<Object>> results, String peer, String scenario,
+                            String figure, boolean higherIsBetter, ToDoubleFunction<Object> value, String fmt) {
+        List<Object> ours = results.get(scenario + "/Postmaster");
+        if (ours == null) {
+            return;
+        }
+        double o = median(ours, value);
+        double p = peer == null ? Double.NaN : median(results.get(scenario + "/" + peer), value);
+        double ratio = higherIsBetter ? o / p : p / o;
+        table.append("| ").append(figure).append(" | ").append(fmt(fmt, o)).append(" | ").append(fmt(fmt, p))
+                .append(" | ").append(Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f×", ratio) : "–")
+                .append(" |\n");
+    }
+
+    private static String fmt(String fmt, double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "–";
+    }
+
+    private static double median(List<Object> runs, ToDoubleFunction<Object> value) {
+        if (runs == null || runs.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    // ------------------------------------------------------------------------------------------ routers
+
+    private Scenarios.Target startPostmaster(LoadClient.Pool pool, int offset, String cpu) throws Exception {
+        Path home = Path.of(prop("bench.jboss.home", "target/run-server")).toAbsolutePath();
+        if (!Files.isRegularFile(home.resolve("bin/standalone.sh"))) {
+            throw new IllegalStateException(home + " holds no provisioned WildFly (mvn -Pbench provisions it)");
+        }
+        int port = 8080 + offset;
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "sh", home.resolve("bin/standalone.sh").toString(),
+                "-b=127.0.0.1", "-Djboss.socket.binding.port-offset=" + offset);
+        pb.environment().put("JBOSS_HOME", home.toString());
+        pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        if (heap() != null) {
+            pb.environment().put("JBOSS_JAVA_SIZING", heap());
+        }
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("wildfly.log").toFile());
+        return start(pool, "Postmaster", pb, port, true);
+    }
+
+    private Scenarios.Target startPeer(LoadClient.Pool pool, String peer, int port, String cpu) throws Exception {
+        if (!"fox-wamp".equals(peer)) {
+            throw new IllegalArgumentException("unknown peer " + peer + " (fox-wamp or none)");
+        }
+        File script = Path.of(prop("bench.js.dir", "src/bench/js"), "fox-router.js").toFile();
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "node", script.getPath(), Integer.toString(port));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("fox-wamp.log").toFile());
+        return start(pool, "fox-wamp", pb, port, false);
+    }
+
+    private Scenarios.Target start(LoadClient.Pool pool, String name, ProcessBuilder pb, int port, boolean jvm)
+            throws Exception {
+        if (Procs.listeningPid(port) > 0) {
+            throw new IllegalStateException("port " + port + " is taken: stop what listens there first");
+        }
+        log("starting " + name + " on port " + port + ": " + String.join(" ", pb.command()));
+        Process p = pb.start();
+        started.add(p);
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + dir);
+            }
+            try {
+                LoadClient c = LoadClient.connect(pool, uri, REALM, (x, m) -> { }).get(5, TimeUnit.SECONDS);
+                c.close();
+                break;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not accept a WAMP session within 120 s", e);
+                }
+                Thread.sleep(500);
+            }
+        }
+        long pid = Procs.listeningPid(port);
+        log(name + " is up, pid " + pid);
+        return new Scenarios.Target(name, uri, REALM, pid, jvm);
+    }
+
+    /** Stops every process this run started, children (the WildFly JVM under standalone.sh) first. */
+    private synchronized void stopAll() {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : started) {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** WildFly's JVM sizing options, or null for standalone.conf's default. */
+    private static String heap() {
+        String h = System.getProperty("bench.heap", "").trim();
+        return h.isEmpty() ? null : h;
+    }
+
+    private static String prop(String key, String def) {
+        return System.getProperty(key, def);
+    }
+
+    private static long cores() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static String loadRange(List<String> loads) {
+        double[] v = loads.stream().mapToDouble(Double::parseDouble).sorted().toArray();
+        return v.length == 0 ? "?" : String.format(Locale.ROOT, "%.2f–%.2f (median %.2f)", v[0], v[v.length - 1],
+                v[v.length / 2]);
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench] " + s);
+    }
+}

@@ -1,0 +1,111 @@
+package io.postmaster.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the benchmark reads about a router process: Linux {@code /proc}, {@code ss}, {@code jcmd}. */
+final class Procs {
+    /** USER_HZ: the unit of utime and stime in /proc/PID/stat. 100 on every Linux this runs on. */
+    static final int CLK_TCK = 100;
+
+    private static final java.util.concurrent.atomic.AtomicInteger HISTOGRAMS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Procs() {
+    }
+
+    record Memory(long heapKiB, long rssKiB) {
+    }
+
+    /** utime + stime of the process (all its threads), in clock ticks. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
+    /** stime alone: the router's CPU spent in the kernel (socket reads and writes, epoll, wake-ups). */
+    static long systemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
+    static double cpuPercent(long ticks, double seconds) {
+        return 100.0 * ticks / CLK_TCK / seconds;
+    }
+
+    static long rssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    /**
+     * RSS, and for a JVM the live heap: the total of {@code jcmd GC.class_histogram}, which counts live objects only
+     * (it runs a full GC first). GC.heap_info's "used" right after GC.run proved unreliable here (G1 reported less
+     * than the sessions' own objects), so the histogram is the measure.
+     */
+    static Memory memory(long pid, boolean jvm) throws Exception {
+        long heap = -1;
+        if (jvm) {
+            String histogram = run(List.of("jcmd", Long.toString(pid), "GC.class_histogram"));
+            // kept for diffing (what a session costs, by class): target/bench/histogram-<pid>-<n>.txt
+            Files.writeString(Path.of(System.getProperty("bench.dir", "target/bench"),
+                    "histogram-" + pid + "-" + HISTOGRAMS.incrementAndGet() + ".txt"), histogram);
+            Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+            if (m.find()) {
+                heap = Long.parseLong(m.group(1)) / 1024;
+            }
+        }
+        return new Memory(heap, rssKiB(pid));
+    }
+
+    /** The process listening on 127.0.0.1:{@code port}, or -1. */
+    static long listeningPid(int port) throws Exception {
+        String out = run(List.of("ss", "-ltnpH", "sport = :" + port));
+        Matcher m = Pattern.compile("pid=(\\d+)").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    static String firstLine(String path, String prefix) {
+        try {
+            for (String line : Files.readAllLines(Path.of(path))) {
+                if (line.startsWith(prefix)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not on this system
+        }
+        return "?";
+    }
+}

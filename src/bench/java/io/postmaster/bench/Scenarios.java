@@ -1,0 +1,359 @@
+package io.postmaster.bench;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The load scenarios, each against one router: open its sessions, run, measure over a window, close everything.
+ * Router CPU is read from {@code /proc/<pid>/stat} of the router process around the measuring window only.
+ */
+final class Scenarios {
+    private final LoadClient.Pool pool;
+
+    Scenarios(LoadClient.Pool pool) {
+        this.pool = pool;
+    }
+
+    /** One router under test. */
+    record Target(String name, URI uri, String realm, long pid, boolean jvm) {
+    }
+
+    record Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
+               long errors) {
+        double perCpuSecond() {
+            return callsPerSecond / (routerCpuPercent / 100.0);
+        }
+    }
+
+    record PubSub(double publishedPerSecond, double deliveredPerSecond, double routerCpuPercent, double kernelShare,
+                  double p99Ms) {
+        double perCpuSecond() {
+            return deliveredPerSecond / (routerCpuPercent / 100.0);
+        }
+    }
+
+    record FanOut(int sessions, double allDeliveredMs, int received, double heapKiBPerSession,
+                  double rssKiBPerSession, double openSeconds) {
+    }
+
+    // ------------------------------------------------------------------------------------------ RPC
+
+    /**
+     * One callee registers {@code bench.echo}; {@code callers} sessions call it. {@code rate} 0: closed loop, each
+     * caller has one call in flight and calls again on RESULT; otherwise open loop at {@code rate} calls/s in total.
+     */
+    Rpc rpc(Target t, int callers, int rate, double warmupS, double durationS) throws Exception {
+        LoadClient callee = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> {
+            if (LoadClient.type(m) == 68) { // [INVOCATION, Request, Registration, Details, Arguments]
+                c.send("[70," + LoadClient.longAt(m, 1, -1) + ",{},[1]]");
+            }
+        }).get();
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        callee.handler((c, m) -> {
+            int type = LoadClient.type(m);
+            if (type == 68) {
+                c.send("[70," + LoadClient.longAt(m, 1, -1) + ",{},[1]]");
+            } else if (type == 65) {
+                registered.complete(null);
+            } else if (type == 8) {
+                registered.completeExceptionally(new IllegalStateException("REGISTER failed: " + m));
+            }
+        });
+        callee.send("[64,1,{},\"bench.echo\"]");
+        registered.get(30, TimeUnit.SECONDS);
+
+        Recorder latencies = new Recorder(rate == 0 ? 1 << 16 : (int) Math.min(20_000_000, (long) rate * (durationS + 2)));
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        boolean[] running = {true};
+        boolean[] measuring = {false};
+        LoadClient.Handler onReply = (c, m) -> {
+            int type = LoadClient.type(m);
+            if (type != 50 && type != 8) {
+                return;
+            }
+            long req = LoadClient.longAt(m, type == 50 ? 1 : 2, -1);
+            if (measuring[0]) {
+                if (type == 50) {
+                    completed.incrementAndGet();
+                    latencies.add(System.nanoTime() - c.sentAt[(int) (req & 0xFFFF)]);
+                } else {
+                    errors.incrementAndGet();
+                }
+            }
+            if (rate == 0 && running[0]) {
+                call(c);
+            }
+        };
+        List<LoadClient> clients = open(t, callers, onReply, null);
+        long start = System.nanoTime();
+        Thread pacer = null;
+        if (rate == 0) {
+            clients.forEach(Scenarios::call);
+        } else {
+            pacer = pace(rate, running, i -> call(clients.get((int) (i % clients.size()))));
+        }
+        sleep(warmupS);
+        measuring[0] = true;
+        latencies.reset();
+        long c0 = completed.get();
+        long cpu0 = Procs.cpuTicks(t.pid());
+        long sys0 = Procs.systemTicks(t.pid());
+        long t0 = System.nanoTime();
+        sleep(durationS);
+        long cpu1 = Procs.cpuTicks(t.pid());
+        long sys1 = Procs.systemTicks(t.pid());
+        long t1 = System.nanoTime();
+        long c1 = completed.get();
+        measuring[0] = false;
+        running[0] = false;
+        if (pacer != null) {
+            pacer.join();
+        }
+        double secs = (t1 - t0) / 1e9;
+        sleep(0.3);
+        clients.forEach(LoadClient::close);
+        callee.close();
+        return new Rpc((c1 - c0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
+                share(sys1 - sys0, cpu1 - cpu0), latencies.percentileMs(50),
+                latencies.percentileMs(99), errors.get());
+    }
+
+    private static void call(LoadClient c) {
+        long req = c.nextRequest();
+        c.sentAt[(int) (req & 0xFFFF)] = System.nanoTime();
+        c.send("[48," + req + ",{},\"bench.echo\",[1]]");
+    }
+
+    // ------------------------------------------------------------------------------------------ pub/sub
+
+    /**
+     * {@code subs} sessions subscribe to {@code bench.topic}; one publisher publishes {@code [timestamp]}.
+     * {@code rate} 0: flood — with acknowledgement, at most {@code window} publications ahead of what the
+     * subscribers received (so no router queue overflows because the client is slower); otherwise open loop.
+     */
+    PubSub pubsub(Target t, int subs, int rate, int window, double warmupS, double durationS) throws Exception {
+        AtomicLong delivered = new AtomicLong();
+        AtomicLong published = new AtomicLong();
+        Recorder latencies = new Recorder((int) Math.min(20_000_000, Math.max(1 << 16, (long) rate * subs * (durationS + 2))));
+        boolean[] running = {true};
+        boolean[] measuring = {false};
+        LoadClient[] publisher = new LoadClient[1];
+        Object publishLock = new Object();
+        Runnable flood = () -> {
+            if (!running[0]) {
+                return;
+            }
+            synchronized (publishLock) {
+                while (published.get() - delivered.get() / subs < window) {
+                    publish(publisher[0], true);
+                    published.incrementAndGet();
+                }
+            }
+        };
+        LoadClient.Handler onEvent = (c, m) -> {
+            if (LoadClient.type(m) != 36) { // [EVENT, Subscription, Publication, Details, Arguments]
+                return;
+            }
+            long n = delivered.incrementAndGet();
+            if (measuring[0]) {
+                latencies.add(System.nanoTime() - LoadClient.longAt(m, 4, 0));
+            }
+            if (rate == 0 && (n & 15) == 0) {
+                flood.run();
+            }
+        };
+        List<LoadClient> subscribers = open(t, subs, onEvent, "bench.topic");
+        publisher[0] = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> {
+            if (rate == 0 && LoadClient.type(m) == 17) {
+                flood.run();
+            }
+        }).get();
+        Thread pacer = null;
+        if (rate == 0) {
+            flood.run();
+        } else {
+            pacer = pace(rate, running, i -> {
+                publish(publisher[0], false);
+                published.incrementAndGet();
+            });
+        }
+        sleep(warmupS);
+        measuring[0] = true;
+        latencies.reset();
+        long p0 = published.get();
+        long d0 = delivered.get();
+        long cpu0 = Procs.cpuTicks(t.pid());
+        long sys0 = Procs.systemTicks(t.pid());
+        long t0 = System.nanoTime();
+        sleep(durationS);
+        long cpu1 = Procs.cpuTicks(t.pid());
+        long sys1 = Procs.systemTicks(t.pid());
+        long t1 = System.nanoTime();
+        long p1 = published.get();
+        long d1 = delivered.get();
+        measuring[0] = false;
+        running[0] = false;
+        if (pacer != null) {
+            pacer.join();
+        }
+        double secs = (t1 - t0) / 1e9;
+        sleep(0.3);
+        subscribers.forEach(LoadClient::close);
+        publisher[0].close();
+        return new PubSub((p1 - p0) / secs, (d1 - d0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
+                share(sys1 - sys0, cpu1 - cpu0),
+                latencies.percentileMs(99));
+    }
+
+    private static void publish(LoadClient c, boolean acknowledge) {
+        c.send("[16," + c.nextRequest() + (acknowledge ? ",{\"acknowledge\":true}" : ",{}") + ",\"bench.topic\",["
+                + System.nanoTime() + "]]");
+    }
+
+    // ------------------------------------------------------------------------------------------ fan-out, memory
+
+    /**
+     * {@code n} sessions each subscribe to {@code bench.fanout}; the live heap (JVM routers: after a full GC) and
+     * RSS are read before and after; then one publication goes out and the time until every session has its EVENT
+     * is taken.
+     */
+    FanOut fanOut(Target t, int n) throws Exception {
+        Procs.Memory before = Procs.memory(t.pid(), t.jvm());
+        AtomicInteger received = new AtomicInteger();
+        AtomicLong last = new AtomicLong();
+        long openStart = System.nanoTime();
+        List<LoadClient> subscribers = open(t, n, (c, m) -> {
+            if (LoadClient.type(m) == 36) {
+                last.accumulateAndGet(System.nanoTime(), Math::max);
+                received.incrementAndGet();
+            }
+        }, "bench.fanout");
+        double openSeconds = (System.nanoTime() - openStart) / 1e9;
+        sleep(1);
+        Procs.Memory after = Procs.memory(t.pid(), t.jvm());
+        LoadClient publisher = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> { }).get();
+        sleep(0.5);
+        long t0 = System.nanoTime();
+        publisher.send("[16,1,{},\"bench.fanout\",[1]]");
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
+        while (received.get() < n && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(200_000);
+        }
+        double ms = received.get() == 0 ? Double.NaN : (last.get() - t0) / 1e6;
+        subscribers.forEach(LoadClient::close);
+        publisher.close();
+        return new FanOut(n, ms, received.get(),
+                t.jvm() ? (after.heapKiB() - before.heapKiB()) / (double) n : Double.NaN,
+                (after.rssKiB() - before.rssKiB()) / (double) n, openSeconds);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** Opens {@code n} sessions (200 handshakes at a time), each subscribed to {@code topic} unless null. */
+    List<LoadClient> open(Target t, int n, LoadClient.Handler handler, String topic) throws Exception {
+        Semaphore gate = new Semaphore(200);
+        List<CompletableFuture<LoadClient>> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            gate.acquire();
+            CompletableFuture<LoadClient> ready = new CompletableFuture<>();
+            all.add(ready);
+            LoadClient.connect(pool, t.uri(), t.realm(), handler).whenComplete((c, e) -> {
+                if (e != null) {
+                    gate.release();
+                    ready.completeExceptionally(e);
+                } else if (topic == null) {
+                    gate.release();
+                    ready.complete(c);
+                } else {
+                    c.handler((cc, m) -> {
+                        int type = LoadClient.type(m);
+                        if (type == 33) { // SUBSCRIBED
+                            cc.handler(handler);
+                            gate.release();
+                            ready.complete(cc);
+                        } else if (type == 8) {
+                            gate.release();
+                            ready.completeExceptionally(new IllegalStateException("SUBSCRIBE failed: " + m));
+                        }
+                    });
+                    c.send("[32,1,{},\"" + topic + "\"]");
+                }
+            });
+        }
+        List<LoadClient> out = new ArrayList<>(n);
+        for (CompletableFuture<LoadClient> f : all) {
+            out.add(f.get(120, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    interface Tick {
+        void fire(long i);
+    }
+
+    /** Calls {@code tick} {@code rate} times a second, paced every millisecond, until running[0] is false. */
+    private static Thread pace(int rate, boolean[] running, Tick tick) {
+        Thread th = new Thread(() -> {
+            long start = System.nanoTime();
+            long sent = 0;
+            while (running[0]) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                while (sent < due) {
+                    tick.fire(sent++);
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }, "pacer");
+        th.setDaemon(true);
+        th.start();
+        return th;
+    }
+
+    private static double share(long part, long whole) {
+        return whole == 0 ? Double.NaN : (double) part / whole;
+    }
+
+    static void sleep(double seconds) throws InterruptedException {
+        Thread.sleep((long) (seconds * 1000));
+    }
+
+    /** Latency samples in nanoseconds; writers may be several threads. */
+    static final class Recorder {
+        private final long[] samples;
+        private final AtomicInteger n = new AtomicInteger();
+
+        Recorder(int capacity) {
+            samples = new long[capacity];
+        }
+
+        void add(long nanos) {
+            int i = n.getAndIncrement();
+            if (i < samples.length) {
+                samples[i] = nanos;
+            }
+        }
+
+        void reset() {
+            n.set(0);
+        }
+
+        double percentileMs(double p) {
+            int count = Math.min(n.get(), samples.length);
+            if (count == 0) {
+                return Double.NaN;
+            }
+            long[] s = Arrays.copyOf(samples, count);
+            Arrays.sort(s);
+            return s[(int) Math.min(count - 1, Math.ceil(p / 100.0 * count) - 1)] / 1e6;
+        }
+    }
+}
