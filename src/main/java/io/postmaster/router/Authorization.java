@@ -73,8 +73,8 @@ public final class Authorization {
                 return access.test(s.details()) ? Outcome.ALLOWED : Outcome.NOT_AUTHORIZED;
             }
         }
-        Key key = new Key(s.realm().name(), s.authrole(), uri, action);
-        Decision d = cache.get(key);
+        // The default authorizer's answers are not cacheable: then the cache stays empty and costs nothing here.
+        Decision d = cache.isEmpty() ? null : cache.get(new Key(s.realm().name(), s.authrole(), uri, action));
         if (d == null) {
             try {
                 d = authorizer.authorize(s.details(), s.permissions(), uri, action);
@@ -87,7 +87,7 @@ public final class Authorization {
                 return Outcome.FAILED;
             }
             if (d.cacheable() && cache.size() < MAX_CACHED) {
-                cache.put(key, d);
+                cache.put(new Key(s.realm().name(), s.authrole(), uri, action), d);
             }
         }
         return !d.allowed() ? Outcome.NOT_AUTHORIZED : d.disclose() ? Outcome.ALLOWED_DISCLOSED : Outcome.ALLOWED;
