@@ -69,6 +69,15 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
 
     /** Loads the settings from the file, system properties and environment, over the defaults. */
     public static PostmasterConfig load() {
+        return from(sources());
+    }
+
+    /**
+     * The key lookup {@link #load()} reads: the file named by {@code postmaster.config}, overridden by system
+     * properties, overridden by environment variables. Other settings classes (e.g. {@link AuthConfig}) read
+     * through it too, so every key follows the same rules.
+     */
+    public static Function<String, String> sources() {
         Properties file = new Properties();
         String path = System.getProperty(FILE_PROPERTY, System.getenv("POSTMASTER_CONFIG"));
         if (path != null && !path.isBlank()) {
@@ -79,7 +88,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             }
         }
         Map<String, String> env = System.getenv();
-        return from(key -> {
+        return key -> {
             String v = env.get(envName(key));
             if (v == null) {
                 v = System.getProperty(key);
@@ -88,7 +97,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 v = file.getProperty(key);
             }
             return v;
-        });
+        };
     }
 
     /** The environment variable that overrides {@code key}. */

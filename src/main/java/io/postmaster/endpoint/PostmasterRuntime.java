@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.router.Router;
 import io.postmaster.router.broker.Broker;
@@ -9,8 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -24,13 +29,26 @@ public class PostmasterRuntime {
     private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
 
     private PostmasterConfig config;
+    private AuthConfig authConfig;
     private ScheduledThreadPoolExecutor timers;
+    private ThreadPoolExecutor executor;
     private Router router;
+
+    @Inject
+    ExtensionPoints extensionPoints;
+
+    /** Reads the settings once. */
+    private synchronized void loadConfig() {
+        if (config == null) {
+            config = PostmasterConfig.load();
+            authConfig = AuthConfig.from(PostmasterConfig.sources(), config);
+        }
+    }
 
     /** Builds the router on first use (normally at startup, see {@link #start}). */
     synchronized Router router() {
         if (router == null) {
-            config = PostmasterConfig.load();
+            loadConfig();
             // Timers and deferred closes only: short, non-blocking tasks. Jakarta Concurrency is not part of the
             // EE 9.1 Web Profile, so the router keeps this one daemon thread itself.
             timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -39,7 +57,8 @@ public class PostmasterRuntime {
                 return t;
             });
             timers.setRemoveOnCancelPolicy(true);
-            router = new Router(config, timers);
+            executor = applicationExecutor(authConfig);
+            router = new Router(config, timers, extensionPoints.build(authConfig, executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins());
@@ -47,8 +66,11 @@ public class PostmasterRuntime {
         return router;
     }
 
+    @Inject
+    ServerProcedures procedures;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        router();
+        procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
     }
 
     @PreDestroy
@@ -56,6 +78,7 @@ public class PostmasterRuntime {
         if (router != null) {
             router.close();
             timers.shutdown();
+            executor.shutdown();
             try {
                 timers.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -81,8 +104,35 @@ public class PostmasterRuntime {
 
     @Produces
     PostmasterConfig produceConfig() {
-        router();
+        loadConfig();
         return config;
+    }
+
+    @Produces
+    AuthConfig produceAuthConfig() {
+        loadConfig();
+        return authConfig;
+    }
+
+    /**
+     * The bounded pool on which all application code runs (authenticators, credential and permission lookups,
+     * event observers): never the container's I/O thread. Jakarta Concurrency is not part of the EE 9.1 Web
+     * Profile, so Postmaster keeps its own: {@code postmaster.executor-threads} daemon threads with the deployment's
+     * class loader, at most {@code postmaster.executor-queue} waiting tasks; past that, new work is refused (an
+     * authentication gets ABORT {@code wamp.error.authentication_failed}), never queued without bound.
+     */
+    private static ThreadPoolExecutor applicationExecutor(AuthConfig c) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(c.executorThreads(), c.executorThreads(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(c.executorQueue()), r -> {
+            Thread t = new Thread(r, "postmaster-app-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The scheduler for timers and deferred work. */

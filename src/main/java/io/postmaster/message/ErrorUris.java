@@ -54,6 +54,11 @@ public final class ErrorUris {
     public static final String OPTION_NOT_ALLOWED = "wamp.error.option_not_allowed";
     /** A feature the peer asked for is not supported. */
     public static final String FEATURE_NOT_SUPPORTED = "wamp.error.feature_not_supported";
+    /**
+     * Application code in the router (an interceptor, a server-side procedure) failed; the cause is logged on the
+     * server, never sent. Not a URI of the spec; Crossbar and Autobahn use it the same way.
+     */
+    public static final String RUNTIME_ERROR = "wamp.error.runtime_error";
     /** The meta API was asked about a session that does not exist in the realm. */
     public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";
     /** A message payload is bigger than the router accepts. */

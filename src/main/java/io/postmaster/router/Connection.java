@@ -8,12 +8,13 @@ import io.postmaster.message.WampMessage.Abort;
 import io.postmaster.message.WampMessage.Goodbye;
 import io.postmaster.message.WampMessage.Hello;
 import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.spi.Permissions;
+import io.postmaster.spi.SessionDetails;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,10 +23,16 @@ import java.util.logging.Logger;
  * The WAMP session state machine of one transport.
  *
  * <pre>
- *   AWAITING_HELLO --HELLO ok--> ESTABLISHED --GOODBYE--> AWAITING_HELLO (the transport may carry a new session)
- *        |                           |
- *        +--ABORT / timeout / bad input / transport closed--+--> CLOSED
+ *   AWAITING_HELLO --HELLO--> AUTHENTICATING --accept--> ESTABLISHED --GOODBYE--> AWAITING_HELLO (new session)
+ *                                |      ^
+ *                     challenge  v      | AUTHENTICATE
+ *                              CHALLENGING
+ *        any state --ABORT / deny / timeout / bad input / transport closed--> CLOSED
  * </pre>
+ *
+ * <p>While AUTHENTICATING the authenticator runs on the executor (see {@link Handshake}); its outcome comes back
+ * on that thread through {@link #challenge}, {@link #admitted} or {@link #refused}. The HELLO timeout covers the
+ * whole handshake, so an AUTHENTICATE must come in due time.
  *
  * <p>Threading: the endpoint calls {@link #onMessage} and {@link #onMalformed} serially (JSR-356 delivers one
  * connection's messages one at a time); {@link #onTransportClosed}, the HELLO timer and router shutdown may come
@@ -35,13 +42,14 @@ import java.util.logging.Logger;
 public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
-    enum State { AWAITING_HELLO, ESTABLISHED, CLOSED }
+    enum State { AWAITING_HELLO, AUTHENTICATING, CHALLENGING, ESTABLISHED, CLOSED }
 
     private final Router router;
     private final Peer peer;
     private volatile State state = State.AWAITING_HELLO;
     private volatile Session session;
     private ScheduledFuture<?> helloTimer; // guarded by this
+    private Handshake handshake;           // guarded by this: the authentication in progress
 
     Connection(Router router, Peer peer) {
         this.router = router;
@@ -62,6 +70,7 @@ public final class Connection {
         try {
             switch (state) {
                 case AWAITING_HELLO -> onEstablishing(m);
+                case AUTHENTICATING, CHALLENGING -> onAuthenticating(m);
                 case ESTABLISHED -> onEstablished(m);
                 case CLOSED -> { } // the transport is closing; nothing more is routed
             }
@@ -86,6 +95,7 @@ public final class Connection {
         synchronized (this) {
             state = State.CLOSED;
             cancelHelloTimer();
+            dropHandshake();
         }
         endSession();
         router.disconnected(this);
@@ -112,41 +122,107 @@ public final class Connection {
             return;
         }
         Object offered = h.details().get("authmethods");
-        boolean offersAnonymous = offered == null || (offered instanceof List<?> l && l.contains("anonymous"));
         if (offered != null && !(offered instanceof List<?>)) {
             protocolViolation("HELLO.Details.authmethods must be a list");
             return;
         }
-        if (!realm.config().anonymous()) {
-            abort(ErrorUris.NOT_AUTHORIZED, "this realm does not allow anonymous sessions", 1000);
-            return;
-        }
-        if (!offersAnonymous) {
+        // --- authentication (issue 4): see Handshake ---
+        Handshake hs = Handshake.of(router, this, realm, h, offered == null ? List.of("anonymous") : (List<?>) offered,
+                peer);
+        if (hs == null) {
             abort(ErrorUris.NO_AUTH_METHOD, "none of the offered authentication methods is allowed", 1000);
             return;
         }
-        String authid = h.details().get("authid") instanceof String s && !s.isEmpty() ? s : randomAuthid();
-        Session s;
         synchronized (this) {
             if (state != State.AWAITING_HELLO) {
+                router.releaseSessionId(hs.sessionId());
                 return; // closed meanwhile
             }
+            state = State.AUTHENTICATING;
+            handshake = hs;
+        }
+        hs.start();
+    }
+
+    // ------------------------------------------------------------------------------------------ authenticating
+
+    private void onAuthenticating(WampMessage m) {
+        switch (m.type()) {
+            case AUTHENTICATE -> {
+                Handshake hs;
+                synchronized (this) {
+                    if (state != State.CHALLENGING) {
+                        hs = null;
+                    } else {
+                        state = State.AUTHENTICATING;
+                        hs = handshake;
+                    }
+                }
+                if (hs == null) {
+                    protocolViolation("AUTHENTICATE without a CHALLENGE to answer");
+                    return;
+                }
+                hs.authenticate((WampMessage.Authenticate) m);
+            }
+            case ABORT -> close(1000, "client aborted");
+            default -> protocolViolation("expected AUTHENTICATE, got " + m.type());
+        }
+    }
+
+    /** The handshake's authenticator challenges the client (called on the executor). */
+    void challenge(Handshake hs, String authmethod, Map<String, Object> extra) {
+        synchronized (this) {
+            if (handshake != hs || state != State.AUTHENTICATING) {
+                return;
+            }
+            state = State.CHALLENGING;
+            peer.send(new WampMessage.Challenge(authmethod, extra));
+        }
+    }
+
+    /** The handshake failed: ABORT after {@code delayMs} (called on the executor). */
+    void refused(Handshake hs, String reason, String message, long delayMs) {
+        synchronized (this) {
+            if (handshake != hs) {
+                return;
+            }
+            handshake = null;
+        }
+        router.releaseSessionId(hs.sessionId());
+        if (delayMs <= 0) {
+            abort(reason, message, 1000);
+        } else {
+            router.scheduler().schedule(() -> abort(reason, message, 1000), delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The handshake succeeded: WELCOME, join the realm (called on the executor). */
+    void admitted(Handshake hs, SessionDetails d, Permissions permissions) {
+        Session s;
+        synchronized (this) {
+            if (handshake != hs || state != State.AUTHENTICATING) {
+                router.releaseSessionId(hs.sessionId());
+                return; // the client left meanwhile
+            }
+            handshake = null;
             cancelHelloTimer();
-            s = new Session(router.newSessionId(), realm, peer, authid, "anonymous", "anonymous", h.details());
+            s = new Session(hs.sessionId(), hs.realm(), peer, d, permissions, hs.helloDetails());
             session = s;
             s.connection = this;
             state = State.ESTABLISHED;
         }
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("realm", realm.name());
-        details.put("authid", authid);
-        details.put("authrole", s.authrole());
-        details.put("authmethod", s.authmethod());
-        details.put("authprovider", "static");
+        details.put("realm", d.realm());
+        details.put("authid", d.authid());
+        details.put("authrole", d.authrole());
+        details.put("authmethod", d.authmethod());
+        details.put("authprovider", d.authprovider());
+        details.put("authextra", d.authextra());
         details.put("roles", router.roles());
         details.put("agent", "Postmaster");
+        hs.realm().attach(s); // before WELCOME: whatever the client sends next finds the session in its realm
+        router.notifyJoined(s); // queued before anything the client's next message may cause (e.g. its leave)
         peer.send(new Welcome(s.id(), details));
-        realm.attach(s);
         LOG.fine(() -> "joined: " + s);
     }
 
@@ -226,6 +302,7 @@ public final class Connection {
         synchronized (this) {
             state = State.CLOSED;
             cancelHelloTimer();
+            dropHandshake();
         }
         endSession();
         peer.close(code, reason);
@@ -240,6 +317,15 @@ public final class Connection {
         if (s != null) {
             s.realm().detach(s);
             LOG.fine(() -> "left: " + s);
+            router.notifyLeft(s);
+        }
+    }
+
+    /** Forgets an authentication in progress; its late outcome is then ignored. Hold the monitor. */
+    private void dropHandshake() {
+        if (handshake != null) {
+            router.releaseSessionId(handshake.sessionId());
+            handshake = null;
         }
     }
 
@@ -257,7 +343,7 @@ public final class Connection {
 
     private void helloTimedOut() {
         synchronized (this) {
-            if (state != State.AWAITING_HELLO || helloTimer == null) {
+            if (state == State.ESTABLISHED || state == State.CLOSED || helloTimer == null) {
                 return;
             }
             helloTimer = null;
@@ -274,15 +360,5 @@ public final class Connection {
 
     private static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-    }
-
-    private static String randomAuthid() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        char[] c = new char[12];
-        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        for (int i = 0; i < c.length; i++) {
-            c[i] = alphabet.charAt(r.nextInt(alphabet.length()));
-        }
-        return new String(c, 0, 4) + '-' + new String(c, 4, 4) + '-' + new String(c, 8, 4);
     }
 }

@@ -35,7 +35,11 @@ public interface Peer {
     /** Where the peer connects from and how, for logs, meta events and authentication. */
     TransportInfo transport();
 
-    /** Facts about the transport. */
-    record TransportInfo(String peerAddress, String subprotocol) {
+    /** Facts about the transport; {@code secure} when it is encrypted (wss://). */
+    record TransportInfo(String peerAddress, String subprotocol, boolean secure) {
+        /** An unencrypted transport. */
+        public TransportInfo(String peerAddress, String subprotocol) {
+            this(peerAddress, subprotocol, false);
+        }
     }
 }

@@ -51,6 +51,8 @@ public final class Realm {
     }
 
     public String name() { return config.name(); }
+    /** The router serving this realm. */
+    public Router router() { return router; }
     public RealmConfig config() { return config; }
     public Uris.Rule uriRule() { return config.uriRule(); }
 
@@ -96,7 +98,7 @@ public final class Realm {
         d.put("authid", s.authid());
         d.put("authrole", s.authrole());
         d.put("authmethod", s.authmethod());
-        d.put("authprovider", "static");
+        d.put("authprovider", s.details().authprovider());
         d.put("transport", Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol(),
                 "peer", s.peer().transport().peerAddress()));
         return d;

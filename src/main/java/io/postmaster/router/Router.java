@@ -10,6 +10,10 @@ import io.postmaster.router.broker.Retained;
 import io.postmaster.router.broker.SubscriberFilter;
 import io.postmaster.router.meta.MetaApi;
 import io.postmaster.router.dealer.Dealer;
+import io.postmaster.spi.Permissions;
+import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.SessionJoined;
+import io.postmaster.spi.SessionLeft;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -37,6 +43,11 @@ public final class Router implements AutoCloseable {
     private final Dealer dealer;
     private final Map<String, Object> roles;
     private volatile boolean closed;
+    // --- extension points (issue 4) ---
+    private final Extensions extensions;
+    private final Authorization authorization;
+    private final Interception interception;
+    private final FailureThrottle throttle = new FailureThrottle();
     private final ScheduledFuture<?> sweeper;
 
     /**
@@ -44,8 +55,20 @@ public final class Router implements AutoCloseable {
      * @param scheduler runs timers (HELLO timeout); its tasks are short and never block
      */
     public Router(PostmasterConfig config, ScheduledExecutorService scheduler) {
+        this(config, scheduler, Extensions.openRealms(config));
+    }
+
+    /**
+     * @param config     the settings
+     * @param scheduler  runs timers (HELLO timeout); its tasks are short and never block
+     * @param extensions authentication, authorization and lifecycle hooks
+     */
+    public Router(PostmasterConfig config, ScheduledExecutorService scheduler, Extensions extensions) {
         this.config = config;
         this.scheduler = scheduler;
+        this.extensions = extensions;
+        this.authorization = new Authorization(extensions.authorizer());
+        this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
         this.dealer = new Dealer(scheduler, broker);
         dealer.routerProcedures(new MetaApi(this));
         for (RealmConfig rc : config.realms().values()) {
@@ -69,6 +92,39 @@ public final class Router implements AutoCloseable {
     public Broker broker() { return broker; }
     public Dealer dealer() { return dealer; }
     ScheduledExecutorService scheduler() { return scheduler; }
+    /** The extension points in use. */
+    public Extensions extensions() { return extensions; }
+    /** Asks the authorizer; the broker and dealer call it before each action. */
+    public Authorization authorization() { return authorization; }
+    FailureThrottle throttle() { return throttle; }
+    /** The publish and call interceptors; the broker and dealer hand each PUBLISH and CALL to it. */
+    public Interception interception() { return interception; }
+
+    void notifyJoined(Session s) {
+        SessionJoined e = new SessionJoined(s.details(), s.permissions());
+        notify(() -> extensions.listener().joined(e), "joined", s);
+    }
+
+    void notifyLeft(Session s) {
+        SessionLeft e = new SessionLeft(s.details());
+        notify(() -> extensions.listener().left(e), "left", s);
+    }
+
+    /** Runs a listener on the executor: outside any lock and off the routing thread; a failure is only logged. */
+    private void notify(Runnable r, String what, Session s) {
+        try {
+            s.lane().execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a session-" + what + " observer failed for " + s, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warning(() -> "session-" + what + " event for " + s + " dropped: the executor is saturated"
+                    + " (postmaster.executor-queue)");
+        }
+    }
 
     /** The realm with this name, or null if the router does not serve it. */
     public Realm realm(String name) {
@@ -131,6 +187,35 @@ public final class Router implements AutoCloseable {
 
     void releaseSessionId(long id) {
         sessionIds.remove(id);
+    }
+
+    /**
+     * Registers a server-side procedure: an in-process callee session joins {@code realm} and registers
+     * {@code procedure}; from then on CALLs of it are allowed exactly to the sessions {@code access} admits (instead
+     * of the role rules) and run {@code handler} on the executor.
+     *
+     * @throws IllegalArgumentException if the realm is not served, the URI is invalid or already registered
+     */
+    public void registerLocal(String realm, String procedure, java.util.function.Predicate<SessionDetails> access,
+                              LocalCallee.Handler handler) {
+        Realm r = realms.get(realm);
+        if (r == null) {
+            throw new IllegalArgumentException("server-side procedure " + procedure + ": no realm " + realm);
+        }
+        LocalCallee peer = new LocalCallee(this, procedure, handler);
+        long id = newSessionId();
+        Session s = new Session(id, r, peer, new SessionDetails(id, realm, "postmaster", "postmaster", "internal",
+                "postmaster", Map.of(), Session.transportDetails(peer)), Permissions.NONE, Map.of());
+        peer.bind(s);
+        r.attach(s);
+        authorization.restrictCalls(realm, procedure, access);
+        dealer.register(s, new WampMessage.Register(1, Map.of(), procedure));
+        if (!(peer.registerReply() instanceof WampMessage.Registered)) {
+            r.detach(s);
+            throw new IllegalArgumentException("server-side procedure " + procedure + " could not be registered in "
+                    + realm + ": " + peer.registerReply());
+        }
+        LOG.info(() -> "server-side procedure " + procedure + " registered in realm " + realm);
     }
 
     /** Closes every session with GOODBYE {@code wamp.close.system_shutdown}, then every transport. */

@@ -6,6 +6,9 @@ import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.PendingCall;
 import io.postmaster.router.dealer.Registration;
 import io.postmaster.serialization.Outgoing;
+import io.postmaster.spi.Permissions;
+import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.TransportDetails;
 
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,10 @@ public final class Session {
     private final String authrole;
     private final String authmethod;
     private final Map<String, Object> helloDetails;
+    // --- authentication and authorization (issue 4) ---
+    private final SessionDetails details;
+    private final Permissions permissions;
+    private volatile SerialExecutor lane;
 
     private final AtomicLong lastRequestId = new AtomicLong();
     private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -48,6 +55,17 @@ public final class Session {
 
     Session(long id, Realm realm, Peer peer, String authid, String authrole, String authmethod,
             Map<String, Object> helloDetails) {
+        this(id, realm, peer, new SessionDetails(id, realm.name(), authid, authrole, authmethod, "static", Map.of(),
+                transportDetails(peer)), Permissions.NONE, helloDetails);
+    }
+
+    Session(long id, Realm realm, Peer peer, SessionDetails details, Permissions permissions,
+            Map<String, Object> helloDetails) {
+        this.details = details;
+        this.permissions = permissions;
+        String authid = details.authid();
+        String authrole = details.authrole();
+        String authmethod = details.authmethod();
         this.id = id;
         this.realm = realm;
         this.peer = peer;
@@ -102,6 +120,33 @@ public final class Session {
     public String authid() { return authid; }
     public String authrole() { return authrole; }
     public String authmethod() { return authmethod; }
+    /** Who the session is, for the SPI (authorizer, events, interceptors). */
+    public SessionDetails details() { return details; }
+    /**
+     * Where application code about this session runs (listeners, interceptors): the extensions' executor, one
+     * task at a time in submission order.
+     */
+    public SerialExecutor lane() {
+        SerialExecutor l = lane;
+        if (l == null) {
+            synchronized (this) {
+                if (lane == null) {
+                    lane = new SerialExecutor(realm.router().extensions().executor());
+                }
+                l = lane;
+            }
+        }
+        return l;
+    }
+
+    /** What the session may do, as the permission provider gave it at join. */
+    public Permissions permissions() { return permissions; }
+
+    static TransportDetails transportDetails(Peer peer) {
+        Peer.TransportInfo t = peer.transport();
+        return new TransportDetails(t.peerAddress(), t.subprotocol(), t.secure());
+    }
+
     /** The details the client sent in HELLO (roles, agent …). */
     public Map<String, Object> helloDetails() { return helloDetails; }
 

@@ -8,5 +8,12 @@
  * I/O thread in the fastest configuration), reads concurrent tables without locks, changes them under short
  * monitors, and hands outbound messages to {@link io.postmaster.router.Peer#send}, which only queues. The rules for
  * each table are in the broker and dealer package docs.
+ *
+ * <p>Application code (the {@code spi} beans in {@link io.postmaster.router.Extensions}) never runs on the routing
+ * thread: the authentication {@link io.postmaster.router.Handshake}, join/leave notifications, interceptors and
+ * server-side procedures ({@link io.postmaster.router.LocalCallee}) run on the extensions' bounded executor; what
+ * must stay ordered for one session (its events, its intercepted publications) goes through the session's
+ * {@link io.postmaster.router.SerialExecutor} lane. The one exception is the authorizer, which answers inline from
+ * memory (see {@link io.postmaster.router.Authorization}).
  */
 package io.postmaster.router;

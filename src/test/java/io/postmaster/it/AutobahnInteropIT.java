@@ -34,20 +34,41 @@ class AutobahnInteropIT {
 
     @Test
     void autobahnJsJson() throws Exception {
+        String out = node("interop.js", "--url", Deployments.ws(base).toString(), "--realm", "realm1",
+                "--serializer", "json");
+        assertTrue(out.contains("PASS session-open-close"), out);
+    }
+
+    /**
+     * Authentication (ticket, wampcra salted, cryptosign) and role permissions with Autobahn|JS, on the realm
+     * {@code authrealm} of {@code src/test/resources/postmaster-it.properties}.
+     */
+    @Test
+    void autobahnJsAuthentication() throws Exception {
+        String out = node("auth.js", "--url", Deployments.ws(base).toString(), "--realm", "authrealm");
+        for (String sc : List.of("ticket-ok", "ticket-wrong", "wampcra-salted-ok", "wampcra-salted-wrong",
+                "wampcra-unknown-user", "cryptosign-ok", "cryptosign-unknown-key", "anonymous-refused",
+                "role-permissions")) {
+            assertTrue(out.contains("PASS " + sc), sc + ":\n" + out);
+        }
+    }
+
+    /** Runs a script of src/test/js; asserts it finished in time, printed no FAIL and exited 0; returns its output. */
+    private static String node(String... command) throws Exception {
         File dir = new File(System.getProperty("postmaster.interop.dir", "src/test/js"));
-        Process p = new ProcessBuilder(List.of("node", "interop.js", "--url", Deployments.ws(base).toString(),
-                "--realm", "realm1", "--serializer", "json"))
-                .directory(dir).redirectErrorStream(true).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of("node"));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true).start();
         p.getOutputStream().close();
         boolean finished = p.waitFor(180, TimeUnit.SECONDS);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!finished) {
             p.destroyForcibly();
         }
-        System.out.println("Autobahn|JS interop (json):\n" + out);
-        assertTrue(finished, "interop.js did not finish in time:\n" + out);
-        assertTrue(out.contains("PASS session-open-close"), out);
+        System.out.println("Autobahn|JS " + command[0] + ":\n" + out);
+        assertTrue(finished, command[0] + " did not finish in time:\n" + out);
         assertFalse(out.contains("FAIL "), out);
         assertEquals(0, p.exitValue(), out);
+        return out;
     }
 }

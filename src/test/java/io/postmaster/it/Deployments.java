@@ -33,6 +33,26 @@ final class Deployments {
     }
 
     /**
+     * The example application of {@code src/example}: its classes (compiled with the tests) and, in
+     * {@code WEB-INF/lib}, the {@code postmaster-classes.jar} the build attached — what an application WAR that
+     * extends Postmaster looks like.
+     */
+    static WebArchive exampleWar() {
+        File jar = new File(System.getProperty("postmaster.classes.jar", "target/postmaster-classes.jar"));
+        if (!jar.isFile()) {
+            throw new IllegalStateException("build the classes JAR first (mvn verify does): " + jar);
+        }
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "example.war")
+                .addPackage("com.example.postmaster")
+                .addAsLibrary(jar)
+                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/jboss-web.xml"), "jboss-web.xml");
+        // Postmaster's own runtime dependencies (jackson-core), as Maven would bring them in transitively.
+        builtWar().getContent(path -> path.get().startsWith("/WEB-INF/lib/")).forEach((path, node) ->
+                war.add(node.getAsset(), path));
+        return war;
+    }
+
+    /**
      * The router's WebSocket URI. Dial 127.0.0.1 with the deployment's port (a container may report the machine's
      * external address).
      */

@@ -11,11 +11,13 @@ import io.postmaster.message.WampMessage.Subscribe;
 import io.postmaster.message.WampMessage.Subscribed;
 import io.postmaster.message.WampMessage.Unsubscribe;
 import io.postmaster.message.WampMessage.Unsubscribed;
+import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.serialization.Outgoing;
+import io.postmaster.spi.Action;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +61,11 @@ public final class Broker {
         }
         if (!policy.valid(m.topic(), realm.uriRule())) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_URI, "invalid topic URI");
+            return;
+        }
+        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()).error(); // issue 4
+        if (denied != null) {
+            s.sendError(MessageType.SUBSCRIBE, m.request(), denied, null);
             return;
         }
         boolean getRetained = Boolean.TRUE.equals(m.options().get("get_retained"));
@@ -130,6 +137,28 @@ public final class Broker {
             }
             return;
         }
+        Authorization.Outcome auth = realm.router().authorization().check(s, Action.PUBLISH, m.topic()); // issue 4
+        if (auth.error() != null) {
+            if (acknowledge) { // as for a bad URI: the publisher hears of it only when it asked
+                s.sendError(MessageType.PUBLISH, m.request(), auth.error(), null);
+            }
+            return;
+        }
+        if (auth.disclose()) { // the role's rule discloses publishers here
+            m = new Publish(m.request(), auth.options(options), m.topic(), m.args(), m.kwargs());
+        }
+        if (realm.router().interception().publish(s, m, this::publishChecked)) { // issue 4: interceptors first
+            return;
+        }
+        publishChecked(s, m);
+    }
+
+    /** Routes a publication that passed the checks (and the interceptors, which may have replaced its payload). */
+    private void publishChecked(Session s, Publish m) {
+        Realm realm = s.realm();
+        Map<String, Object> options = m.options();
+        boolean acknowledge = Boolean.TRUE.equals(options.get("acknowledge"));
+        SubscriberFilter filter = SubscriberFilter.of(options, s); // valid: checked in publish()
         Map<String, Object> details = Boolean.TRUE.equals(options.get("disclose_me")) ? publisherDetails(s) : Map.of();
         long publication = route(realm, m.topic(), details, m.args(), m.kwargs(), filter);
         if (Boolean.TRUE.equals(options.get("retain"))) {

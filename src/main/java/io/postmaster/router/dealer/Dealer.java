@@ -16,11 +16,13 @@ import io.postmaster.message.WampMessage.Unregister;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
 import io.postmaster.router.ProtocolViolation;
+import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
 import io.postmaster.router.broker.Broker;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
+import io.postmaster.spi.Action;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,11 @@ public final class Dealer {
                             : "invalid procedure URI");
             return;
         }
+        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()).error(); // issue 4
+        if (denied != null) {
+            s.sendError(MessageType.REGISTER, m.request(), denied, null);
+            return;
+        }
         boolean disclose = Boolean.TRUE.equals(m.options().get("disclose_caller"));
         UriTable<Registration> procedures = realm.procedures();
         Registration reg;
@@ -151,6 +158,23 @@ public final class Dealer {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_URI, "invalid procedure URI");
             return;
         }
+        Authorization.Outcome auth = realm.router().authorization().check(caller, Action.CALL, m.procedure()); // issue 4
+        if (auth.error() != null) {
+            caller.sendError(MessageType.CALL, m.request(), auth.error(), null);
+            return;
+        }
+        if (auth.disclose()) { // the role's rule discloses callers here
+            m = new Call(m.request(), auth.options(m.options()), m.procedure(), m.args(), m.kwargs());
+        }
+        if (realm.router().interception().call(caller, m, this::callChecked)) { // issue 4: interceptors first
+            return;
+        }
+        callChecked(caller, m);
+    }
+
+    /** Routes a CALL that passed the checks (and the interceptors, which may have replaced its arguments). */
+    private void callChecked(Session caller, Call m) {
+        Realm realm = caller.realm();
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
         PendingCall ongoing = caller.calls().get(m.request());
         if (ongoing != null) {

@@ -1,0 +1,8 @@
+/**
+ * The built-in authentication methods ({@code anonymous}, {@code ticket}, {@code wampcra} with salted secrets,
+ * {@code cryptosign}), the credential store and permission provider that read the configuration, the default
+ * authorizer, and the JDK crypto they use. Implements {@code spi}; one class per method. No hand-rolled crypto:
+ * HMAC-SHA256, PBKDF2WithHmacSHA256 and Ed25519 all come from the JDK, secrets are compared with
+ * {@link java.security.MessageDigest#isEqual}, and nothing here logs a secret.
+ */
+package io.postmaster.auth;

@@ -1,0 +1,216 @@
+package io.postmaster.config;
+
+import io.postmaster.spi.Action;
+import io.postmaster.spi.Permission;
+import io.postmaster.spi.Permissions;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Authentication and authorization settings: per realm the allowed methods, roles with their rules and users with
+ * their credentials; and how authentication runs. Read through {@link PostmasterConfig#sources()} like every other
+ * key; every key is in the README. Credentials are stored derived (salted PBKDF2), never in clear, except the
+ * discouraged {@code wampcra-secret}.
+ *
+ * @param allowTicketWithoutTls {@code postmaster.auth.allow-ticket-without-tls}: accept ticket authentication over
+ *                              plain ws:// (the ticket then travels in clear)
+ * @param executorThreads       {@code postmaster.executor-threads}: threads running authentication and other
+ *                              application code
+ * @param executorQueue         {@code postmaster.executor-queue}: tasks that may wait for those threads
+ * @param realms                per-realm settings, by realm name
+ */
+public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int executorQueue,
+                         Map<String, RealmAuth> realms) {
+
+    public static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
+    public static final String EXECUTOR_THREADS = "postmaster.executor-threads";
+    public static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
+    /** Every action: what the default {@code anonymous} role gets on an open realm. */
+    public static final Set<Action> ALL = Collections.unmodifiableSet(EnumSet.allOf(Action.class));
+
+    public AuthConfig {
+        realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
+    }
+
+    /**
+     * One realm's security settings.
+     *
+     * @param authmethods   the methods a client may use, in no particular order (the client's order counts)
+     * @param anonymousRole the role of anonymous sessions
+     * @param roles         each role's rules
+     * @param users         the users the built-in credential store knows, by authid
+     */
+    public record RealmAuth(String realm, Set<String> authmethods, String anonymousRole,
+                            Map<String, Permissions> roles, Map<String, User> users) {
+    }
+
+    /**
+     * A configured user. Every credential is optional.
+     *
+     * @param ticket          {@code pbkdf2-sha256$iterations$salt(Base64)$hash(Base64)} of the ticket
+     * @param wampcraSecret   a plain wampcra secret (discouraged: prefer the salted form)
+     * @param wampcraKey      the Base64 PBKDF2 key derived from the wampcra password ({@code derive_key} in Autobahn)
+     * @param wampcraSalt     the salt it was derived with
+     * @param cryptosignKeys  Ed25519 public keys (64 hex digits each)
+     */
+    public record User(String authid, String role, String ticket, String wampcraSecret, String wampcraKey,
+                       String wampcraSalt, int wampcraIterations, int wampcraKeylen, List<String> cryptosignKeys) {
+    }
+
+    /** The defaults: every realm of {@code config} with its anonymous setting and no users. */
+    public static AuthConfig defaults(PostmasterConfig config) {
+        return from(k -> null, config);
+    }
+
+    /** Reads the settings for the realms of {@code config}. */
+    public static AuthConfig from(Function<String, String> lookup, PostmasterConfig config) {
+        boolean ticketPlain = bool(lookup, ALLOW_TICKET_WITHOUT_TLS, false);
+        int threads = integer(lookup, EXECUTOR_THREADS, 4, 1);
+        int queue = integer(lookup, EXECUTOR_QUEUE, 10_000, 1);
+        Map<String, RealmAuth> realms = new LinkedHashMap<>();
+        for (RealmConfig rc : config.realms().values()) {
+            realms.put(rc.name(), realm(lookup, rc));
+        }
+        return new AuthConfig(ticketPlain, threads, queue, realms);
+    }
+
+    private static RealmAuth realm(Function<String, String> lookup, RealmConfig rc) {
+        String p = "postmaster.realm." + rc.name() + ".";
+        Set<String> methods = new LinkedHashSet<>(list(lookup.apply(p + "authmethods"),
+                rc.anonymous() ? "anonymous" : "ticket,wampcra,cryptosign"));
+        if (rc.anonymous()) {
+            methods.add("anonymous");
+        } else {
+            methods.remove("anonymous");
+        }
+        String anonymousRole = value(lookup, p + "anonymous-role", "anonymous");
+
+        Map<String, Permissions> roles = new LinkedHashMap<>();
+        String declared = lookup.apply(p + "roles");
+        if (declared == null || declared.isBlank()) {
+            // Nothing configured: an open realm lets anonymous sessions do everything (as Crossbar ships realm1);
+            // a closed one grants nothing until roles are configured.
+            if (rc.anonymous()) {
+                roles.put(anonymousRole, new Permissions(List.of(new Permission("", Permission.Match.PREFIX, ALL, false))));
+            }
+        } else {
+            for (String role : list(declared, "")) {
+                String key = p + "role." + role + ".permissions";
+                roles.put(role, parsePermissions(key, value(lookup, key, "")));
+            }
+        }
+
+        Map<String, User> users = new LinkedHashMap<>();
+        for (String authid : list(lookup.apply(p + "users"), "")) {
+            String u = p + "user." + authid + ".";
+            String role = lookup.apply(u + "role");
+            if (role == null || role.isBlank()) {
+                throw new IllegalArgumentException(u + "role must name the user's role");
+            }
+            users.put(authid, new User(authid, role.trim(), blankToNull(lookup.apply(u + "ticket")),
+                    blankToNull(lookup.apply(u + "wampcra-secret")), blankToNull(lookup.apply(u + "wampcra-key")),
+                    blankToNull(lookup.apply(u + "wampcra-salt")), integer(lookup, u + "wampcra-iterations", 1000, 1),
+                    integer(lookup, u + "wampcra-keylen", 32, 1),
+                    list(lookup.apply(u + "cryptosign-pubkeys"), "").stream()
+                            .map(k -> k.toLowerCase(Locale.ROOT)).toList()));
+        }
+        return new RealmAuth(rc.name(), Collections.unmodifiableSet(methods), anonymousRole,
+                Collections.unmodifiableMap(roles), Collections.unmodifiableMap(users));
+    }
+
+    /**
+     * Parses rules: {@code <uri> <exact|prefix|wildcard> <action>[,<action>…]} separated by {@code ;}. Actions are
+     * {@code call}, {@code register}, {@code publish}, {@code subscribe}, {@code disclose} (caller/publisher
+     * disclosure), {@code all} or {@code none}. The URI {@code *} stands for the empty prefix (every URI).
+     */
+    public static Permissions parsePermissions(String key, String text) {
+        List<Permission> rules = new ArrayList<>();
+        for (String rule : text.split(";")) {
+            if (rule.isBlank()) {
+                continue;
+            }
+            String[] parts = rule.trim().split("\\s+");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException(key + ": rule '" + rule.trim()
+                        + "' is not '<uri> <exact|prefix|wildcard> <actions>'");
+            }
+            Permission.Match match;
+            try {
+                match = Permission.Match.valueOf(parts[1].toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard");
+            }
+            String uri = parts[0].equals("*") ? "" : parts[0];
+            if (uri.isEmpty() && match != Permission.Match.PREFIX) {
+                throw new IllegalArgumentException(key + ": '*' (every URI) needs the prefix match");
+            }
+            Set<Action> allow = EnumSet.noneOf(Action.class);
+            boolean disclose = false;
+            for (String a : parts[2].split(",")) {
+                switch (a.toLowerCase(Locale.ROOT)) {
+                    case "all" -> allow.addAll(ALL);
+                    case "none" -> { }
+                    case "disclose" -> disclose = true;
+                    default -> {
+                        Action action = Action.of(a);
+                        if (action == null) {
+                            throw new IllegalArgumentException(key + ": unknown action '" + a + "'");
+                        }
+                        allow.add(action);
+                    }
+                }
+            }
+            rules.add(new Permission(uri, match, allow, disclose));
+        }
+        return new Permissions(rules);
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static String value(Function<String, String> lookup, String key, String def) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    private static int integer(Function<String, String> lookup, String key, int def, int min) {
+        String v = value(lookup, key, Integer.toString(def));
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min) {
+                throw new IllegalArgumentException(key + " must be at least " + min + ", got " + i);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Function<String, String> lookup, String key, boolean def) {
+        String v = value(lookup, key, Boolean.toString(def));
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static List<String> list(String v, String def) {
+        List<String> out = new ArrayList<>();
+        for (String s : (v == null || v.isBlank() ? def : v).split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.router.Router;
+import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.WampProcedure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
+
+/**
+ * Finds the {@link WampProcedure} methods of the application's beans at startup and registers each as a server-side
+ * procedure, with JSON-B mapping arguments to parameters and the return value to the RESULT.
+ */
+@ApplicationScoped
+public class ServerProcedures {
+    private static final Logger LOG = Logger.getLogger(ServerProcedures.class.getName());
+
+    @Inject
+    BeanManager beans;
+
+    private Jsonb jsonb;
+
+    void registerAll(Router router) {
+        for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
+            Class<?> type = bean.getBeanClass();
+            for (Method m : type.getMethods()) {
+                WampProcedure p = m.getAnnotation(WampProcedure.class);
+                if (p == null) {
+                    continue;
+                }
+                if (Modifier.isStatic(m.getModifiers())) {
+                    throw new IllegalStateException("@WampProcedure " + m + " must not be static");
+                }
+                if (jsonb == null) {
+                    jsonb = JsonbBuilder.create();
+                }
+                Object instance = beans.getReference(bean, type, beans.createCreationalContext(bean));
+                Predicate<SessionDetails> access = access(p);
+                List<String> realms = p.realm().isEmpty()
+                        ? router.realms().stream().map(r -> r.name()).toList() : List.of(p.realm());
+                for (String realm : realms) {
+                    router.registerLocal(realm, p.value(), access,
+                            (caller, args, kwargs) -> invoke(instance, m, caller, args, kwargs));
+                }
+                LOG.info(() -> "@WampProcedure " + p.value() + " → " + type.getName() + "." + m.getName()
+                        + (p.anonymous() ? " (anonymous sessions allowed)" : "")
+                        + (p.roles().length > 0 ? " (roles " + Arrays.toString(p.roles()) + ")" : ""));
+            }
+        }
+    }
+
+    /** Anonymous sessions only if the annotation says so; authenticated ones if their role is listed (or none is). */
+    static Predicate<SessionDetails> access(WampProcedure p) {
+        List<String> roles = List.of(p.roles());
+        boolean anonymous = p.anonymous();
+        return s -> "anonymous".equals(s.authmethod()) ? anonymous : roles.isEmpty() || roles.contains(s.authrole());
+    }
+
+    private List<Object> invoke(Object instance, Method m, SessionDetails caller, List<Object> args,
+                                Map<String, Object> kwargs) throws Exception {
+        Parameter[] params = m.getParameters();
+        Object[] values = new Object[params.length];
+        List<Integer> dataParams = new ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            if (params[i].getType() == SessionDetails.class) {
+                values[i] = caller;
+            } else {
+                dataParams.add(i);
+            }
+        }
+        List<Object> positional = args == null ? List.of() : args;
+        boolean fromKwargs = positional.isEmpty() && kwargs != null && !kwargs.isEmpty() && dataParams.size() == 1;
+        for (int k = 0; k < dataParams.size(); k++) {
+            int i = dataParams.get(k);
+            Object raw = fromKwargs ? kwargs : k < positional.size() ? positional.get(k) : null;
+            if (raw == null && params[i].getType().isPrimitive()) {
+                throw new IllegalArgumentException("missing argument " + k);
+            }
+            try {
+                values[i] = raw == null ? null : jsonb.fromJson(jsonb.toJson(raw), params[i].getParameterizedType());
+            } catch (JsonbException e) {
+                throw new IllegalArgumentException("argument " + k + " does not convert", e);
+            }
+        }
+        Object result;
+        try {
+            result = m.invoke(instance, values);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception ex) {
+                if (ex instanceof IllegalArgumentException) {
+                    throw new RuntimeException(ex); // the method's own failure, not bad arguments: runtime_error
+                }
+                throw ex;
+            }
+            throw e;
+        }
+        if (result == null) {
+            return null;
+        }
+        // To plain JSON values (maps, lists, strings, numbers, booleans), which every serializer can write.
+        List<Object> out = new ArrayList<>(1);
+        out.add(jsonb.fromJson(jsonb.toJson(result), Object.class));
+        return out;
+    }
+}

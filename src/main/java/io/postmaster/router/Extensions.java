@@ -1,0 +1,84 @@
+package io.postmaster.router;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.config.RealmConfig;
+import io.postmaster.spi.Action;
+import io.postmaster.spi.AuthResult;
+import io.postmaster.spi.Authenticator;
+import io.postmaster.spi.Authorizer;
+import io.postmaster.spi.Decision;
+import io.postmaster.spi.HelloDetails;
+import io.postmaster.spi.Identity;
+import io.postmaster.spi.Permission;
+import io.postmaster.spi.PermissionProvider;
+import io.postmaster.spi.Permissions;
+import io.postmaster.spi.SessionListener;
+import io.postmaster.spi.CallInterceptor;
+import io.postmaster.spi.PublishInterceptor;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The extension points the router calls, as plain SPI objects (the endpoint layer supplies CDI beans for them).
+ *
+ * @param authenticators by authmethod
+ * @param authmethods    the methods each realm allows, by realm name
+ * @param permissions    gives each session its permissions at join
+ * @param authorizer     decides each action
+ * @param listener       hears joins and leaves
+ * @param executor       runs all application code (authenticators, permission lookups, listeners) off the
+ *                       routing thread; bounded: a rejected task fails its request, never blocks
+ * @param publishInterceptors in the order they run
+ * @param callInterceptors    in the order they run
+ */
+public record Extensions(Map<String, Authenticator> authenticators, Function<String, Set<String>> authmethods,
+                         PermissionProvider permissions, Authorizer authorizer, SessionListener listener,
+                         Executor executor, List<PublishInterceptor> publishInterceptors,
+                         List<CallInterceptor> callInterceptors) {
+
+    /** Without interceptors. */
+    public Extensions(Map<String, Authenticator> authenticators, Function<String, Set<String>> authmethods,
+                      PermissionProvider permissions, Authorizer authorizer, SessionListener listener,
+                      Executor executor) {
+        this(authenticators, authmethods, permissions, authorizer, listener, executor, List.of(), List.of());
+    }
+
+    /** These extensions with other interceptors. */
+    public Extensions withInterceptors(List<PublishInterceptor> publish, List<CallInterceptor> call) {
+        return new Extensions(authenticators, authmethods, permissions, authorizer, listener, executor, publish, call);
+    }
+
+    /**
+     * What the router does without any extension: realms with {@code anonymous} on admit anonymous sessions with
+     * role {@code anonymous}, which may do everything; the rest admit nobody. Runs everything inline (for tests
+     * of the routing core).
+     */
+    public static Extensions openRealms(PostmasterConfig config) {
+        Permissions all = new Permissions(List.of(new Permission("", Permission.Match.PREFIX,
+                EnumSet.allOf(Action.class), false)));
+        Authenticator anonymous = new Authenticator() {
+            public String authmethod() { return "anonymous"; }
+            public AuthResult hello(HelloDetails h) {
+                String authid = h.authid() != null && !h.authid().isEmpty() ? h.authid()
+                        : UUID.randomUUID().toString();
+                return AuthResult.accept(new Identity(authid, "anonymous", "static", Map.of()));
+            }
+            public AuthResult authenticate(HelloDetails h, AuthResult.Challenge c, String s, Map<String, Object> e) {
+                return AuthResult.deny("no challenge issued");
+            }
+        };
+        return new Extensions(Map.of("anonymous", anonymous), realm -> {
+            RealmConfig rc = config.realms().get(realm);
+            return rc != null && rc.anonymous() ? Set.of("anonymous") : Set.of();
+        }, s -> all, (s, p, uri, a) -> p.decide(uri, a), SessionListener.NONE, Runnable::run);
+    }
+
+    /** An authorizer that allows everything (for tests). */
+    public static final Authorizer ALLOW_ALL = (s, p, uri, a) -> Decision.ALLOW;
+}

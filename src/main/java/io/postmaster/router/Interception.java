@@ -1,0 +1,144 @@
+package io.postmaster.router;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.Ids;
+import io.postmaster.message.MessageType;
+import io.postmaster.message.Uris;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.Call;
+import io.postmaster.message.WampMessage.Publish;
+import io.postmaster.spi.CallInterceptor;
+import io.postmaster.spi.CallRequest;
+import io.postmaster.spi.PublishInterceptor;
+import io.postmaster.spi.Publication;
+import io.postmaster.spi.Verdict;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the publish and call interceptors between the checks and the routing of a PUBLISH or CALL. Without
+ * interceptors it does nothing and routing stays on the I/O thread. With them, the message goes to the sender's
+ * {@link Session#lane() lane}: interceptors run on the executor, one message of a session at a time in arrival order,
+ * and the message is routed from there, so one publisher's events keep their order.
+ */
+public final class Interception {
+    private static final Logger LOG = Logger.getLogger(Interception.class.getName());
+
+    private final List<PublishInterceptor> publish;
+    private final List<CallInterceptor> call;
+
+    Interception(List<PublishInterceptor> publish, List<CallInterceptor> call) {
+        this.publish = List.copyOf(publish);
+        this.call = List.copyOf(call);
+    }
+
+    /**
+     * Intercepts a publication that passed the URI and authorization checks. Returns false when there is no
+     * interceptor (the caller routes it at once); otherwise true, and {@code route} is called later, on the
+     * executor, with the publication as the interceptors left it — or not at all.
+     */
+    public boolean publish(Session s, Publish m, BiConsumer<Session, Publish> route) {
+        if (publish.isEmpty()) {
+            return false;
+        }
+        boolean ack = Boolean.TRUE.equals(m.options().get("acknowledge"));
+        submit(s, MessageType.PUBLISH, m.request(), ack, () -> {
+            Publish current = m;
+            for (PublishInterceptor i : publish) {
+                Publish p = current;
+                Verdict v = verdict(() -> i.intercept(new Publication(s.details(), p.topic(), p.args(), p.kwargs(),
+                        p.options())), i, s, "publication to " + m.topic());
+                if (v instanceof Verdict.Replace r) {
+                    current = new Publish(m.request(), m.options(), m.topic(), r.args(), r.kwargs());
+                } else if (v instanceof Verdict.Reject r) {
+                    if (ack) {
+                        sendError(s, MessageType.PUBLISH, m.request(), r);
+                    }
+                    return;
+                } else if (v instanceof Verdict.Drop) {
+                    if (ack) {
+                        s.send(new WampMessage.Published(m.request(), Ids.random()));
+                    }
+                    return;
+                }
+            }
+            if (!s.closed()) {
+                route.accept(s, current);
+            }
+        });
+        return true;
+    }
+
+    /** Intercepts a CALL that passed the URI and authorization checks; see {@link #publish}. */
+    public boolean call(Session s, Call m, BiConsumer<Session, Call> route) {
+        if (call.isEmpty()) {
+            return false;
+        }
+        submit(s, MessageType.CALL, m.request(), true, () -> {
+            Call current = m;
+            for (CallInterceptor i : call) {
+                Call c = current;
+                Verdict v = verdict(() -> i.intercept(new CallRequest(s.details(), c.procedure(), c.args(), c.kwargs(),
+                        c.options())), i, s, "call of " + m.procedure());
+                if (v instanceof Verdict.Replace r) {
+                    current = new Call(m.request(), m.options(), m.procedure(), r.args(), r.kwargs());
+                } else if (v instanceof Verdict.Reject r) {
+                    sendError(s, MessageType.CALL, m.request(), r);
+                    return;
+                } else if (v instanceof Verdict.Drop) {
+                    s.sendError(MessageType.CALL, m.request(), ErrorUris.CANCELED, null);
+                    return;
+                }
+            }
+            if (!s.closed()) {
+                route.accept(s, current);
+            }
+        });
+        return true;
+    }
+
+    private interface Intercept {
+        Verdict run() throws Exception;
+    }
+
+    private static Verdict verdict(Intercept call, Object interceptor, Session s, String what) {
+        try {
+            Verdict v = call.run();
+            return v == null ? Verdict.pass() : v;
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "interceptor " + interceptor.getClass().getName() + " failed on the " + what
+                    + " by " + s + "; rejected with " + ErrorUris.RUNTIME_ERROR, e);
+            return Verdict.reject(ErrorUris.RUNTIME_ERROR);
+        }
+    }
+
+    private static void sendError(Session s, MessageType type, long request, Verdict.Reject r) {
+        String uri = r.error() != null && Uris.valid(r.error(), Uris.Rule.LOOSE) ? r.error() : ErrorUris.RUNTIME_ERROR;
+        s.send(new WampMessage.Error(type.code(), request, Map.of(), uri, r.args(), r.kwargs()));
+    }
+
+    private static void submit(Session s, MessageType type, long request, boolean answer, Runnable task) {
+        try {
+            s.lane().execute(() -> {
+                try {
+                    task.run();
+                } catch (ProtocolViolation v) {
+                    // Thrown by routing (e.g. a reused CALL ID) off the connection's thread: end the session here.
+                    LOG.info(() -> "protocol violation by " + s + ": " + v.getMessage());
+                    s.send(new WampMessage.Abort(Map.of("message", v.getMessage()), ErrorUris.PROTOCOL_VIOLATION));
+                    s.peer().close(1002, ErrorUris.PROTOCOL_VIOLATION);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warning(() -> type + " by " + s + " refused: the executor is saturated (postmaster.executor-queue)");
+            if (answer) {
+                s.sendError(type, request, ErrorUris.RUNTIME_ERROR, "the router is busy; try again later");
+            }
+        }
+    }
+}

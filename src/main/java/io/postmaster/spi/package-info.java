@@ -1,0 +1,13 @@
+/**
+ * What extension authors compile against: the authentication SPI ({@link io.postmaster.spi.Authenticator},
+ * {@link io.postmaster.spi.CredentialStore}), authorization ({@link io.postmaster.spi.PermissionProvider},
+ * {@link io.postmaster.spi.Authorizer}, {@link io.postmaster.spi.Permissions}), the lifecycle events
+ * ({@link io.postmaster.spi.SessionJoined}, {@link io.postmaster.spi.SessionLeft}) and the publish and call
+ * interceptors. Plain Java: the routing core takes these interfaces, the endpoint layer supplies CDI beans for them
+ * (replace a built-in one with {@code @Alternative @Priority}). Depends on nothing but {@code message}.
+ *
+ * <p>Threading, for every bean here unless its Javadoc says otherwise: Postmaster calls it on its own bounded
+ * executor ({@code postmaster.executor-threads}), never on the container's I/O thread, so it may block (look up a
+ * database, call a service); it may be called concurrently for different sessions.
+ */
+package io.postmaster.spi;
