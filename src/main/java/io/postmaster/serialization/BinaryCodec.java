@@ -53,6 +53,11 @@ abstract sealed class BinaryCodec extends StreamingCodec permits MsgpackSerializ
     /** Verifies the frame's structure without allocating (see the class comment). */
     abstract void check(byte[] data, int offset, int length) throws MalformedMessageException;
 
+    @Override
+    protected final boolean integralFloatIds() {
+        return true;
+    }
+
     /** {@link #check} has verified that the frame holds exactly one value. */
     @Override
     protected final boolean atEnd(JsonParser p) {

@@ -23,8 +23,9 @@ import java.math.BigInteger;
  * <p>Before parsing, {@link #check} walks the frame (see {@link BinaryCodec}) and refuses, besides lengths that
  * overrun the frame: non-text map keys, simple values other than false/true/null/undefined, reserved or misplaced
  * bytes, bignums longer than {@value #MAX_BIGNUM_BYTES} bytes (as JSON caps numbers at 1000 digits), and every tag
- * but 0/1 (date/time, passed on as their plain value), 2/3 (bignums) and 55799 (self-described CBOR). Refusing the
- * other tags keeps out stringrefs and shared references, with which a small frame could stand for a huge value.
+ * but 0/1 (date/time, passed on as their plain value), 2/3 (bignums), 64 (a uint8 typed array, which cbor-x writes
+ * for a {@code Uint8Array}: read as bytes) and 55799 (self-described CBOR). Refusing the other tags keeps out
+ * stringrefs and shared references, with which a small frame could stand for a huge value.
  */
 public final class CborSerializer extends BinaryCodec {
 
@@ -104,7 +105,7 @@ public final class CborSerializer extends BinaryCodec {
         kind[0] = ARRAY;
         left[0] = 1;
         boolean tagged = false; // the next item follows a tag: it fills the slot the tag opened
-        int bignum = 0;         // 2 or 3 if the next item is the byte string of a bignum tag
+        int bignum = 0;         // 2, 3 or 64 if the next item is the byte string of such a tag
         while (true) {
             if (!tagged) {
                 while (left[level] == 0) {
@@ -147,7 +148,7 @@ public final class CborSerializer extends BinaryCodec {
                 throw new MalformedMessageException("dict keys must be strings");
             }
             if (bignum != 0 && (major != 2 || ai == 31)) {
-                throw new MalformedMessageException("a CBOR bignum must be a byte string");
+                throw new MalformedMessageException("CBOR tag " + bignum + " must tag a byte string");
             }
 
             long arg; // the argument: a value, a length or a count (unsigned; -1 below means indefinite)
@@ -184,7 +185,7 @@ public final class CborSerializer extends BinaryCodec {
                         if (arg < 0 || arg > end - pos) {
                             throw new MalformedMessageException("declared length exceeds the frame");
                         }
-                        if (bignum != 0 && arg > MAX_BIGNUM_BYTES) {
+                        if ((bignum == 2 || bignum == 3) && arg > MAX_BIGNUM_BYTES) {
                             throw new MalformedMessageException("bignum longer than " + MAX_BIGNUM_BYTES + " bytes");
                         }
                         pos += (int) arg;
@@ -201,6 +202,8 @@ public final class CborSerializer extends BinaryCodec {
                 case 6 -> {
                     if (arg == 2 || arg == 3) {
                         bignum = (int) arg;
+                    } else if (arg == 64) {
+                        bignum = 64; // a uint8 typed array (RFC 8746), as cbor-x writes a Uint8Array: bytes
                     } else if (arg != 0 && arg != 1 && arg != 55799) {
                         throw new MalformedMessageException("unsupported CBOR tag " + Long.toUnsignedString(arg));
                     }

@@ -1,6 +1,8 @@
 package io.postmaster.serialization;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import org.msgpack.jackson.dataformat.MessagePackExtensionType;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 import java.io.IOException;
@@ -14,7 +16,10 @@ import java.math.BigInteger;
  *
  * <p>Before parsing, {@link #check} walks the frame (see {@link BinaryCodec}) and refuses, besides lengths that
  * overrun the frame: non-string map keys (which the parser would silently turn into strings), extension types
- * (WAMP defines none) and the never-used byte {@code 0xc1}.
+ * (WAMP defines none) and the never-used byte {@code 0xc1}. One extension is let through and read as nil:
+ * {@code d4 00 00}, which msgpackr (wampy's MessagePack codec) writes for JavaScript's {@code undefined}. The check
+ * is needed: msgpack-core allocates a declared {@code str}/{@code bin} length before reading it, so a 20-byte
+ * frame declaring a 1 GiB {@code bin} would allocate 1 GiB.
  */
 public final class MsgpackSerializer extends BinaryCodec {
 
@@ -34,6 +39,19 @@ public final class MsgpackSerializer extends BinaryCodec {
     @Override
     protected void writeBytes(JsonGenerator g, byte[] bytes) throws IOException {
         g.writeBinary(bytes);
+    }
+
+    /** Binary is {@code bin}; the one extension let through by {@link #check} is msgpackr's undefined: null. */
+    @Override
+    protected Object readEmbedded(JsonParser p) throws IOException, MalformedMessageException {
+        Object o = p.getEmbeddedObject();
+        if (o instanceof byte[]) {
+            return o;
+        }
+        if (o instanceof MessagePackExtensionType e && e.getType() == 0) {
+            return null;
+        }
+        throw new MalformedMessageException("unsupported embedded value");
     }
 
     @Override
@@ -113,6 +131,13 @@ public final class MsgpackSerializer extends BinaryCodec {
                         n = 2 * uint(b, pos, end, 4); pos += 4;
                         level = open(left, isMap, level, true, n, end - pos);
                         continue;
+                    }
+                    case 0xd4 -> {
+                        // fixext 1: only msgpackr's undefined (type 0, data 0), read as nil
+                        if (end - pos < 2 || b[pos] != 0 || b[pos + 1] != 0) {
+                            throw new MalformedMessageException("MessagePack extension types are not used in WAMP");
+                        }
+                        n = 2;
                     }
                     case 0xc1 -> throw new MalformedMessageException("invalid MessagePack byte 0xc1");
                     default -> throw new MalformedMessageException("MessagePack extension types are not used in WAMP");

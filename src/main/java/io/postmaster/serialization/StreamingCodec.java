@@ -92,6 +92,14 @@ public abstract class StreamingCodec implements Serializer {
         }
     }
 
+    /**
+     * Whether an ID may come as a float with an integral value. JavaScript encoders for binary formats have one
+     * number type and write integers above 2^32 as float64 (msgpackr, cbor-x), so wampy sends IDs that way.
+     */
+    protected boolean integralFloatIds() {
+        return false;
+    }
+
     /** Whether the input ends after the message just read. */
     protected boolean atEnd(JsonParser p) throws IOException {
         return p.nextToken() == null;
@@ -180,11 +188,20 @@ public abstract class StreamingCodec implements Serializer {
         return m;
     }
 
-    private static long id(JsonParser p) throws IOException, MalformedMessageException {
-        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+    private long id(JsonParser p) throws IOException, MalformedMessageException {
+        JsonToken t = p.nextToken();
+        long v;
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            v = p.getLongValue();
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT && integralFloatIds()) {
+            double d = p.getDoubleValue();
+            if (d != Math.rint(d) || d < 0 || d > MAX_ID) {
+                throw new MalformedMessageException("expected an ID");
+            }
+            v = (long) d;
+        } else {
             throw new MalformedMessageException("expected an ID");
         }
-        long v = p.getLongValue();
         if (v < 0 || v > MAX_ID) {
             throw new MalformedMessageException("ID out of range [0, 2^53]");
         }

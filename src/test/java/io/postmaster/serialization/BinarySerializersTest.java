@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigInteger;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,24 @@ class BinarySerializersTest {
         assertEquals(List.of(Math.pow(2, 70), -Math.pow(2, 70)), back.args());
     }
 
+    @Test
+    void whatJavaScriptEncodersWriteIsRead() throws Exception {
+        // msgpackr (wampy): undefined is fixext 1 of type 0; integers above 2^32 are float64, IDs included
+        Publish p = (Publish) decode(MSGPACK, hex("95 10 cb433fd1e8d3bbfed1 81a178d40000 a3636f6d 91d40000"));
+        assertEquals(8956522192961233L, p.request());
+        assertEquals(Collections.singletonMap("x", null), p.options());
+        assertEquals(Collections.singletonList(null), p.args());
+        // cbor-x (wampy): a Uint8Array is tag 64 over a byte string; IDs above 2^32 are float64
+        Publish c = (Publish) decode(CBOR, hex("85 10 fb433fd1e8d3bbfed1 a0 63636f6d 81 d840420102"));
+        assertEquals(8956522192961233L, c.request());
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) c.args().get(0));
+        // but an ID must still be a whole number in range
+        for (String id : List.of("cb3ff8000000000000", "cb4340000000000001", "cbbff0000000000000")) { // 1.5, 2^53+2, -1
+            byte[] b = hex("95 10 " + id + " 80 a3636f6d 90");
+            assertThrows(MalformedMessageException.class, () -> decode(MSGPACK, b), id);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("binaries")
     void textFrameIsRejected(BinaryCodec s) {
@@ -151,6 +170,8 @@ class BinarySerializersTest {
             "9301a67265616c6d31c1",                 // 0xc1
             "9524010280d40100",                     // fixext
             "9524010280c7ff01 00",                  // ext 8
+            "9524010280d40001",                     // fixext 1 of type 0 but not msgpackr's undefined
+            "9524010280d4",                         // truncated fixext
             "9301db7fffffff 6161616161616161616161", // str32 of 2 GiB in a 20-byte frame
             "9301c67fffffff 61616161616161616161",   // bin32 of 2 GiB
             "9301 dd7fffffff 00000000",             // array32 of 2^31 elements
@@ -188,6 +209,7 @@ class BinarySerializersTest {
             "851824 01 02 a0 81 c4 82 21 19 6ab3",       // decimal fraction
             "851824 01 02 a0 81 c2 61 61",               // bignum of text
             "851824 01 02 a0 81 c2 d8 1c 41 01",         // bignum of a tag
+            "851824 01 02 a0 81 d840 6161",              // typed array of text
             "83 01 7a7fffffff 6161616161616161616161616161", // text of 2 GiB in a 20-byte frame
             "83 01 5a7fffffff 6161616161616161616161616161", // bytes of 2 GiB
             "83 01 7b7fffffffffffffff 6161",         // text of 2^63 bytes
