@@ -21,6 +21,19 @@ abstract sealed class BinaryCodec extends StreamingCodec permits MsgpackSerializ
     /** Nesting levels a frame may open: the message array, then payloads up to {@link #MAX_DEPTH}. */
     static final int MAX_LEVELS = MAX_DEPTH + 1;
 
+    /** The check's per-level state, reused per thread so that the check allocates nothing (not reentrant). */
+    static final class Levels {
+        final long[] left = new long[MAX_LEVELS + 2];
+        final long[] seen = new long[MAX_LEVELS + 2];
+        final int[] kind = new int[MAX_LEVELS + 2];
+    }
+
+    private static final ThreadLocal<Levels> LEVELS = ThreadLocal.withInitial(Levels::new);
+
+    static Levels levels() {
+        return LEVELS.get();
+    }
+
     BinaryCodec(JsonFactory factory) {
         super(factory);
     }

@@ -95,12 +95,12 @@ public final class CborSerializer extends BinaryCodec {
     void check(byte[] b, int offset, int length) throws MalformedMessageException {
         final int end = offset + length;
         int pos = offset;
-        // Per open level: its kind, the elements still to come (-1: indefinite, until a break), the elements seen
-        // (for the key/value parity of maps) and, for an indefinite string, the major type its chunks must have.
-        final int[] kind = new int[MAX_LEVELS + 2];
-        final long[] left = new long[MAX_LEVELS + 2];
-        final long[] seen = new long[MAX_LEVELS + 2];
-        final int[] chunkMajor = new int[MAX_LEVELS + 2];
+        // Per open level: its kind, the elements still to come (-1: indefinite, until a break) and the elements seen
+        // (for the key/value parity of maps).
+        Levels levels = levels();
+        final int[] kind = levels.kind; // ARRAY, MAP, or CHUNKS + 8 * the major type the chunks must have
+        final long[] left = levels.left;
+        final long[] seen = levels.seen;
         int level = 0;
         kind[0] = ARRAY;
         left[0] = 1;
@@ -134,7 +134,7 @@ public final class CborSerializer extends BinaryCodec {
             }
             // a tag takes the slot; the item it tags follows in that slot, never as a key (tagged keys are refused)
             boolean key = !tagged && kind[level] == MAP && (seen[level] & 1) == 0;
-            if (kind[level] == CHUNKS && (major != chunkMajor[level] || ai == 31)) {
+            if ((kind[level] & 7) == CHUNKS && (major != kind[level] >>> 3 || ai == 31)) {
                 throw new MalformedMessageException("bad chunk in an indefinite-length CBOR string");
             }
             if (!tagged) {
@@ -179,8 +179,7 @@ public final class CborSerializer extends BinaryCodec {
                 }
                 case 2, 3 -> {
                     if (arg == -1) {
-                        level = open(kind, left, seen, level, CHUNKS, -1, end - pos);
-                        chunkMajor[level] = major;
+                        level = open(kind, left, seen, level, CHUNKS + 8 * major, -1, end - pos);
                     } else {
                         if (arg < 0 || arg > end - pos) {
                             throw new MalformedMessageException("declared length exceeds the frame");

@@ -68,8 +68,9 @@ public final class MsgpackSerializer extends BinaryCodec {
         final int end = offset + length;
         int pos = offset;
         // left[level]: elements still to come at that level (a map counts keys and values); level 0 is the frame
-        final long[] left = new long[MAX_LEVELS + 1];
-        final boolean[] isMap = new boolean[MAX_LEVELS + 1];
+        Levels levels = levels();
+        final long[] left = levels.left;
+        final int[] isMap = levels.kind; // 1 for a map
         int level = 0;
         left[0] = 1;
         while (true) {
@@ -82,7 +83,7 @@ public final class MsgpackSerializer extends BinaryCodec {
                 }
                 level--;
             }
-            boolean key = isMap[level] && (left[level] & 1) == 0;
+            boolean key = isMap[level] == 1 && (left[level] & 1) == 0;
             left[level]--;
             if (pos >= end) {
                 throw new MalformedMessageException("truncated MessagePack");
@@ -151,7 +152,7 @@ public final class MsgpackSerializer extends BinaryCodec {
     }
 
     /** Opens a container of {@code n} elements, each needing at least one of the {@code remaining} bytes. */
-    private static int open(long[] left, boolean[] isMap, int level, boolean map, long n, int remaining)
+    private static int open(long[] left, int[] isMap, int level, boolean map, long n, int remaining)
             throws MalformedMessageException {
         if (n > remaining) {
             throw new MalformedMessageException("declared element count exceeds the frame");
@@ -160,7 +161,7 @@ public final class MsgpackSerializer extends BinaryCodec {
             throw new MalformedMessageException("nesting deeper than " + MAX_DEPTH);
         }
         left[++level] = n;
-        isMap[level] = map;
+        isMap[level] = map ? 1 : 0;
         return level;
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * -Dexec.classpathScope=test -Dexec.mainClass=io.postmaster.serialization.CodecBenchmark}. Compares the serializers
  * Postmaster ships with a hand-written EVENT codec straight on msgpack-core (the floor for MessagePack on the JVM)
  * and shows what the MessagePack/CBOR frame check costs. Timed loops (thread CPU time) after a warm-up;
- * best of five rounds.
+ * best of 15 rounds.
  */
 public final class CodecBenchmark {
     private static volatile Object sink;
@@ -87,7 +87,7 @@ public final class CodecBenchmark {
         return MX.getCurrentThreadCpuTime();
     }
 
-    /** CPU nanoseconds per call: best of five rounds of ~200 ms, after a warm-up. */
+    /** CPU nanoseconds per call: best of 15 rounds of ~100 ms, after a warm-up (the best resists other load). */
     static double time(Body body) throws Exception {
         int n = 1000;
         long t0 = System.nanoTime();
@@ -101,9 +101,9 @@ public final class CodecBenchmark {
             body.run();
         }
         long per = Math.max(1, (System.nanoTime() - one) / n);
-        int rounds = (int) Math.max(1000, 200_000_000L / per);
+        int rounds = (int) Math.max(1000, 100_000_000L / per);
         double best = Double.MAX_VALUE;
-        for (int r = 0; r < 5; r++) {
+        for (int r = 0; r < 15; r++) {
             long s = cpu();
             for (int i = 0; i < rounds; i++) {
                 body.run();
