@@ -14,9 +14,12 @@
 // Set AUTOBAHN_DEBUG=1 to have autobahn print every WAMP message.
 'use strict';
 
+const crypto = require('node:crypto');
 const {
-  autobahn, OPTS, MSG, sleep, isWampId, describe, assert, within, expectWampError, collector, deferred, run,
+  autobahn, WS, OPTS, MSG, sleep, isWampId, describe, assert, within, expectWampError, collector, deferred, run,
 } = require('./lib');
+
+const SERIALIZERS = ['json', 'msgpack', 'cbor'];
 
 // ---------------------------------------------------------------------------
 // Scenarios
@@ -321,6 +324,168 @@ scenario('unregister', async (ctx) => {
 
 // Extra: same as callee-leaves, but the callee's TCP connection just drops.
 scenario('callee-drops', (ctx) => calleeGoneScenario(ctx, 'drop'));
+
+
+// ---------------------------------------------------------------------------
+// Serializers: the negotiated subprotocol, value fidelity, binary payloads and
+// sessions on different serializers talking to each other.
+// ---------------------------------------------------------------------------
+
+// Binary as each serializer carries it for Autobahn|JS: JSON by the WAMP
+// convention ("\u0000" + Base64 in a string, which autobahn does not convert),
+// MessagePack and CBOR as native bytes (a Buffer).
+function wireBytes(serializer, buf) {
+  return serializer === 'json' ? `\u0000${buf.toString('base64')}` : buf;
+}
+
+function asBytes(serializer, value, what) {
+  if (serializer === 'json') {
+    assert.ok(typeof value === 'string' && value.startsWith('\u0000'),
+      `${what}: a JSON session must get binary as a "\\u0000"+Base64 string, got ${describe(value)}`);
+    return Buffer.from(value.slice(1), 'base64');
+  }
+  assert.ok(value instanceof Uint8Array, `${what}: a ${serializer} session must get binary as bytes, got ${describe(value)}`);
+  return Buffer.from(value);
+}
+
+function assertBytes(serializer, value, expected, what) {
+  const got = asBytes(serializer, value, what);
+  assert.ok(got.equals(expected), `${what}: expected bytes ${expected.toString('hex')}, got ${got.toString('hex')}`);
+}
+
+// Values every serializer carries exactly, for JavaScript clients: integers up
+// to ±2^53, floats, unicode, booleans, null, nested lists and dicts.
+const VALUES = [0, -1, 2 ** 53, -(2 ** 53), 2 ** 31, 4294967296, 1.5, -0.25, 1e300, 5e-324,
+  'grüße 世界 🚀 "q" \\ \n', '', true, false, null, [], {}, [1, [2, [3, { x: [null, 'y'] }]]]];
+const KWVALUES = { int: 9007199254740991, neg: -9007199254740991, float: Math.PI, text: 'ünï', flag: false, nothing: null,
+  list: [1, 'a', [true]], dict: { nested: { deeper: [1.25] } } };
+
+// node-cbor hands a CBOR integer above 2^53-1 to JavaScript as a BigInt; up to
+// 2^53 that is the same value as the Number other decoders give.
+function normalize(v) {
+  if (typeof v === 'bigint') return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)]));
+  }
+  return v;
+}
+
+const BLOB = Buffer.from([0, 1, 2, 127, 128, 254, 255, 0x5c, 0x22]);
+
+scenario('subprotocol', async (ctx) => {
+  const a = await ctx.join('A');
+  assert.equal(a.ws.protocol, `wamp.2.${OPTS.serializer}`, 'negotiated WebSocket subprotocol');
+  // several offered: the client's first choice wins
+  const order = [OPTS.serializer, ...SERIALIZERS.filter((s) => s !== OPTS.serializer)].reverse();
+  const ws = new WS(OPTS.url, order.map((s) => `wamp.2.${s}`));
+  const proto = await within(3000, new Promise((resolve, reject) => {
+    ws.on('open', () => resolve(ws.protocol));
+    ws.on('error', reject);
+  }), 'a handshake offering every serializer');
+  ws.terminate();
+  assert.equal(proto, `wamp.2.${order[0]}`, `router picks the client's first preference of ${order.join(', ')}`);
+});
+
+scenario('values', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const topic = ctx.uri('com.example.values');
+  const echo = ctx.uri('com.example.values.echo');
+  const got = collector();
+  await within(3000, b.session.subscribe(topic, (args, kwargs) => got.push({ args, kwargs })), 'B subscribe');
+  await within(3000, b.session.register(echo, (args, kwargs) => new autobahn.Result(args, kwargs)), 'B register');
+  await within(3000, a.session.publish(topic, VALUES, KWVALUES, { acknowledge: true }), 'PUBLISHED');
+  await got.waitFor(1, 3000, 'the event');
+  assert.deepEqual(normalize(got.items[0].args), VALUES, 'event args survive');
+  assert.deepEqual(normalize(got.items[0].kwargs), KWVALUES, 'event kwargs survive');
+  const r = await within(3000, a.session.call(echo, VALUES, KWVALUES), 'echo call');
+  assert.deepEqual(normalize(r.args), VALUES, 'call/result args survive');
+  assert.deepEqual(normalize(r.kwargs), KWVALUES, 'call/result kwargs survive');
+  if (OPTS.serializer === 'cbor') {
+    // beyond 2^53: CBOR carries BigInt (64-bit integers and bignums)
+    const big = [2n ** 64n - 1n, -(2n ** 64n), 2n ** 100n, -(2n ** 100n) - 1n];
+    const rb = await within(3000, a.session.call(echo, big), 'echo of big integers');
+    assert.deepEqual(rb.args.map(BigInt), big, 'integers beyond 2^53 survive CBOR');
+  }
+});
+
+scenario('binary', async (ctx) => {
+  const a = await ctx.join('A');
+  const b = await ctx.join('B');
+  const ser = OPTS.serializer;
+  const topic = ctx.uri('com.example.bin');
+  const proc = ctx.uri('com.example.bin.reverse');
+  const empty = Buffer.alloc(0);
+  const large = crypto.randomBytes(64 * 1024);
+  const got = collector();
+  await within(3000, b.session.subscribe(topic, (args, kwargs) => got.push({ args, kwargs })), 'B subscribe');
+  await within(3000, b.session.register(proc, (args, kwargs) => {
+    const x = asBytes(ser, args[0], 'INVOCATION args[0]');
+    return new autobahn.Result([wireBytes(ser, Buffer.from(x).reverse())], { len: x.length, same: wireBytes(ser, asBytes(ser, kwargs.blob, 'INVOCATION kwargs.blob')) });
+  }), 'B register');
+  await within(3000, a.session.publish(topic, [wireBytes(ser, BLOB), wireBytes(ser, empty), wireBytes(ser, large)],
+    { blob: wireBytes(ser, BLOB), list: [wireBytes(ser, BLOB)] }, { acknowledge: true }), 'PUBLISHED');
+  await got.waitFor(1, 3000, 'the binary event');
+  const ev = got.items[0];
+  assertBytes(ser, ev.args[0], BLOB, 'event args[0]');
+  assertBytes(ser, ev.args[1], empty, 'event args[1] (empty)');
+  assertBytes(ser, ev.args[2], large, 'event args[2] (64 KiB)');
+  assertBytes(ser, ev.kwargs.blob, BLOB, 'event kwargs.blob');
+  assertBytes(ser, ev.kwargs.list[0], BLOB, 'event kwargs.list[0]');
+  const r = await within(3000, a.session.call(proc, [wireBytes(ser, BLOB)], { blob: wireBytes(ser, large) }), 'call with bytes');
+  assertBytes(ser, r.args[0], Buffer.from(BLOB).reverse(), 'result args[0]');
+  assertBytes(ser, r.kwargs.same, large, 'result kwargs.same');
+  assert.equal(r.kwargs.len, BLOB.length, 'result kwargs.len');
+});
+
+// The publisher speaks the serializer under test; one subscriber per
+// serializer (the others and this one) gets the same event, each in its own
+// form. Then calls cross serializers both ways.
+scenario('mixed-serializers', async (ctx) => {
+  const ser = OPTS.serializer;
+  const pub = await ctx.join(`pub-${ser}`);
+  const subs = [];
+  for (const s of SERIALIZERS) {
+    subs.push({ s, peer: await ctx.joinWith(s, `sub-${s}`), got: collector() });
+  }
+  const topic = ctx.uri('com.example.mixed');
+  for (const x of subs) {
+    await within(3000, x.peer.session.subscribe(topic, (args, kwargs) => x.got.push({ args, kwargs })), `${x.s} subscribe`);
+  }
+  await within(3000, pub.session.publish(topic, [...VALUES, wireBytes(ser, BLOB)], { ...KWVALUES, blob: wireBytes(ser, BLOB) },
+    { acknowledge: true }), 'PUBLISHED');
+  for (const x of subs) {
+    await x.got.waitFor(1, 3000, `the ${x.s} subscriber's event`);
+    const ev = x.got.items[0];
+    assert.deepEqual(normalize(ev.args.slice(0, VALUES.length)), VALUES, `${ser} -> ${x.s}: event args`);
+    assertBytes(x.s, ev.args[VALUES.length], BLOB, `${ser} -> ${x.s}: binary arg`);
+    const { blob, ...rest } = ev.kwargs;
+    assert.deepEqual(normalize(rest), KWVALUES, `${ser} -> ${x.s}: event kwargs`);
+    assertBytes(x.s, blob, BLOB, `${ser} -> ${x.s}: binary kwarg`);
+  }
+  // RPC: a callee on every serializer, called from the serializer under test
+  for (const x of subs) {
+    const proc = ctx.uri(`com.example.mixed.echo.${x.s}`);
+    await within(3000, x.peer.session.register(proc, (args, kwargs) => {
+      const bytes = asBytes(x.s, args[args.length - 1], `${ser} -> ${x.s}: INVOCATION binary arg`);
+      return new autobahn.Result([...args.slice(0, -1), wireBytes(x.s, bytes)], kwargs);
+    }), `${x.s} register`);
+    const r = await within(3000, pub.session.call(proc, [...VALUES, wireBytes(ser, BLOB)], KWVALUES), `call ${x.s} callee`);
+    assert.deepEqual(normalize(r.args.slice(0, VALUES.length)), VALUES, `${ser} caller <- ${x.s} callee: result args`);
+    assertBytes(ser, r.args[VALUES.length], BLOB, `${ser} caller <- ${x.s} callee: binary result`);
+    assert.deepEqual(normalize(r.kwargs), KWVALUES, `${ser} caller <- ${x.s} callee: result kwargs`);
+    // and an application error from that callee reaches the caller with its payload
+    const failing = ctx.uri(`com.example.mixed.fail.${x.s}`);
+    await within(3000, x.peer.session.register(failing, () => {
+      throw new autobahn.Error('com.example.error.mixed', [wireBytes(x.s, BLOB), 2 ** 53], { why: 'ünïcode' });
+    }), `${x.s} register failing`);
+    const err = await expectWampError(pub.session.call(failing), 'com.example.error.mixed', `call failing ${x.s} callee`);
+    assertBytes(ser, err.args[0], BLOB, `${ser} caller <- ${x.s} callee: binary error arg`);
+    assert.equal(normalize(err.args[1]), 2 ** 53, 'error args[1]');
+    assert.deepEqual(err.kwargs, { why: 'ünïcode' }, 'error kwargs');
+  }
+});
 
 
 run(scenarios);

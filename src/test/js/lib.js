@@ -107,12 +107,12 @@ const OPTS = parseArgs(process.argv.slice(2));
 // clean unless asked for.
 if (!OPTS.verbose) autobahn.log.warn = () => {};
 
-function makeSerializer() {
-  switch (OPTS.serializer) {
+function makeSerializer(name = OPTS.serializer) {
+  switch (name) {
     case 'json': return new autobahn.serializer.JSONSerializer();
     case 'msgpack': return new autobahn.serializer.MsgpackSerializer();
     case 'cbor': return new autobahn.serializer.CBORSerializer();
-    default: throw new Error(`unknown serializer ${OPTS.serializer}`);
+    default: throw new Error(`unknown serializer ${name}`);
   }
 }
 
@@ -260,6 +260,7 @@ class Peer {
   constructor(ctx, name, options = {}) {
     const opts = typeof options === 'string' ? { realm: options } : options;
     const realm = opts.realm || OPTS.realm;
+    this.serializer = opts.serializer || OPTS.serializer;
     this.ctx = ctx;
     this.name = name;
     this.realm = realm;
@@ -280,7 +281,7 @@ class Peer {
     const connOptions = {
       url: OPTS.url,
       realm,
-      serializers: [makeSerializer()],
+      serializers: [makeSerializer(this.serializer)],
       max_retries: 0,
       retry_if_unreachable: false,
       on_user_error: (err, msg) => this.userErrors.push({ err, msg }),
@@ -387,7 +388,7 @@ class Context {
     return `${base}.${this.suffix}`;
   }
 
-  // options: a realm name, or Peer options ({realm, authid, promises, features, onInterrupt})
+  // options: a realm name, or Peer options ({realm, serializer, authid, promises, features, onInterrupt})
   open(name, options = {}) {
     const peer = new Peer(this, name, options);
     this.peers.push(peer);
@@ -398,6 +399,11 @@ class Context {
     const peer = this.open(name, options);
     await within(5000, peer.joined, `${name} to join realm ${peer.realm}`);
     return peer;
+  }
+
+  // A session on another serializer than the one under test.
+  async joinWith(serializer, name) {
+    return this.join(name, { serializer });
   }
 
   async cleanup() {

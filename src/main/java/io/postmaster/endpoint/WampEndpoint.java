@@ -4,8 +4,10 @@ import io.postmaster.config.PostmasterConfig;
 import io.postmaster.router.Connection;
 import io.postmaster.router.Peer;
 import io.postmaster.router.Router;
+import io.postmaster.serialization.CborSerializer;
 import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.MsgpackSerializer;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 import jakarta.enterprise.context.Dependent;
@@ -32,7 +34,9 @@ import java.util.logging.Logger;
  * the other servers inject either way.
  */
 @Dependent
-@ServerEndpoint(value = "/ws", subprotocols = {JsonSerializer.SUBPROTOCOL}, configurator = WampConfigurator.class)
+@ServerEndpoint(value = "/ws",
+        subprotocols = {JsonSerializer.SUBPROTOCOL, MsgpackSerializer.SUBPROTOCOL, CborSerializer.SUBPROTOCOL},
+        configurator = WampConfigurator.class)
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
 
@@ -56,7 +60,7 @@ public class WampEndpoint {
             // WAMP cannot proceed without a subprotocol.
             LOG.info(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this router speaks");
             ws.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR,
-                    "no supported WAMP subprotocol (offer wamp.2.json)"));
+                    "no supported WAMP subprotocol (offer wamp.2.json, wamp.2.msgpack or wamp.2.cbor)"));
             return;
         }
         this.ws = ws;

@@ -4,10 +4,16 @@ import java.util.List;
 
 /** The serializers Postmaster speaks, by WebSocket subprotocol. */
 public final class Serializers {
-    private static final JsonSerializer JSON = new JsonSerializer();
-    private static final List<Serializer> ALL = List.of(JSON);
+    /** In this order in the handshake's list too ({@code WampEndpoint}); the client's preference decides. */
+    private static final List<Serializer> ALL =
+            List.of(new JsonSerializer(), new MsgpackSerializer(), new CborSerializer());
 
     private Serializers() {
+    }
+
+    /** Every serializer, one shared instance each. */
+    public static List<Serializer> all() {
+        return ALL;
     }
 
     /** The serializer for a subprotocol, or null if Postmaster does not speak it. */

@@ -36,6 +36,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public abstract class StreamingCodec implements Serializer {
                 throw new MalformedMessageException("unknown message type " + p.getText());
             }
             WampMessage m = readBody(type, p);
-            if (p.nextToken() != null) {
+            if (!atEnd(p)) {
                 throw new MalformedMessageException("trailing data after the message");
             }
             return m;
@@ -89,6 +90,19 @@ public abstract class StreamingCodec implements Serializer {
             // Jackson's own parse errors (bad syntax, truncated input, constraint violations).
             throw new MalformedMessageException("undecodable " + subprotocol() + " message");
         }
+    }
+
+    /**
+     * Whether an ID may come as a float with an integral value. JavaScript encoders for binary formats have one
+     * number type and write integers above 2^32 as float64 (msgpackr, cbor-x), so wampy sends IDs that way.
+     */
+    protected boolean integralFloatIds() {
+        return false;
+    }
+
+    /** Whether the input ends after the message just read. */
+    protected boolean atEnd(JsonParser p) throws IOException {
+        return p.nextToken() == null;
     }
 
     private WampMessage readBody(MessageType type, JsonParser p) throws IOException, MalformedMessageException {
@@ -174,11 +188,20 @@ public abstract class StreamingCodec implements Serializer {
         return m;
     }
 
-    private static long id(JsonParser p) throws IOException, MalformedMessageException {
-        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+    private long id(JsonParser p) throws IOException, MalformedMessageException {
+        JsonToken t = p.nextToken();
+        long v;
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            v = p.getLongValue();
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT && integralFloatIds()) {
+            double d = p.getDoubleValue();
+            if (d != Math.rint(d) || d < 0 || d > MAX_ID) {
+                throw new MalformedMessageException("expected an ID");
+            }
+            v = (long) d;
+        } else {
             throw new MalformedMessageException("expected an ID");
         }
-        long v = p.getLongValue();
         if (v < 0 || v > MAX_ID) {
             throw new MalformedMessageException("ID out of range [0, 2^53]");
         }
@@ -255,8 +278,12 @@ public abstract class StreamingCodec implements Serializer {
         switch (t) {
             case VALUE_STRING: return readString(p);
             case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
-                        : (Object) p.getLongValue();
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    // one value, one Java type, whatever the format: what fits a long is a Long
+                    BigInteger b = p.getBigIntegerValue();
+                    return b.bitLength() < 64 ? (Object) b.longValue() : b;
+                }
+                return p.getLongValue();
             case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
             case VALUE_TRUE: return Boolean.TRUE;
             case VALUE_FALSE: return Boolean.FALSE;
@@ -322,7 +349,8 @@ public abstract class StreamingCodec implements Serializer {
     /** Writes one message to a generator and closes it. Runtime failures here are router bugs, not bad input. */
     protected final void write(JsonGenerator g, WampMessage m) {
         try (g) {
-            g.writeStartArray();
+            // sized containers: definite lengths in CBOR (and MessagePack, which has nothing else)
+            g.writeStartArray(m, elements(m));
             g.writeNumber(m.type().code());
             switch (m.type()) {
                 case HELLO -> { Hello h = (Hello) m; g.writeString(h.realm()); writeMap(g, h.details()); }
@@ -400,6 +428,37 @@ public abstract class StreamingCodec implements Serializer {
         }
     }
 
+    /** How many elements {@link #write} puts in the message array, type code included. */
+    private static int elements(WampMessage m) {
+        return switch (m.type()) {
+            case HELLO, WELCOME, ABORT, CHALLENGE, AUTHENTICATE, GOODBYE, PUBLISHED, SUBSCRIBED, UNSUBSCRIBE,
+                    CANCEL, REGISTERED, UNREGISTER, INTERRUPT -> 3;
+            case SUBSCRIBE, REGISTER -> 4;
+            case UNSUBSCRIBED -> {
+                Map<String, Object> d = ((Unsubscribed) m).details();
+                yield d != null && !d.isEmpty() ? 3 : 2;
+            }
+            case UNREGISTERED -> {
+                Map<String, Object> d = ((Unregistered) m).details();
+                yield d != null && !d.isEmpty() ? 3 : 2;
+            }
+            case ERROR -> { Error x = (Error) m; yield 5 + payloadElements(x.args(), x.kwargs()); }
+            case PUBLISH -> { Publish x = (Publish) m; yield 4 + payloadElements(x.args(), x.kwargs()); }
+            case EVENT -> { Event x = (Event) m; yield 4 + payloadElements(x.args(), x.kwargs()); }
+            case CALL -> { Call x = (Call) m; yield 4 + payloadElements(x.args(), x.kwargs()); }
+            case RESULT -> { Result x = (Result) m; yield 3 + payloadElements(x.args(), x.kwargs()); }
+            case INVOCATION -> { Invocation x = (Invocation) m; yield 4 + payloadElements(x.args(), x.kwargs()); }
+            case YIELD -> { Yield x = (Yield) m; yield 3 + payloadElements(x.args(), x.kwargs()); }
+        };
+    }
+
+    private static int payloadElements(List<Object> args, Map<String, Object> kwargs) {
+        if (kwargs != null && !kwargs.isEmpty()) {
+            return 2;
+        }
+        return args != null && !args.isEmpty() ? 1 : 0;
+    }
+
     private void writePayload(JsonGenerator g, List<Object> args, Map<String, Object> kwargs) throws IOException {
         boolean hasKwargs = kwargs != null && !kwargs.isEmpty();
         if (hasKwargs || (args != null && !args.isEmpty())) {
@@ -411,7 +470,7 @@ public abstract class StreamingCodec implements Serializer {
     }
 
     private void writeMap(JsonGenerator g, Map<String, Object> map) throws IOException {
-        g.writeStartObject();
+        g.writeStartObject(map, map == null ? 0 : map.size());
         if (map != null) {
             for (Map.Entry<String, Object> e : map.entrySet()) {
                 g.writeFieldName(e.getKey());
@@ -422,7 +481,7 @@ public abstract class StreamingCodec implements Serializer {
     }
 
     private void writeList(JsonGenerator g, List<?> list) throws IOException {
-        g.writeStartArray();
+        g.writeStartArray(list, list.size());
         for (int i = 0, n = list.size(); i < n; i++) {
             writeValue(g, list.get(i));
         }
@@ -450,7 +509,7 @@ public abstract class StreamingCodec implements Serializer {
         } else if (v instanceof byte[] b) {
             writeBytes(g, b);
         } else if (v instanceof BigInteger b) {
-            g.writeNumber(b);
+            writeBigInteger(g, b);
         } else if (v instanceof BigDecimal b) {
             g.writeNumber(b);
         } else if (v instanceof Float f) {
@@ -460,7 +519,7 @@ public abstract class StreamingCodec implements Serializer {
         } else if (v instanceof Byte b) {
             g.writeNumber(b);
         } else if (v instanceof Object[] a) {
-            writeList(g, List.of(a));
+            writeList(g, Arrays.asList(a));
         } else {
             throw new IllegalArgumentException("no WAMP representation for " + v.getClass().getName());
         }
@@ -468,4 +527,9 @@ public abstract class StreamingCodec implements Serializer {
 
     /** Writes a binary value in the format's way. */
     protected abstract void writeBytes(JsonGenerator g, byte[] bytes) throws IOException;
+
+    /** Writes an integer beyond the range of a long; formats that cannot carry every such value override this. */
+    protected void writeBigInteger(JsonGenerator g, BigInteger value) throws IOException {
+        g.writeNumber(value);
+    }
 }

@@ -1,11 +1,17 @@
 /**
  * WAMP serializers: {@link io.postmaster.message.WampMessage} records to WebSocket frames and back.
  *
- * <p>Each serializer is one {@link io.postmaster.serialization.Serializer} named by its WebSocket subprotocol
- * ({@code wamp.2.json}, later {@code wamp.2.msgpack} and {@code wamp.2.cbor}). All of them share one streaming codec
+ * <p>Each serializer is one {@link io.postmaster.serialization.Serializer} named by its WebSocket subprotocol:
+ * {@code wamp.2.json} (Jackson core), {@code wamp.2.msgpack} (msgpack-java's Jackson streaming module over
+ * msgpack-core) and {@code wamp.2.cbor} (Jackson's CBOR module). All of them share one streaming codec
  * ({@link io.postmaster.serialization.StreamingCodec}) written against Jackson's token-level API, with no
  * reflection and no data binding per message; a format plugs in its Jackson factory and how it carries binary
- * values. Bad input never escapes as an unchecked exception: decoders throw
+ * values, so one value model (Long or BigInteger, Double, String, Boolean, null, byte[], List, Map) serves every
+ * format and values cross between sessions of different serializers unchanged. The binary formats walk each frame
+ * once before parsing, allocation-free ({@link io.postmaster.serialization.BinaryCodec}), so that lengths the input
+ * only claims are never allocated. {@link io.postmaster.serialization.Outgoing} caches a message's frame per
+ * serializer: a publication is encoded once per serializer, however many subscribers it has.
+ * Bad input never escapes as an unchecked exception: decoders throw
  * {@link io.postmaster.serialization.MalformedMessageException}, which the router answers with ABORT
  * {@code wamp.error.protocol_violation}. Like {@code message}, this package knows nothing of Jakarta EE.
  */

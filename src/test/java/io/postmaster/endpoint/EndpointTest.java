@@ -80,7 +80,65 @@ class EndpointTest {
     @Test
     void subprotocolIsNegotiatedInTheClientsOrder() throws Exception {
         try (WampTestClient c = WampTestClient.connect(SERVER.uri(), "wamp.2.cbor", "wamp.2.json")) {
+            assertEquals("wamp.2.cbor", c.subprotocol());
+        }
+        try (WampTestClient c = WampTestClient.connect(SERVER.uri(), "wamp.2.ubjson", "wamp.2.msgpack", "wamp.2.json")) {
+            assertEquals("wamp.2.msgpack", c.subprotocol());
+        }
+        try (WampTestClient c = WampTestClient.connect(SERVER.uri(), "wamp.2.json", "wamp.2.cbor")) {
             assertEquals("wamp.2.json", c.subprotocol());
+        }
+    }
+
+    @Test
+    void theEndpointOffersEverySerializer() {
+        jakarta.websocket.server.ServerEndpoint e = WampEndpoint.class.getAnnotation(jakarta.websocket.server.ServerEndpoint.class);
+        assertEquals(io.postmaster.serialization.Serializers.subprotocols(), List.of(e.subprotocols()));
+    }
+
+    @Test
+    void sessionsOnDifferentSerializersTalkThroughBinaryFrames() throws Exception {
+        byte[] blob = {0, 1, 2, (byte) 0xff};
+        try (WampTestClient json = WampTestClient.join(SERVER.uri(), "realm1", "wamp.2.json");
+             WampTestClient msgpack = WampTestClient.join(SERVER.uri(), "realm1", "wamp.2.msgpack");
+             WampTestClient cbor = WampTestClient.join(SERVER.uri(), "realm1", "wamp.2.cbor")) {
+            for (WampTestClient c : List.of(json, msgpack)) {
+                c.send(new Subscribe(1, Map.of(), "com.example.mixed"));
+                c.next(Subscribed.class);
+            }
+            cbor.send(new Publish(2, Map.of(), "com.example.mixed", List.of(blob, 9007199254740993L, "ü"),
+                    Map.of("k", List.of(1.5, true))));
+            for (WampTestClient c : List.of(json, msgpack)) {
+                Event e = c.next(Event.class);
+                assertArrayEquals(blob, (byte[]) e.args().get(0), c.subprotocol());
+                assertEquals(List.of(9007199254740993L, "ü"), e.args().subList(1, 3), c.subprotocol());
+                assertEquals(Map.of("k", List.of(1.5, true)), e.kwargs(), c.subprotocol());
+            }
+        }
+    }
+
+    @Test
+    void malformedBinaryAbortsWithProtocolViolation() throws Exception {
+        List<String> frames = List.of(
+                "wamp.2.msgpack:9301db7fffffff6161616161616161616161", // str32 declaring 2 GiB
+                "wamp.2.msgpack:9301c67fffffff6161",                  // bin32 declaring 2 GiB
+                "wamp.2.msgpack:c0",
+                "wamp.2.msgpack:93",
+                "wamp.2.cbor:83017a7fffffff6161616161616161616161616161",
+                "wamp.2.cbor:8301d8196161",                             // a stringref tag
+                "wamp.2.cbor:f6");
+        for (String f : frames) {
+            String[] parts = f.split(":");
+            try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1", parts[0])) {
+                c.sendBinary(java.util.HexFormat.of().parseHex(parts[1]));
+                assertEquals(ErrorUris.PROTOCOL_VIOLATION, c.next(Abort.class).reason(), f);
+                assertEquals(1002, c.closeCode(), f);
+            }
+        }
+        // a text frame on a binary subprotocol, too
+        try (WampTestClient c = WampTestClient.join(SERVER.uri(), "realm1", "wamp.2.cbor")) {
+            c.sendText("[1,\"realm1\",{}]");
+            assertEquals(ErrorUris.PROTOCOL_VIOLATION, c.next(Abort.class).reason());
         }
     }
 

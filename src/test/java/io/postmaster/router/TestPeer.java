@@ -3,32 +3,47 @@ package io.postmaster.router;
 import io.postmaster.message.WampMessage;
 import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.Outgoing;
+import io.postmaster.serialization.Serializer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-memory transport: records what the router sends (through a real JSON encode/decode, so the router is
- * tested on the wire form) and how the transport was closed.
+ * An in-memory transport: records what the router sends (through a real encode/decode with the peer's serializer,
+ * JSON unless given, so the router is tested on the wire form) and how the transport was closed.
  */
 final class TestPeer implements Peer {
     private static final JsonSerializer JSON = new JsonSerializer();
 
     final LinkedBlockingQueue<WampMessage> received = new LinkedBlockingQueue<>();
+    /** Every frame sent to this peer, in order: the very objects the router handed over. */
+    final List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
+    private final Serializer serializer;
     volatile int closeCode;
     volatile String closeReason;
     Connection connection;
     private final String name;
 
     TestPeer(String name) {
+        this(name, JSON);
+    }
+
+    TestPeer(String name, Serializer serializer) {
         this.name = name;
+        this.serializer = serializer;
     }
 
     static TestPeer connect(Router router, String name) {
-        TestPeer p = new TestPeer(name);
+        return connect(router, name, JSON);
+    }
+
+    static TestPeer connect(Router router, String name, Serializer serializer) {
+        TestPeer p = new TestPeer(name, serializer);
         p.connection = router.connect(p);
         return p;
     }
@@ -39,7 +54,10 @@ final class TestPeer implements Peer {
             return;
         }
         try {
-            received.add(JSON.decode(((io.postmaster.serialization.Frame.Text) message.frame(JSON)).text()));
+            Frame f = message.frame(serializer);
+            frames.add(f);
+            received.add(f instanceof Frame.Text t ? serializer.decode(t.text())
+                    : serializer.decode(((Frame.Binary) f).bytes(), 0, ((Frame.Binary) f).bytes().length));
         } catch (MalformedMessageException e) {
             throw new AssertionError("router sent an undecodable message", e);
         }
@@ -56,7 +74,7 @@ final class TestPeer implements Peer {
 
     @Override
     public TransportInfo transport() {
-        return new TransportInfo(name, "wamp.2.json");
+        return new TransportInfo(name, serializer.subprotocol());
     }
 
     /** Sends a message to the router, as the endpoint would. */

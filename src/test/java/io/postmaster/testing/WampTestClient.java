@@ -1,12 +1,16 @@
 package io.postmaster.testing;
 
 import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.Serializer;
+import io.postmaster.serialization.Serializers;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -17,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deliberately raw WAMP client on the JDK's WebSocket: it sends whatever text or bytes a test gives it (bad
- * input included) and collects what the router answers and how the connection closed.
+ * input included) and collects what the router answers and how the connection closed. Messages are encoded and
+ * decoded with the serializer of the negotiated subprotocol (JSON if none).
  */
 public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -26,8 +31,10 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
     public static final Map<String, Object> ROLES = Map.of("roles",
             Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
 
-    private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    /** Whole frames received: a String (text) or a byte[] (binary). */
+    private final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    private final ByteArrayOutputStream partialBytes = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final boolean reading;
     private WebSocket ws;
@@ -54,10 +61,21 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects with {@code wamp.2.json} and joins {@code realm}. */
     public static WampTestClient join(URI uri, String realm) throws Exception {
-        WampTestClient c = connect(uri, "wamp.2.json");
+        return join(uri, realm, JsonSerializer.SUBPROTOCOL);
+    }
+
+    /** Connects with {@code subprotocol} and joins {@code realm}. */
+    public static WampTestClient join(URI uri, String realm, String subprotocol) throws Exception {
+        WampTestClient c = connect(uri, subprotocol);
         c.send(new WampMessage.Hello(realm, ROLES));
         c.next(WampMessage.Welcome.class);
         return c;
+    }
+
+    /** The serializer of the negotiated subprotocol, JSON if there is none. */
+    public Serializer serializer() {
+        Serializer s = Serializers.forSubprotocol(subprotocol());
+        return s != null ? s : JSON;
     }
 
     public String subprotocol() {
@@ -65,7 +83,12 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public void send(WampMessage m) throws Exception {
-        sendText(JSON.encodeToString(m));
+        Frame f = serializer().encode(m);
+        if (f instanceof Frame.Text t) {
+            sendText(t.text());
+        } else {
+            sendBinary(((Frame.Binary) f).bytes());
+        }
     }
 
     public void sendText(String text) throws Exception {
@@ -78,14 +101,29 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** The next message, waiting up to 5 s. */
     public WampMessage next() throws Exception {
-        String text = messages.poll(5, TimeUnit.SECONDS);
-        if (text == null) {
+        Object frame = messages.poll(5, TimeUnit.SECONDS);
+        if (frame == null) {
             throw new AssertionError("no message within 5 s");
         }
+        return decode(frame);
+    }
+
+    private WampMessage decode(Object frame) {
+        Serializer s = serializer();
         try {
-            return JSON.decode(text);
+            if (frame instanceof String text) {
+                if (s.binary()) {
+                    throw new AssertionError("a text frame on " + s.subprotocol() + ": " + text);
+                }
+                return s.decode(text);
+            }
+            byte[] b = (byte[]) frame;
+            if (!s.binary()) {
+                throw new AssertionError("a binary frame on " + s.subprotocol());
+            }
+            return s.decode(b, 0, b.length);
         } catch (MalformedMessageException e) {
-            throw new AssertionError("the router sent an undecodable message: " + text, e);
+            throw new AssertionError("the router sent an undecodable message: " + frame, e);
         }
     }
 
@@ -100,8 +138,8 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** Null if nothing arrives within {@code ms}. */
     public WampMessage poll(long ms) throws Exception {
-        String text = messages.poll(ms, TimeUnit.MILLISECONDS);
-        return text == null ? null : JSON.decode(text);
+        Object frame = messages.poll(ms, TimeUnit.MILLISECONDS);
+        return frame == null ? null : decode(frame);
     }
 
     /** The close code the router sent, waiting up to 5 s. */
@@ -134,6 +172,13 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        partialBytes.writeBytes(chunk);
+        if (last) {
+            messages.add(partialBytes.toByteArray());
+            partialBytes.reset();
+        }
         webSocket.request(1);
         return null;
     }

@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Autobahn|JS (npm {@code autobahn}, installed by the build from {@code src/test/js/package-lock.json}) against the
- * deployed WAR: every scenario of {@code src/test/js/interop.js} must pass.
+ * Authentication with a real client: Autobahn|JS (npm {@code autobahn}, installed by the build from
+ * {@code src/test/js/package-lock.json}) runs {@code src/test/js/auth.js} against the deployed WAR. The Basic
+ * Profile scenarios for every client and serializer are in {@link InteropMatrixIT}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class AutobahnInteropIT {
+class AuthInteropIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -31,13 +32,6 @@ class AutobahnInteropIT {
 
     @ArquillianResource
     URL base;
-
-    @Test
-    void autobahnJsJson() throws Exception {
-        String out = node("interop.js", "--url", Deployments.ws(base).toString(), "--realm", "realm1",
-                "--serializer", "json");
-        assertTrue(out.contains("PASS session-open-close"), out);
-    }
 
     /**
      * Authentication (ticket, wampcra salted, cryptosign) and role permissions with Autobahn|JS, on the realm
