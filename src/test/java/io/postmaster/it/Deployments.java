@@ -42,10 +42,14 @@ final class Deployments {
         if (!jar.isFile()) {
             throw new IllegalStateException("build the classes JAR first (mvn verify does): " + jar);
         }
-        WebArchive war = ShrinkWrap.create(WebArchive.class, "example.war")
+        // Served at / like Postmaster itself: the same WEB-INF descriptors (WildFly, Payara, Liberty) and, for
+        // TomEE, the file name ROOT.war.
+        WebArchive war = ShrinkWrap.create(WebArchive.class, container().equals("tomee") ? "ROOT.war" : "example.war")
                 .addPackage("com.example.postmaster")
-                .addAsLibrary(jar)
-                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/jboss-web.xml"), "jboss-web.xml");
+                .addAsLibrary(jar);
+        for (String descriptor : new String[] {"jboss-web.xml", "glassfish-web.xml", "ibm-web-ext.xml"}) {
+            war.addAsWebInfResource(new File("src/main/webapp/WEB-INF/" + descriptor), descriptor);
+        }
         // Postmaster's own runtime dependencies (jackson-core), as Maven would bring them in transitively.
         builtWar().getContent(path -> path.get().startsWith("/WEB-INF/lib/")).forEach((path, node) ->
                 war.add(node.getAsset(), path));
