@@ -8,13 +8,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The WAMP Advanced Profile through Autobahn|JS (npm {@code autobahn}, installed by the build from
@@ -37,20 +33,7 @@ class AdvancedInteropIT {
 
     @Test
     void advancedProfileJson() throws Exception {
-        File dir = new File(System.getProperty("postmaster.interop.dir", "src/test/js"));
-        Process p = new ProcessBuilder(List.of("node", "advanced.js", "--url", Deployments.ws(base).toString(),
-                "--realm", "realm1", "--serializer", "json"))
-                .directory(dir).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        boolean finished = p.waitFor(180, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        System.out.println("Autobahn|JS Advanced Profile interop (json):\n" + out);
-        assertTrue(finished, "advanced.js did not finish in time:\n" + out);
-        assertTrue(out.contains("PASS welcome-features"), out);
-        assertFalse(out.contains("FAIL "), out);
-        assertEquals(0, p.exitValue(), out);
+        NodeScripts.run(List.of("welcome-features"), "advanced.js", "--url", Deployments.ws(base).toString(),
+                "--realm", "realm1", "--serializer", "json");
     }
 }

@@ -8,13 +8,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The example application WAR ({@code src/example}: alternatives, observers, an interceptor, server-side procedures
@@ -35,22 +31,7 @@ class ExampleIT {
 
     @Test
     void exampleBeansAreTheOnesUsed() throws Exception {
-        File dir = new File(System.getProperty("postmaster.interop.dir", "src/test/js"));
-        Process p = new ProcessBuilder(List.of("node", "example.js", "--url", Deployments.ws(base).toString()))
-                .directory(dir).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        System.out.println("Autobahn|JS example.js:\n" + out);
-        assertTrue(finished, "example.js did not finish in time:\n" + out);
-        for (String sc : List.of("anonymous-procedures", "member-via-userstore", "wrong-ticket", "chat-interceptor",
-                "join-leave-observers")) {
-            assertTrue(out.contains("PASS " + sc), sc + ":\n" + out);
-        }
-        assertFalse(out.contains("FAIL "), out);
-        assertEquals(0, p.exitValue(), out);
+        NodeScripts.run(List.of("anonymous-procedures", "member-via-userstore", "wrong-ticket", "chat-interceptor",
+                "join-leave-observers"), "example.js", "--url", Deployments.ws(base).toString());
     }
 }
