@@ -73,7 +73,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
 
     /** Reads the settings for the realms of {@code config}. */
     public static AuthConfig from(Function<String, String> lookup, PostmasterConfig config) {
-        boolean ticketPlain = bool(lookup, ALLOW_TICKET_WITHOUT_TLS, false);
+        boolean ticketPlain = PostmasterConfig.boolValue(lookup, ALLOW_TICKET_WITHOUT_TLS, false);
         int threads = integer(lookup, EXECUTOR_THREADS, 4, 1);
         int queue = integer(lookup, EXECUTOR_QUEUE, 10_000, 1);
         Map<String, RealmAuth> realms = new LinkedHashMap<>();
@@ -85,14 +85,14 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
 
     private static RealmAuth realm(Function<String, String> lookup, RealmConfig rc) {
         String p = "postmaster.realm." + rc.name() + ".";
-        Set<String> methods = new LinkedHashSet<>(list(lookup.apply(p + "authmethods"),
+        Set<String> methods = new LinkedHashSet<>(PostmasterConfig.list(lookup.apply(p + "authmethods"),
                 rc.anonymous() ? "anonymous" : "ticket,wampcra,cryptosign"));
         if (rc.anonymous()) {
             methods.add("anonymous");
         } else {
             methods.remove("anonymous");
         }
-        String anonymousRole = value(lookup, p + "anonymous-role", "anonymous");
+        String anonymousRole = PostmasterConfig.value(lookup, p + "anonymous-role", "anonymous");
 
         Map<String, Permissions> roles = new LinkedHashMap<>();
         String declared = lookup.apply(p + "roles");
@@ -103,14 +103,14 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                 roles.put(anonymousRole, new Permissions(List.of(new Permission("", Permission.Match.PREFIX, ALL, false))));
             }
         } else {
-            for (String role : list(declared, "")) {
+            for (String role : PostmasterConfig.list(declared, "")) {
                 String key = p + "role." + role + ".permissions";
-                roles.put(role, parsePermissions(key, value(lookup, key, "")));
+                roles.put(role, parsePermissions(key, PostmasterConfig.value(lookup, key, "")));
             }
         }
 
         Map<String, User> users = new LinkedHashMap<>();
-        for (String authid : list(lookup.apply(p + "users"), "")) {
+        for (String authid : PostmasterConfig.list(lookup.apply(p + "users"), "")) {
             String u = p + "user." + authid + ".";
             String role = lookup.apply(u + "role");
             if (role == null || role.isBlank()) {
@@ -120,7 +120,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                     blankToNull(lookup.apply(u + "wampcra-secret")), blankToNull(lookup.apply(u + "wampcra-key")),
                     blankToNull(lookup.apply(u + "wampcra-salt")), integer(lookup, u + "wampcra-iterations", 1000, 1),
                     integer(lookup, u + "wampcra-keylen", 32, 1),
-                    list(lookup.apply(u + "cryptosign-pubkeys"), "").stream()
+                    PostmasterConfig.list(lookup.apply(u + "cryptosign-pubkeys"), "").stream()
                             .map(k -> k.toLowerCase(Locale.ROOT)).toList()));
         }
         return new RealmAuth(rc.name(), Collections.unmodifiableSet(methods), anonymousRole,
@@ -178,13 +178,8 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
         return v == null || v.isBlank() ? null : v.trim();
     }
 
-    private static String value(Function<String, String> lookup, String key, String def) {
-        String v = lookup.apply(key);
-        return v == null || v.isBlank() ? def : v.trim();
-    }
-
     private static int integer(Function<String, String> lookup, String key, int def, int min) {
-        String v = value(lookup, key, Integer.toString(def));
+        String v = PostmasterConfig.value(lookup, key, Integer.toString(def));
         try {
             int i = Integer.parseInt(v);
             if (i < min) {
@@ -194,23 +189,5 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
         }
-    }
-
-    private static boolean bool(Function<String, String> lookup, String key, boolean def) {
-        String v = value(lookup, key, Boolean.toString(def));
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    private static List<String> list(String v, String def) {
-        List<String> out = new ArrayList<>();
-        for (String s : (v == null || v.isBlank() ? def : v).split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
-            }
-        }
-        return out;
     }
 }

@@ -149,7 +149,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 Duration.ofMillis(maxPendingMs), retainedMax);
     }
 
-    private static String value(Function<String, String> lookup, String key, String def) {
+    /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
+    static String value(Function<String, String> lookup, String key, String def) {
         String v = lookup.apply(key);
         return v == null || v.isBlank() ? def : v.trim();
     }
@@ -163,7 +164,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         }
     }
 
-    private static boolean boolValue(Function<String, String> lookup, String key, boolean def) {
+    static boolean boolValue(Function<String, String> lookup, String key, boolean def) {
         String v = value(lookup, key, Boolean.toString(def));
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
             throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
@@ -171,7 +172,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return Boolean.parseBoolean(v);
     }
 
-    private static List<String> list(String v, String def) {
+    static List<String> list(String v, String def) {
         List<String> out = new ArrayList<>();
         for (String s : (v == null || v.isBlank() ? def : v).split(",")) {
             if (!s.isBlank()) {
