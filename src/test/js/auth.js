@@ -6,26 +6,13 @@
 // Prints `PASS name` / `FAIL name: reason` per scenario, then `auth: N passed, M failed`; exit code 0 only if M == 0.
 'use strict';
 
-const WS = require('ws');
-const liveSockets = new Set();
-class TrackedWebSocket extends WS {
-  constructor(url, protocols, options) {
-    super(url, protocols, options);
-    liveSockets.add(this);
-    this.on('close', () => liveSockets.delete(this));
-    this.on('error', () => {});
-  }
-}
-globalThis.WebSocket = TrackedWebSocket;
-const autobahn = require('autobahn');
+const {
+  autobahn, opt, check, eq, expectError, scenario, runAll, join: joinRealm,
+} = require('./scenarios');
 const nacl = require('tweetnacl');
 
-const args = process.argv.slice(2);
-const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
-const URL = opt('--url', 'ws://127.0.0.1:8380/ws');
 const REALM = opt('--realm', 'authrealm');
-const VERBOSE = args.includes('--verbose');
-if (!VERBOSE) autobahn.log.warn = () => {};
+const join = (options, ms) => joinRealm(REALM, options, ms);
 
 // alice's key: the seed of the spec's first cryptosign test vector
 const ALICE = nacl.sign.keyPair.fromSeed(Uint8Array.from(Buffer.from(
@@ -33,46 +20,15 @@ const ALICE = nacl.sign.keyPair.fromSeed(Uint8Array.from(Buffer.from(
 const STRANGER = nacl.sign.keyPair();
 const hex = (b) => Buffer.from(b).toString('hex');
 
-class CheckFailed extends Error {}
-function check(cond, what) { if (!cond) throw new CheckFailed(what); }
-function eq(a, b, what) { if (a !== b) throw new CheckFailed(`${what}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }
 
 // Opens a session; resolves {session, details, conn} on WELCOME, or {closed: {reason, details}} on ABORT/close.
-function join(options, ms = 8000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no WELCOME or ABORT within ' + ms + ' ms')), ms);
-    const conn = new autobahn.Connection(Object.assign({
-      url: URL, realm: REALM, max_retries: 0, retry_if_unreachable: false, use_es6_promises: true,
-    }, options));
-    conn.onopen = (session, details) => { clearTimeout(timer); resolve({ session, details, conn }); };
-    conn.onclose = (reason, details) => { clearTimeout(timer); resolve({ closed: { reason, details } }); return true; };
-    conn.open();
-  });
-}
 
-async function leave(j) {
-  if (j && j.conn) {
-    const closed = new Promise((r) => { j.conn.onclose = () => { r(); return true; }; });
-    j.conn.close();
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
-  }
-}
 
 function expectAbort(j, uri, what) {
   check(!j.session, `${what}: expected ABORT ${uri}, but the session joined as ${j.details && j.details.authid}`);
   eq(j.closed.details && j.closed.details.reason, uri, `${what}: ABORT reason`);
 }
 
-async function expectError(promise, uri, what) {
-  try {
-    const r = await promise;
-    throw new CheckFailed(`${what}: expected ${uri}, but it succeeded with ${JSON.stringify(r)}`);
-  } catch (e) {
-    if (e instanceof CheckFailed) throw e;
-    check(e instanceof autobahn.Error, `${what}: expected WAMP error ${uri}, got ${e}`);
-    eq(e.error, uri, `${what}: error URI`);
-  }
-}
 
 const ticket = (authid, t) => ({ authmethods: ['ticket'], authid, onchallenge: (s, method) => { eq(method, 'ticket', 'challenge method'); return t; } });
 const wampcra = (authid, password) => ({
@@ -88,8 +44,6 @@ const cryptosign = (authid, kp) => ({
   onchallenge: (s, method, extra) => { eq(method, 'cryptosign', 'challenge method'); return autobahn.auth_cryptosign.sign_challenge(kp, extra); },
 });
 
-const scenarios = [];
-const scenario = (name, fn) => scenarios.push({ name, fn });
 
 scenario('ticket-ok', async (opened) => {
   const j = opened(await join(ticket('joe', 'joe-secret-ticket')));
@@ -155,28 +109,4 @@ scenario('role-permissions', async (opened) => {
   check(user.session.isOpen, 'the user session is still open');
 });
 
-async function main() {
-  let passed = 0; let failed = 0;
-  for (const sc of scenarios) {
-    const joined = [];
-    const opened = (j) => { joined.push(j); return j; };
-    try {
-      await Promise.race([sc.fn(opened), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), 20000))]);
-      passed++;
-      process.stdout.write(`PASS ${sc.name}\n`);
-    } catch (e) {
-      failed++;
-      process.stdout.write(`FAIL ${sc.name}: ${String(e && e.message ? e.message : e).replace(/\s*\n\s*/g, ' ')}\n`);
-      if (VERBOSE && e && e.stack) process.stderr.write(`${e.stack}\n`);
-    }
-    for (const j of joined) await leave(j);
-  }
-  process.stdout.write(`auth: ${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
-}
-
-main().then((code) => {
-  process.exitCode = code;
-  for (const ws of liveSockets) ws.terminate();
-  setTimeout(() => process.exit(code), 3000).unref();
-}, (err) => { process.stderr.write(`auth.js: internal error: ${err && err.stack ? err.stack : err}\n`); process.exit(3); });
+runAll('auth');

@@ -4,65 +4,12 @@
 // Usage: node example.js --url ws://127.0.0.1:8380/ws [--verbose]
 'use strict';
 
-const WS = require('ws');
-const liveSockets = new Set();
-class TrackedWebSocket extends WS {
-  constructor(url, protocols, options) {
-    super(url, protocols, options);
-    liveSockets.add(this);
-    this.on('close', () => liveSockets.delete(this));
-    this.on('error', () => {});
-  }
-}
-globalThis.WebSocket = TrackedWebSocket;
-const autobahn = require('autobahn');
+const {
+  eq, check, sleep, leave, expectError, scenario, runAll, join: joinRealm,
+} = require('./scenarios');
 
-const args = process.argv.slice(2);
-const URL = args.includes('--url') ? args[args.indexOf('--url') + 1] : 'ws://127.0.0.1:8380/ws';
-const VERBOSE = args.includes('--verbose');
-if (!VERBOSE) autobahn.log.warn = () => {};
-
-class CheckFailed extends Error {}
-const check = (c, what) => { if (!c) throw new CheckFailed(what); };
-const { isDeepStrictEqual } = require('node:util');
-const eq = (a, b, what) => {
-  if (!isDeepStrictEqual(a, b)) throw new CheckFailed(`${what}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function join(options = {}, ms = 8000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no WELCOME or ABORT in time')), ms);
-    const conn = new autobahn.Connection(Object.assign({
-      url: URL, realm: 'realm1', max_retries: 0, retry_if_unreachable: false, use_es6_promises: true,
-    }, options));
-    conn.onopen = (session, details) => { clearTimeout(timer); resolve({ session, details, conn }); };
-    conn.onclose = (reason, details) => { clearTimeout(timer); resolve({ closed: { reason, details } }); return true; };
-    conn.open();
-  });
-}
-async function leave(j) {
-  if (j && j.conn && j.session && j.session.isOpen) {
-    const closed = new Promise((r) => { j.conn.onclose = () => { r(); return true; }; });
-    j.conn.close();
-    await Promise.race([closed, sleep(2000)]);
-  }
-}
+const join = (options = {}, ms) => joinRealm('realm1', options, ms);
 const ticket = (authid, t) => ({ authmethods: ['ticket'], authid, onchallenge: () => t });
-async function expectError(promise, uri, what) {
-  try {
-    const r = await promise;
-    throw new CheckFailed(`${what}: expected ${uri}, got success ${JSON.stringify(r)}`);
-  } catch (e) {
-    if (e instanceof CheckFailed) throw e;
-    check(e instanceof autobahn.Error, `${what}: expected WAMP error ${uri}, got ${e}`);
-    eq(e.error, uri, `${what}: error URI`);
-    return e;
-  }
-}
-
-const scenarios = [];
-const scenario = (name, fn) => scenarios.push({ name, fn });
 
 scenario('anonymous-procedures', async (use) => {
   const a = use(await join());
@@ -122,27 +69,4 @@ scenario('join-leave-observers', async (use) => {
   eq(after.left, before.left + 1, 'one more leave observed');
 });
 
-async function main() {
-  let passed = 0; let failed = 0;
-  for (const sc of scenarios) {
-    const opened = [];
-    const use = (j) => { opened.push(j); return j; };
-    try {
-      await Promise.race([sc.fn(use), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), 20000))]);
-      passed++;
-      process.stdout.write(`PASS ${sc.name}\n`);
-    } catch (e) {
-      failed++;
-      process.stdout.write(`FAIL ${sc.name}: ${String(e && e.message ? e.message : e).replace(/\s*\n\s*/g, ' ')}\n`);
-      if (VERBOSE && e && e.stack) process.stderr.write(`${e.stack}\n`);
-    }
-    for (const j of opened) await leave(j);
-  }
-  process.stdout.write(`example: ${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
-}
-main().then((code) => {
-  process.exitCode = code;
-  for (const ws of liveSockets) ws.terminate();
-  setTimeout(() => process.exit(code), 3000).unref();
-}, (err) => { process.stderr.write(`example.js: internal error: ${err && err.stack ? err.stack : err}\n`); process.exit(3); });
+runAll('example');
