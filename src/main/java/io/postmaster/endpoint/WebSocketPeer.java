@@ -114,17 +114,15 @@ final class WebSocketPeer implements Peer, SendHandler {
                     return;
                 }
                 queued.decrementAndGet();
-                if (!startSend((Outgoing) next)) {
-                    return;
-                }
-                return; // the completion handler continues the chain
+                startSend((Outgoing) next);
+                return; // the completion handler continues the chain (or the connection broke: nothing more)
             }
         } finally {
             depth[0]--;
         }
     }
 
-    private boolean startSend(Outgoing out) {
+    private void startSend(Outgoing out) {
         try {
             Frame f = out.frame(serializer);
             if (f instanceof Frame.Text t) {
@@ -132,13 +130,11 @@ final class WebSocketPeer implements Peer, SendHandler {
             } else {
                 ws.getAsyncRemote().sendBinary(ByteBuffer.wrap(((Frame.Binary) f).bytes()), this);
             }
-            return true;
         } catch (RuntimeException e) {
             // The connection broke under us (closed by the peer or the container): nothing more can be sent.
             LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
             closing.set(true);
             queue.clear();
-            return false;
         }
     }
 

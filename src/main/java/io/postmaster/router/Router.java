@@ -161,7 +161,7 @@ public final class Router implements AutoCloseable {
     void publishTestament(Realm realm, Session s, Session.Testament t) {
         Map<String, Object> options = t.options();
         Map<String, Object> details = Boolean.TRUE.equals(options.get("disclose_me"))
-                ? Map.of("publisher", s.id(), "publisher_authid", s.authid(), "publisher_authrole", s.authrole())
+                ? Broker.publisherDetails(s)
                 : Map.of();
         SubscriberFilter filter;
         try {

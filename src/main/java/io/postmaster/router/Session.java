@@ -52,12 +52,6 @@ public final class Session {
     public record Testament(String topic, List<Object> args, Map<String, Object> kwargs, Map<String, Object> options) {
     }
 
-    Session(long id, Realm realm, Peer peer, String authid, String authrole, String authmethod,
-            Map<String, Object> helloDetails) {
-        this(id, realm, peer, new SessionDetails(id, realm.name(), authid, authrole, authmethod, "static", Map.of(),
-                transportDetails(peer)), Permissions.NONE, helloDetails);
-    }
-
     Session(long id, Realm realm, Peer peer, SessionDetails details, Permissions permissions,
             Map<String, Object> helloDetails) {
         this.details = details;

@@ -45,6 +45,13 @@ class PostmasterConfigTest {
         assertTrue(e.getMessage().contains("uri-check"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> PostmasterConfig.from(Map.of("postmaster.realms", "bad realm")::get));
+        for (String history : new String[] {"com.log", "com.log=0", "com.log=many", "bad topic=3", "=3"}) {
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> PostmasterConfig.from(Map.of("postmaster.realm.realm1.history", history)::get), history);
+            assertTrue(e.getMessage().contains("postmaster.realm.realm1.history"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "0")::get));
     }
 
     @Test

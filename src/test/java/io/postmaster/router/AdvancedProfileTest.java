@@ -176,6 +176,24 @@ class AdvancedProfileTest {
     }
 
     @Test
+    void retainedTopicsAreBoundedByTheSetting() {
+        router.close();
+        router = new Router(PostmasterConfig.from(Map.of("postmaster.retained-max", "1")::get), timers);
+        TestPeer pub = join("pub");
+        pub.in(new Publish(1, Map.of("retain", true), "com.r.one", List.of("one"), null));
+        pub.in(new Publish(2, Map.of("retain", true), "com.r.two", List.of("two"), null));
+        pub.in(new Publish(3, Map.of("retain", true, "acknowledge", true), "com.r.one", List.of("one again"), null));
+        pub.next(Published.class); // the publications themselves still succeed
+        TestPeer late = join("late");
+        late.in(new Subscribe(1, Map.of("get_retained", true, "match", "prefix"), "com.r."));
+        late.next(Subscribed.class);
+        assertEquals(List.of("one again"), late.next(Event.class).args(), "the one retained topic keeps its latest");
+        late.nothingMore(50);
+        late.connection.onTransportClosed();
+        pub.connection.onTransportClosed();
+    }
+
+    @Test
     void testamentsArePublishedWhenTheSessionGoes() {
         TestPeer watcher = join("watcher");
         watcher.in(new Subscribe(1, Map.of(), "com.app.gone"));

@@ -220,7 +220,7 @@ public final class Broker {
 
     private static void sendRetained(Realm realm, Subscription sub, Session s) {
         realm.forEachRetained((topic, r) -> {
-            if (matches(sub, topic)) {
+            if (sub.policy().matches(sub.topic(), topic)) {
                 Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
                 d.put("retained", true);
                 s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
@@ -228,23 +228,8 @@ public final class Broker {
         });
     }
 
-    private static boolean matches(Subscription sub, String topic) {
-        return switch (sub.policy()) {
-            case EXACT -> sub.topic().equals(topic);
-            case PREFIX -> topic.startsWith(sub.topic());
-            case WILDCARD -> {
-                String[] p = sub.topic().split("\\.", -1);
-                String[] t = topic.split("\\.", -1);
-                boolean ok = p.length == t.length;
-                for (int i = 0; ok && i < p.length; i++) {
-                    ok = p[i].isEmpty() || p[i].equals(t[i]);
-                }
-                yield ok;
-            }
-        };
-    }
-
-    static Map<String, Object> publisherDetails(Session s) {
+    /** EVENT.Details that disclose the publisher: {@code publisher, publisher_authid, publisher_authrole}. */
+    public static Map<String, Object> publisherDetails(Session s) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("publisher", s.id());
         d.put("publisher_authid", s.authid());

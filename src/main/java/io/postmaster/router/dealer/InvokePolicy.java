@@ -17,17 +17,7 @@ public enum InvokePolicy {
 
     /** The policy an {@code invoke} option value names, or null. */
     public static InvokePolicy of(Object option) {
-        if (option == null) {
-            return SINGLE;
-        }
-        if (!(option instanceof String s)) {
-            return null;
-        }
-        try {
-            return valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return io.postmaster.router.Options.choice(option, InvokePolicy.class, SINGLE);
     }
 
     public String wireName() {

@@ -13,17 +13,7 @@ public enum MatchPolicy {
 
     /** The policy named by a {@code match} option value, or null when the value names none. */
     public static MatchPolicy of(Object option) {
-        if (option == null) {
-            return EXACT;
-        }
-        if (!(option instanceof String s)) {
-            return null;
-        }
-        try {
-            return valueOf(s.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return io.postmaster.router.Options.choice(option, MatchPolicy.class, EXACT);
     }
 
     /** Whether {@code uri} is a valid pattern of this policy under {@code rule}. */
@@ -32,6 +22,18 @@ public enum MatchPolicy {
             case EXACT -> io.postmaster.message.Uris.valid(uri, rule);
             case PREFIX -> io.postmaster.message.Uris.check(uri, rule, true, false);
             case WILDCARD -> io.postmaster.message.Uris.check(uri, rule, false, true);
+        };
+    }
+
+    /**
+     * Whether one pattern of this policy matches {@code uri}: the rule {@link UriTable} applies to many patterns at
+     * once, for a single check (retained events for a new subscription).
+     */
+    public boolean matches(String pattern, String uri) {
+        return switch (this) {
+            case EXACT -> pattern.equals(uri);
+            case PREFIX -> uri.startsWith(pattern);
+            case WILDCARD -> UriTable.wildcardMatches(pattern.split("\\.", -1), uri.split("\\.", -1));
         };
     }
 

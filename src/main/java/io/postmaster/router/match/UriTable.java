@@ -45,16 +45,21 @@ public final class UriTable<T> {
         }
 
         boolean matches(String[] uri) {
-            if (uri.length != components.length) {
+            return wildcardMatches(components, uri);
+        }
+    }
+
+    /** Whether wildcard pattern components match URI components: same count, empty pattern components match any. */
+    static boolean wildcardMatches(String[] pattern, String[] uri) {
+        if (uri.length != pattern.length) {
+            return false;
+        }
+        for (int i = 0; i < uri.length; i++) {
+            if (!pattern[i].isEmpty() && !pattern[i].equals(uri[i])) {
                 return false;
             }
-            for (int i = 0; i < uri.length; i++) {
-                if (!components[i].isEmpty() && !components[i].equals(uri[i])) {
-                    return false;
-                }
-            }
-            return true;
         }
+        return true;
     }
 
     /** The entry with exactly this URI and policy, or null. */

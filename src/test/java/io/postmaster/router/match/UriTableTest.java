@@ -69,6 +69,17 @@ class UriTableTest {
     }
 
     @Test
+    void aSinglePatternMatchesByTheSameRules() {
+        assertTrue(MatchPolicy.EXACT.matches("a.b", "a.b"));
+        assertFalse(MatchPolicy.EXACT.matches("a.b", "a.b.c"));
+        assertTrue(MatchPolicy.PREFIX.matches("a.b", "a.b-c"));
+        assertFalse(MatchPolicy.PREFIX.matches("a.b", "a.c"));
+        assertTrue(MatchPolicy.WILDCARD.matches("a..c", "a.x.c"));
+        assertFalse(MatchPolicy.WILDCARD.matches("a..c", "a.x.y.c"));
+        assertFalse(MatchPolicy.WILDCARD.matches("a..c", "b.x.c"));
+    }
+
+    @Test
     void removeOnlyTheStoredEntry() {
         synchronized (table) {
             assertFalse(table.remove("a1.b2.c3", MatchPolicy.PREFIX, "other"));
