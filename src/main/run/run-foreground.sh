@@ -10,6 +10,11 @@
 
 # WildFly: standalone.sh then runs the JVM as a child, traps INT/TERM and relays SIGTERM to it
 export LAUNCH_JBOSS_IN_BACKGROUND=1
+# WildFly: one Undertow I/O thread per core this process may run on (src/main/wildfly/configure-server.cli)
+if [ -z "${POSTMASTER_IO_THREADS:-}" ]; then
+    POSTMASTER_IO_THREADS=$(nproc 2>/dev/null || echo 2)
+    export POSTMASTER_IO_THREADS
+fi
 parent=$PPID
 # once Maven is gone our stdout/stderr are broken pipes: don't let SIGPIPE kill this script
 trap '' PIPE

@@ -1,5 +1,10 @@
 package io.postmaster.bench;
 
+import io.postmaster.bench.echo.EchoEndpoint;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +33,7 @@ import java.util.function.ToDoubleFunction;
  * {@code bench.port.offset} [0: Postmaster on 8080], {@code bench.peer} [fox-wamp; or none],
  * {@code bench.peer.port} [18700], {@code bench.warmup} seconds per router [30], {@code bench.duration} seconds per
  * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.scenarios}
- * [rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout], {@code bench.heap} [WildFly's default; e.g. "-Xms1g -Xmx1g"],
+ * [echo,rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout], {@code bench.heap} [WildFly's default; e.g. "-Xms1g -Xmx1g"],
  * {@code bench.cpu.router} [0], {@code bench.dir} [target/bench].
  */
 public final class Bench {
@@ -36,6 +41,9 @@ public final class Bench {
 
     private final List<Process> started = new ArrayList<>();
     private final Path dir;
+    /** The echo WAR deployed beside Postmaster for the floor, removed again at the end. */
+    private Path echoWar;
+    private URI echoUri;
 
     private Bench(Path dir) {
         this.dir = dir;
@@ -63,7 +71,7 @@ public final class Bench {
         int repeat = Integer.parseInt(prop("bench.repeat", "3"));
         int fanout = Integer.parseInt(prop("bench.fanout", "5000"));
         List<String> scenarios = Arrays.asList(prop("bench.scenarios",
-                "rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout").split(","));
+                "echo,rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout").split(","));
         String cpu = prop("bench.cpu.router", "0");
 
         String machine = Procs.firstLine("/proc/cpuinfo", "model name") + ", "
@@ -85,13 +93,20 @@ public final class Bench {
             s.rpc(t, 8, 0, 1, warmup / 2 - 1);
             s.pubsub(t, 10, 0, 100, 1, warmup / 2 - 1);
         }
+        if (scenarios.contains("echo")) {
+            s.echo(targets.get(0), echoUri, 8, 1, 5); // the echo endpoint's own code, once
+        }
 
         Map<String, List<Object>> results = new LinkedHashMap<>(); // "scenario/target" -> runs
         List<String> loads = new ArrayList<>();
         for (String sc : scenarios) {
             for (int r = 0; r < repeat; r++) {
                 for (Scenarios.Target t : targets) {
+                    if (sc.equals("echo") && t != targets.get(0)) {
+                        continue; // the floor of Postmaster's server; a peer has no such endpoint
+                    }
                     Object res = switch (sc) {
+                        case "echo" -> s.echo(t, echoUri, 8, 3, duration);
                         case "rpc" -> s.rpc(t, 8, 0, 3, duration);
                         case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
                         case "pubsub-rate" -> s.pubsub(t, 10, 2000, 0, 3, duration);
@@ -116,12 +131,16 @@ public final class Bench {
                 .append(", load generator (JDK WebSocket client, this JVM) on the other core\n");
         table.append("settings: JSON, warm-up ").append(warmup).append(" s per router, ").append(duration)
                 .append(" s per measurement; Postmaster on ").append(targets.get(0).uri())
-                .append(" (the mvn -Prun WildFly").append(heap() == null ? "" : ", heap " + heap()).append(")\n");
+.append(" (the mvn -Prun WildFly, ").append(ioThreads(cpu)).append(" I/O thread(s)")
+                .append(heap() == null ? "" : ", heap " + heap()).append(")\n");
         table.append("load average during the runs (1 min): ").append(loadRange(loads)).append("\n\n");
         table.append("| figure | Postmaster | ").append(peerName == null ? "peer" : peerName)
                 .append(" | ratio (>1: Postmaster better) |\n|---|---|---|---|\n");
+        row(table, results, peerName, "echo", "floor: bare JSR-356 echo endpoint on the same server, 8 connections"
+                + " closed-loop: echoes per server CPU-second", true, r -> ((Scenarios.Echo) r).perCpuSecond(), "%.0f");
         row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls per router CPU-second", true,
                 r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
+        floorShare(table, results);
         row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls/s", true,
                 r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
         row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
@@ -163,6 +182,20 @@ public final class Bench {
                 .append(" |\n");
     }
 
+    /** RPC calls per CPU-second against the floor: an RPC is two echoes' worth of WebSocket work. */
+    private static void floorShare(StringBuilder table, Map<String, List<Object>> results) {
+        List<Object> echo = results.get("echo/Postmaster");
+        List<Object> rpc = results.get("rpc/Postmaster");
+        if (echo == null || rpc == null) {
+            return;
+        }
+        double floor = median(echo, r -> ((Scenarios.Echo) r).perCpuSecond()) / 2;
+        double calls = median(rpc, r -> ((Scenarios.Rpc) r).perCpuSecond());
+        table.append("| RPC calls per CPU-second as a share of the floor (echoes per CPU-second ÷ 2 = ")
+                .append(fmt("%.0f", floor)).append(") | ").append(fmt("%.0f %%", 100 * calls / floor))
+                .append(" | – | – |\n");
+    }
+
     private static String fmt(String fmt, double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "–";
     }
@@ -183,10 +216,16 @@ public final class Bench {
             throw new IllegalStateException(home + " holds no provisioned WildFly (mvn -Pbench provisions it)");
         }
         int port = 8080 + offset;
+        echoWar = home.resolve("standalone/deployments/postmaster-echo.war");
+        ShrinkWrap.create(WebArchive.class, "postmaster-echo.war").addClass(EchoEndpoint.class)
+                .as(ZipExporter.class).exportTo(echoWar.toFile(), true);
+        echoUri = URI.create("ws://127.0.0.1:" + port + "/postmaster-echo/echo");
         ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "sh", home.resolve("bin/standalone.sh").toString(),
                 "-b=127.0.0.1", "-Djboss.socket.binding.port-offset=" + offset);
         pb.environment().put("JBOSS_HOME", home.toString());
         pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        // as src/main/run/run-foreground.sh does for mvn -Prun: one Undertow I/O thread per core the server may use
+        pb.environment().put("POSTMASTER_IO_THREADS", Integer.toString(ioThreads(cpu)));
         if (heap() != null) {
             pb.environment().put("JBOSS_JAVA_SIZING", heap());
         }
@@ -251,6 +290,26 @@ public final class Bench {
             }
         }
         started.clear();
+        if (echoWar != null) {
+            for (String suffix : new String[] {"", ".deployed", ".failed", ".isdeploying", ".undeployed"}) {
+                try {
+                    Files.deleteIfExists(echoWar.resolveSibling(echoWar.getFileName() + suffix));
+                } catch (java.io.IOException e) {
+                    log("could not remove " + echoWar + suffix + ": " + e);
+                }
+            }
+            echoWar = null;
+        }
+    }
+
+    /** How many CPUs a taskset list such as {@code 0}, {@code 0-1} or {@code 0,2-3} names. */
+    static int ioThreads(String cpuList) {
+        int n = 0;
+        for (String part : cpuList.split(",")) {
+            String[] range = part.trim().split("-");
+            n += range.length == 1 ? 1 : Integer.parseInt(range[1].trim()) - Integer.parseInt(range[0].trim()) + 1;
+        }
+        return Math.max(1, n);
     }
 
     // ------------------------------------------------------------------------------------------ helpers

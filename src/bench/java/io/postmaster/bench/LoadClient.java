@@ -77,7 +77,16 @@ final class LoadClient implements WebSocket.Listener {
 
     /** Opens a WebSocket and joins {@code realm}; completes on WELCOME. */
     static CompletableFuture<LoadClient> connect(Pool pool, URI uri, String realm, Handler handler) {
-        LoadClient c = new LoadClient(realm, handler);
+        return open(pool, uri, new LoadClient(realm, handler));
+    }
+
+    /** Opens a WebSocket without a WAMP session (for the echo floor): completes when open, every message goes to
+     *  {@code handler}. */
+    static CompletableFuture<LoadClient> connectRaw(Pool pool, URI uri, Handler handler) {
+        return open(pool, uri, new LoadClient(null, handler));
+    }
+
+    private static CompletableFuture<LoadClient> open(Pool pool, URI uri, LoadClient c) {
         pool.next().newWebSocketBuilder()
                 .subprotocols("wamp.2.json")
                 .connectTimeout(java.time.Duration.ofSeconds(30))
@@ -153,7 +162,11 @@ final class LoadClient implements WebSocket.Listener {
     public void onOpen(WebSocket webSocket) {
         this.ws = webSocket;
         webSocket.request(Long.MAX_VALUE);
-        send("[1,\"" + realm + "\"," + ROLES + "]");
+        if (realm == null) {
+            welcomed.complete(this);
+        } else {
+            send("[1,\"" + realm + "\"," + ROLES + "]");
+        }
     }
 
     @Override

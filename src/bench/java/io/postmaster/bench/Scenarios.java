@@ -40,6 +40,12 @@ final class Scenarios {
         }
     }
 
+    record Echo(double echoesPerSecond, double serverCpuPercent, double kernelShare) {
+        double perCpuSecond() {
+            return echoesPerSecond / (serverCpuPercent / 100.0);
+        }
+    }
+
     record FanOut(int sessions, double allDeliveredMs, int received, double heapKiBPerSession,
                   double rssKiBPerSession, double openSeconds) {
     }
@@ -254,6 +260,45 @@ final class Scenarios {
         return new FanOut(n, ms, received.get(),
                 t.jvm() ? (after.heapKiB() - before.heapKiB()) / (double) n : Double.NaN,
                 (after.rssKiB() - before.rssKiB()) / (double) n, openSeconds);
+    }
+
+    // ------------------------------------------------------------------------------------------ echo floor
+
+    /**
+     * The floor of the server's WebSocket layer: {@code connections} plain WebSockets to the echo endpoint
+     * ({@code uri}), each with one message in flight (closed loop), a message the size of the RPC scenario's CALL.
+     * An RPC is two messages in and two out, so half the echoes per server CPU-second is what the WebSocket layer
+     * alone would allow in calls.
+     */
+    Echo echo(Target server, URI uri, int connections, double warmupS, double durationS) throws Exception {
+        String message = "[48,1,{},\"bench.echo\",[1]]";
+        AtomicLong echoed = new AtomicLong();
+        boolean[] running = {true};
+        List<LoadClient> clients = new ArrayList<>(connections);
+        for (int i = 0; i < connections; i++) {
+            clients.add(LoadClient.connectRaw(pool, uri, (c, m) -> {
+                echoed.incrementAndGet();
+                if (running[0]) {
+                    c.send(m);
+                }
+            }).get(30, TimeUnit.SECONDS));
+        }
+        clients.forEach(c -> c.send(message));
+        sleep(warmupS);
+        long e0 = echoed.get();
+        long cpu0 = Procs.cpuTicks(server.pid());
+        long sys0 = Procs.systemTicks(server.pid());
+        long t0 = System.nanoTime();
+        sleep(durationS);
+        long cpu1 = Procs.cpuTicks(server.pid());
+        long sys1 = Procs.systemTicks(server.pid());
+        long t1 = System.nanoTime();
+        long e1 = echoed.get();
+        running[0] = false;
+        double secs = (t1 - t0) / 1e9;
+        sleep(0.3);
+        clients.forEach(LoadClient::close);
+        return new Echo((e1 - e0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs), share(sys1 - sys0, cpu1 - cpu0));
     }
 
     // ------------------------------------------------------------------------------------------ helpers
