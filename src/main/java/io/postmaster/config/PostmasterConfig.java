@@ -28,10 +28,12 @@ import java.util.function.Function;
  * @param realms             the realms served, by name
  * @param callMaxPending     the longest any call may stay unanswered before it ends with {@code wamp.error.timeout}
  * @param retainedMax        topics per realm that may hold a retained event
+ * @param writeBatching      where the container supports it (Undertow), write the messages queued for a connection
+ *                           during one pass of the I/O thread with one gathering write instead of one write each
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
-                               Duration callMaxPending, int retainedMax) {
+                               Duration callMaxPending, int retainedMax, boolean writeBatching) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -41,6 +43,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     public static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
     public static final String CALL_MAX_PENDING_MS = "postmaster.call-max-pending-ms";
     public static final String RETAINED_MAX = "postmaster.retained-max";
+    public static final String WRITE_BATCHING = "postmaster.write-batching";
 
     public PostmasterConfig {
         if (maxMessageSize < 1024) {
@@ -146,7 +149,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
-                Duration.ofMillis(maxPendingMs), retainedMax);
+                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

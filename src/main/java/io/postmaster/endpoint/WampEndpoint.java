@@ -23,6 +23,7 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +40,7 @@ import java.util.logging.Logger;
         configurator = WampConfigurator.class)
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
+    private static final AtomicBoolean BATCHING_LOGGED = new AtomicBoolean();
 
     @Inject
     Router router;
@@ -72,7 +74,15 @@ public class WampEndpoint {
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
-        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info);
+        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info,
+                cfg.writeBatching());
+        if (BATCHING_LOGGED.compareAndSet(false, true)) {
+            LOG.info(peer.batched()
+                    ? "WebSocket writes are batched: one write per connection per pass of the I/O thread"
+                    + " (postmaster.write-batching)"
+                    : "WebSocket writes go out one message at a time (postmaster.write-batching is off, or this"
+                    + " container's batching is not the kind Postmaster relies on)");
+        }
         connection = router.connect(peer);
     }
 

@@ -5,6 +5,7 @@ import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.serialization.Serializer;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -16,17 +17,32 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One WebSocket connection as the router sees it: a bounded FIFO of outbound messages with exactly one async send
- * in flight (JSR-356 allows no more), the next send chained from the completion handler.
+ * One WebSocket connection as the router sees it: a bounded FIFO of outbound messages, sent in one of two ways.
  *
- * <p>A connection whose queue passes {@code postmaster.outbound-queue} messages cannot keep up: it is closed with
- * 1008 and a logged reason, its queue dropped. The publisher is never blocked and no other session is affected.
- * Closing happens on the executor, never on the thread that called {@link #send}, which may be routing under a
- * table lock (see {@link Peer}).
+ * <p><b>One at a time</b> (every container): exactly one async send in flight — the most JSR-356 promises to work
+ * everywhere (Tomcat refuses a second) — the next send chained from the completion handler. Each message is a
+ * write of its own.
+ *
+ * <p><b>Batched</b> (Undertow, i.e. WildFly; {@code postmaster.write-batching}, default on): a send made on an
+ * event-loop thread (a thread that is itself an {@link Executor}: XNIO's I/O threads are) only queues the message
+ * and asks that thread to run this connection's flush once it has finished what it is doing — reading and routing
+ * every frame that arrived in this pass of its selector loop. The flush hands everything queued to Undertow with
+ * batching allowed ({@code setBatchingAllowed(true)}, which Undertow implements as "queue frames until
+ * {@code flushBatch}"), then flushes: one gathering write for all of them. Fan-out under load and the INVOCATIONs of
+ * many callers to one callee then cost one system call per connection and pass instead of one per message, which
+ * is most of the router's CPU (measured with {@code mvn -Pbench}). Undertow queues any number of frames per
+ * connection, so several sends are in flight at once; batching is switched off again after each flush so the
+ * container's own frames (pongs, close) are never held back. Sends from other threads are flushed at once.
+ *
+ * <p>Either way a connection whose queued and unfinished sends pass {@code postmaster.outbound-queue} cannot keep
+ * up: it is closed with 1008 and a logged reason, its queue dropped. The publisher is never blocked and no other
+ * session is affected. Closing happens on the executor, never on the thread that called {@link #send}, which may
+ * be routing under a table lock (see {@link Peer}).
  */
 final class WebSocketPeer implements Peer, SendHandler {
     private static final Logger LOG = Logger.getLogger(WebSocketPeer.class.getName());
@@ -46,13 +62,34 @@ final class WebSocketPeer implements Peer, SendHandler {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Batched mode: a flush of this connection is queued on an event-loop thread and has not started yet. */
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** Batched mode: the close asked for, waiting until every frame sent before it has been written. */
+    private final AtomicReference<CloseMarker> pendingClose = new AtomicReference<>();
+    private final boolean batched;
+    private final Runnable flush = this::flush;
 
-    WebSocketPeer(Session ws, Serializer serializer, int limit, Executor executor, TransportInfo transport) {
+    WebSocketPeer(Session ws, Serializer serializer, int limit, Executor executor, TransportInfo transport,
+                  boolean writeBatching) {
         this.ws = ws;
         this.serializer = serializer;
         this.limit = limit;
         this.executor = executor;
         this.transport = transport;
+        this.batched = writeBatching && batchingContainer(ws);
+    }
+
+    /**
+     * Whether the container is one whose batching this class relies on: Undertow, whose {@code flushBatch} writes
+     * all frames queued since {@code setBatchingAllowed(true)} at once and which accepts a send while others are in
+     * flight. Other containers differ (Tomcat refuses a second send in flight; Tyrus sends at once either way).
+     */
+    static boolean batchingContainer(Session ws) {
+        return ws.getAsyncRemote().getClass().getName().startsWith("io.undertow.");
+    }
+
+    boolean batched() {
+        return batched;
     }
 
     @Override
@@ -65,14 +102,72 @@ final class WebSocketPeer implements Peer, SendHandler {
             return;
         }
         queue.offer(message);
-        drain();
+        next();
     }
 
     @Override
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
             queue.offer(new CloseMarker(code, reason));
+            next();
+        }
+    }
+
+    private void next() {
+        if (!batched) {
             drain();
+        } else if (Thread.currentThread() instanceof Executor loop) {
+            if (flushQueued.compareAndSet(false, true)) {
+                try {
+                    loop.execute(flush); // after the frames this pass of the loop reads: one write for all
+                } catch (RuntimeException e) { // the loop is shutting down
+                    flushQueued.set(false);
+                    flush();
+                }
+            }
+        } else {
+            flush();
+        }
+    }
+
+    /**
+     * Batched mode: hands everything queued to the container and flushes it as one write. One flusher at a time
+     * keeps the order; a message queued while another thread flushes is taken by that flusher's re-check.
+     */
+    private void flush() {
+        flushQueued.set(false);
+        while (sending.compareAndSet(false, true)) {
+            RemoteEndpoint.Async remote = ws.getAsyncRemote();
+            try {
+                remote.setBatchingAllowed(true);
+                Object next;
+                while ((next = queue.poll()) != null) {
+                    if (next instanceof CloseMarker c) {
+                        remote.flushBatch();
+                        remote.setBatchingAllowed(false);
+                        // Closing while frames are queued can lose them when another I/O thread owns the
+                        // connection: close once the last one is written (onResult), or now if none is left.
+                        pendingClose.set(c);
+                        if (queued.get() == 0) {
+                            closePending();
+                        }
+                        return; // leaves 'sending' set: nothing goes out after a close
+                    }
+                    startSend((Outgoing) next);
+                }
+                remote.flushBatch();
+                remote.setBatchingAllowed(false);
+            } catch (IOException | RuntimeException e) {
+                // The connection broke under us (closed by the peer or the container): nothing more can be sent.
+                LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
+                closing.set(true);
+                queue.clear();
+                return; // 'sending' stays set
+            }
+            sending.set(false);
+            if (queue.isEmpty()) {
+                return;
+            }
         }
     }
 
@@ -147,8 +242,22 @@ final class WebSocketPeer implements Peer, SendHandler {
             executor.execute(() -> closeNow(1011, "send failed"));
             return;
         }
+        if (batched) {
+            // counted until written, so a connection that cannot keep up is found
+            if (queued.decrementAndGet() == 0 && pendingClose.get() != null) {
+                closePending();
+            }
+            return;
+        }
         sending.set(false);
         drain();
+    }
+
+    private void closePending() {
+        CloseMarker c = pendingClose.getAndSet(null);
+        if (c != null) {
+            closeNow(c.code(), c.reason());
+        }
     }
 
     private void closeNow(int code, String reason) {

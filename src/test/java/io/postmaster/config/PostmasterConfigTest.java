@@ -16,6 +16,7 @@ class PostmasterConfigTest {
         assertEquals(Map.of("realm1", new RealmConfig("realm1", true, Uris.Rule.LOOSE)), c.realms());
         assertTrue(c.originAllowed("http://anywhere.example"));
         assertEquals(10_000, c.helloTimeout().toMillis());
+        assertTrue(c.writeBatching());
     }
 
     @Test
@@ -25,9 +26,11 @@ class PostmasterConfigTest {
                 "postmaster.realm.b.anonymous", "false",
                 "postmaster.realm.b.uri-check", "strict",
                 "postmaster.max-message-size", "4096",
+                "postmaster.write-batching", "false",
                 "postmaster.allowed-origins", "https://app.example,https://admin.example");
         PostmasterConfig c = PostmasterConfig.from(p::get);
         assertEquals(4096, c.maxMessageSize());
+        assertFalse(c.writeBatching());
         assertEquals(new RealmConfig("a.realm", true, Uris.Rule.LOOSE), c.realms().get("a.realm"));
         assertEquals(new RealmConfig("b", false, Uris.Rule.STRICT), c.realms().get("b"));
         assertTrue(c.originAllowed("https://app.example"));
@@ -52,6 +55,9 @@ class PostmasterConfigTest {
         }
         assertThrows(IllegalArgumentException.class,
                 () -> PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "0")::get));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of("postmaster.write-batching", "sometimes")::get));
+        assertTrue(e.getMessage().contains("postmaster.write-batching"), e.getMessage());
     }
 
     @Test
