@@ -67,7 +67,16 @@ final class LoadClient implements WebSocket.Listener {
     private StringBuilder partial;
     /** Free for the scenario: e.g. request counters, timestamps of calls in flight. */
     long requestId;
-    final long[] sentAt = new long[1 << 16];
+    /** Send times of calls in flight, by request ID modulo its size; only callers need it (allocated on first use,
+     *  so tens of thousands of idle sessions stay small). */
+    private long[] sentAt;
+
+    synchronized long[] sentAt() {
+        if (sentAt == null) {
+            sentAt = new long[1 << 16];
+        }
+        return sentAt;
+    }
     volatile boolean closed;
 
     private LoadClient(String realm, Handler handler) {

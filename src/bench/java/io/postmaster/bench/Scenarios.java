@@ -90,7 +90,7 @@ final class Scenarios {
             if (measuring[0]) {
                 if (type == 50) {
                     completed.incrementAndGet();
-                    latencies.add(System.nanoTime() - c.sentAt[(int) (req & 0xFFFF)]);
+                    latencies.add(System.nanoTime() - c.sentAt()[(int) (req & 0xFFFF)]);
                 } else {
                     errors.incrementAndGet();
                 }
@@ -135,7 +135,7 @@ final class Scenarios {
 
     private static void call(LoadClient c) {
         long req = c.nextRequest();
-        c.sentAt[(int) (req & 0xFFFF)] = System.nanoTime();
+        c.sentAt()[(int) (req & 0xFFFF)] = System.nanoTime();
         c.send("[48," + req + ",{},\"bench.echo\",[1]]");
     }
 
