@@ -36,8 +36,8 @@ import java.util.logging.Logger;
  * {@code flushBatch}"), then flushes: one gathering write for all of them. Fan-out under load and the INVOCATIONs of
  * many callers to one callee then cost one system call per connection and pass instead of one per message, which
  * is most of the router's CPU (measured with {@code mvn -Pbench}). Undertow queues any number of frames per
- * connection, so several sends are in flight at once; batching is switched off again after each flush so the
- * container's own frames (pongs, close) are never held back. Sends from other threads are flushed at once.
+ * connection, so several sends are in flight at once; batching is switched off again before each flush so the
+ * container's own frames (pongs, the reply to a close) are never held back. Sends from other threads are flushed at once.
  *
  * <p>Either way a connection whose queued and unfinished sends pass {@code postmaster.outbound-queue} cannot keep
  * up: it is closed with 1008 and a logged reason, its queue dropped. The publisher is never blocked and no other
@@ -143,8 +143,7 @@ final class WebSocketPeer implements Peer, SendHandler {
                 Object next;
                 while ((next = queue.poll()) != null) {
                     if (next instanceof CloseMarker c) {
-                        remote.flushBatch();
-                        remote.setBatchingAllowed(false);
+                        endBatch(remote);
                         // Closing while frames are queued can lose them when another I/O thread owns the
                         // connection: close once the last one is written (onResult), or now if none is left.
                         pendingClose.set(c);
@@ -155,8 +154,7 @@ final class WebSocketPeer implements Peer, SendHandler {
                     }
                     startSend((Outgoing) next);
                 }
-                remote.flushBatch();
-                remote.setBatchingAllowed(false);
+                endBatch(remote);
             } catch (IOException | RuntimeException e) {
                 // The connection broke under us (closed by the peer or the container): nothing more can be sent.
                 LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
@@ -251,6 +249,17 @@ final class WebSocketPeer implements Peer, SendHandler {
         }
         sending.set(false);
         drain();
+    }
+
+    /**
+     * Batching off first, then the flush: the container's own frames for this connection (a pong, the reply to the
+     * peer's close) may be queued by its I/O thread at any moment, and one queued after the flush but while batching
+     * was still on would wait for a flush that may never come (a preempted flusher let the close handshake of a
+     * killed session hang that way).
+     */
+    private static void endBatch(RemoteEndpoint.Async remote) throws IOException {
+        remote.setBatchingAllowed(false);
+        remote.flushBatch();
     }
 
     private void closePending() {
