@@ -110,26 +110,16 @@ final class Scenarios {
         sleep(warmupS);
         measuring[0] = true;
         latencies.reset();
-        long c0 = completed.get();
-        long cpu0 = Procs.cpuTicks(t.pid());
-        long sys0 = Procs.systemTicks(t.pid());
-        long t0 = System.nanoTime();
-        sleep(durationS);
-        long cpu1 = Procs.cpuTicks(t.pid());
-        long sys1 = Procs.systemTicks(t.pid());
-        long t1 = System.nanoTime();
-        long c1 = completed.get();
+        Window w = Window.measure(t.pid(), durationS, completed);
         measuring[0] = false;
         running[0] = false;
         if (pacer != null) {
             pacer.join();
         }
-        double secs = (t1 - t0) / 1e9;
         sleep(0.3);
         clients.forEach(LoadClient::close);
         callee.close();
-        return new Rpc((c1 - c0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
-                share(sys1 - sys0, cpu1 - cpu0), latencies.percentileMs(50),
+        return new Rpc(w.rate(0), w.cpuPercent(), w.kernelShare(), latencies.percentileMs(50),
                 latencies.percentileMs(99), errors.get());
     }
 
@@ -195,29 +185,16 @@ final class Scenarios {
         sleep(warmupS);
         measuring[0] = true;
         latencies.reset();
-        long p0 = published.get();
-        long d0 = delivered.get();
-        long cpu0 = Procs.cpuTicks(t.pid());
-        long sys0 = Procs.systemTicks(t.pid());
-        long t0 = System.nanoTime();
-        sleep(durationS);
-        long cpu1 = Procs.cpuTicks(t.pid());
-        long sys1 = Procs.systemTicks(t.pid());
-        long t1 = System.nanoTime();
-        long p1 = published.get();
-        long d1 = delivered.get();
+        Window w = Window.measure(t.pid(), durationS, published, delivered);
         measuring[0] = false;
         running[0] = false;
         if (pacer != null) {
             pacer.join();
         }
-        double secs = (t1 - t0) / 1e9;
         sleep(0.3);
         subscribers.forEach(LoadClient::close);
         publisher[0].close();
-        return new PubSub((p1 - p0) / secs, (d1 - d0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs),
-                share(sys1 - sys0, cpu1 - cpu0),
-                latencies.percentileMs(99));
+        return new PubSub(w.rate(0), w.rate(1), w.cpuPercent(), w.kernelShare(), latencies.percentileMs(99));
     }
 
     private static void publish(LoadClient c, boolean acknowledge) {
@@ -285,23 +262,42 @@ final class Scenarios {
         }
         clients.forEach(c -> c.send(message));
         sleep(warmupS);
-        long e0 = echoed.get();
-        long cpu0 = Procs.cpuTicks(server.pid());
-        long sys0 = Procs.systemTicks(server.pid());
-        long t0 = System.nanoTime();
-        sleep(durationS);
-        long cpu1 = Procs.cpuTicks(server.pid());
-        long sys1 = Procs.systemTicks(server.pid());
-        long t1 = System.nanoTime();
-        long e1 = echoed.get();
+        Window w = Window.measure(server.pid(), durationS, echoed);
         running[0] = false;
-        double secs = (t1 - t0) / 1e9;
         sleep(0.3);
         clients.forEach(LoadClient::close);
-        return new Echo((e1 - e0) / secs, Procs.cpuPercent(cpu1 - cpu0, secs), share(sys1 - sys0, cpu1 - cpu0));
+        return new Echo(w.rate(0), w.cpuPercent(), w.kernelShare());
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** One measuring window: the server's CPU (all of it, and the kernel's share) and some counters, before and after. */
+    record Window(double seconds, double cpuPercent, double kernelShare, long[] deltas) {
+        static Window measure(long pid, double durationS, AtomicLong... counters) throws InterruptedException {
+            long[] before = new long[counters.length];
+            for (int i = 0; i < counters.length; i++) {
+                before[i] = counters[i].get();
+            }
+            long cpu0 = Procs.cpuTicks(pid);
+            long sys0 = Procs.systemTicks(pid);
+            long t0 = System.nanoTime();
+            sleep(durationS);
+            long cpu1 = Procs.cpuTicks(pid);
+            long sys1 = Procs.systemTicks(pid);
+            long t1 = System.nanoTime();
+            long[] deltas = new long[counters.length];
+            for (int i = 0; i < counters.length; i++) {
+                deltas[i] = counters[i].get() - before[i];
+            }
+            double secs = (t1 - t0) / 1e9;
+            return new Window(secs, Procs.cpuPercent(cpu1 - cpu0, secs), share(sys1 - sys0, cpu1 - cpu0), deltas);
+        }
+
+        /** Counter {@code i} per second of the window. */
+        double rate(int i) {
+            return deltas[i] / seconds;
+        }
+    }
 
     /** Opens {@code n} sessions (200 handshakes at a time), each subscribed to {@code topic} unless null. */
     List<LoadClient> open(Target t, int n, LoadClient.Handler handler, String topic) throws Exception {
