@@ -203,10 +203,7 @@ final class WebSocketPeer implements Peer, SendHandler {
                     continue; // something arrived between poll and release: go again
                 }
                 if (next instanceof CloseMarker c) {
-                    // On the executor: this may be the routing thread (a meta API kill), and a container's close may
-                    // block (once in CI, on Liberty, a kill_by_authid caller waited past 3 s for its RESULT; a close
-                    // blocking the routing thread is the likely cause). Leaves 'sending' set: nothing goes out after.
-                    executor.execute(() -> closeNow(c.code(), c.reason()));
+                    closeNow(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
                     return;
                 }
                 queued.decrementAndGet();
