@@ -61,7 +61,8 @@ public class PostmasterRuntime {
             router = new Router(config, timers, extensionPoints.build(authConfig, executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
-                    + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins());
+                    + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
+                    + ", write-batching " + config.writeBatching());
         }
         return router;
     }

@@ -93,10 +93,14 @@ class WebSocketPeerBatchingTest {
     }
 
     private WebSocketPeer peer(int limit) {
-        WebSocketPeer p = new WebSocketPeer(session(), new JsonSerializer(), limit, Runnable::run,
-                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), true);
+        WebSocketPeer p = newPeer(session(), limit, true);
         assertTrue(p.batched(), "a remote endpoint from io.undertow is batched");
         return p;
+    }
+
+    private static WebSocketPeer newPeer(Session ws, int limit, boolean writeBatching) {
+        return new WebSocketPeer(ws, new JsonSerializer(), limit, Runnable::run,
+                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
     }
 
     private static Outgoing event(long publication) {
@@ -189,9 +193,7 @@ class WebSocketPeerBatchingTest {
                         ? Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class},
                                 (p2, m2, a2) -> null)
                         : null);
-        assertFalse(new WebSocketPeer(tyrusLike, new JsonSerializer(), 10, Runnable::run,
-                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), true).batched());
-        assertFalse(new WebSocketPeer(session(), new JsonSerializer(), 10, Runnable::run,
-                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), false).batched(), "postmaster.write-batching=false");
+        assertFalse(newPeer(tyrusLike, 10, true).batched());
+        assertFalse(newPeer(session(), 10, false).batched(), "postmaster.write-batching=false");
     }
 }
