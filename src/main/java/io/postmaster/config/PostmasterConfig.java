@@ -158,7 +158,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return v == null || v.isBlank() ? def : v.trim();
     }
 
-    private static int intValue(Function<String, String> lookup, String key, int def) {
+    /** An integer setting, or {@code def} when unset. Shared by the settings classes of this package. */
+    static int intValue(Function<String, String> lookup, String key, int def) {
         String v = value(lookup, key, Integer.toString(def));
         try {
             return Integer.parseInt(v);
