@@ -65,9 +65,8 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
         Authenticator anonymous = new Authenticator() {
             public String authmethod() { return "anonymous"; }
             public AuthResult hello(HelloDetails h) {
-                String authid = h.authid() != null && !h.authid().isEmpty() ? h.authid()
-                        : UUID.randomUUID().toString();
-                return AuthResult.accept(new Identity(authid, "anonymous", "static", Map.of()));
+                // the router names anonymous sessions: a client's authid proves nothing
+                return AuthResult.accept(new Identity(UUID.randomUUID().toString(), "anonymous", "static", Map.of()));
             }
             public AuthResult authenticate(HelloDetails h, AuthResult.Challenge c, String s, Map<String, Object> e) {
                 return AuthResult.deny("no challenge issued");
