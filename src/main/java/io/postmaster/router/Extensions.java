@@ -56,7 +56,8 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
 
     /**
      * What the router does without any extension: realms with {@code anonymous} on admit anonymous sessions with
-     * role {@code anonymous}, which may do everything; the rest admit nobody. Runs everything inline (for tests
+     * role {@code anonymous} and an authid the router makes up, which may do everything but what must be granted on
+     * purpose (killing sessions, seeing their addresses); the rest admit nobody. Runs everything inline (for tests
      * of the routing core).
      */
     public static Extensions openRealms(PostmasterConfig config) {
