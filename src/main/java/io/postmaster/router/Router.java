@@ -1,8 +1,8 @@
 package io.postmaster.router;
 
 import io.postmaster.config.PostmasterConfig;
-import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.config.RealmConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.WampMessage;
