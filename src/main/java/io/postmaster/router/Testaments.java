@@ -104,8 +104,9 @@ public final class Testaments {
     }
 
     /**
-     * An estimate of what a testament holds in memory, in bytes, close to its encoded size: two bytes per string
-     * character, eight per number, a few per container. The payload was decoded from one inbound message, so its
+     * An estimate of what a testament holds, in bytes: two per string character, eight per number, a few per
+     * container — on the safe side, one to four times its size as JSON (72 → 94 B for a short testament, a
+     * 1,000-character string 1,033 → 2,041 B, 200 numbers 451 → 1,650 B). The payload was decoded from one inbound message, so its
      * depth and size are already bounded by the decoder and {@code postmaster.max-message-size}.
      */
     public static int estimate(Object o) {
