@@ -27,7 +27,7 @@
 'use strict';
 
 const {
-  autobahn, MSG, sleep, isWampId, describe, assert, within, expectWampError, collector, deferred, run,
+  autobahn, OPTS, MSG, sleep, isWampId, describe, assert, within, expectWampError, collector, deferred, run,
 } = require('./lib');
 
 // ---------------------------------------------------------------------------
@@ -173,14 +173,15 @@ scenario('pattern-subscription', async (ctx) => {
 });
 
 scenario('subscriber-blackwhite-listing', async (ctx) => {
-  const authidB = `bw-b-${ctx.suffix}`;
-  const authidC = `bw-c-${ctx.suffix}`;
   const a = await ctx.join('A');
-  const b = await ctx.join('B', { authid: authidB });
-  const c = await ctx.join('C', { authid: authidC });
+  // anonymous sessions get an authid from the router, whatever HELLO asked for
+  const b = await ctx.join('B', { authid: `bw-b-${ctx.suffix}` });
+  const c = await ctx.join('C');
   const d = await ctx.join('D');
-  assert.equal(b.welcome.authid, authidB, 'WELCOME.Details.authid of B is the HELLO authid');
-  assert.equal(c.welcome.authid, authidC, 'WELCOME.Details.authid of C is the HELLO authid');
+  const [authidB, authidC] = [b.welcome.authid, c.welcome.authid];
+  assert.ok(typeof authidB === 'string' && authidB !== `bw-b-${ctx.suffix}`,
+    `WELCOME.Details.authid of an anonymous session is the router's, not the HELLO authid: ${describe(authidB)}`);
+  assert.notEqual(authidB, authidC, 'two anonymous sessions get different authids');
   const topic = ctx.uri('com.example.bw');
   const subs = {};
   for (const p of [b, c, d]) subs[p.name] = (await subscribe(p, topic)).events;
@@ -242,8 +243,8 @@ scenario('publisher-exclusion', async (ctx) => {
 });
 
 scenario('publisher-identification', async (ctx) => {
-  const authid = `pub-${ctx.suffix}`;
-  const a = await ctx.join('A', { authid });
+  const a = await ctx.join('A');
+  const authid = a.welcome.authid;
   const b = await ctx.join('B');
   const topic = ctx.uri('com.example.pubid');
   const s = await subscribe(b, topic);
@@ -332,21 +333,24 @@ scenario('testament', async (ctx) => {
   await ws.events.waitFor(2, 3000, 'B testament after its connection dropped');
   assert.deepEqual(ws.events.items[1].args, ['dropped', bId], 'testament args (dropped connection)');
 
-  // C adds two, flushes them (count), then leaves: nothing is published
+  // C adds two, flushes them, then leaves: nothing is published
   const c = await ctx.join('C');
   await call(c, 'wamp.session.add_testament', [topic, ['c1']]);
   await call(c, 'wamp.session.add_testament', [topic, ['c2']], { publish_options: { exclude_me: false } });
-  assert.equal(await call(c, 'wamp.session.flush_testaments', []), 2, 'flush_testaments returns the number flushed');
-  assert.equal(await call(c, 'wamp.session.flush_testaments', []), 0, 'second flush_testaments returns 0');
+  const flushed = await call(c, 'wamp.session.flush_testaments', []);
+  assert.equal(flushed, null, `flush_testaments returns no value (spec; autobahn: null), got ${describe(flushed)}`);
   await c.leave();
-  // fence: a new testament from D
+  // D: the two scopes are two buckets; detached ones are published first, a flushed bucket never
   const d = await ctx.join('D');
-  await call(d, 'wamp.session.add_testament', [topic, ['fence']]);
+  await call(d, 'wamp.session.add_testament', [topic, ['destroyed']]);
+  await call(d, 'wamp.session.add_testament', [topic, ['detached, flushed']], { scope: 'detached' });
+  await call(d, 'wamp.session.flush_testaments', [], { scope: 'detached' });
+  await call(d, 'wamp.session.add_testament', [topic, ['detached']], { scope: 'detached' });
   await d.leave();
-  await ws.events.waitFor(3, 3000, 'D testament');
+  await ws.events.waitFor(4, 3000, 'D testaments');
   await sleep(100);
-  assert.deepEqual(ws.events.items.map((e) => e.args[0]), ['gone', 'dropped', 'fence'],
-    'flushed testaments are not published');
+  assert.deepEqual(ws.events.items.map((e) => e.args[0]), ['gone', 'dropped', 'detached', 'destroyed'],
+    'flushed testaments are not published; detached before destroyed');
 });
 
 // ---------------------------------------------------------------------------
@@ -619,8 +623,8 @@ scenario('call-canceling', async (ctx) => {
 });
 
 scenario('caller-identification', async (ctx) => {
-  const authid = `caller-${ctx.suffix}`;
-  const a = await ctx.join('A', { authid });
+  const a = await ctx.join('A');
+  const authid = a.welcome.authid;
   const b = await ctx.join('B');
   const ns = ctx.uri('com.example.callerid');
   const seen = (args, kwargs, details) => new autobahn.Result([], {
@@ -647,12 +651,12 @@ scenario('caller-identification', async (ctx) => {
 // Meta API
 // ---------------------------------------------------------------------------
 scenario('meta-session', async (ctx) => {
-  const authidB = `meta-b-${ctx.suffix}`;
   const w = await ctx.join('W');
   const joins = (await subscribe(w, 'wamp.session.on_join')).events;
   const leaves = (await subscribe(w, 'wamp.session.on_leave')).events;
-  const b = await ctx.join('B', { authid: authidB });
+  const b = await ctx.join('B');
   const B = b.session.id;
+  const authidB = b.welcome.authid;
 
   // on_join
   await within(3000, (async () => { while (!joins.items.some((e) => e.args[0].session === B)) await sleep(10); })(), 'on_join for B');
@@ -661,6 +665,7 @@ scenario('meta-session', async (ctx) => {
   assert.equal(j.authrole, 'anonymous', 'on_join details.authrole');
   assert.equal(j.authmethod, 'anonymous', 'on_join details.authmethod');
   assert.equal(typeof j.authprovider, 'string', 'on_join details.authprovider');
+  assert.ok(!j.transport || !('peer' in j.transport), `on_join never carries the peer address: ${describe(j)}`);
 
   // count / list / get
   const list = await call(w, 'wamp.session.list', []);
@@ -676,7 +681,10 @@ scenario('meta-session', async (ctx) => {
   assert.equal(got.authid, authidB, 'session.get: authid');
   assert.equal(got.authrole, 'anonymous', 'session.get: authrole');
   assert.equal(got.authmethod, 'anonymous', 'session.get: authmethod');
+  assert.ok(!got.transport || !('peer' in got.transport), `an anonymous session does not see addresses: ${describe(got)}`);
   await expectWampError(w.session.call('wamp.session.get', [1]), 'wamp.error.no_such_session', 'session.get of an unknown ID');
+  // on the default realm nobody may kill
+  await expectWampError(w.session.call('wamp.session.kill', [B]), 'wamp.error.not_authorized', 'kill on the default realm');
 
   // on_leave
   await b.leave();
@@ -684,11 +692,18 @@ scenario('meta-session', async (ctx) => {
   assert.deepEqual(leaves.items.find((e) => e.args[0] === B).args, [B, authidB, 'anonymous'], 'on_leave args');
   await expectWampError(w.session.call('wamp.session.get', [B]), 'wamp.error.no_such_session', 'session.get after B left');
 
+  // Killing and addresses are for a role granted them: the operator of --admin-realm (postmaster-it.properties)
+  const admin = OPTS.adminRealm;
+  const ticket = (authid, t) => ({ realm: admin, authmethods: ['ticket'], authid, onchallenge: () => t });
+  const op = await ctx.join('OP', ticket('operator', 'operator-ticket'));
   // kill with reason and message: the killed client sees the GOODBYE
-  const c = await ctx.join('C');
-  await expectWampError(c.session.call('wamp.session.kill', [c.session.id]), 'wamp.error.no_such_session', 'kill own session');
-  await expectWampError(w.session.call('wamp.session.kill', [1]), 'wamp.error.no_such_session', 'kill an unknown session');
-  const killed = await call(w, 'wamp.session.kill', [c.session.id], { reason: 'com.example.reason.kicked', message: 'go away' });
+  const c = await ctx.join('C', admin);
+  const opGot = await call(op, 'wamp.session.get', [c.session.id]);
+  assert.equal(typeof (opGot.transport && opGot.transport.peer), 'string', `the operator sees the peer address: ${describe(opGot)}`);
+  await expectWampError(c.session.call('wamp.session.kill', [op.session.id]), 'wamp.error.not_authorized', 'kill by a role without the rule');
+  await expectWampError(op.session.call('wamp.session.kill', [op.session.id]), 'wamp.error.no_such_session', 'kill own session');
+  await expectWampError(op.session.call('wamp.session.kill', [1]), 'wamp.error.no_such_session', 'kill an unknown session');
+  const killed = await call(op, 'wamp.session.kill', [c.session.id], { reason: 'com.example.reason.kicked', message: 'go away' });
   assert.equal(killed, null, `session.kill returns no result (autobahn: null), got ${describe(killed)}`);
   const info = await within(3000, c.closed, 'C to be closed');
   const goodbye = c.rxOfType(MSG.GOODBYE);
@@ -698,18 +713,17 @@ scenario('meta-session', async (ctx) => {
   assert.equal(info.details.reason, 'com.example.reason.kicked', 'autobahn onclose details.reason');
   assert.equal(info.details.message, 'go away', 'autobahn onclose details.message');
 
-  // kill without reason: wamp.close.normal; kill_by_authid returns the killed session IDs
-  const authidD = `meta-d-${ctx.suffix}`;
-  const d1 = await ctx.join('D1', { authid: authidD });
-  const d2 = await ctx.join('D2', { authid: authidD });
+  // kill without reason: wamp.close.normal; kill_by_authid returns the killed session IDs (two sessions of user dee)
+  const d1 = await ctx.join('D1', ticket('dee', 'dee-ticket'));
+  const d2 = await ctx.join('D2', ticket('dee', 'dee-ticket'));
   const dIds = sortedIds([d1.session.id, d2.session.id]);
-  const ids = await call(w, 'wamp.session.kill_by_authid', [authidD]);
+  const ids = await call(op, 'wamp.session.kill_by_authid', ['dee']);
   await within(3000, Promise.all([d1.closed, d2.closed]), 'D1 and D2 to be closed');
   assert.equal(d1.rxOfType(MSG.GOODBYE)[0][2], 'wamp.close.normal', 'default kill reason');
   assert.ok(!('message' in d1.rxOfType(MSG.GOODBYE)[0][1]), 'no message in GOODBYE.Details when none given');
   assert.ok(Array.isArray(ids), `kill_by_authid returns the list of killed session IDs (spec), got ${describe(ids)}`);
   assert.deepEqual(sortedIds(ids), dIds, 'kill_by_authid: the IDs of the sessions with that authid');
-  assert.ok(!w.isClosed, 'the caller is not killed');
+  assert.ok(!op.isClosed, 'the caller is not killed');
 });
 
 scenario('meta-subscription', async (ctx) => {

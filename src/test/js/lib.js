@@ -5,7 +5,11 @@
 // Command line of every client:
 //   node CLIENT.js --url ws://127.0.0.1:8180/ws --realm realm1
 //                  [--serializer json|msgpack|cbor] [--only name[,name...]]
-//                  [--timeout ms] [--list] [--verbose]
+//                  [--timeout ms] [--list] [--verbose] [--admin-realm adminrealm]
+//
+// --admin-realm names a realm whose `operator` user (ticket "operator-ticket")
+// may kill sessions and see their addresses, and whose user `dee` (ticket
+// "dee-ticket") may open two sessions: advanced.js's meta-session scenario.
 //
 // Runs the named scenarios one after another, prints `PASS name` or
 // `FAIL name: reason` per scenario, then `interop: N passed, M failed`.
@@ -56,7 +60,8 @@ function usage(msg) {
   if (msg) process.stderr.write(`${PROGRAM}: ${msg}\n`);
   process.stderr.write(
     `usage: node ${PROGRAM} ` + '--url ws://HOST:PORT/PATH --realm REALM ' +
-      '[--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout ms] [--list] [--verbose]\n');
+      '[--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout ms] [--list] [--verbose] ' +
+      '[--admin-realm REALM]\n');
   process.exit(2);
 }
 
@@ -64,6 +69,8 @@ function parseArgs(argv) {
   const opts = {
     url: 'ws://127.0.0.1:8180/ws',
     realm: 'realm1',
+    // a realm where a role may kill sessions and see addresses (postmaster-it.properties: adminrealm)
+    adminRealm: 'adminrealm',
     serializer: 'json',
     only: null,
     timeout: 10000,
@@ -86,6 +93,7 @@ function parseArgs(argv) {
     switch (arg) {
       case '--url': opts.url = next(); break;
       case '--realm': opts.realm = next(); break;
+      case '--admin-realm': opts.adminRealm = next(); break;
       case '--serializer': opts.serializer = next(); break;
       case '--only': opts.only = next().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--timeout': opts.timeout = Number(next()); break;
@@ -233,6 +241,7 @@ function deferred() {
 // Options (all optional):
 //   realm     the realm to join (default --realm)
 //   authid    HELLO.Details.authid (autobahn's `authid` connection option)
+//   authmethods, onchallenge  autobahn's options of those names (e.g. ticket)
 //   promises  'es6' (default) or 'when': autobahn reports progressive call
 //             results only through when.js deferreds (notify), so a caller
 //             that wants them needs 'when'
@@ -292,6 +301,8 @@ class Peer {
     };
     if (opts.promises !== 'when') connOptions.use_es6_promises = true;
     if (opts.authid) connOptions.authid = opts.authid;
+    if (opts.authmethods) connOptions.authmethods = opts.authmethods;
+    if (opts.onchallenge) connOptions.onchallenge = opts.onchallenge;
     this.conn = new autobahn.Connection(connOptions);
     this.conn.onopen = (session, details) => {
       this.session = session;

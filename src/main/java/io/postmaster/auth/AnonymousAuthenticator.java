@@ -10,8 +10,15 @@ import java.security.SecureRandom;
 import java.util.Map;
 
 /**
- * {@code anonymous}: admits anyone to a realm that allows it, with the realm's anonymous role. The client's
- * {@code authid}, if any, is kept (it proves nothing); otherwise a random one is made up.
+ * {@code anonymous}: admits anyone to a realm that allows it, with the realm's anonymous role and an authid the router
+ * makes up, as Crossbar does. A client's {@code authid} in HELLO proves nothing, so it is ignored: kept, it would let an
+ * anonymous "joe" receive events meant for {@code eligible_authid: ["joe"]}, be disclosed to callees as caller "joe",
+ * and be killed or excluded along with the real joe.
+ *
+ * <p>The authid is random, 24 characters of a 32-letter alphabet (120 bits, shaped like Crossbar's
+ * {@code XXXX-XXXX-XXXX-XXXX-XXXX-XXXX}): never equal to another session's, so an authid-based filter or
+ * {@code kill_by_authid} aimed at one anonymous session reaches that one only, and too long to guess or to collide
+ * with a configured user's name.
  */
 public final class AnonymousAuthenticator implements Authenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,8 +39,7 @@ public final class AnonymousAuthenticator implements Authenticator {
     public AuthResult hello(HelloDetails hello) {
         AuthConfig.RealmAuth realm = config.realms().get(hello.realm());
         String role = realm == null ? "anonymous" : realm.anonymousRole();
-        String authid = hello.authid() != null && !hello.authid().isEmpty() ? hello.authid() : randomAuthid();
-        return AuthResult.accept(new Identity(authid, role, "static", Map.of()));
+        return AuthResult.accept(new Identity(randomAuthid(), role, "static", Map.of()));
     }
 
     @Override
@@ -43,10 +49,13 @@ public final class AnonymousAuthenticator implements Authenticator {
     }
 
     static String randomAuthid() {
-        char[] c = new char[12];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+        StringBuilder b = new StringBuilder(29);
+        for (int i = 0; i < 24; i++) {
+            if (i > 0 && i % 4 == 0) {
+                b.append('-');
+            }
+            b.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
-        return new String(c, 0, 4) + '-' + new String(c, 4, 4) + '-' + new String(c, 8, 4);
+        return b.toString();
     }
 }

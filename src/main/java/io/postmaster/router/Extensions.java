@@ -56,7 +56,8 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
 
     /**
      * What the router does without any extension: realms with {@code anonymous} on admit anonymous sessions with
-     * role {@code anonymous}, which may do everything; the rest admit nobody. Runs everything inline (for tests
+     * role {@code anonymous} and an authid the router makes up, which may do everything but what must be granted on
+     * purpose (killing sessions, seeing their addresses); the rest admit nobody. Runs everything inline (for tests
      * of the routing core).
      */
     public static Extensions openRealms(PostmasterConfig config) {
@@ -65,9 +66,8 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
         Authenticator anonymous = new Authenticator() {
             public String authmethod() { return "anonymous"; }
             public AuthResult hello(HelloDetails h) {
-                String authid = h.authid() != null && !h.authid().isEmpty() ? h.authid()
-                        : UUID.randomUUID().toString();
-                return AuthResult.accept(new Identity(authid, "anonymous", "static", Map.of()));
+                // the router names anonymous sessions: a client's authid proves nothing
+                return AuthResult.accept(new Identity(UUID.randomUUID().toString(), "anonymous", "static", Map.of()));
             }
             public AuthResult authenticate(HelloDetails h, AuthResult.Challenge c, String s, Map<String, Object> e) {
                 return AuthResult.deny("no challenge issued");

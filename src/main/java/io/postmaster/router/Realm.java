@@ -88,19 +88,27 @@ public final class Realm {
 
     void attach(Session s) {
         sessions.put(s.id(), s);
-        router.broker().publishMeta(this, ON_JOIN, List.of(sessionDetails(s)));
+        // Every subscriber of on_join gets the same event: it never carries the transport address (see below)
+        router.broker().publishMeta(this, ON_JOIN, List.of(sessionDetails(s, false)));
     }
 
-    /** A session as the meta API describes it. */
-    public static Map<String, Object> sessionDetails(Session s) {
+    /**
+     * A session as the meta API describes it.
+     *
+     * @param withPeerAddress whether to include {@code transport.peer}, the client's address: only for sessions of
+     *                        the roles in {@code postmaster.realm.<realm>.peer-address-roles}
+     */
+    public static Map<String, Object> sessionDetails(Session s, boolean withPeerAddress) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("session", s.id());
         d.put("authid", s.authid());
         d.put("authrole", s.authrole());
         d.put("authmethod", s.authmethod());
         d.put("authprovider", s.details().authprovider());
-        d.put("transport", Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol(),
-                "peer", s.peer().transport().peerAddress()));
+        d.put("transport", withPeerAddress
+                ? Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol(),
+                        "peer", s.peer().transport().peerAddress())
+                : Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol()));
         return d;
     }
 
@@ -113,7 +121,8 @@ public final class Realm {
             s.markClosed();
             router.broker().detach(s);
             router.dealer().detach(s);
-            for (Session.Testament t : s.testaments()) {
+            // No session resumption: leaving detaches and destroys at once, so the detached bucket goes first (spec)
+            for (Testaments.Testament t : s.testaments().drain()) {
                 router.publishTestament(this, s, t);
             }
             router.broker().publishMeta(this, ON_LEAVE, List.of(s.id(), s.authid(), s.authrole()));

@@ -2,6 +2,7 @@ package io.postmaster.router;
 
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.config.RealmConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.WampMessage;
@@ -10,6 +11,7 @@ import io.postmaster.router.broker.Retained;
 import io.postmaster.router.broker.SubscriberFilter;
 import io.postmaster.router.meta.MetaApi;
 import io.postmaster.router.dealer.Dealer;
+import io.postmaster.spi.Action;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.SessionJoined;
@@ -33,6 +35,7 @@ import java.util.logging.Logger;
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
+    private static final RateLimitedLog TESTAMENT_REFUSED = new RateLimitedLog(LOG, Level.INFO);
 
     private final PostmasterConfig config;
     private final ScheduledExecutorService scheduler;
@@ -157,9 +160,19 @@ public final class Router implements AutoCloseable {
         connections.remove(c);
     }
 
-    /** Publishes a leaving session's testament as if the session had published it. */
-    void publishTestament(Realm realm, Session s, Session.Testament t) {
-        Map<String, Object> options = t.options();
+    /**
+     * Publishes a leaving session's testament as if the session had published it, if it still may: the authorizer is
+     * asked again (its answer may have changed since the testament was added); a testament no longer allowed is
+     * dropped and logged.
+     */
+    void publishTestament(Realm realm, Session s, Testaments.Testament t) {
+        Authorization.Outcome auth = authorization.check(s, Action.PUBLISH, t.topic());
+        if (auth.error() != null) {
+            TESTAMENT_REFUSED.log(() -> "testament of " + s + " on " + t.topic() + " not published: " + auth.error()
+                    + " (the session may no longer publish there)");
+            return;
+        }
+        Map<String, Object> options = auth.options(t.options());
         Map<String, Object> details = Boolean.TRUE.equals(options.get("disclose_me"))
                 ? Broker.publisherDetails(s)
                 : Map.of();

@@ -41,16 +41,8 @@ public final class Session {
     private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final java.util.Set<String> features;
-    private final java.util.List<Testament> testaments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Testaments testaments = new Testaments();
     volatile Connection connection;
-
-    /**
-     * A publication to make when the session ends ({@code wamp.session.add_testament}).
-     *
-     * @param options the publish options given, applied as if the session had published it
-     */
-    public record Testament(String topic, List<Object> args, Map<String, Object> kwargs, Map<String, Object> options) {
-    }
 
     Session(long id, Realm realm, Peer peer, SessionDetails details, Permissions permissions,
             Map<String, Object> helloDetails) {
@@ -106,7 +98,7 @@ public final class Session {
     }
 
     /** The session's testaments, published when it ends. */
-    public java.util.List<Testament> testaments() {
+    public Testaments testaments() {
         return testaments;
     }
 

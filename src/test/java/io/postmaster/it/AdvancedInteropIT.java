@@ -34,6 +34,6 @@ class AdvancedInteropIT {
     @Test
     void advancedProfileJson() throws Exception {
         NodeScripts.run(List.of("welcome-features"), "advanced.js", "--url", Deployments.ws(base).toString(),
-                "--realm", "realm1", "--serializer", "json");
+                "--realm", "realm1", "--admin-realm", "adminrealm", "--serializer", "json");
     }
 }

@@ -63,6 +63,11 @@ class AdvancedProfileTest {
         return p.connection.session().id();
     }
 
+    /** The authid the router gave the session (anonymous sessions cannot choose theirs). */
+    static String authid(TestPeer p) {
+        return p.connection.session().authid();
+    }
+
     // ------------------------------------------------------------------------------------------ pub/sub
 
     @Test
@@ -111,10 +116,10 @@ class AdvancedProfileTest {
                 new Case(Map.of("eligible", List.of(sessionId(a), sessionId(b))), Set.of(a, b)),
                 new Case(Map.of("eligible", List.of(sessionId(a), sessionId(b)), "exclude", List.of(sessionId(b))),
                         Set.of(a)),
-                new Case(Map.of("exclude_authid", List.of("bob")), Set.of(a, c)),
-                new Case(Map.of("eligible_authid", List.of("carol")), Set.of(c)),
+                new Case(Map.of("exclude_authid", List.of(authid(b))), Set.of(a, c)),
+                new Case(Map.of("eligible_authid", List.of(authid(c))), Set.of(c)),
                 new Case(Map.of("exclude_authrole", List.of("anonymous")), Set.of()),
-                new Case(Map.of("eligible_authrole", List.of("anonymous"), "exclude_authid", List.of("alice")),
+                new Case(Map.of("eligible_authrole", List.of("anonymous"), "exclude_authid", List.of(authid(a))),
                         Set.of(b, c)));
         long req = 0;
         for (Case k : cases) {
@@ -143,7 +148,7 @@ class AdvancedProfileTest {
         pub.in(new Publish(1, Map.of("disclose_me", true), "com.t", null, null));
         Event e = sub.next(Event.class);
         assertEquals(sessionId(pub), e.details().get("publisher"));
-        assertEquals("pat", e.details().get("publisher_authid"));
+        assertEquals(authid(pub), e.details().get("publisher_authid"));
         assertEquals("anonymous", e.details().get("publisher_authrole"));
         pub.in(new Publish(2, Map.of(), "com.t", null, null));
         assertFalse(sub.next(Event.class).details().containsKey("publisher"));
@@ -201,20 +206,80 @@ class AdvancedProfileTest {
         TestPeer dying = join("dying");
         dying.in(new Call(1, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("bye")),
                 Map.of("publish_options", Map.of("disclose_me", true))));
-        dying.next(Result.class);
+        assertNoValue(dying.next(Result.class), "add_testament");
         dying.in(new Call(2, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("flushed")), null));
         dying.next(Result.class);
         dying.in(new Call(3, Map.of(), "wamp.session.flush_testaments", null, null));
-        assertEquals(List.of(2L), dying.next(Result.class).args());
+        assertNoValue(dying.next(Result.class), "flush_testaments");
         dying.in(new Call(4, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("bye")),
                 Map.of("publish_options", Map.of("disclose_me", true))));
         dying.next(Result.class);
+        dying.in(new Call(5, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("first")),
+                Map.of("scope", "detached")));
+        dying.next(Result.class);
         long id = sessionId(dying);
         dying.connection.onTransportClosed();
+        assertEquals(List.of("first"), watcher.next(Event.class).args(), "the detached scope first");
         Event e = watcher.next(Event.class);
         assertEquals(List.of("bye"), e.args());
         assertEquals(id, e.details().get("publisher"));
         watcher.nothingMore(50);
+    }
+
+    static void assertNoValue(Result r, String procedure) {
+        assertTrue(r.args() == null || r.args().isEmpty(), procedure + " returns no value (spec): " + r);
+    }
+
+    @Test
+    void aTestamentNoLongerAllowedWhenItFiresIsDropped() {
+        java.util.concurrent.atomic.AtomicBoolean mayPublish = new java.util.concurrent.atomic.AtomicBoolean(true);
+        PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get);
+        Extensions open = Extensions.openRealms(config);
+        router.close();
+        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+                open.permissions(), (session, permissions, uri, action) ->
+                new io.postmaster.spi.Decision(!uri.startsWith("com.app.") || mayPublish.get(), false, false),
+                open.listener(), open.executor()));
+        TestPeer watcher = join("watcher");
+        watcher.in(new Subscribe(1, Map.of(), "com.app.gone"));
+        watcher.next(Subscribed.class);
+        watcher.in(new Subscribe(2, Map.of(), "org.app.gone"));
+        watcher.next(Subscribed.class);
+        TestPeer dying = join("dying");
+        dying.in(new Call(1, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("revoked")), null));
+        dying.next(Result.class);
+        dying.in(new Call(2, Map.of(), "wamp.session.add_testament", List.of("org.app.gone", List.of("fence")), null));
+        dying.next(Result.class);
+        mayPublish.set(false); // the role lost the right meanwhile
+        dying.connection.onTransportClosed();
+        assertEquals(List.of("fence"), watcher.next(Event.class).args(), "the revoked testament was published");
+        watcher.nothingMore(50);
+        watcher.connection.onTransportClosed();
+    }
+
+    @Test
+    void testamentsAreCheckedAndCappedWhenAdded() {
+        restart(Map.of("postmaster.testament-max", "2", "postmaster.testament-max-bytes", "200"));
+        TestPeer a = join("a");
+        a.in(new Call(1, Map.of(), "wamp.session.add_testament", List.of("wamp.session.on_leave", List.of(1L)), null));
+        assertError(a.next(), MessageType.CALL, 1, ErrorUris.INVALID_URI);
+        a.in(new Call(2, Map.of(), "wamp.session.add_testament", List.of("com.app.t", List.of("x".repeat(100))), null));
+        assertError(a.next(), MessageType.CALL, 2, ErrorUris.PAYLOAD_SIZE_EXCEEDED);
+        a.in(new Call(3, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
+        a.next(Result.class);
+        a.in(new Call(4, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), Map.of("scope", "detached")));
+        a.next(Result.class);
+        a.in(new Call(5, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
+        assertError(a.next(), MessageType.CALL, 5, ErrorUris.INVALID_ARGUMENT);
+        a.in(new Call(6, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), Map.of("scope", "later")));
+        assertError(a.next(), MessageType.CALL, 6, ErrorUris.INVALID_ARGUMENT);
+        // flushing one bucket makes room again
+        a.in(new Call(7, Map.of(), "wamp.session.flush_testaments", null, Map.of("scope", "detached")));
+        a.next(Result.class);
+        a.in(new Call(8, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
+        a.next(Result.class);
+        assertEquals(2, a.connection.session().testaments().size());
+        a.connection.onTransportClosed();
     }
 
     // ------------------------------------------------------------------------------------------ RPC
@@ -295,7 +360,7 @@ class AdvancedProfileTest {
         caller.in(new Call(1, Map.of("disclose_me", true), "com.p", null, null));
         Invocation inv = callee.next(Invocation.class);
         assertEquals(sessionId(caller), inv.details().get("caller"));
-        assertEquals("cid", inv.details().get("caller_authid"));
+        assertEquals(authid(caller), inv.details().get("caller_authid"));
         assertEquals("anonymous", inv.details().get("caller_authrole"));
         callee.in(new Yield(inv.request(), Map.of(), null, null));
         caller.next(Result.class);
@@ -435,17 +500,30 @@ class AdvancedProfileTest {
 
     // ------------------------------------------------------------------------------------------ meta API
 
+    /** Restarts the router with extra settings. */
+    void restart(Map<String, String> settings) {
+        router.close();
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("postmaster.call-max-pending-ms", "400");
+        router = new Router(PostmasterConfig.from(all::get), timers);
+    }
+
     @Test
     void sessionMetaApi() {
-        TestPeer admin = join("admin", RouterTest.ROLES, "admin");
+        restart(Map.of("postmaster.realm.realm1.meta-kill", "true", "postmaster.realm.realm1.peer-address-roles",
+                "anonymous"));
+        TestPeer admin = join("admin");
         admin.in(new Subscribe(1, Map.of(), "wamp.session.on_join"));
         admin.in(new Subscribe(2, Map.of(), "wamp.session.on_leave"));
         admin.next(Subscribed.class);
         admin.next(Subscribed.class);
         TestPeer x = join("x", RouterTest.ROLES, "xavier");
+        String xavier = x.connection.session().authid();
+        assertNotEquals("xavier", xavier, "an anonymous session's authid is the router's, not the client's");
         Map<?, ?> joined = (Map<?, ?>) admin.next(Event.class).args().get(0);
         assertEquals(sessionId(x), joined.get("session"));
-        assertEquals("xavier", joined.get("authid"));
+        assertEquals(xavier, joined.get("authid"));
+        assertFalse(((Map<?, ?>) joined.get("transport")).containsKey("peer"), "on_join never carries the address");
 
         admin.in(new Call(1, Map.of(), "wamp.session.count", null, null));
         assertEquals(List.of(2L), admin.next(Result.class).args());
@@ -455,7 +533,9 @@ class AdvancedProfileTest {
         assertEquals(Set.of(sessionId(admin), sessionId(x)),
                 new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
         admin.in(new Call(4, Map.of(), "wamp.session.get", List.of(sessionId(x)), null));
-        assertEquals("xavier", ((Map<?, ?>) admin.next(Result.class).args().get(0)).get("authid"));
+        Map<?, ?> got = (Map<?, ?>) admin.next(Result.class).args().get(0);
+        assertEquals(xavier, got.get("authid"));
+        assertEquals("x", ((Map<?, ?>) got.get("transport")).get("peer"), "peer-address-roles: anonymous");
         admin.in(new Call(5, Map.of(), "wamp.session.get", List.of(12345L), null));
         assertError(admin.next(), MessageType.CALL, 5, ErrorUris.NO_SUCH_SESSION);
         admin.in(new Call(6, Map.of(), "wamp.session.get", List.of("not an id"), null));
@@ -473,25 +553,73 @@ class AdvancedProfileTest {
         List<WampMessage> answers = List.of(admin.next(), admin.next());
         assertTrue(answers.stream().anyMatch(m -> m instanceof Result r && r.request() == 8), answers.toString());
         assertTrue(answers.stream().anyMatch(m -> m instanceof Event e
-                && e.args().equals(List.of(xid, "xavier", "anonymous"))), answers.toString());
+                && e.args().equals(List.of(xid, xavier, "anonymous"))), answers.toString());
 
-        TestPeer y1 = join("y1", RouterTest.ROLES, "yves");
-        TestPeer y2 = join("y2", RouterTest.ROLES, "yves");
-        long y1Id = sessionId(y1);
-        long y2Id = sessionId(y2);
+        TestPeer y = join("y");
+        long yId = sessionId(y);
         admin.drain();
-        admin.in(new Call(9, Map.of(), "wamp.session.kill_by_authid", List.of("yves"), null));
-        List<WampMessage> got = admin.drain();
-        assertEquals(2, got.stream().filter(m -> m instanceof Event).count(), "two on_leave events");
+        admin.in(new Call(9, Map.of(), "wamp.session.kill_by_authid", List.of(y.connection.session().authid()), null));
+        List<WampMessage> killed = admin.drain();
+        assertEquals(1, killed.stream().filter(m -> m instanceof Event).count(), "one on_leave event");
         // the spec: kill_by_authid returns the list of the killed session IDs
-        assertTrue(got.stream().anyMatch(m -> m instanceof Result r && r.args().size() == 1
-                && r.args().get(0) instanceof List<?> ids
-                && new java.util.HashSet<>(ids).equals(java.util.Set.of(y1Id, y2Id))), got.toString());
-        assertEquals(ErrorUris.CLOSE_NORMAL, y1.next(Goodbye.class).reason());
-        assertEquals(ErrorUris.CLOSE_NORMAL, y2.next(Goodbye.class).reason());
+        assertTrue(killed.stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(List.of(yId)))),
+                killed.toString());
+        assertEquals(ErrorUris.CLOSE_NORMAL, y.next(Goodbye.class).reason());
         admin.in(new Call(10, Map.of(), "wamp.session.kill_by_authrole", List.of("anonymous"), null));
         assertTrue(admin.drain().stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(0L))),
                 "the caller itself is never killed");
+    }
+
+    @Test
+    void killAndPeerAddressesAreRefusedByDefault() {
+        TestPeer a = join("a");
+        TestPeer victim = join("victim");
+        long v = sessionId(victim);
+        a.in(new Call(1, Map.of(), "wamp.session.kill", List.of(v), null));
+        assertError(a.next(), MessageType.CALL, 1, ErrorUris.NOT_AUTHORIZED);
+        a.in(new Call(2, Map.of(), "wamp.session.kill_by_authid", List.of(victim.connection.session().authid()), null));
+        assertError(a.next(), MessageType.CALL, 2, ErrorUris.NOT_AUTHORIZED);
+        a.in(new Call(3, Map.of(), "wamp.session.kill_by_authrole", List.of("anonymous"), null));
+        assertError(a.next(), MessageType.CALL, 3, ErrorUris.NOT_AUTHORIZED);
+        a.in(new Call(4, Map.of(), "wamp.session.kill_all", null, null));
+        assertError(a.next(), MessageType.CALL, 4, ErrorUris.NOT_AUTHORIZED);
+        a.in(new Call(5, Map.of(), "wamp.session.get", List.of(v), null));
+        Map<?, ?> got = (Map<?, ?>) a.next(Result.class).args().get(0);
+        assertEquals(Map.of("type", "websocket", "protocol", "wamp.2.json"), got.get("transport"));
+        victim.nothingMore(20);
+        a.connection.onTransportClosed();
+        victim.connection.onTransportClosed();
+    }
+
+    /** Which rules grant the kill procedures without {@code meta-kill}: only those naming them. */
+    @Test
+    void onlyARuleNamingTheKillProceduresGrantsThem() {
+        Map<String, Boolean> cases = new java.util.LinkedHashMap<>();
+        cases.put("* prefix all", false);
+        cases.put("* prefix all; wamp. prefix call", false);
+        cases.put("* prefix all; wamp.session. prefix call", false);
+        cases.put("* prefix all; wamp.session..  wildcard call", false);
+        cases.put("* prefix all; wamp.session.kill prefix call", true);
+        cases.put("* prefix all; wamp.session.kill_all exact call", true);
+        cases.put("* prefix all; wamp.session.kill_all exact subscribe", false);
+        cases.put("* prefix all; wamp.session.kill_all exact none", false);
+        for (var c : cases.entrySet()) {
+            router.close();
+            PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get);
+            Extensions open = Extensions.openRealms(config);
+            io.postmaster.spi.Permissions rules = io.postmaster.config.AuthConfig.parsePermissions("rules", c.getKey());
+            router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+                    s -> rules, open.authorizer(), open.listener(), open.executor()));
+            TestPeer a = join("a");
+            join("victim");
+            a.in(new Call(1, Map.of(), "wamp.session.kill_all", null, null));
+            WampMessage answer = a.drain().stream().filter(m -> !(m instanceof Event)).findFirst().orElseThrow();
+            assertEquals(c.getValue(), answer instanceof Result, c.getKey() + ": " + answer);
+            if (!c.getValue()) {
+                assertError(answer, MessageType.CALL, 1, ErrorUris.NOT_AUTHORIZED);
+            }
+            router.realm("realm1").sessions().forEach(s -> s.kill(ErrorUris.CLOSE_NORMAL, null));
+        }
     }
 
     @Test

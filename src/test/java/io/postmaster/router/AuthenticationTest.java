@@ -408,7 +408,8 @@ class AuthenticationTest {
         start();
         TestPeer p = TestPeer.connect(router, "10.0.0.18:1");
         p.in(hello("realm1", "watcher", null, null));
-        long id = p.next(Welcome.class).session();
+        Welcome w = p.next(Welcome.class);
+        long id = w.session();
         p.in(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
         p.next(Goodbye.class);
         long deadline = System.currentTimeMillis() + 2000;
@@ -419,7 +420,8 @@ class AuthenticationTest {
         assertEquals(2, events.size(), events.toString());
         SessionJoined j = (SessionJoined) events.get(0);
         assertEquals(id, j.session().sessionId());
-        assertEquals("watcher", j.session().authid());
+        assertNotEquals("watcher", j.session().authid(), "an anonymous client cannot choose its authid");
+        assertEquals(w.details().get("authid"), j.session().authid(), "the authid WELCOME gave");
         assertEquals("10.0.0.18:1", j.session().transport().peerAddress());
         assertEquals("wamp.2.json", j.session().transport().subprotocol());
         assertEquals(id, ((SessionLeft) events.get(1)).session().sessionId());

@@ -39,7 +39,7 @@ class AuthorizationTest {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
         Permissions restricted = AuthConfig.parsePermissions("test", RULES);
         Permissions all = AuthConfig.parsePermissions("test", "* prefix all");
-        Extensions open = Extensions.openRealms(config);
+        Extensions open = ClaimedAuthids.of(config);
         router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
                 s -> s.authid().equals("admin") ? all : restricted, authorizer, open.listener(), open.executor()));
         return router;
@@ -165,7 +165,7 @@ class AuthorizationTest {
     void aRuleWithDiscloseDisclosesPublishersAndCallers() {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
         Permissions rules = AuthConfig.parsePermissions("test", "com.open. prefix all,disclose; com.quiet. prefix all");
-        Extensions open = Extensions.openRealms(config);
+        Extensions open = ClaimedAuthids.of(config);
         router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
                 s -> rules, BY_PERMISSIONS, open.listener(), open.executor()));
         TestPeer a = join("alice");

@@ -49,7 +49,7 @@ class InterceptionTest {
 
     void start() {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
-        Extensions open = Extensions.openRealms(config);
+        Extensions open = ClaimedAuthids.of(config);
         router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
                 open.permissions(), open.authorizer(), open.listener(), executor)
                 .withInterceptors(List.of(PUBLISH), List.of(CALL)));

@@ -31,7 +31,7 @@ class LocalProcedureTest {
 
     void start() {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
-        Extensions open = Extensions.openRealms(config);
+        Extensions open = ClaimedAuthids.of(config);
         router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
                 open.permissions(), open.authorizer(), open.listener(), executor));
         router.registerLocal("realm1", "com.local.add", s -> true,

@@ -1,5 +1,7 @@
 package io.postmaster.router.meta;
 
+import io.postmaster.config.MetaAccess;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
@@ -8,26 +10,45 @@ import io.postmaster.message.WampMessage.Result;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Router;
 import io.postmaster.router.Session;
+import io.postmaster.router.Testaments;
 import io.postmaster.router.broker.EventHistory;
 import io.postmaster.router.broker.SubscriberFilter;
 import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.Dealer;
 import io.postmaster.router.dealer.Registration;
 import io.postmaster.router.match.MatchPolicy;
+import io.postmaster.spi.Action;
+import io.postmaster.spi.Permission;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The meta API procedures, answered by the router itself within the caller's realm. Arguments are checked; a bad
- * one gets {@code wamp.error.invalid_argument}, an unknown ID the spec's {@code no_such_*} error.
+ * one gets {@code wamp.error.invalid_argument}, an unknown ID the spec's {@code no_such_*} error. Killing sessions
+ * and seeing their addresses must be granted on purpose (see {@link #privileged}); testaments are checked as
+ * publications and capped per session.
  */
 public final class MetaApi implements Dealer.RouterProcedures {
+    private static final Logger LOG = Logger.getLogger(MetaApi.class.getName());
+    /** Refused meta calls: a client can make these at will. */
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
+    /** What the privileged procedures' URIs start with: a prefix rule granting them must start with it too. */
+    static final String PRIVILEGED_STEM = "wamp.session.kill";
+    /**
+     * The procedures that act on other sessions: refused unless granted on purpose (see {@link #privileged}). Reading
+     * (counts, lists, details) stays open to whoever may call the meta API.
+     */
+    static final Set<String> PRIVILEGED = Set.of("wamp.session.kill", "wamp.session.kill_by_authid",
+            "wamp.session.kill_by_authrole", "wamp.session.kill_all");
     private final Router router;
     private final Map<String, Handler> procedures = new LinkedHashMap<>();
 
@@ -52,7 +73,8 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.session.count", (s, a) -> List.of((long) sessions(s, a.optStrings(0)).size()));
         procedures.put("wamp.session.list", (s, a) -> List.of(sessions(s, a.optStrings(0)).stream()
                 .map(x -> (Object) x.id()).toList()));
-        procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)))));
+        procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)),
+                router.config().metaAccess().realm(s.realm().name()).peerAddressRoles().contains(s.authrole()))));
         procedures.put("wamp.session.kill", (s, a) -> {
             Session target = session(s, a.id(0));
             if (target == s) {
@@ -76,8 +98,9 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.session.kill_all", (s, a) -> List.of((long) kill(others(s, x -> true), a)));
         procedures.put("wamp.session.add_testament", (s, a) -> {
             String topic = a.string(0);
-            if (!Uris.valid(topic, s.realm().uriRule())) {
-                throw new MetaError(ErrorUris.INVALID_URI, "invalid topic URI");
+            if (!Uris.valid(topic, s.realm().uriRule()) || Uris.reserved(topic)) {
+                throw new MetaError(ErrorUris.INVALID_URI, Uris.reserved(topic)
+                        ? "the wamp. namespace is reserved for the router" : "invalid topic URI");
             }
             Map<String, Object> options = a.kwDict("publish_options");
             try {
@@ -85,15 +108,39 @@ public final class MetaApi implements Dealer.RouterProcedures {
             } catch (IllegalArgumentException e) {
                 throw new MetaError(ErrorUris.INVALID_ARGUMENT, e.getMessage());
             }
-            scope(a);
-            s.testaments().add(new Session.Testament(topic, a.optList(1), a.optDict(2), options));
+            Testaments.Scope scope = scope(a);
+            // Checked as a PUBLISH now, and again when it fires (Router.publishTestament)
+            String denied = router.authorization().check(s, Action.PUBLISH, topic).error();
+            if (denied != null) {
+                REFUSED.log(() -> "testament on " + topic + " refused for " + s + ": " + denied);
+                throw new MetaError(denied, null);
+            }
+            List<Object> args = a.optList(1);
+            Map<String, Object> kwargs = a.optDict(2);
+            int bytes = Testaments.estimate(topic) + Testaments.estimate(args) + Testaments.estimate(kwargs)
+                    + Testaments.estimate(options);
+            MetaAccess limits = router.config().metaAccess();
+            Testaments.Refusal refused = s.testaments().add(scope,
+                    new Testaments.Testament(topic, args, kwargs, options, bytes),
+                    limits.testamentMax(), limits.testamentMaxBytes());
+            if (refused == Testaments.Refusal.COUNT) {
+                REFUSED.log(() -> "testament refused for " + s + ": it holds " + limits.testamentMax()
+                        + " (" + MetaAccess.TESTAMENT_MAX + ")");
+                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "at most " + limits.testamentMax()
+                        + " testaments per session (" + MetaAccess.TESTAMENT_MAX + ")");
+            }
+            if (refused == Testaments.Refusal.BYTES) {
+                REFUSED.log(() -> "testament of about " + bytes + " bytes refused for " + s + ": over "
+                        + limits.testamentMaxBytes() + " (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
+                throw new MetaError(ErrorUris.PAYLOAD_SIZE_EXCEEDED, "at most " + limits.testamentMaxBytes()
+                        + " bytes of testaments per session (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
+            }
             return List.of();
         });
+        // The spec: "does not return a value". Crossbar returns the number flushed; we follow the spec.
         procedures.put("wamp.session.flush_testaments", (s, a) -> {
-            scope(a);
-            int n = s.testaments().size();
-            s.testaments().clear();
-            return List.of((long) n);
+            s.testaments().flush(scope(a));
+            return List.of();
         });
         // subscriptions
         procedures.put("wamp.subscription.list", (s, a) -> List.of(listByPolicy(p -> s.realm().topics()
@@ -139,6 +186,23 @@ public final class MetaApi implements Dealer.RouterProcedures {
                 List.of((long) registration(s, a.id(0)).callees().size()));
     }
 
+    /**
+     * Whether {@code caller} may call a {@link #PRIVILEGED} procedure (the authorizer already allowed the call): the
+     * realm grants them like any procedure ({@code meta-kill}), or the rule of the caller's role that decides for
+     * the procedure names it: an exact rule for it, or a prefix rule starting with {@value #PRIVILEGED_STEM}. A
+     * catch-all such as {@code *}, {@code wamp.} or {@code wamp.session.} does not, nor does any wildcard rule: an
+     * operator grants the power to end other sessions on purpose, never by a broad rule.
+     */
+    private boolean privileged(Session caller, String procedure) {
+        if (router.config().metaAccess().realm(caller.realm().name()).metaKill()) {
+            return true;
+        }
+        Permission rule = caller.permissions().ruleFor(procedure);
+        return rule != null && rule.allow().contains(Action.CALL)
+                && (rule.match() == Permission.Match.EXACT
+                || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED_STEM));
+    }
+
     /** The procedures served. */
     public Collection<String> procedures() {
         return procedures.keySet();
@@ -149,6 +213,12 @@ public final class MetaApi implements Dealer.RouterProcedures {
         Handler h = procedures.get(call.procedure());
         if (h == null) {
             return false;
+        }
+        if (PRIVILEGED.contains(call.procedure()) && !privileged(caller, call.procedure())) {
+            REFUSED.log(() -> call.procedure() + " refused for " + caller + ": it needs postmaster.realm."
+                    + caller.realm().name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
+            caller.sendError(MessageType.CALL, call.request(), ErrorUris.NOT_AUTHORIZED, null);
+            return true;
         }
         try {
             List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
@@ -182,11 +252,12 @@ public final class MetaApi implements Dealer.RouterProcedures {
         return p;
     }
 
-    private static void scope(Args a) {
-        Object scope = a.kw("scope");
-        if (scope != null && !"destroyed".equals(scope) && !"detached".equals(scope)) {
+    private static Testaments.Scope scope(Args a) {
+        Testaments.Scope scope = Testaments.Scope.of(a.kw("scope"));
+        if (scope == null) {
             throw new MetaError(ErrorUris.INVALID_ARGUMENT, "scope must be destroyed or detached");
         }
+        return scope;
     }
 
     private static List<Session> sessions(Session caller, List<String> authroles) {
