@@ -30,10 +30,12 @@ import java.util.function.Function;
  * @param retainedMax        topics per realm that may hold a retained event
  * @param writeBatching      where the container supports it (Undertow), write the messages queued for a connection
  *                           during one pass of the I/O thread with one gathering write instead of one write each
+ * @param login              limits on logins with credentials and how failures are answered ({@link LoginLimits})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
-                               Duration callMaxPending, int retainedMax, boolean writeBatching) {
+                               Duration callMaxPending, int retainedMax, boolean writeBatching,
+                               LoginLimits login) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -149,7 +151,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
-                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true));
+                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
+                LoginLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
