@@ -157,7 +157,8 @@ class HostileLoginIT {
             }
         }
         assertEquals(1, refusedAtHello, "a HELLO was refused after " + challenged + " abandoned guesses");
-        assertTrue(challenged <= PENDING_PER_ADDRESS + 4, challenged + " guesses before the first refusal");
+        // the first refusals are due within 150 ms (0 and 200 ms delays) and free their places; later ones hold them
+        assertTrue(challenged <= 2 * PENDING_PER_ADDRESS, challenged + " guesses before the first refusal");
     }
 
     /**
@@ -215,6 +216,8 @@ class HostileLoginIT {
                 hello(victim, "realm1", null, "anonymous");
                 assertInstanceOf(WampMessage.Welcome.class, read(victim));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.println("HostileLoginIT: an anonymous login during " + flood.size()
+                        + " wrong-ticket checks took " + ms + " ms");
                 assertTrue(ms < 1000, "an anonymous login during " + flood.size()
                         + " ticket checks took " + ms + " ms");
             }
