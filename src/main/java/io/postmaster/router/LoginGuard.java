@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes guessing credentials cost the guesser, not the router. Every login with credentials needs a {@link Permit}
- * from its address (an IPv6 /64 counts as one address) and from its realm and authid: each may have only so many
- * logins in progress and start only so many per second ({@link LoginLimits}); past that, the login is refused at
- * once, before any check runs. A refusal is answered after a delay that grows with the failures of the address and
- * of the authid in the last minute (0, 200, 600, 1400, 3000 ms …, at most {@code max-failure-delay-ms}), and the
- * permit stays taken until that answer is due — also when the client leaves at once: a client that treats "no
+ * from its address (an IPv6 /64 counts as one address; an address the server could not tell is not counted) and
+ * from its realm and authid (when the client names one): each may have only so many logins in progress and start
+ * only so many per second ({@link LoginLimits}); past that, the login is refused at once, before any check runs. A
+ * refusal is answered after a delay that grows with the failures of the address and of the authid (0, 200, 600,
+ * 1400, 3000 ms …, at most {@code max-failure-delay-ms}; a count starts over after a minute without failures), and
+ * the permit stays taken until that answer is due — also when the client leaves at once: a client that treats "no
  * WELCOME yet" as a failure gains nothing by not waiting. A success for an authid clears that authid's failures
  * only; an address's failures fade with time, whatever else succeeds from it.
  *
@@ -34,6 +35,11 @@ final class LoginGuard {
     static final long FAILURE_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int EVICTION_SCAN = 32;
     private static final int LONG_AUTHID = 128;
+    /**
+     * What the endpoint reports when the container does not tell the peer's address: such logins are not counted
+     * per address (they would all share one count, and one client could lock every other out), only per authid.
+     */
+    static final String UNKNOWN_ADDRESS = "unknown";
 
     private final LoginLimits limits;
     private final Table byAddress;
@@ -54,25 +60,28 @@ final class LoginGuard {
      * only the address counts).
      */
     synchronized Admission admit(String peerAddress, String realm, String authid, long nowNanos) {
-        Entry address = byAddress.entry(addressKey(peerAddress), nowNanos);
+        boolean known = peerAddress != null && !peerAddress.isEmpty() && !peerAddress.equals(UNKNOWN_ADDRESS);
+        Entry address = known ? byAddress.entry(addressKey(peerAddress), nowNanos) : null;
         Entry user = authid == null ? null : byAuthid.entry(authidKey(realm, authid), nowNanos);
-        if (address == null || (authid != null && user == null)) {
+        if ((known && address == null) || (authid != null && user == null)) {
             return new Admission(null, "too many addresses or authids in progress to keep track of");
         }
-        if (address.pending >= byAddress.maxPending) {
+        if (address != null && address.pending >= byAddress.maxPending) {
             return new Admission(null, "logins in progress from the address at the limit");
         }
         if (user != null && user.pending >= byAuthid.maxPending) {
             return new Admission(null, "logins in progress for the authid at the limit");
         }
-        if (!address.hasToken(byAddress.rate, nowNanos)) {
+        if (address != null && !address.hasToken(byAddress.rate, nowNanos)) {
             return new Admission(null, "login rate of the address exceeded");
         }
         if (user != null && !user.hasToken(byAuthid.rate, nowNanos)) {
             return new Admission(null, "login rate of the authid exceeded");
         }
-        address.takeToken();
-        address.pending++;
+        if (address != null) {
+            address.takeToken();
+            address.pending++;
+        }
         if (user != null) {
             user.takeToken();
             user.pending++;
@@ -85,7 +94,7 @@ final class LoginGuard {
         return new int[] {byAddress.map.size(), byAuthid.map.size()};
     }
 
-    /** One login's place in its address's and authid's counts; released once. */
+    /** One login's place in its address's and authid's counts (either may be absent); released once. */
     final class Permit {
         private final Entry address;
         private final Entry authid;
@@ -99,12 +108,12 @@ final class LoginGuard {
         /** Counts a failure; returns how long to wait before answering it (keep the permit until then). */
         long failed(long nowNanos) {
             synchronized (LoginGuard.this) {
-                int n = address.fail(nowNanos);
+                int n = address == null ? 0 : address.fail(nowNanos);
                 if (authid != null) {
                     n = Math.max(n, authid.fail(nowNanos));
                 }
                 int k = Math.min(n, 20);
-                return Math.min(200L * ((1L << (k - 1)) - 1), limits.maxFailureDelayMs());
+                return k == 0 ? 0 : Math.min(200L * ((1L << (k - 1)) - 1), limits.maxFailureDelayMs());
             }
         }
 
@@ -123,7 +132,9 @@ final class LoginGuard {
                     return;
                 }
                 released = true;
-                address.pending--;
+                if (address != null) {
+                    address.pending--;
+                }
                 if (authid != null) {
                     authid.pending--;
                 }

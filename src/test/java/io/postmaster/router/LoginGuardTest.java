@@ -97,4 +97,14 @@ class LoginGuardTest {
         assertEquals("10.0.0.1", LoginGuard.addressKey("[::ffff:10.0.0.1]:5000"));
         assertEquals("no-address", LoginGuard.addressKey("no-address"));
     }
+
+    @Test
+    void loginsFromAnUnknownAddressCountOnlyPerAuthid() {
+        LoginGuard g = guard(Map.of("postmaster.login.max-pending-per-address", "1"));
+        assertNotNull(g.admit("unknown", "r", "joe", 0).permit());
+        assertNotNull(g.admit("unknown", "r", "ann", 0).permit(), "not one shared count for every unknown address");
+        LoginGuard.Permit p = g.admit("unknown", "r", null, 0).permit();
+        assertEquals(0, p.failed(0));
+        p.release();
+    }
 }
