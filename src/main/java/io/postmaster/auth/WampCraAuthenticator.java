@@ -40,8 +40,10 @@ public final class WampCraAuthenticator implements Authenticator {
     private final int decoyKeylen;
     private final byte[] decoySecret;
 
-    /** Decoys announce 1000 iterations and 32-byte keys (the defaults of {@link Passwords}); their salts change at
-     * each start. */
+    /**
+     * Decoys announce 1000 iterations and 32-byte keys (the defaults of {@link Passwords}); their salts change at each
+     * start.
+     */
     public WampCraAuthenticator(CredentialStore store) {
         this(store, 1000, 32, Crypto.random(32));
     }
