@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,16 +25,38 @@ import java.util.Map;
  * CHALLENGE also carries {@code salt}, {@code iterations} and {@code keylen}, and the secret is the Base64 PBKDF2 key
  * derived from the password (the spec's "Password Salting").
  *
- * <p>An unknown authid gets a challenge too — with a salt derived from the authid and a server secret, so it looks
- * the same every time — and then a denial: the answer does not tell whether the authid exists.
+ * <p>An unknown authid gets a challenge too, and then a denial: nothing in the answer tells whether the authid
+ * exists. The decoy is salted, with a salt of the shape {@link Passwords} makes (12 bytes, URL-safe Base64: 16
+ * characters) derived from the realm, the authid and a server secret, so that it is the same every time; it announces
+ * the configured decoy iterations and key length ({@code postmaster.login.decoy-*}); and its AUTHENTICATE is checked
+ * with the same work as a real one. The challenge's {@code authrole} is the role the client asked for in HELLO, or
+ * {@code user} — for known and unknown authids alike (the role granted is in WELCOME).
  */
 public final class WampCraAuthenticator implements Authenticator {
     private static final JsonFactory JSON = new JsonFactory();
+    static final String DEFAULT_CHALLENGE_ROLE = "user";
     private final CredentialStore store;
-    private final byte[] decoySecret = Crypto.random(32);
+    private final int decoyIterations;
+    private final int decoyKeylen;
+    private final byte[] decoySecret;
 
+    /**
+     * Decoys announce 1000 iterations and 32-byte keys (the defaults of {@link Passwords}); their salts change at each
+     * start.
+     */
     public WampCraAuthenticator(CredentialStore store) {
+        this(store, 1000, 32, Crypto.random(32));
+    }
+
+    /**
+     * @param decoySecret the key decoy salts are derived with: keep it the same across restarts (a decoy salt that
+     *                    changes when real ones do not gives the decoy away), and secret
+     */
+    public WampCraAuthenticator(CredentialStore store, int decoyIterations, int decoyKeylen, byte[] decoySecret) {
         this.store = store;
+        this.decoyIterations = decoyIterations;
+        this.decoyKeylen = decoyKeylen;
+        this.decoySecret = decoySecret.clone();
     }
 
     @Override
@@ -48,18 +71,21 @@ public final class WampCraAuthenticator implements Authenticator {
             return AuthResult.deny("wampcra without an authid");
         }
         CraSecret secret = store.craSecret(hello.realm(), authid);
-        String role = secret != null ? secret.authrole() : "user";
-        String challenge = challengeJson(authid, role, hello.sessionId());
+        String shownRole = hello.authrole() != null && !hello.authrole().isEmpty() ? hello.authrole()
+                : DEFAULT_CHALLENGE_ROLE;
+        String challenge = challengeJson(authid, shownRole, hello.sessionId());
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("challenge", challenge);
         if (secret == null) {
-            // Decoy: salted, like most real users, with a stable salt per authid.
-            String salt = Base64.getEncoder().encodeToString(Crypto.hmacSha256(decoySecret,
-                    authid.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-            extra.put("salt", salt);
-            extra.put("iterations", 1000L);
-            extra.put("keylen", 32L);
-            return new AuthResult.Challenge(extra, null);
+            // Decoy: salted like the users Passwords makes, with a stable salt per realm and authid.
+            byte[] derived = Crypto.hmacSha256(decoySecret,
+                    (hello.realm() + '\u0000' + authid).getBytes(StandardCharsets.UTF_8));
+            extra.put("salt", Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(derived, 12)));
+            extra.put("iterations", (long) decoyIterations);
+            extra.put("keylen", (long) decoyKeylen);
+            // The expected answer is computed as for a real user, under a key nobody knows.
+            String expected = Crypto.craSignature(Crypto.random(32), challenge);
+            return new AuthResult.Challenge(extra, new Pending(null, expected));
         }
         if (secret.salt() != null) {
             extra.put("salt", secret.salt());
@@ -67,19 +93,24 @@ public final class WampCraAuthenticator implements Authenticator {
             extra.put("keylen", (long) secret.keylen());
         }
         String expected = Crypto.craSignature(secret.secret(), challenge);
-        return new AuthResult.Challenge(extra, new Pending(new Identity(authid, role, "static", Map.of()), expected));
+        return new AuthResult.Challenge(extra,
+                new Pending(new Identity(authid, secret.authrole(), "static", Map.of()), expected));
     }
 
     @Override
     public AuthResult authenticate(HelloDetails hello, AuthResult.Challenge challenge, String signature,
                                    Map<String, Object> extra) {
         if (!(challenge.state() instanceof Pending p)) {
+            return AuthResult.deny("wampcra: no challenge pending");
+        }
+        boolean match = Crypto.equal(p.expectedSignature(), signature); // the same work for a decoy
+        if (p.identity() == null) {
             return AuthResult.deny("wampcra: unknown authid");
         }
-        return Crypto.equal(p.expectedSignature(), signature) ? AuthResult.accept(p.identity())
-                : AuthResult.deny("wampcra: wrong signature");
+        return match ? AuthResult.accept(p.identity()) : AuthResult.deny("wampcra: wrong signature");
     }
 
+    /** @param identity who the answer admits; null for a decoy, which admits nobody */
     private record Pending(Identity identity, String expectedSignature) {
     }
 

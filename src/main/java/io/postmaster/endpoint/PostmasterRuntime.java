@@ -58,7 +58,7 @@ public class PostmasterRuntime {
             });
             timers.setRemoveOnCancelPolicy(true);
             executor = applicationExecutor(authConfig);
-            router = new Router(config, timers, extensionPoints.build(authConfig, executor));
+            router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()

@@ -180,6 +180,11 @@ public final class Connection {
         }
     }
 
+    /** Whether {@code hs} is still this connection's login in progress (a step that is due may run). */
+    synchronized boolean current(Handshake hs) {
+        return handshake == hs && state != State.CLOSED;
+    }
+
     /** The handshake failed: ABORT after {@code delayMs} (called on the executor). */
     void refused(Handshake hs, String reason, String message, long delayMs) {
         synchronized (this) {
@@ -325,6 +330,7 @@ public final class Connection {
     private void dropHandshake() {
         if (handshake != null) {
             router.releaseSessionId(handshake.sessionId());
+            handshake.abandoned();
             handshake = null;
         }
     }

@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage.Authenticate;
 import io.postmaster.message.WampMessage.Hello;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,15 +24,25 @@ import java.util.logging.Logger;
  * One authentication attempt, from HELLO to WELCOME or ABORT. Each step that runs application code (authenticator,
  * permission provider) runs on the extensions' executor, never on the routing thread; its outcome goes back to the
  * {@link Connection}, which checks that this handshake is still the current one before acting (the client may have
- * left meanwhile).
+ * left meanwhile). A step whose connection is gone by the time it is due is dropped unrun.
  *
  * <p>The client's offered methods are tried in its order, among those the realm allows; an authenticator answering
  * {@link AuthResult.Skip} passes to the next. Failures are answered with ABORT {@code wamp.error.not_authorized}
- * with a fixed message (details only in the log, never a secret), delayed by the {@link FailureThrottle}.
+ * with a fixed message (details only in the log, never a secret).
+ *
+ * <p>A method other than {@code anonymous} first needs a permit of the {@link LoginGuard} (else ABORT
+ * {@code wamp.error.authentication_failed} at once), runs its steps in the {@link CheckLane} (a bounded share of the
+ * executor, so that wrong passwords cannot hold up anonymous logins), and has its refusal delayed by the guard; the
+ * permit is released when the handshake ends, and for a refusal only when its delayed answer is due.
  */
 final class Handshake {
     private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
+    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog LIMITED_LOG = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog BUSY_LOG = new RateLimitedLog(LOG, Level.WARNING);
     static final String DENIED_MESSAGE = "authentication failed";
+    static final String LIMITED_MESSAGE = "too many authentication attempts; try again later";
+    static final String ANONYMOUS = "anonymous";
 
     private final Router router;
     private final Connection connection;
@@ -40,6 +53,9 @@ final class Handshake {
     private int next;
     private volatile Authenticator current;
     private volatile AuthResult.Challenge challenge;
+    /** The guard's permit while a method with credentials runs; taken once, released once. */
+    private final AtomicReference<LoginGuard.Permit> permit = new AtomicReference<>();
+    private volatile boolean guarded;
 
     private Handshake(Router router, Connection connection, Realm realm, HelloDetails hello,
                       Map<String, Object> helloDetails, List<Authenticator> candidates) {
@@ -85,13 +101,42 @@ final class Handshake {
 
     private void tryNext() {
         if (next >= candidates.size()) {
-            connection.refused(this, ErrorUris.NO_AUTH_METHOD, "none of the offered authentication methods applies",
-                    0);
+            refuse(ErrorUris.NO_AUTH_METHOD, "none of the offered authentication methods applies");
             return;
         }
         Authenticator a = candidates.get(next++);
         current = a;
+        if (!ANONYMOUS.equals(a.authmethod()) && !guarded && !admit(a)) {
+            return;
+        }
         run(() -> outcome(a.hello(hello)));
+    }
+
+    /** Asks the guard for a permit before the first check with credentials; refuses the login at once without. */
+    private boolean admit(Authenticator a) {
+        guarded = true;
+        String address = hello.transport().peerAddress();
+        LoginGuard.Admission adm = router.loginGuard().admit(address, realm.name(), hello.authid(), System.nanoTime());
+        if (adm.permit() == null) {
+            LIMITED_LOG.log(() -> "authentication refused at once for authid '" + shown(hello.authid()) + "' on realm "
+                    + realm.name() + " from " + address + " (" + a.authmethod() + "): " + adm.refusal());
+            refuse(ErrorUris.AUTHENTICATION_FAILED, LIMITED_MESSAGE);
+            return false;
+        }
+        permit.set(adm.permit());
+        if (!connection.current(this)) {
+            abandoned(); // closed meanwhile: the connection has already let go of this handshake
+            return false;
+        }
+        return true;
+    }
+
+    /** The connection let go of this handshake (closed, timed out): its permit is free, unless a refusal holds it. */
+    void abandoned() {
+        LoginGuard.Permit p = permit.getAndSet(null);
+        if (p != null) {
+            p.release();
+        }
     }
 
     /** AUTHENTICATE arrived for the challenge sent. */
@@ -113,10 +158,20 @@ final class Handshake {
             connection.challenge(this, current.authmethod(), c.extra());
         } else if (r instanceof AuthResult.Deny d) {
             String address = hello.transport().peerAddress();
-            LOG.info(() -> "authentication refused for authid '" + hello.authid() + "' on realm " + realm.name()
-                    + " from " + address + " (" + current.authmethod() + "): " + d.logReason());
-            long delay = router.throttle().failed(address, System.currentTimeMillis());
+            String method = current.authmethod();
+            REFUSED_LOG.log(() -> "authentication refused for authid '" + shown(hello.authid()) + "' on realm "
+                    + realm.name() + " from " + address + " (" + method + "): " + d.logReason());
+            LoginGuard.Permit p = permit.getAndSet(null);
+            long delay = p == null ? 0 : p.failed(System.nanoTime());
             connection.refused(this, ErrorUris.NOT_AUTHORIZED, DENIED_MESSAGE, delay);
+            if (p != null) {
+                // Held until the answer is due, whether or not the client waits for it.
+                if (delay <= 0) {
+                    p.release();
+                } else {
+                    router.scheduler().schedule(p::release, delay, TimeUnit.MILLISECONDS);
+                }
+            }
         } else if (r instanceof AuthResult.Accept a) {
             admit(a.identity());
         } else {
@@ -131,12 +186,18 @@ final class Handshake {
         try {
             p = router.extensions().permissions().permissions(details);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "the permission provider failed for authid '" + id.authid() + "' on realm "
+            LOG.log(Level.WARNING, "the permission provider failed for authid '" + shown(id.authid()) + "' on realm "
                     + realm.name(), e);
-            connection.refused(this, ErrorUris.AUTHORIZATION_FAILED, "could not determine the session's permissions", 0);
+            refuse(ErrorUris.AUTHORIZATION_FAILED, "could not determine the session's permissions");
             return;
         }
-        router.throttle().succeeded(hello.transport().peerAddress());
+        LoginGuard.Permit held = permit.getAndSet(null);
+        if (held != null) {
+            if (!ANONYMOUS.equals(current.authmethod())) {
+                held.succeeded();
+            }
+            held.release();
+        }
         connection.admitted(this, details, p == null ? Permissions.NONE : p);
     }
 
@@ -144,20 +205,42 @@ final class Handshake {
         void run() throws Exception;
     }
 
+    /** Refuses at once (not a failed guess: no delay) and frees the permit. */
+    private void refuse(String reason, String message) {
+        connection.refused(this, reason, message, 0);
+        abandoned();
+    }
+
+    /** Runs a step on the executor — through the check lane for methods with credentials — unless the login is gone. */
     private void run(Step step) {
+        Runnable task = () -> {
+            if (!connection.current(this)) {
+                return; // the client left or timed out while the step waited: nobody needs its answer
+            }
+            try {
+                step.run();
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.WARNING, "authentication with " + current.authmethod() + " failed with an error"
+                        + " for authid '" + shown(hello.authid()) + "' on realm " + realm.name(), e);
+                refuse(ErrorUris.AUTHENTICATION_FAILED, "the authentication check failed");
+            }
+        };
         try {
-            router.extensions().executor().execute(() -> {
-                try {
-                    step.run();
-                } catch (Exception | LinkageError e) {
-                    LOG.log(Level.WARNING, "authentication with " + current.authmethod() + " failed with an error"
-                            + " for authid '" + hello.authid() + "' on realm " + realm.name(), e);
-                    connection.refused(this, ErrorUris.AUTHENTICATION_FAILED, "the authentication check failed", 0);
-                }
-            });
+            if (ANONYMOUS.equals(current.authmethod())) {
+                router.extensions().executor().execute(task);
+            } else {
+                router.checks().execute(task);
+            }
         } catch (RejectedExecutionException e) {
-            LOG.warning(() -> "authentication refused: the executor is saturated (postmaster.executor-queue)");
-            connection.refused(this, ErrorUris.AUTHENTICATION_FAILED, "the router is busy; try again later", 0);
+            BUSY_LOG.log(() -> "authentication refused: " + (ANONYMOUS.equals(current.authmethod())
+                    ? "the executor is saturated (postmaster.executor-queue)"
+                    : "credential checks are saturated (postmaster.login.check-queue)"));
+            refuse(ErrorUris.AUTHENTICATION_FAILED, "the router is busy; try again later");
         }
+    }
+
+    /** An authid as the log shows it: client-chosen, so cut short. */
+    private static String shown(String authid) {
+        return authid == null || authid.length() <= 64 ? authid : authid.substring(0, 64) + "…";
     }
 }

@@ -50,7 +50,8 @@ public final class Router implements AutoCloseable {
     private final Extensions extensions;
     private final Authorization authorization;
     private final Interception interception;
-    private final FailureThrottle throttle = new FailureThrottle();
+    private final LoginGuard loginGuard;
+    private final CheckLane checks;
     private final ScheduledFuture<?> sweeper;
 
     /**
@@ -72,6 +73,8 @@ public final class Router implements AutoCloseable {
         this.extensions = extensions;
         this.authorization = new Authorization(extensions.authorizer());
         this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
+        this.loginGuard = new LoginGuard(config.login());
+        this.checks = new CheckLane(extensions.executor(), config.login().checkThreads(), config.login().checkQueue());
         this.dealer = new Dealer(scheduler, broker);
         dealer.routerProcedures(new MetaApi(this));
         for (RealmConfig rc : config.realms().values()) {
@@ -99,7 +102,9 @@ public final class Router implements AutoCloseable {
     public Extensions extensions() { return extensions; }
     /** Asks the authorizer; the broker and dealer call it before each action. */
     public Authorization authorization() { return authorization; }
-    FailureThrottle throttle() { return throttle; }
+    LoginGuard loginGuard() { return loginGuard; }
+    /** Where credential checks run: a bounded share of the executor. */
+    CheckLane checks() { return checks; }
     /** The publish and call interceptors; the broker and dealer hand each PUBLISH and CALL to it. */
     public Interception interception() { return interception; }
 

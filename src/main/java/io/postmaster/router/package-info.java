@@ -11,7 +11,9 @@
  *
  * <p>Application code (the {@code spi} beans in {@link io.postmaster.router.Extensions}) never runs on the routing
  * thread: the authentication {@link io.postmaster.router.Handshake}, join/leave notifications, interceptors and
- * server-side procedures ({@link io.postmaster.router.LocalCallee}) run on the extensions' bounded executor; what
+ * server-side procedures ({@link io.postmaster.router.LocalCallee}) run on the extensions' bounded executor (credential
+ * checks only on their bounded share of it, the {@link io.postmaster.router.CheckLane}, behind the
+ * {@link io.postmaster.router.LoginGuard}'s per-address and per-authid limits); what
  * must stay ordered for one session (its events, its intercepted publications) goes through the session's
  * {@link io.postmaster.router.SerialExecutor} lane. The one exception is the authorizer, which answers inline from
  * memory (see {@link io.postmaster.router.Authorization}).

@@ -64,4 +64,17 @@ class PostmasterConfigTest {
     void environmentNames() {
         assertEquals("POSTMASTER_MAX_MESSAGE_SIZE", PostmasterConfig.envName("postmaster.max-message-size"));
     }
+
+    @Test
+    void loginLimitsHaveDocumentedDefaultsAndRefuseNonsense() {
+        LoginLimits d = PostmasterConfig.defaults().login();
+        assertEquals(new LoginLimits(8, 4, 10, 5, 10_000, 5_000, 2, 256, 1000, 32), d);
+        assertEquals(1, LoginLimits.from(k -> k.equals("postmaster.executor-threads") ? "1" : null).checkThreads());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> LoginLimits.from(k -> k.equals("postmaster.login.check-threads") ? "5" : null));
+        assertTrue(e.getMessage().contains("postmaster.login.check-threads"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> LoginLimits.from(k -> k.equals("postmaster.login.max-pending-per-address") ? "0" : null));
+        assertTrue(e.getMessage().contains("postmaster.login.max-pending-per-address must be at least 1"));
+    }
 }

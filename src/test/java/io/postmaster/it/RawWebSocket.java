@@ -52,6 +52,11 @@ final class RawWebSocket implements AutoCloseable {
         return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
+    /** How long {@link #readText()} waits before {@link java.net.SocketTimeoutException} (10 s unless set). */
+    void setReadTimeout(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+    }
+
     void sendText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);

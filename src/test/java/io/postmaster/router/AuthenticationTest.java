@@ -31,6 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -393,14 +396,164 @@ class AuthenticationTest {
         }
         assertTrue(took[1] >= 180, "second failure delayed ≥ 200 ms, took " + took[1]);
         assertTrue(took[2] >= 580, "third failure delayed ≥ 600 ms, took " + took[2]);
-        // another address is not affected
+        // another address, for another authid, is not affected (wampcra: a check cheap enough to time)
         TestPeer other = TestPeer.connect(router, "10.9.9.8:1");
-        other.in(hello("secure", "joe", List.of("ticket"), null));
+        other.in(hello("secure", "stranger", List.of("wampcra"), null));
         other.next(Challenge.class);
         long t0 = System.nanoTime();
         other.in(new Authenticate("wrong", Map.of()));
         assertRefused(other, ErrorUris.NOT_AUTHORIZED);
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 180, "first failure from another address is not delayed");
+    }
+
+    /** A credential store that counts ticket checks; a check for {@code blocker…} waits until released. */
+    static final class CountingStore implements CredentialStore {
+        final CredentialStore real;
+        final AtomicInteger checks = new AtomicInteger();
+        final CountDownLatch blocked = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        CountingStore(CredentialStore real) {
+            this.real = real;
+        }
+
+        public CraSecret craSecret(String realm, String authid) throws Exception {
+            return real.craSecret(realm, authid);
+        }
+
+        public io.postmaster.spi.Identity checkTicket(String realm, String authid, String ticket) throws Exception {
+            checks.incrementAndGet();
+            if (authid.startsWith("blocker")) {
+                blocked.countDown();
+                release.await();
+            }
+            return real.checkTicket(realm, authid, ticket);
+        }
+
+        public io.postmaster.spi.Identity publicKeyOwner(String realm, String authid, String pubkey) throws Exception {
+            return real.publicKeyOwner(realm, authid, pubkey);
+        }
+    }
+
+    @Test
+    void aCheckWhoseConnectionClosedWhileItWaitedNeverRuns() throws Exception {
+        Map<String, String> s = settings();
+        s.put("postmaster.login.check-threads", "1");
+        CountingStore[] store = new CountingStore[1];
+        start(s, e -> {
+            Map<String, Authenticator> m = new HashMap<>(e.authenticators());
+            AuthConfig ac = AuthConfig.from(s::get, PostmasterConfig.from(s::get));
+            store[0] = new CountingStore(new ConfiguredCredentials(ac));
+            m.put("ticket", new io.postmaster.auth.TicketAuthenticator(store[0], true));
+            return new Extensions(m, e.authmethods(), e.permissions(), e.authorizer(), e.listener(), e.executor());
+        });
+        TestPeer gone = TestPeer.connect(router, "10.1.0.2:1");
+        gone.in(hello("secure", "joe", List.of("ticket"), null));
+        gone.next(Challenge.class);
+        TestPeer first = TestPeer.connect(router, "10.1.0.1:1");
+        first.in(hello("secure", "blocker", List.of("ticket"), null));
+        first.next(Challenge.class);
+        first.in(new Authenticate("x", Map.of()));
+        assertTrue(store[0].blocked.await(2, TimeUnit.SECONDS), "the first check holds the only check thread");
+
+        gone.in(new Authenticate("wrong", Map.of()));
+        assertEquals(1, router.checks().waiting(), "the second check waits");
+        gone.close(1001, "left"); // as if the HELLO timeout had closed it
+
+        store[0].release.countDown();
+        assertRefused(first, ErrorUris.NOT_AUTHORIZED);
+        TestPeer later = TestPeer.connect(router, "10.1.0.3:1");
+        later.in(hello("secure", "joe", List.of("ticket"), null));
+        later.next(Challenge.class);
+        later.in(new Authenticate("joe-ticket", Map.of()));
+        later.next(Welcome.class); // runs after the dropped check would have
+        assertEquals(2, store[0].checks.get(), "the closed connection's check was dropped unrun");
+    }
+
+    @Test
+    void credentialChecksLeaveExecutorThreadsToAnonymousLogins() throws Exception {
+        Map<String, String> s = settings();
+        s.put("postmaster.login.check-threads", "1"); // of the 2 executor threads of this test
+        CountingStore[] store = new CountingStore[1];
+        start(s, e -> {
+            Map<String, Authenticator> m = new HashMap<>(e.authenticators());
+            AuthConfig ac = AuthConfig.from(s::get, PostmasterConfig.from(s::get));
+            store[0] = new CountingStore(new ConfiguredCredentials(ac));
+            m.put("ticket", new io.postmaster.auth.TicketAuthenticator(store[0], true));
+            return new Extensions(m, e.authmethods(), e.permissions(), e.authorizer(), e.listener(), e.executor());
+        });
+        List<TestPeer> peers = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) { // more blocking checks than threads: they wait in the lane, not in the executor
+            TestPeer p = TestPeer.connect(router, "10.2.1." + i + ":1");
+            p.in(hello("secure", "blocker-" + i, List.of("ticket"), null));
+            p.next(Challenge.class);
+            peers.add(p);
+        }
+        for (TestPeer p : peers) {
+            p.in(new Authenticate("x", Map.of()));
+        }
+        assertTrue(store[0].blocked.await(2, TimeUnit.SECONDS));
+        TestPeer anonymous = TestPeer.connect(router, "10.2.2.1:1");
+        anonymous.in(hello("realm1", null, null, null));
+        anonymous.next(Welcome.class);
+        store[0].release.countDown();
+    }
+
+    @Test
+    void aSuccessForOneAuthidDoesNotForgetTheAddressOrOtherAuthids() {
+        start();
+        // two failures for joe from one address: the second is delayed
+        for (int i = 0; i < 2; i++) {
+            TestPeer p = TestPeer.connect(router, "10.3.0.1:" + i);
+            p.in(hello("secure", "joe", List.of("ticket"), null));
+            p.next(Challenge.class);
+            p.in(new Authenticate("wrong", Map.of()));
+            assertRefused(p, ErrorUris.NOT_AUTHORIZED);
+        }
+        // carol logs in from the same address, and an anonymous session joins realm1
+        TestPeer ok = TestPeer.connect(router, "10.3.0.1:10");
+        ok.in(hello("secure", "carol", List.of("wampcra"), null));
+        String ch = (String) ok.next(Challenge.class).extra().get("challenge");
+        ok.in(new Authenticate(Crypto.craSignature("carol-secret".getBytes(StandardCharsets.UTF_8), ch), Map.of()));
+        ok.next(Welcome.class);
+        TestPeer anonymous = TestPeer.connect(router, "10.3.0.1:11");
+        anonymous.in(hello("realm1", null, null, null));
+        anonymous.next(Welcome.class);
+        // the third failure for joe is delayed as the address's and joe's count say (600 ms), not as a first one
+        TestPeer p = TestPeer.connect(router, "10.3.0.1:12");
+        p.in(hello("secure", "joe", List.of("ticket"), null));
+        p.next(Challenge.class);
+        long t0 = System.nanoTime();
+        p.in(new Authenticate("wrong", Map.of()));
+        assertRefused(p, ErrorUris.NOT_AUTHORIZED);
+        assertTrue((System.nanoTime() - t0) / 1_000_000 >= 550, "the count survived other successes");
+    }
+
+    @Test
+    void loginsBeyondTheLimitsAreRefusedAtOnceWithoutACheck() {
+        Map<String, String> s = settings();
+        s.put("postmaster.login.max-pending-per-address", "2");
+        start(s, e -> e);
+        TestPeer a = TestPeer.connect(router, "10.4.0.1:1");
+        a.in(hello("secure", "joe", List.of("ticket"), null));
+        a.next(Challenge.class);
+        TestPeer b = TestPeer.connect(router, "10.4.0.1:2");
+        b.in(hello("secure", "peter", List.of("wampcra"), null));
+        b.next(Challenge.class);
+        TestPeer c = TestPeer.connect(router, "10.4.0.1:3");
+        c.in(hello("secure", "carol", List.of("wampcra"), null));
+        Abort refused = c.next(Abort.class);
+        assertEquals(ErrorUris.AUTHENTICATION_FAILED, refused.reason());
+        assertEquals(Handshake.LIMITED_MESSAGE, refused.details().get("message"));
+        // anonymous logins from the same address are not limited
+        TestPeer anonymous = TestPeer.connect(router, "10.4.0.1:4");
+        anonymous.in(hello("realm1", null, null, null));
+        anonymous.next(Welcome.class);
+        // a login that ends frees its place
+        a.close(1000, "bye");
+        TestPeer d = TestPeer.connect(router, "10.4.0.1:5");
+        d.in(hello("secure", "carol", List.of("wampcra"), null));
+        d.next(Challenge.class);
     }
 
     @Test
