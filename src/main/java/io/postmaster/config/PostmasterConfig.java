@@ -30,10 +30,13 @@ import java.util.function.Function;
  * @param retainedMax        topics per realm that may hold a retained event
  * @param writeBatching      where the container supports it (Undertow), write the messages queued for a connection
  *                           during one pass of the I/O thread with one gathering write instead of one write each
+ * @param limits             what one client can make the router hold (per session and per realm) and the HELLO
+ *                           bounds
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
-                               Duration callMaxPending, int retainedMax, boolean writeBatching) {
+                               Duration callMaxPending, int retainedMax, boolean writeBatching,
+                               SessionLimits limits) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -149,7 +152,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
-                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true));
+                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
+                SessionLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
