@@ -49,7 +49,7 @@ class HostileLimitsIT {
     }
 
     static void assertError(WampMessage m, MessageType type, long request, String uri) {
-        Error e = assertInstanceOf(Error.class, m, "expected ERROR " + uri);
+        WampMessage.Error e = assertInstanceOf(WampMessage.Error.class, m, "expected ERROR " + uri);
         assertEquals(type.code(), e.requestType());
         assertEquals(request, e.request());
         assertEquals(uri, e.error());
