@@ -120,6 +120,22 @@ class ValueFidelityTest {
     }
 
     @Test
+    void aBadByteIsFoundAtAnyOffsetOfALongString() throws Exception {
+        for (int len = 1; len <= 40; len++) {
+            for (int at = 0; at < len; at++) {
+                byte[] s = "a".repeat(len).getBytes(StandardCharsets.US_ASCII);
+                BinaryCodec.utf8(s, 0, s.length);
+                s[at] = (byte) 0xff;
+                byte[] bad = s;
+                assertThrows(MalformedMessageException.class, () -> BinaryCodec.utf8(bad, 0, bad.length),
+                        "length " + len + ", bad byte at " + at);
+                // and not past the range checked
+                BinaryCodec.utf8(bad, at + 1, len - at - 1);
+            }
+        }
+    }
+
+    @Test
     void validUtf8PassesEveryBinaryFormat() throws Exception {
         String s = "h\u00e9\u20ac\uD83D\uDE00";
         WampMessage m = new Publish(1, Map.of(), "com.t", List.of(s), Map.of(s, s));
