@@ -27,6 +27,7 @@ public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMa
     public static final String REALM_MAX_REGISTRATIONS = "realm-max-registrations";
     public static final String REALM_MAX_PENDING_CALLS = "realm-max-pending-calls";
     public static final String RETAINED_MAX_BYTES = "retained-max-bytes";
+    public static final String HISTORY_MAX_BYTES = "history-max-bytes";
     public static final String HELLO_MAX_BYTES = "postmaster.hello-max-bytes";
     public static final String HELLO_MAX_DEPTH = "postmaster.hello-max-depth";
     public static final String AUTHID_MAX_CHARS = "postmaster.authid-max-chars";
@@ -42,9 +43,10 @@ public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMa
      * @param realmRegistrations registrations all sessions of the realm may hold together
      * @param realmPendingCalls  calls that may wait for an answer in the realm at once
      * @param retainedBytes      bytes of retained events (payload and details, measured as JSON) the realm keeps
+     * @param historyBytes       bytes of event history kept per configured topic (measured as JSON)
      */
     public record Caps(int subscriptions, int registrations, int pendingCalls, int realmSubscriptions,
-                       int realmRegistrations, int realmPendingCalls, int retainedBytes) {
+                       int realmRegistrations, int realmPendingCalls, int retainedBytes, int historyBytes) {
     }
 
     public SessionLimits {
@@ -92,7 +94,8 @@ public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMa
                 positive(lookup, prefix + REALM_MAX_SUBSCRIPTIONS, base == null ? 200_000 : base.realmSubscriptions()),
                 positive(lookup, prefix + REALM_MAX_REGISTRATIONS, base == null ? 100_000 : base.realmRegistrations()),
                 positive(lookup, prefix + REALM_MAX_PENDING_CALLS, base == null ? 100_000 : base.realmPendingCalls()),
-                positive(lookup, prefix + RETAINED_MAX_BYTES, base == null ? 32 * 1024 * 1024 : base.retainedBytes()));
+                positive(lookup, prefix + RETAINED_MAX_BYTES, base == null ? 32 * 1024 * 1024 : base.retainedBytes()),
+                positive(lookup, prefix + HISTORY_MAX_BYTES, base == null ? 4 * 1024 * 1024 : base.historyBytes()));
     }
 
     private static int positive(Function<String, String> lookup, String key, int def) {

@@ -56,7 +56,7 @@ public final class Realm {
         this.subscriptionQuota = new Quota(caps.realmSubscriptions());
         this.registrationQuota = new Quota(caps.realmRegistrations());
         this.pendingCallQuota = new Quota(caps.realmPendingCalls());
-        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit)));
+        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit, caps.historyBytes())));
     }
 
     /** The event history of a topic, or null if the realm keeps none for it. */

@@ -12,7 +12,8 @@ class SessionLimitsConfigTest {
     @Test
     void defaults() {
         SessionLimits l = PostmasterConfig.defaults().limits();
-        assertEquals(new SessionLimits.Caps(10_000, 10_000, 10_000, 200_000, 100_000, 100_000, 32 * 1024 * 1024),
+        assertEquals(new SessionLimits.Caps(10_000, 10_000, 10_000, 200_000, 100_000, 100_000, 32 * 1024 * 1024,
+                        4 * 1024 * 1024),
                 l.of("realm1"));
         assertEquals(l.defaults(), l.of("not.served"));
         assertEquals(64 * 1024, l.helloMaxBytes());

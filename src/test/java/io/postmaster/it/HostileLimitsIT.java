@@ -144,6 +144,21 @@ class HostileLimitsIT {
     }
 
     @Test
+    void eventHistoryIsCappedByBytes() throws Exception {
+        String payload = "x".repeat(40_000);
+        try (WampTestClient p = join(REALM)) {
+            for (int i = 1; i <= 3; i++) {
+                p.send(new Publish(i, Map.of("acknowledge", true), "com.limits.history", List.of(i, payload), null));
+                p.next(Published.class);
+            }
+            p.send(new Call(4, Map.of(), "wamp.topic.history.last", List.of("com.limits.history", 100), null));
+            List<?> events = (List<?>) p.next(Result.class).args().get(0);
+            assertEquals(List.of(2L, 3L), events.stream().map(e -> ((List<?>) ((Map<?, ?>) e).get("args")).get(0))
+                    .toList(), "100,000 bytes of history hold the last two events of 40,000, not three");
+        }
+    }
+
+    @Test
     void oversizeHelloIsAborted() throws Exception {
         Map<String, Object> details = new HashMap<>(WampTestClient.ROLES);
         details.put("authextra", Map.of("junk", "x".repeat(100_000)));

@@ -171,6 +171,20 @@ class SessionLimitsTest {
     }
 
     @Test
+    void eventHistoryIsCappedByBytes() {
+        io.postmaster.router.broker.EventHistory h = new io.postmaster.router.broker.EventHistory(100, 2000);
+        for (long i = 1; i <= 3; i++) {
+            h.record("com.h", i, Map.of(), List.of("x".repeat(800)), null);
+        }
+        assertEquals(List.of(2L, 3L), h.last(100).stream().map(e -> e.get("publication")).toList());
+        assertTrue(h.bytes() <= 2000);
+        h.record("com.h", 4, Map.of(), List.of("x".repeat(3000)), null); // bigger than the budget: not kept
+        assertEquals(List.of(2L, 3L), h.last(100).stream().map(e -> e.get("publication")).toList());
+        h.record("com.h", 5, Map.of(), List.of("small"), null);
+        assertEquals(List.of(2L, 3L, 5L), h.last(100).stream().map(e -> e.get("publication")).toList());
+    }
+
+    @Test
     void oversizeHelloIsAborted() {
         TestPeer big = TestPeer.connect(router, "big");
         Map<String, Object> details = new HashMap<>(ROLES);
