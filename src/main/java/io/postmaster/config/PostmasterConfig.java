@@ -32,11 +32,13 @@ import java.util.function.Function;
  *                           during one pass of the I/O thread with one gathering write instead of one write each
  * @param metaAccess         what the meta API grants beyond reading (kill, peer addresses) and the testament caps
  * @param login              limits on logins with credentials and how failures are answered ({@link LoginLimits})
+ * @param limits             what one client can make the router hold (per session and per realm) and the HELLO
+ *                           bounds
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
-                               MetaAccess metaAccess, LoginLimits login) {
+                               MetaAccess metaAccess, LoginLimits login, SessionLimits limits) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -156,7 +158,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
-                MetaAccess.from(lookup), LoginLimits.from(lookup));
+                MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -61,6 +61,12 @@ public final class ErrorUris {
     public static final String RUNTIME_ERROR = "wamp.error.runtime_error";
     /** The meta API was asked about a session that does not exist in the realm. */
     public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";
+    /**
+     * A request would take the session (or its realm) past one of the router's caps: subscriptions,
+     * registrations, pending calls. Not a URI of the spec, which defines none for a router's resource limits (and
+     * reserves {@code wamp.} for itself), hence the router's own namespace.
+     */
+    public static final String LIMIT_REACHED = "postmaster.error.limit_reached";
     /** A message payload is bigger than the router accepts. */
     public static final String PAYLOAD_SIZE_EXCEEDED = "wamp.error.payload_size_exceeded";
 }

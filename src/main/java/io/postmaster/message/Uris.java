@@ -10,8 +10,18 @@ package io.postmaster.message;
  * </ul>
  * Pattern URIs may have empty components: a {@code prefix} pattern may end in one, a {@code wildcard} pattern may
  * have them anywhere. Checks are hand-written scans: they run on every message.
+ *
+ * <p>Every URI is also bounded: at most {@link #MAX_LENGTH} characters in at most {@link #MAX_COMPONENTS}
+ * components. The spec sets no bound, but the router keeps URIs (subscriptions, registrations, retained events)
+ * and splits them into components to match them, so an unbounded URI would let one message make it hold
+ * megabytes. Real URIs are a few dozen characters in a handful of components.
  */
 public final class Uris {
+    /** The longest URI accepted, in characters. */
+    public static final int MAX_LENGTH = 1024;
+    /** The most components a URI may have ({@code a.b.c} has 3). */
+    public static final int MAX_COMPONENTS = 64;
+
     private Uris() {
     }
 
@@ -32,15 +42,16 @@ public final class Uris {
      * @param allowEmptyAny  for wildcard patterns: any component may be empty ({@code com..update})
      */
     public static boolean check(String uri, Rule rule, boolean allowEmptyLast, boolean allowEmptyAny) {
-        if (uri == null || uri.isEmpty()) {
+        if (uri == null || uri.isEmpty() || uri.length() > MAX_LENGTH) {
             return false;
         }
         int componentLength = 0;
+        int components = 1;
         int n = uri.length();
         for (int i = 0; i < n; i++) {
             char c = uri.charAt(i);
             if (c == '.') {
-                if (componentLength == 0 && !allowEmptyAny) {
+                if ((componentLength == 0 && !allowEmptyAny) || ++components > MAX_COMPONENTS) {
                     return false;
                 }
                 componentLength = 0;

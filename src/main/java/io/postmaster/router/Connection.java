@@ -112,6 +112,12 @@ public final class Connection {
     }
 
     private void hello(Hello h) {
+        String outOfBounds = HelloBounds.problem(h, router.config().limits());
+        if (outOfBounds != null) {
+            HelloBounds.refused(describe(), outOfBounds);
+            abort(ErrorUris.INVALID_ARGUMENT, outOfBounds, 1008);
+            return;
+        }
         Realm realm = Uris.valid(h.realm(), Uris.Rule.LOOSE) ? router.realm(h.realm()) : null;
         if (realm == null) {
             abort(ErrorUris.NO_SUCH_REALM, "no realm named '" + truncate(h.realm()) + "' on this router", 1000);

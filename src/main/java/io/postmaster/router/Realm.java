@@ -1,6 +1,9 @@
 package io.postmaster.router;
 
 import io.postmaster.config.RealmConfig;
+import io.postmaster.config.SessionLimits;
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.Sizes;
 import io.postmaster.message.Uris;
 import io.postmaster.router.broker.EventHistory;
 import io.postmaster.router.broker.Retained;
@@ -12,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Realm {
     private static final Logger LOG = Logger.getLogger(Realm.class.getName());
+    private static final RateLimitedLog NOT_RETAINED = new RateLimitedLog(LOG, Level.WARNING);
     /** Session meta events, published by the router. */
     public static final String ON_JOIN = "wamp.session.on_join";
     public static final String ON_LEAVE = "wamp.session.on_leave";
@@ -36,13 +41,22 @@ public final class Realm {
     private final Map<Long, Registration> registrationsById = new ConcurrentHashMap<>();
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     private final int retainedMax;
+    private long retainedBytes; // guarded by retained
     private final Map<String, EventHistory> history = new ConcurrentHashMap<>();
+    private final SessionLimits.Caps caps;
+    private final Quota subscriptionQuota;
+    private final Quota registrationQuota;
+    private final Quota pendingCallQuota;
 
     Realm(RealmConfig config, Router router, int retainedMax) {
         this.config = config;
         this.router = router;
         this.retainedMax = retainedMax;
-        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit)));
+        this.caps = router.config().limits().of(config.name());
+        this.subscriptionQuota = new Quota(caps.realmSubscriptions());
+        this.registrationQuota = new Quota(caps.realmRegistrations());
+        this.pendingCallQuota = new Quota(caps.realmPendingCalls());
+        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit, caps.historyBytes())));
     }
 
     /** The event history of a topic, or null if the realm keeps none for it. */
@@ -71,14 +85,55 @@ public final class Realm {
     /** A joined session by ID, or null. */
     public Session session(long id) { return sessions.get(id); }
 
-    /** Stores the retained event of a topic (PUBLISH {@code retain: true}); at most the configured number of topics. */
+    /** What one session, and all sessions together, may hold in this realm. */
+    public SessionLimits.Caps caps() { return caps; }
+    /** Subscriptions held by all sessions (one per session and subscription); see {@link SessionLimits.Caps}. */
+    public Quota subscriptionQuota() { return subscriptionQuota; }
+    /** Registrations held by all sessions. */
+    public Quota registrationQuota() { return registrationQuota; }
+    /** Calls waiting for an answer. */
+    public Quota pendingCallQuota() { return pendingCallQuota; }
+
+    /**
+     * Stores the retained event of a topic (PUBLISH {@code retain: true}), replacing the topic's previous one; at
+     * most the configured number of topics and bytes ({@link Sizes#json} of topic, details and payload). An event
+     * past either cap is not retained — and the topic's previous one is dropped, as it is no longer the last —
+     * with a (rate-limited) warning; the publication itself is unaffected.
+     */
     public void retain(String topic, Retained event) {
-        if (retained.size() >= retainedMax && !retained.containsKey(topic)) {
-            LOG.warning(() -> "realm " + name() + ": not retaining an event on " + topic + ", already "
-                    + retainedMax + " topics have one (postmaster.retained-max)");
-            return;
+        int budget = caps.retainedBytes();
+        long size = size(topic, event, budget);
+        synchronized (retained) {
+            Retained previous = retained.get(topic);
+            long freed = previous == null ? 0 : size(topic, previous, budget);
+            String refused = previous == null && retained.size() >= retainedMax
+                    ? retainedMax + " topics have one (postmaster.retained-max)"
+                    : retainedBytes - freed + size > budget
+                    ? "retained events would take more than " + budget + " bytes (postmaster.retained-max-bytes)"
+                    : null;
+            if (refused != null) {
+                if (previous != null) {
+                    retained.remove(topic);
+                    retainedBytes -= freed;
+                }
+                NOT_RETAINED.log(() -> "realm " + name() + ": not retaining an event on " + topic + ": " + refused);
+                return;
+            }
+            retained.put(topic, event);
+            retainedBytes += size - freed;
         }
-        retained.put(topic, event);
+    }
+
+    private static long size(String topic, Retained r, long budget) {
+        return topic.length() + Sizes.json(r.details(), budget, Integer.MAX_VALUE)
+                + Sizes.json(r.args(), budget, Integer.MAX_VALUE) + Sizes.json(r.kwargs(), budget, Integer.MAX_VALUE);
+    }
+
+    /** Bytes held by retained events ({@link Sizes#json}). */
+    public long retainedBytes() {
+        synchronized (retained) {
+            return retainedBytes;
+        }
     }
 
     /** Calls {@code action} for every topic with a retained event. */

@@ -62,25 +62,60 @@ public final class Session {
         this.features = announcedFeatures(helloDetails);
     }
 
+    /**
+     * The client features of the spec's roles, as "role.feature": the only names a session's feature set may hold.
+     * What a client announces beyond them is ignored, so the sets below are made of the router's own strings and
+     * there are finitely many of them.
+     */
+    private static final java.util.Map<String, String> KNOWN_FEATURES = known(
+            "caller", "progressive_call_results", "progressive_call_invocations", "call_timeout", "call_canceling",
+            "caller_identification", "payload_passthru_mode",
+            "callee", "progressive_call_results", "progressive_call_invocations", "call_timeout", "call_canceling",
+            "caller_identification", "call_trustlevels", "pattern_based_registration", "shared_registration",
+            "sharded_registration", "registration_revocation", "payload_passthru_mode",
+            "publisher", "publisher_exclusion", "publisher_identification", "subscriber_blackwhite_listing",
+            "payload_passthru_mode",
+            "subscriber", "publisher_identification", "publication_trustlevels", "pattern_based_subscription",
+            "event_history", "event_retention", "subscription_revocation", "sharded_subscription",
+            "payload_passthru_mode");
+
+    private static java.util.Map<String, String> known(String... rolesAndFeatures) {
+        java.util.Set<String> roles = java.util.Set.of("caller", "callee", "publisher", "subscriber");
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        String role = null;
+        for (String name : rolesAndFeatures) {
+            if (roles.contains(name)) {
+                role = name;
+            } else {
+                out.put(role + "." + name, role + "." + name);
+            }
+        }
+        return java.util.Map.copyOf(out);
+    }
+
+    /**
+     * Feature sets shared among sessions (sessions of one client library announce the same). Holds subsets of
+     * {@link #KNOWN_FEATURES} only, never a client's string, and at most 256 of them: bounded by construction.
+     */
     private static final java.util.concurrent.ConcurrentHashMap<java.util.Set<String>, java.util.Set<String>> FEATURE_SETS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** "role.feature" for every feature the client announced in HELLO.Details.roles.*.features. */
+    /** "role.feature" for every known feature the client announced in HELLO.Details.roles.*.features. */
     private static java.util.Set<String> announcedFeatures(Map<String, Object> hello) {
         java.util.Set<String> out = new java.util.HashSet<>();
         if (hello.get("roles") instanceof Map<?, ?> roles) {
             for (var r : roles.entrySet()) {
                 if (r.getValue() instanceof Map<?, ?> role && role.get("features") instanceof Map<?, ?> f) {
                     for (var e : f.entrySet()) {
-                        if (Boolean.TRUE.equals(e.getValue())) {
-                            out.add(r.getKey() + "." + e.getKey());
+                        String known = Boolean.TRUE.equals(e.getValue())
+                                ? KNOWN_FEATURES.get(r.getKey() + "." + e.getKey()) : null;
+                        if (known != null) {
+                            out.add(known);
                         }
                     }
                 }
             }
         }
-        // Sessions of one client library announce the same features: share one set among them (bounded, so odd
-        // clients cannot grow it without limit).
         java.util.Set<String> set = java.util.Set.copyOf(out);
         java.util.Set<String> shared = FEATURE_SETS.get(set);
         if (shared != null) {
@@ -90,6 +125,11 @@ public final class Session {
             shared = FEATURE_SETS.putIfAbsent(set, set);
         }
         return shared != null ? shared : set;
+    }
+
+    /** How many distinct feature sets are shared (for tests: it stays bounded whatever clients announce). */
+    static int sharedFeatureSets() {
+        return FEATURE_SETS.size();
     }
 
     /** Whether the client announced {@code feature} for {@code role} (e.g. callee, call_canceling) in HELLO. */

@@ -21,8 +21,8 @@ import java.math.BigInteger;
  * with the standard negative encoding); every container is written with a definite length; floats are float64.
  *
  * <p>Before parsing, {@link #check} walks the frame (see {@link BinaryCodec}) and refuses, besides lengths that
- * overrun the frame: non-text map keys, simple values other than false/true/null/undefined, reserved or misplaced
- * bytes, bignums longer than {@value #MAX_BIGNUM_BYTES} bytes (as JSON caps numbers at 1000 digits), and every tag
+ * overrun the frame: non-text map keys, text strings (and chunks of them) that are not well-formed UTF-8, simple values other than false/true/null/undefined, reserved or misplaced
+ * bytes, bignums longer than {@value #MAX_BIGNUM_BYTES} bytes (beyond a double), and every tag
  * but 0/1 (date/time, passed on as their plain value), 2/3 (bignums), 64 (a uint8 typed array, which cbor-x writes
  * for a {@code Uint8Array}: read as bytes) and 55799 (self-described CBOR). Refusing the other tags keeps out
  * stringrefs and shared references, with which a small frame could stand for a huge value.
@@ -31,8 +31,11 @@ public final class CborSerializer extends BinaryCodec {
 
     public static final String SUBPROTOCOL = "wamp.2.cbor";
 
-    /** The longest bignum accepted: 416 bytes hold any 1000-digit integer. */
-    static final int MAX_BIGNUM_BYTES = 416;
+    /**
+     * The longest bignum accepted: 128 bytes hold every integer below 2^1024, the range of a double (an integer
+     * beyond it is refused in every format, as it would reach a MessagePack subscriber as infinity).
+     */
+    static final int MAX_BIGNUM_BYTES = 128;
 
     public CborSerializer() {
         super(new Factory(CBORFactory.builder()
@@ -186,6 +189,9 @@ public final class CborSerializer extends BinaryCodec {
                         }
                         if ((bignum == 2 || bignum == 3) && arg > MAX_BIGNUM_BYTES) {
                             throw new MalformedMessageException("bignum longer than " + MAX_BIGNUM_BYTES + " bytes");
+                        }
+                        if (major == 3) {
+                            utf8(b, pos, (int) arg); // a text string, or a chunk of one
                         }
                         pos += (int) arg;
                     }

@@ -76,7 +76,7 @@ public final class JsonSerializer extends StreamingCodec {
 
     @Override
     protected Object readString(JsonParser p) throws IOException, MalformedMessageException {
-        String s = p.getText();
+        String s = text(p.getText());
         if (!s.isEmpty() && s.charAt(0) == '\u0000') {
             try {
                 return Base64.getDecoder().decode(s.substring(1));

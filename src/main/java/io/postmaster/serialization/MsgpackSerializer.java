@@ -16,7 +16,8 @@ import java.math.BigInteger;
  *
  * <p>Before parsing, {@link #check} walks the frame (see {@link BinaryCodec}) and refuses, besides lengths that
  * overrun the frame: non-string map keys (which the parser would silently turn into strings), extension types
- * (WAMP defines none) and the never-used byte {@code 0xc1}. One extension is let through and read as nil:
+ * (WAMP defines none), the never-used byte {@code 0xc1} and {@code str} that is not well-formed UTF-8 (which the
+ * parser would silently turn into U+FFFD). One extension is let through and read as nil:
  * {@code d4 00 00}, which msgpackr (wampy's MessagePack codec) writes for JavaScript's {@code undefined}. The check
  * is needed: msgpack-core allocates a declared {@code str}/{@code bin} length before reading it, so a 20-byte
  * frame declaring a 1 GiB {@code bin} would allocate 1 GiB.
@@ -146,6 +147,9 @@ public final class MsgpackSerializer extends BinaryCodec {
             }
             if (n > end - pos) {
                 throw new MalformedMessageException("declared length exceeds the frame");
+            }
+            if (t <= 0xbf || (t >= 0xd9 && t <= 0xdb)) {
+                utf8(b, pos, (int) n); // str
             }
             pos += (int) n;
         }

@@ -212,14 +212,14 @@ public abstract class StreamingCodec implements Serializer {
         if (p.nextToken() != JsonToken.VALUE_STRING) {
             throw new MalformedMessageException("expected a URI string");
         }
-        return p.getText();
+        return text(p.getText());
     }
 
     private static String string(JsonParser p) throws IOException, MalformedMessageException {
         if (p.nextToken() != JsonToken.VALUE_STRING) {
             throw new MalformedMessageException("expected a string");
         }
-        return p.getText();
+        return text(p.getText());
     }
 
     private Map<String, Object> dict(JsonParser p) throws IOException, MalformedMessageException {
@@ -281,10 +281,24 @@ public abstract class StreamingCodec implements Serializer {
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     // one value, one Java type, whatever the format: what fits a long is a Long
                     BigInteger b = p.getBigIntegerValue();
-                    return b.bitLength() < 64 ? (Object) b.longValue() : b;
+                    if (b.bitLength() < 64) {
+                        return b.longValue();
+                    }
+                    if (Double.isInfinite(b.doubleValue())) {
+                        throw new MalformedMessageException("integer beyond the range of a double");
+                    }
+                    return b;
                 }
                 return p.getLongValue();
-            case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
+            case VALUE_NUMBER_FLOAT: {
+                double d = p.getDoubleValue();
+                if (!Double.isFinite(d)) {
+                    // JSON has no infinity nor NaN (a JSON generator would turn it into a string), and a decimal
+                    // beyond a double would reach other formats as infinity: refused in every format alike.
+                    throw new MalformedMessageException("number beyond the range of a double");
+                }
+                return d;
+            }
             case VALUE_TRUE: return Boolean.TRUE;
             case VALUE_FALSE: return Boolean.FALSE;
             case VALUE_NULL: return null;
@@ -320,7 +334,7 @@ public abstract class StreamingCodec implements Serializer {
             if (t != JsonToken.FIELD_NAME) {
                 throw new MalformedMessageException("dict keys must be strings");
             }
-            String key = p.currentName();
+            String key = text(p.currentName());
             JsonToken v = p.nextToken();
             if (v == null) {
                 throw new MalformedMessageException("truncated dict");
@@ -332,7 +346,26 @@ public abstract class StreamingCodec implements Serializer {
 
     /** Reads a string value; a format may map some strings to other values (JSON's binary convention). */
     protected Object readString(JsonParser p) throws IOException, MalformedMessageException {
-        return p.getText();
+        return text(p.getText());
+    }
+
+    /**
+     * {@code s}, if it is well-formed Unicode: no unpaired surrogate. A JSON escape can carry one (U+D800 alone),
+     * but no UTF-8 encoder can (the WebSocket text frame or a binary format's string would turn it into {@code ?}),
+     * so a string that could not reach every subscriber unchanged is refused in every format.
+     */
+    protected static String text(String s) throws MalformedMessageException {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new MalformedMessageException("string with an unpaired surrogate");
+                }
+            }
+        }
+        return s;
     }
 
     /** Reads a format's native embedded value (binary in MessagePack/CBOR). */

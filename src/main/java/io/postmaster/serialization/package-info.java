@@ -7,7 +7,9 @@
  * ({@link io.postmaster.serialization.StreamingCodec}) written against Jackson's token-level API, with no
  * reflection and no data binding per message; a format plugs in its Jackson factory and how it carries binary
  * values, so one value model (Long or BigInteger, Double, String, Boolean, null, byte[], List, Map) serves every
- * format and values cross between sessions of different serializers unchanged. The binary formats walk each frame
+ * format and values cross between sessions of different serializers unchanged. What one format can carry and
+ * another cannot is refused on the way in, in every format alike: numbers beyond the range of a double (and NaN or
+ * infinity), strings with an unpaired surrogate, and in the binary formats strings that are not UTF-8. The binary formats walk each frame
  * once before parsing, allocation-free ({@link io.postmaster.serialization.BinaryCodec}), so that lengths the input
  * only claims are never allocated. {@link io.postmaster.serialization.Outgoing} caches a message's frame per
  * serializer: a publication is encoded once per serializer, however many subscribers it has.

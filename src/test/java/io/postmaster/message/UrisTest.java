@@ -28,6 +28,21 @@ class UrisTest {
     }
 
     @Test
+    void lengthAndComponentsAreBounded() {
+        String longest = "a".repeat(Uris.MAX_LENGTH);
+        assertTrue(Uris.valid(longest, Uris.Rule.LOOSE));
+        assertFalse(Uris.valid(longest + "b", Uris.Rule.LOOSE));
+        String deepest = "a" + ".a".repeat(Uris.MAX_COMPONENTS - 1);
+        assertTrue(Uris.valid(deepest, Uris.Rule.STRICT));
+        assertFalse(Uris.valid(deepest + ".a", Uris.Rule.STRICT));
+        // a wildcard of dots: every component empty, so only the count stops it
+        assertTrue(Uris.check(".".repeat(Uris.MAX_COMPONENTS - 1), Uris.Rule.LOOSE, false, true));
+        assertFalse(Uris.check(".".repeat(Uris.MAX_COMPONENTS), Uris.Rule.LOOSE, false, true));
+        assertFalse(Uris.check(".".repeat(1 << 20), Uris.Rule.LOOSE, false, true));
+        assertFalse(Uris.check("a.".repeat(Uris.MAX_COMPONENTS), Uris.Rule.LOOSE, true, false));
+    }
+
+    @Test
     void emptyAndNullAreInvalid() {
         assertFalse(Uris.valid("", Uris.Rule.LOOSE));
         assertFalse(Uris.valid(null, Uris.Rule.LOOSE));

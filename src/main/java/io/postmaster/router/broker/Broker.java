@@ -11,6 +11,7 @@ import io.postmaster.message.WampMessage.Subscribe;
 import io.postmaster.message.WampMessage.Subscribed;
 import io.postmaster.message.WampMessage.Unsubscribe;
 import io.postmaster.message.WampMessage.Unsubscribed;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
@@ -22,6 +23,8 @@ import io.postmaster.spi.Action;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The WAMP Broker: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT, with the Advanced Profile's pattern-based subscriptions,
@@ -30,6 +33,8 @@ import java.util.Map;
  * for the concurrency rules.
  */
 public final class Broker {
+    private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(Logger.getLogger(Broker.class.getName()),
+            Level.INFO);
     /** Subscription meta events, published by the router. */
     public static final String ON_CREATE = "wamp.subscription.on_create";
     public static final String ON_SUBSCRIBE = "wamp.subscription.on_subscribe";
@@ -74,6 +79,9 @@ public final class Broker {
         Subscription sub;
         synchronized (topics) {
             Subscription existing = topics.get(m.topic(), policy);
+            if ((existing == null || !s.subscriptions().containsKey(existing.id())) && !takeSlot(s, m)) {
+                return;
+            }
             sub = existing != null ? existing : topics.getOrCreate(m.topic(), policy, () -> {
                 Subscription c = new Subscription(newId(realm), m.topic(), policy);
                 realm.subscriptionsById().put(c.id(), c);
@@ -102,6 +110,28 @@ public final class Broker {
             // detach set the flag before it cleaned up, so either it removed this subscription or we do.
             remove(s, sub);
         }
+    }
+
+    /**
+     * Takes a subscription slot of the session and of its realm for a new subscription, or answers the SUBSCRIBE
+     * with {@code postmaster.error.limit_reached} and returns false. Under the table's monitor; the slot is given
+     * back by {@link #remove}.
+     */
+    private static boolean takeSlot(Session s, Subscribe m) {
+        Realm realm = s.realm();
+        int cap = realm.caps().subscriptions();
+        String refused = s.subscriptions().size() >= cap
+                ? "the session holds " + cap + " subscriptions (postmaster.max-subscriptions)"
+                : !realm.subscriptionQuota().tryAcquire()
+                ? "the realm holds " + realm.subscriptionQuota().cap() + " subscriptions"
+                        + " (postmaster.realm-max-subscriptions)"
+                : null;
+        if (refused == null) {
+            return true;
+        }
+        LIMIT_REACHED.log(() -> "SUBSCRIBE refused for " + s + ": " + refused);
+        s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.LIMIT_REACHED, refused);
+        return false;
     }
 
     public void unsubscribe(Session s, Unsubscribe m) {
@@ -255,6 +285,7 @@ public final class Broker {
             if (s.subscriptions().remove(sub.id()) == null) {
                 return false;
             }
+            realm.subscriptionQuota().release();
             boolean empty;
             synchronized (sub) {
                 sub.subscribers.remove(s);

@@ -1,5 +1,8 @@
 package io.postmaster.router.broker;
 
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.Sizes;
+
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,18 +11,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The last events of one topic, kept in memory for the event history procedures ({@code wamp.topic.history.*},
- * {@code wamp.subscription.get_events}). Bounded by the configured limit; synchronized, touched once per
- * publication to a configured topic only.
+ * {@code wamp.subscription.get_events}). Bounded by the configured number of events and by bytes
+ * ({@link Sizes#json}): the oldest events go first, and an event bigger than the whole budget is not kept.
+ * Synchronized, touched once per publication to a configured topic only.
  */
 public final class EventHistory {
+    private static final RateLimitedLog NOT_KEPT = new RateLimitedLog(Logger.getLogger(EventHistory.class.getName()),
+            Level.WARNING);
     private final int limit;
+    private final long maxBytes;
     private final ArrayDeque<Map<String, Object>> events = new ArrayDeque<>();
+    private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    private long bytes;
 
-    public EventHistory(int limit) {
+    /**
+     * @param limit    the most events kept
+     * @param maxBytes the most bytes of events kept
+     */
+    public EventHistory(int limit, long maxBytes) {
         this.limit = limit;
+        this.maxBytes = maxBytes;
     }
 
     /** Records an event: {@code timestamp, publication, topic, args, kwargs} and the publisher's details, if any. */
@@ -32,10 +48,24 @@ public final class EventHistory {
         e.putAll(details);
         e.put("args", args == null ? List.of() : args);
         e.put("kwargs", kwargs == null ? Map.of() : kwargs);
-        if (events.size() == limit) {
+        long size = Sizes.json(e, maxBytes, Integer.MAX_VALUE);
+        if (size > maxBytes) {
+            NOT_KEPT.log(() -> "event history of " + topic + ": an event of more than " + maxBytes
+                    + " bytes is not kept (postmaster.history-max-bytes)");
+            return;
+        }
+        while (events.size() >= limit || bytes + size > maxBytes) {
             events.removeFirst();
+            bytes -= sizes.removeFirst();
         }
         events.addLast(e);
+        sizes.addLast(size);
+        bytes += size;
+    }
+
+    /** Bytes held ({@link Sizes#json} of the events). */
+    public synchronized long bytes() {
+        return bytes;
     }
 
     /** The last {@code n} events, oldest first. */

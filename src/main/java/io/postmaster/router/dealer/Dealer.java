@@ -15,6 +15,7 @@ import io.postmaster.message.WampMessage.Result;
 import io.postmaster.message.WampMessage.Unregister;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.ProtocolViolation;
 import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -39,6 +41,7 @@ import java.util.logging.Logger;
  */
 public final class Dealer {
     private static final Logger LOG = Logger.getLogger(Dealer.class.getName());
+    private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
     /** Registration meta events, published by the router. */
@@ -115,6 +118,11 @@ public final class Dealer {
         synchronized (procedures) {
             reg = procedures.get(m.procedure(), policy);
             created = reg == null;
+            boolean refused = !created
+                    && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s));
+            if (!refused && !takeRegistrationSlot(s, m)) {
+                return;
+            }
             if (created) {
                 reg = procedures.getOrCreate(m.procedure(), policy,
                         () -> new Registration(newId(realm), m.procedure(), policy, invoke));
@@ -138,6 +146,49 @@ public final class Dealer {
             // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
             remove(s, reg);
         }
+    }
+
+    /**
+     * Takes a registration slot of the session and of its realm, or answers the REGISTER with
+     * {@code postmaster.error.limit_reached} and returns false. Under the table's monitor; given back by
+     * {@link #remove}.
+     */
+    private static boolean takeRegistrationSlot(Session s, Register m) {
+        Realm realm = s.realm();
+        int cap = realm.caps().registrations();
+        String refused = s.registrations().size() >= cap
+                ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
+                : !realm.registrationQuota().tryAcquire()
+                ? "the realm holds " + realm.registrationQuota().cap() + " registrations"
+                        + " (postmaster.realm-max-registrations)"
+                : null;
+        if (refused == null) {
+            return true;
+        }
+        LIMIT_REACHED.log(() -> "REGISTER refused for " + s + ": " + refused);
+        s.sendError(MessageType.REGISTER, m.request(), ErrorUris.LIMIT_REACHED, refused);
+        return false;
+    }
+
+    /**
+     * Takes a pending-call slot of the caller and of its realm, or answers the CALL with
+     * {@code postmaster.error.limit_reached} and returns false. Given back by {@link #done}.
+     */
+    private static boolean takeCallSlot(Session caller, Call m) {
+        Realm realm = caller.realm();
+        int cap = realm.caps().pendingCalls();
+        String refused = caller.calls().size() >= cap
+                ? "the session has " + cap + " calls waiting for an answer (postmaster.max-pending-calls)"
+                : !realm.pendingCallQuota().tryAcquire()
+                ? "the realm has " + realm.pendingCallQuota().cap() + " calls waiting for an answer"
+                        + " (postmaster.realm-max-pending-calls)"
+                : null;
+        if (refused == null) {
+            return true;
+        }
+        LIMIT_REACHED.log(() -> "CALL refused for " + caller + ": " + refused);
+        caller.sendError(MessageType.CALL, m.request(), ErrorUris.LIMIT_REACHED, refused);
+        return false;
     }
 
     public void unregister(Session s, Unregister m) {
@@ -196,6 +247,9 @@ public final class Dealer {
             return;
         }
         long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
+        if (!takeCallSlot(caller, m)) {
+            return;
+        }
         Session callee = target.session();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
         PendingCall pc = new PendingCall(caller, m.request(), callee, callee.nextRequestId(), reg, receiveProgress,
@@ -365,7 +419,9 @@ public final class Dealer {
 
     /** Bookkeeping once the callee's map no longer holds the call. */
     private static void done(PendingCall pc) {
-        pc.caller().calls().remove(pc.callRequest(), pc);
+        if (pc.caller().calls().remove(pc.callRequest(), pc)) {
+            pc.caller().realm().pendingCallQuota().release();
+        }
         var t = pc.timer;
         if (t != null) {
             t.cancel(false);
@@ -390,6 +446,7 @@ public final class Dealer {
             if (s.registrations().remove(reg.id()) == null) {
                 return false;
             }
+            realm.registrationQuota().release();
             boolean empty = reg.remove(s);
             broker.publishMeta(realm, ON_UNREGISTER, List.of(s.id(), reg.id()));
             if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {

@@ -146,12 +146,17 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.subscription.list", (s, a) -> List.of(listByPolicy(p -> s.realm().topics()
                 .entries(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.subscription.lookup", (s, a) -> {
-            Subscription sub = s.realm().topics().get(a.string(0), policy(a));
+            MatchPolicy p = policy(a);
+            String uri = uri(s, a, p);
+            Subscription sub = uri == null ? null : s.realm().topics().get(uri, p);
             return singleton(sub == null ? null : sub.id());
         });
         procedures.put("wamp.subscription.match", (s, a) -> {
             List<Object> ids = new ArrayList<>();
-            s.realm().topics().forEachMatch(a.string(0), sub -> ids.add(sub.id()));
+            String uri = uri(s, a, MatchPolicy.EXACT);
+            if (uri != null) {
+                s.realm().topics().forEachMatch(uri, sub -> ids.add(sub.id()));
+            }
             return singleton(ids.isEmpty() ? null : ids);
         });
         procedures.put("wamp.subscription.get", (s, a) -> List.of(subscription(s, a.id(0)).details()));
@@ -172,11 +177,14 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> s.realm().procedures()
                 .entries(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
-            Registration reg = s.realm().procedures().get(a.string(0), policy(a));
+            MatchPolicy p = policy(a);
+            String uri = uri(s, a, p);
+            Registration reg = uri == null ? null : s.realm().procedures().get(uri, p);
             return singleton(reg == null ? null : reg.id());
         });
         procedures.put("wamp.registration.match", (s, a) -> {
-            Registration reg = s.realm().procedures().bestMatch(a.string(0));
+            String uri = uri(s, a, MatchPolicy.EXACT);
+            Registration reg = uri == null ? null : s.realm().procedures().bestMatch(uri);
             return singleton(reg == null ? null : reg.id());
         });
         procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
@@ -241,6 +249,15 @@ public final class MetaApi implements Dealer.RouterProcedures {
             out.put(p.wireName(), ids.apply(p));
         }
         return out;
+    }
+
+    /**
+     * The first argument if it is a valid URI or pattern of {@code policy} (bounded like every URI a client
+     * sends), else null: nothing can be subscribed or registered under it, so the tables are not searched.
+     */
+    private static String uri(Session s, Args a, MatchPolicy policy) {
+        String uri = a.string(0);
+        return policy.valid(uri, s.realm().uriRule()) ? uri : null;
     }
 
     private static MatchPolicy policy(Args a) {
