@@ -109,7 +109,7 @@ class HostileAuthzIT {
             } while (answer instanceof Result && accepted < 1_000);
             assertTrue(accepted < 1_000, "1,000 testaments accepted from one session");
             Error e = assertInstanceOf(Error.class, answer);
-            assertEquals(ErrorUris.INVALID_ARGUMENT, e.error(), "past the count cap");
+            assertEquals(ErrorUris.LIMIT_REACHED, e.error(), "past the count cap");
             assertTrue(String.valueOf(e.details().get("message")).contains("postmaster.testament-max"),
                     "the refusal names the setting: " + e);
             call(a, request++, "wamp.session.flush_testaments", null, Map.of());

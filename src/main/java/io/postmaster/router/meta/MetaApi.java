@@ -126,7 +126,7 @@ public final class MetaApi implements Dealer.RouterProcedures {
             if (refused == Testaments.Refusal.COUNT) {
                 REFUSED.log(() -> "testament refused for " + s + ": it holds " + limits.testamentMax()
                         + " (" + MetaAccess.TESTAMENT_MAX + ")");
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "at most " + limits.testamentMax()
+                throw new MetaError(ErrorUris.LIMIT_REACHED, "at most " + limits.testamentMax()
                         + " testaments per session (" + MetaAccess.TESTAMENT_MAX + ")");
             }
             if (refused == Testaments.Refusal.BYTES) {
