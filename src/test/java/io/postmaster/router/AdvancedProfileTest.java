@@ -270,7 +270,7 @@ class AdvancedProfileTest {
         a.in(new Call(4, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), Map.of("scope", "detached")));
         a.next(Result.class);
         a.in(new Call(5, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
-        assertError(a.next(), MessageType.CALL, 5, ErrorUris.INVALID_ARGUMENT);
+        assertError(a.next(), MessageType.CALL, 5, ErrorUris.LIMIT_REACHED);
         a.in(new Call(6, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), Map.of("scope", "later")));
         assertError(a.next(), MessageType.CALL, 6, ErrorUris.INVALID_ARGUMENT);
         // flushing one bucket makes room again
