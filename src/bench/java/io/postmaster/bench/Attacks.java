@@ -399,7 +399,7 @@ final class Attacks {
                     "%s (authid %s): %.0f guesses/s with %d in parallel (%,d in %.0f s; ABORT within 150 ms for %.0f %%, "
                             + "WELCOME %d)%s", method, authid, guesses.get() / s, parallel, guesses.get(), s,
                     100.0 * aborted.get() / Math.max(1, guesses.get()), welcomed.get(),
-                    refused.total() == 0 ? "" : ", refused before guessing: " + refused));
+                    refused.total() == 0 ? "" : ", no guess possible: " + refused));
             r.note(method + " stage: victim's new sessions on realm1, join ms p50 / p99 / max: "
                     + r.victim.joins("during:" + method).summary());
         }
@@ -412,7 +412,13 @@ final class Attacks {
         try (RawWs ws = new RawWs(uri, attacker, 0, 5000)) {
             ws.sendText("[1,\"authrealm\",{\"roles\":{\"caller\":{}},\"authmethods\":[\"" + method + "\"],\"authid\":\""
                     + authid + "\"}]");
-            String challenge = ws.readText();
+            String challenge;
+            try {
+                challenge = ws.readText();
+            } catch (java.net.SocketTimeoutException e) {
+                refused.add("no CHALLENGE within 5 s");
+                return;
+            }
             if (LoadClient.type(challenge) != 4) {
                 refused.add(describeAnswer(challenge));
                 return;

@@ -233,17 +233,22 @@ public final class Hostile {
         }
 
         /**
-         * Waits until the router's CPU is quiet (below 25 % of a core over a second; the victim alone costs a few
-         * per cent), at most {@code maxSeconds}; from {@link #leaving}, that is how long the clean-up took.
+         * Waits until the router is quiet — its CPU below 25 % of a core over a second (the victim alone costs a few
+         * per cent) and no victim call waiting longer than half a second (a router starved of CPU by a busy machine
+         * is not quiet, only slow) — at most {@code maxSeconds}; from {@link #leaving}, that is how long the clean-up
+         * took.
          */
         void awaitQuiet(double maxSeconds) throws InterruptedException {
             long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
             while (System.nanoTime() < deadline) {
                 long t0 = Procs.cpuTicks(pid);
                 Scenarios.sleep(1);
-                if (Procs.cpuTicks(pid) - t0 < Procs.CLK_TCK / 4) {
+                if (Procs.cpuTicks(pid) - t0 < Procs.CLK_TCK / 4 && victim.oldestInFlightMs() < 500) {
                     break;
                 }
+            }
+            if (System.nanoTime() >= deadline) {
+                note(String.format(Locale.ROOT, "the router was not quiet %.0f s after the attacker left", maxSeconds));
             }
             if (leaving && leaveTicks < 0) {
                 leaveTicks = Procs.cpuTicks(pid) - ticksMark;
@@ -418,6 +423,25 @@ public final class Hostile {
         }
         pid = Procs.listeningPid(port);
         log("router is up, pid " + pid);
+        warmUp();
+    }
+
+    /**
+     * Calls and joins at ten times the victim's rate for {@code hostile.warmup} seconds, so that the first scenario's
+     * victim does not measure the JIT compiler.
+     */
+    private void warmUp() throws Exception {
+        double seconds = Double.parseDouble(prop("hostile.warmup", "10"));
+        if (seconds <= 0) {
+            return;
+        }
+        log("warming up the router for " + seconds + " s");
+        try (Victim v = Victim.start(pool, uri(), REALM, "hostile.warmup" + (++victims),
+                10 * Integer.parseInt(prop("hostile.victim.rate", "50")),
+                10 * Double.parseDouble(prop("hostile.victim.joins", "2")))) {
+            v.phase("warm-up");
+            Scenarios.sleep(seconds);
+        }
     }
 
     /** Why the router is not fit for the next scenario, or null. */
@@ -426,10 +450,10 @@ public final class Hostile {
             return "process gone";
         }
         try {
-            LoadClient.connect(pool, uri(), REALM, (x, m) -> { }).get(15, TimeUnit.SECONDS).close();
+            LoadClient.connect(pool, uri(), REALM, (x, m) -> { }).get(30, TimeUnit.SECONDS).close();
             return null;
         } catch (Exception e) {
-            return "no WELCOME within 15 s: " + (e.getCause() == null ? e : e.getCause());
+            return "no WELCOME within 30 s: " + (e.getCause() == null ? e : e.getCause());
         }
     }
 

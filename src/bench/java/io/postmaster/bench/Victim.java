@@ -198,6 +198,16 @@ final class Victim implements AutoCloseable {
         }
     }
 
+    /** Age of the oldest call still in flight, in ms (0 if none). */
+    double oldestInFlightMs() {
+        long now = System.nanoTime();
+        long oldest = now;
+        for (long[] v : inFlight.values()) {
+            oldest = Math.min(oldest, v[0]);
+        }
+        return (now - oldest) / 1e6;
+    }
+
     /** Why the victim's own sessions were cut, or null if both are still connected. */
     String cut() {
         if (!callee.closed && !caller.closed) {
