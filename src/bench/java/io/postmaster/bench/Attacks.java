@@ -313,7 +313,7 @@ final class Attacks {
      * every event, or are they cut?
      */
     private void testamentStorm(Hostile.Run r) throws Exception {
-        int sessions = intProp("hostile.testament.sessions", 200);
+        int sessions = intProp("hostile.testament.sessions", 400);
         int each = intProp("hostile.testament.per-session", 100);
         int subscribers = intProp("hostile.testament.subscribers", 5);
         List<AtomicInteger> got = new ArrayList<>();

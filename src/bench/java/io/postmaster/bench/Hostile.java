@@ -278,6 +278,8 @@ public final class Hostile {
             victim.phase("after");
             Scenarios.sleep(Double.parseDouble(prop("hostile.baseline", "3")));
             heapAfter = heap();
+            Scenarios.sleep(0.5);
+            victim.settle(); // a call not answered by now counts as unanswered, its age so far as its latency
             logBytes = size(serverLog) - logBytes0;
             String cut = victim.cut();
             if (cut != null) {

@@ -27,6 +27,8 @@ final class Victim implements AutoCloseable {
         private final List<Double> ms = new ArrayList<>();
         int errors;
         int unanswered;
+        /** Of the unanswered calls, those whose INVOCATION the callee did get (lost on the way back). */
+        int unansweredAtCallee;
         int failedJoins;
         String firstFailure;
 
@@ -66,7 +68,8 @@ final class Victim implements AutoCloseable {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s / %s / %s", ms(percentile(50)),
                     ms(percentile(99)), ms(max())));
             if (unanswered > 0) {
-                b.append(", ").append(unanswered).append(" unanswered");
+                b.append(", ").append(unanswered).append(" unanswered (").append(unansweredAtCallee)
+                        .append(" reached the callee)");
             }
             if (errors > 0) {
                 b.append(", ").append(errors).append(" errors");
@@ -102,9 +105,12 @@ final class Victim implements AutoCloseable {
     private final Thread pacer;
     private final Thread prober;
     private final AtomicInteger request = new AtomicInteger();
+    /** Request IDs of the calls whose INVOCATION reached the callee (the caller sends its request ID as argument). */
+    private final java.util.Set<Long> atCallee;
 
     private Victim(LoadClient.Pool pool, URI uri, String realm, String procedure, LoadClient callee, LoadClient caller,
-                   int callsPerSecond, double joinsPerSecond) {
+                   java.util.Set<Long> atCallee, int callsPerSecond, double joinsPerSecond) {
+        this.atCallee = atCallee;
         this.pool = pool;
         this.uri = uri;
         this.realm = realm;
@@ -123,9 +129,11 @@ final class Victim implements AutoCloseable {
                         double joinsPerSecond) throws Exception {
         LoadClient callee = LoadClient.connect(pool, uri, realm, (c, m) -> { }).get(30, TimeUnit.SECONDS);
         CompletableFuture<Void> registered = new CompletableFuture<>();
+        java.util.Set<Long> atCallee = ConcurrentHashMap.newKeySet();
         callee.handler((c, m) -> {
             int type = LoadClient.type(m);
             if (type == 68) { // [INVOCATION, Request, Registration, Details, Arguments]
+                atCallee.add(LoadClient.longAt(m, 4, 0));
                 c.send("[70," + LoadClient.longAt(m, 1, -1) + ",{},[1]]");
             } else if (type == 65) {
                 registered.complete(null);
@@ -136,7 +144,7 @@ final class Victim implements AutoCloseable {
         callee.send("[64,1,{},\"" + procedure + "\"]");
         registered.get(30, TimeUnit.SECONDS);
         LoadClient caller = LoadClient.connect(pool, uri, realm, (c, m) -> { }).get(30, TimeUnit.SECONDS);
-        Victim v = new Victim(pool, uri, realm, procedure, callee, caller, callsPerSecond, joinsPerSecond);
+        Victim v = new Victim(pool, uri, realm, procedure, callee, caller, atCallee, callsPerSecond, joinsPerSecond);
         v.pacer.start();
         v.prober.start();
         return v;
@@ -174,6 +182,7 @@ final class Victim implements AutoCloseable {
                     out.ms.addAll(s.ms);
                     out.errors += s.errors;
                     out.unanswered += s.unanswered;
+                    out.unansweredAtCallee += s.unansweredAtCallee;
                     if (s.firstFailure != null && out.firstFailure == null) {
                         out.firstFailure = s.firstFailure;
                     }
@@ -184,8 +193,11 @@ final class Victim implements AutoCloseable {
         return out;
     }
 
-    /** Counts every call still in flight as unanswered, with its age as its latency (once). */
-    private void settle() {
+    /**
+     * Counts every call still in flight as unanswered, with its age as its latency (once); the scenario calls it when
+     * its figures are taken, so an unanswered call's age ends there.
+     */
+    synchronized void settle() {
         long now = System.nanoTime();
         for (Map.Entry<Long, long[]> e : inFlight.entrySet()) {
             if (inFlight.remove(e.getKey()) != null) {
@@ -193,6 +205,9 @@ final class Victim implements AutoCloseable {
                 s.add((now - e.getValue()[0]) / 1e6);
                 synchronized (s) {
                     s.unanswered++;
+                    if (atCallee.contains(e.getKey())) {
+                        s.unansweredAtCallee++;
+                    }
                 }
             }
         }
@@ -248,7 +263,7 @@ final class Victim implements AutoCloseable {
                 if (p >= 0 && !caller.closed) {
                     long req = request.incrementAndGet();
                     inFlight.put(req, new long[] {System.nanoTime(), p});
-                    caller.send("[48," + req + ",{},\"" + procedure + "\",[1]]");
+                    caller.send("[48," + req + ",{},\"" + procedure + "\",[" + req + "]]");
                 }
             }
             LockSupport.parkNanos(1_000_000);
