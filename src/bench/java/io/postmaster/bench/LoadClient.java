@@ -78,6 +78,11 @@ final class LoadClient implements WebSocket.Listener {
         return sentAt;
     }
     volatile boolean closed;
+    /** How the router ended the connection: the close code (-1: dropped, or closed by this side) and reason. */
+    volatile int closeCode = -1;
+    volatile String closeReason = "";
+    /** Completes when the connection is gone, whichever side ended it. */
+    final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     private LoadClient(String realm, Handler handler) {
         this.realm = realm;
@@ -163,6 +168,7 @@ final class LoadClient implements WebSocket.Listener {
         if (w != null) {
             w.abort();
         }
+        gone.complete(null);
     }
 
     // ------------------------------------------------------------------------------------------ listener
@@ -208,14 +214,19 @@ final class LoadClient implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeCode = statusCode;
+        closeReason = reason;
         closed = true;
+        gone.complete(null);
         welcomed.completeExceptionally(new IllegalStateException("closed " + statusCode + " " + reason));
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        closeReason = String.valueOf(error);
         closed = true;
+        gone.complete(null);
         welcomed.completeExceptionally(error);
     }
 
@@ -263,6 +274,16 @@ final class LoadClient implements WebSocket.Listener {
             any = true;
         }
         return any ? v : -1;
+    }
+
+    /** The string at top-level {@code index} (no unescaping: URIs and reasons), or null if none is there. */
+    static String stringAt(String m, int index) {
+        int pos = elementStart(m, 1, index);
+        if (pos < 0 || pos >= m.length() || m.charAt(pos) != '"') {
+            return null;
+        }
+        int end = m.indexOf('"', pos + 1);
+        return end < 0 ? null : m.substring(pos + 1, end);
     }
 
     /** Position of the n-th element of the container whose content starts at {@code from}, or -1. */
