@@ -30,10 +30,12 @@ import java.util.function.Function;
  * @param retainedMax        topics per realm that may hold a retained event
  * @param writeBatching      where the container supports it (Undertow), write the messages queued for a connection
  *                           during one pass of the I/O thread with one gathering write instead of one write each
+ * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
-                               Duration callMaxPending, int retainedMax, boolean writeBatching) {
+                               Duration callMaxPending, int retainedMax, boolean writeBatching,
+                               OutboundLimits outbound) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -149,7 +151,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
-                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true));
+                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
+                OutboundLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
@@ -163,6 +166,16 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         String v = value(lookup, key, Integer.toString(def));
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A long integer setting, or {@code def} when unset. Shared by the settings classes of this package. */
+    static long longValue(Function<String, String> lookup, String key, long def) {
+        String v = value(lookup, key, Long.toString(def));
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
         }

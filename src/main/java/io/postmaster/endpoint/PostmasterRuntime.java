@@ -33,6 +33,7 @@ public class PostmasterRuntime {
     private ScheduledThreadPoolExecutor timers;
     private ThreadPoolExecutor executor;
     private Router router;
+    private OutboundBudget outboundBudget;
 
     @Inject
     ExtensionPoints extensionPoints;
@@ -58,11 +59,13 @@ public class PostmasterRuntime {
             });
             timers.setRemoveOnCancelPolicy(true);
             executor = applicationExecutor(authConfig);
+            outboundBudget = new OutboundBudget(config.outbound().totalBytes());
             router = new Router(config, timers, extensionPoints.build(authConfig, executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
-                    + ", write-batching " + config.writeBatching());
+                    + ", write-batching " + config.writeBatching() + ", outbound-queue-bytes "
+                    + config.outbound().queueBytes() + ", outbound-total-bytes " + config.outbound().totalBytes());
         }
         return router;
     }
@@ -134,6 +137,12 @@ public class PostmasterRuntime {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** What all connections together may hold of unwritten messages ({@code postmaster.outbound-total-bytes}). */
+    OutboundBudget outboundBudget() {
+        router();
+        return outboundBudget;
     }
 
     /** The scheduler for timers and deferred work. */

@@ -130,7 +130,7 @@ final class Handshake {
         Permissions p;
         try {
             p = router.extensions().permissions().permissions(details);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             LOG.log(Level.WARNING, "the permission provider failed for authid '" + id.authid() + "' on realm "
                     + realm.name(), e);
             connection.refused(this, ErrorUris.AUTHORIZATION_FAILED, "could not determine the session's permissions", 0);
@@ -149,7 +149,7 @@ final class Handshake {
             router.extensions().executor().execute(() -> {
                 try {
                     step.run();
-                } catch (Exception | LinkageError e) {
+                } catch (Exception | Error e) { // even an OutOfMemoryError: the client gets its ABORT
                     LOG.log(Level.WARNING, "authentication with " + current.authmethod() + " failed with an error"
                             + " for authid '" + hello.authid() + "' on realm " + realm.name(), e);
                     connection.refused(this, ErrorUris.AUTHENTICATION_FAILED, "the authentication check failed", 0);
