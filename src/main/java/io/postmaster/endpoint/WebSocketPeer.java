@@ -49,7 +49,8 @@ import java.util.logging.Logger;
  *
  * <p>Every message counts from {@link #send} until the container reports it written. A connection whose unwritten
  * messages pass {@code postmaster.outbound-queue} or their bytes {@code postmaster.outbound-queue-bytes} cannot keep
- * up: it is closed with 1008 and a logged reason, its queue dropped. So is one holding more than its share when all
+ * up: it is closed with 1008 and a logged reason, its queue dropped. (One message alone is never too big: a connection
+ * with nothing else unwritten is always sent the next one, whatever its size.) So is one holding more than its share when all
  * connections together hold more than {@code postmaster.outbound-total-bytes} (see {@link OutboundBudget}). Messages
  * the router produces on its own in a burst ({@link #sendPaced}) are counted apart, against the larger
  * {@code postmaster.outbound-paced-queue} and {@code -bytes}: a peer that reads gets them all, paced by the window
@@ -172,7 +173,7 @@ final class WebSocketPeer implements Peer {
         if (routerBurst) {
             int n = paced.incrementAndGet();
             long bytes = pacedBytes.addAndGet(size);
-            if (n > limits.pacedQueue() || bytes > limits.pacedBytes()) {
+            if (n > limits.pacedQueue() || bytes > limits.pacedBytes() && n > 1) {
                 overflow(n > limits.pacedQueue()
                         ? "more than " + limits.pacedQueue() + " messages of the router's own wait to be sent to it"
                         + " (" + OutboundLimits.PACED_QUEUE + ")"
@@ -183,7 +184,7 @@ final class WebSocketPeer implements Peer {
         } else {
             int n = queued.incrementAndGet();
             long bytes = queuedBytes.addAndGet(size);
-            if (n > limit || bytes > limits.queueBytes()) {
+            if (n > limit || bytes > limits.queueBytes() && n > 1) { // one message alone always goes
                 overflow(n > limit
                         ? "more than " + limit + " messages wait to be sent to it (postmaster.outbound-queue)"
                         : "more than " + limits.queueBytes() + " bytes wait to be sent to it ("
@@ -193,7 +194,7 @@ final class WebSocketPeer implements Peer {
         }
         held.addAndGet(size);
         budget.add(size);
-        if (budget.overShare(held.get())) {
+        if (budget.overShare(held.get()) && queued.get() + paced.get() > 1) {
             overflow("all connections together hold more than " + budget.limit() + " bytes ("
                     + OutboundLimits.TOTAL_BYTES + ") and this one " + held.get() + ", more than its share");
             return;

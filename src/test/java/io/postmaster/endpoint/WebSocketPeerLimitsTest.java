@@ -95,6 +95,23 @@ class WebSocketPeerLimitsTest {
     }
 
     @Test
+    void oneMessageAloneIsNeverTooBig() throws Exception {
+        Conn c = conn(10_000, limits(1024, 100, 1024));
+        Outgoing big = new Outgoing(new WampMessage.Event(1, 1, Map.of(), List.of("x".repeat(10_000)), null));
+        loop.pass(() -> c.peer.send(big));
+        c.remote.completeAll();
+        loop.pass(() -> c.peer.sendPaced(big));
+        c.remote.completeAll();
+        assertTrue(c.closes.isEmpty(), "a connection with nothing else unwritten is sent any one message");
+        assertEquals(2, c.remote.written().size());
+        loop.pass(() -> {
+            c.peer.send(big);
+            c.peer.send(event(2));
+        });
+        assertEquals(1008, c.closeCode(), "but not a second one while the first is unwritten");
+    }
+
+    @Test
     void bytesCountUntilWrittenAndNoLonger() throws Exception {
         Conn c = conn(10_000, limits(4 * EVENT_SIZE, 100, 1 << 20));
         for (int i = 0; i < 50; i++) {
