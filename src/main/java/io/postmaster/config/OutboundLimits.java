@@ -23,18 +23,24 @@ import java.util.function.Function;
  *                    is bounded by the per-session caps of the sessions that caused them. Past it the connection is
  *                    closed with 1008 (a peer that reads nothing)
  * @param pacedBytes  the same bound in bytes
+ * @param abortMs     a connection closed for not keeping up whose frames already handed to the container are still
+ *                    unwritten this long after is dropped without the closing handshake (where the container allows
+ *                    it: Undertow), so that what the container holds for it is freed: a peer that reads nothing never
+ *                    takes the close frame queued behind them
  */
-public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, long pacedBytes) {
+public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, long pacedBytes, long abortMs) {
 
     public static final String QUEUE_BYTES = "postmaster.outbound-queue-bytes";
     public static final String TOTAL_BYTES = "postmaster.outbound-total-bytes";
     public static final String PACED_QUEUE = "postmaster.outbound-paced-queue";
     public static final String PACED_BYTES = "postmaster.outbound-paced-bytes";
+    public static final String ABORT_MS = "postmaster.outbound-abort-ms";
 
     /** Default per connection: 4 MiB, four times the default largest message. */
     public static final long DEFAULT_QUEUE_BYTES = 4L << 20;
     public static final int DEFAULT_PACED_QUEUE = 65_536;
     public static final long DEFAULT_PACED_BYTES = 16L << 20;
+    public static final long DEFAULT_ABORT_MS = 30_000;
 
     public OutboundLimits {
         if (queueBytes < 1024) {
@@ -50,6 +56,9 @@ public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, l
         if (pacedBytes < 1024) {
             throw new IllegalArgumentException(PACED_BYTES + " must be at least 1024, got " + pacedBytes);
         }
+        if (abortMs < 1) {
+            throw new IllegalArgumentException(ABORT_MS + " must be positive, got " + abortMs);
+        }
     }
 
     /**
@@ -62,6 +71,7 @@ public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, l
                 Math.max(queue, Runtime.getRuntime().maxMemory() / 4));
         int pacedQueue = PostmasterConfig.intValue(lookup, PACED_QUEUE, DEFAULT_PACED_QUEUE);
         long pacedBytes = PostmasterConfig.longValue(lookup, PACED_BYTES, DEFAULT_PACED_BYTES);
-        return new OutboundLimits(queue, total, pacedQueue, pacedBytes);
+        long abortMs = PostmasterConfig.longValue(lookup, ABORT_MS, DEFAULT_ABORT_MS);
+        return new OutboundLimits(queue, total, pacedQueue, pacedBytes, abortMs);
     }
 }

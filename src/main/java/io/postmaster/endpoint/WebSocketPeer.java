@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -329,11 +331,44 @@ final class WebSocketPeer implements Peer {
         budget.add(-held.getAndSet(0));
     }
 
+    /**
+     * Closes the connection off the calling thread and, if frames handed to the container are still unwritten
+     * {@code postmaster.outbound-abort-ms} later (a peer that reads nothing never takes the close frame queued behind
+     * them), drops it without the closing handshake, so that the container lets go of them too.
+     */
     private void closeLater(int code, String reason) {
         try {
             executor.execute(() -> closeNow(code, reason));
+            if (executor instanceof ScheduledExecutorService timers) {
+                timers.schedule(this::abortIfStuck, limits.abortMs(), TimeUnit.MILLISECONDS);
+            }
         } catch (RejectedExecutionException e) { // shutting down: the container closes every connection anyway
             LOG.log(Level.FINE, "close of WebSocket " + ws.getId() + " not scheduled", e);
+        }
+    }
+
+    private void abortIfStuck() {
+        if (inFlight.get() > 0) { // Undertow reports the close to the endpoint at once, not when the handshake ends
+            LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress() + ": "
+                    + inFlight.get() + " frames still unwritten " + limits.abortMs() + " ms after its close ("
+                    + OutboundLimits.ABORT_MS + ")");
+            forceClose(ws);
+        }
+    }
+
+    /**
+     * Ends the connection at once, without the closing handshake, where the container has a way: Undertow's session
+     * has {@code forceClose()}, which closes the channel and fails the frames it holds. JSR-356 has no such call;
+     * elsewhere this does nothing (those containers hold one frame per connection at a time, see {@link #drain}).
+     */
+    static void forceClose(Session ws) {
+        if (!ws.getClass().getName().startsWith("io.undertow.")) {
+            return;
+        }
+        try {
+            ws.getClass().getMethod("forceClose").invoke(ws);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not force WebSocket " + ws.getId() + " closed", e);
         }
     }
 

@@ -73,7 +73,7 @@ class WebSocketPeerLimitsTest {
     }
 
     private static OutboundLimits limits(long queueBytes, int pacedQueue, long pacedBytes) {
-        return new OutboundLimits(queueBytes, Long.MAX_VALUE, pacedQueue, pacedBytes);
+        return new OutboundLimits(queueBytes, Long.MAX_VALUE, pacedQueue, pacedBytes, 30_000);
     }
 
     /** An EVENT of exactly {@link #EVENT_SIZE} characters of JSON, numbered. */
@@ -161,7 +161,7 @@ class WebSocketPeerLimitsTest {
 
     @Test
     void pausedConnectionsTogetherStayWithinTheBudgetAndOnlyTheyAreCut() throws Exception {
-        OutboundLimits limits = new OutboundLimits(8 * EVENT_SIZE, 12 * EVENT_SIZE, 100, 1 << 20);
+        OutboundLimits limits = new OutboundLimits(8 * EVENT_SIZE, 12 * EVENT_SIZE, 100, 1 << 20, 30_000);
         OutboundBudget budget = new OutboundBudget(limits.totalBytes());
         Conn a = conn(1000, limits, budget);
         Conn b = conn(1000, limits, budget);
