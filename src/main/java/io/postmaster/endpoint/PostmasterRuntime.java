@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Router;
 import io.postmaster.router.broker.Broker;
 import io.postmaster.router.dealer.Dealer;
@@ -13,10 +14,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -27,6 +32,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class PostmasterRuntime {
     private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
+    private static final RateLimitedLog TIMER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private PostmasterConfig config;
     private AuthConfig authConfig;
@@ -56,7 +62,12 @@ public class PostmasterRuntime {
                 Thread t = new Thread(r, "postmaster-timer");
                 t.setDaemon(true);
                 return t;
-            });
+            }) {
+                @Override
+                protected void afterExecute(Runnable task, Throwable thrown) {
+                    timerFailed(task, thrown);
+                }
+            };
             timers.setRemoveOnCancelPolicy(true);
             executor = applicationExecutor(authConfig);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
@@ -68,6 +79,27 @@ public class PostmasterRuntime {
                     + config.outbound().queueBytes() + ", outbound-total-bytes " + config.outbound().totalBytes());
         }
         return router;
+    }
+
+    /**
+     * A scheduled task that throws ends in its future, which nobody reads (timeouts, deferred closes): without this,
+     * the failure would vanish without a trace.
+     */
+    static void timerFailed(Runnable task, Throwable thrown) {
+        Throwable t = thrown;
+        if (t == null && task instanceof Future<?> f && f.isDone() && !f.isCancelled()) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                t = e.getCause();
+            } catch (CancellationException | InterruptedException e) {
+                // not a failure
+            }
+        }
+        if (t != null) {
+            Throwable cause = t;
+            TIMER_FAILURES.log(() -> "a timer task failed (" + cause + ")", cause);
+        }
     }
 
     @Inject
