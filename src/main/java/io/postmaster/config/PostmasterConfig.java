@@ -34,11 +34,13 @@ import java.util.function.Function;
  * @param login              limits on logins with credentials and how failures are answered ({@link LoginLimits})
  * @param limits             what one client can make the router hold (per session and per realm) and the HELLO
  *                           bounds
+ * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
-                               MetaAccess metaAccess, LoginLimits login, SessionLimits limits) {
+                               MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
+                               OutboundLimits outbound) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -158,7 +160,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
-                MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup));
+                MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
+                OutboundLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
@@ -172,6 +175,16 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         String v = value(lookup, key, Integer.toString(def));
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A long integer setting, or {@code def} when unset. Shared by the settings classes of this package. */
+    static long longValue(Function<String, String> lookup, String key, long def) {
+        String v = value(lookup, key, Long.toString(def));
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
         }

@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Router;
 import io.postmaster.router.broker.Broker;
 import io.postmaster.router.dealer.Dealer;
@@ -13,10 +14,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -27,12 +32,14 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class PostmasterRuntime {
     private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
+    private static final RateLimitedLog TIMER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private PostmasterConfig config;
     private AuthConfig authConfig;
     private ScheduledThreadPoolExecutor timers;
     private ThreadPoolExecutor executor;
     private Router router;
+    private OutboundBudget outboundBudget;
 
     @Inject
     ExtensionPoints extensionPoints;
@@ -55,16 +62,44 @@ public class PostmasterRuntime {
                 Thread t = new Thread(r, "postmaster-timer");
                 t.setDaemon(true);
                 return t;
-            });
+            }) {
+                @Override
+                protected void afterExecute(Runnable task, Throwable thrown) {
+                    timerFailed(task, thrown);
+                }
+            };
             timers.setRemoveOnCancelPolicy(true);
             executor = applicationExecutor(authConfig);
+            outboundBudget = new OutboundBudget(config.outbound().totalBytes());
             router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
-                    + ", write-batching " + config.writeBatching());
+                    + ", write-batching " + config.writeBatching() + ", outbound-queue-bytes "
+                    + config.outbound().queueBytes() + ", outbound-total-bytes " + config.outbound().totalBytes());
         }
         return router;
+    }
+
+    /**
+     * A scheduled task that throws ends in its future, which nobody reads (timeouts, deferred closes): without this,
+     * the failure would vanish without a trace.
+     */
+    static void timerFailed(Runnable task, Throwable thrown) {
+        Throwable t = thrown;
+        if (t == null && task instanceof Future<?> f && f.isDone() && !f.isCancelled()) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                t = e.getCause();
+            } catch (CancellationException | InterruptedException e) {
+                // not a failure
+            }
+        }
+        if (t != null) {
+            Throwable cause = t;
+            TIMER_FAILURES.log(() -> "a timer task failed (" + cause + ")", cause);
+        }
     }
 
     @Inject
@@ -134,6 +169,12 @@ public class PostmasterRuntime {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** What all connections together may hold of unwritten messages ({@code postmaster.outbound-total-bytes}). */
+    OutboundBudget outboundBudget() {
+        router();
+        return outboundBudget;
     }
 
     /** The scheduler for timers and deferred work. */

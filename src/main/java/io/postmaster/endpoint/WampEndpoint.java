@@ -50,6 +50,7 @@ public class WampEndpoint {
 
     private Serializer serializer;
     private Connection connection;
+    private WebSocketPeer peer;
     private Session ws;
     private int maxMessageSize;
 
@@ -74,8 +75,9 @@ public class WampEndpoint {
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
-        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info,
-                cfg.writeBatching());
+        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
+                runtime.outboundBudget(), runtime.timers(), info, cfg.writeBatching());
+        this.peer = peer;
         if (BATCHING_LOGGED.compareAndSet(false, true)) {
             LOG.info(peer.batched()
                     ? "WebSocket writes are batched: one write per connection per pass of the I/O thread"
@@ -103,6 +105,8 @@ public class WampEndpoint {
             c.onMessage(serializer.decode(text));
         } catch (MalformedMessageException e) {
             c.onMalformed(e.getMessage());
+        } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
+            c.failed("a text frame", e);
         }
     }
 
@@ -130,6 +134,8 @@ public class WampEndpoint {
             }
         } catch (MalformedMessageException e) {
             c.onMalformed(e.getMessage());
+        } catch (RuntimeException | Error e) {
+            c.failed("a binary frame", e);
         }
     }
 
@@ -180,6 +186,10 @@ public class WampEndpoint {
 
     @OnClose
     public void close(Session ws, CloseReason reason) {
+        WebSocketPeer p = peer;
+        if (p != null) {
+            p.transportClosed();
+        }
         Connection c = connection;
         if (c != null) {
             c.onTransportClosed();
@@ -188,7 +198,23 @@ public class WampEndpoint {
 
     @OnError
     public void error(Session ws, Throwable t) {
-        // Broken connections and oversize frames land here; onClose follows and cleans up.
-        LOG.log(Level.FINE, "WebSocket " + ws.getId() + " error", t);
+        // Broken connections and oversize frames land here, as the container's exceptions; onClose follows and
+        // cleans up. The methods above handle every failure of their own, so an Error here (no heap or stack left)
+        // came from the container around them: say so, and close, so the peer is not left waiting for an answer.
+        if (!(t instanceof Error)) {
+            LOG.log(Level.FINE, "WebSocket " + ws.getId() + " error", t);
+            return;
+        }
+        Connection c = connection;
+        if (c != null) {
+            c.failed("a frame", t);
+        } else {
+            LOG.log(Level.WARNING, "WebSocket " + ws.getId() + " failed before it was set up; closing it", t);
+            try {
+                ws.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.OutboundLimits;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
 import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.Outgoing;
@@ -15,14 +17,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One WebSocket connection as the router sees it: a bounded FIFO of outbound messages, sent in one of two ways.
+ * One WebSocket connection as the router sees it: a FIFO of outbound messages, bounded by count and by bytes, sent in
+ * one of two ways.
  *
  * <p><b>One at a time</b> (every container): exactly one async send in flight — the most JSR-356 promises to work
  * everywhere (Tomcat refuses a second) — the next send chained from the completion handler. Each message is a
@@ -36,16 +43,31 @@ import java.util.logging.Logger;
  * {@code flushBatch}"), then flushes: one gathering write for all of them. Fan-out under load and the INVOCATIONs of
  * many callers to one callee then cost one system call per connection and pass instead of one per message, which
  * is most of the router's CPU (measured with {@code mvn -Pbench}). Undertow queues any number of frames per
- * connection, so several sends are in flight at once; batching is switched off again before each flush so the
- * container's own frames (pongs, the reply to a close) are never held back. Sends from other threads are flushed at once.
+ * connection, so several sends are in flight at once — but at most {@code postmaster.outbound-queue-bytes} of them
+ * (at least one message): the rest stays queued here, where an EVENT is a reference to the frame shared by all its
+ * subscribers rather than the container's copy of it, and goes out as earlier frames are written. Batching is
+ * switched off again before each flush so the container's own frames (pongs, the reply to a close) are never held
+ * back. Sends from other threads are flushed at once.
  *
- * <p>Either way a connection whose queued and unfinished sends pass {@code postmaster.outbound-queue} cannot keep
- * up: it is closed with 1008 and a logged reason, its queue dropped. The publisher is never blocked and no other
- * session is affected. Closing happens on the executor, never on the thread that called {@link #send}, which may
- * be routing under a table lock (see {@link Peer}).
+ * <p>Every message counts from {@link #send} until the container reports it written. A connection whose unwritten
+ * messages pass {@code postmaster.outbound-queue} or their bytes {@code postmaster.outbound-queue-bytes} cannot keep
+ * up: it is closed with 1008 and a logged reason, its queue dropped. (One message alone is never too big: a connection
+ * with nothing else unwritten is always sent the next one, whatever its size.) So is one holding more than its share when all
+ * connections together hold more than {@code postmaster.outbound-total-bytes} (see {@link OutboundBudget}). Messages
+ * the router produces on its own in a burst ({@link #sendPaced}) are counted apart, against the larger
+ * {@code postmaster.outbound-paced-queue} and {@code -bytes}: a peer that reads gets them all, paced by the window
+ * above. The publisher is never blocked and no other session is affected. Closing happens on the executor, never
+ * on the thread that called {@link #send}, which may be routing under a table lock (see {@link Peer}).
+ *
+ * <p>A send that fails (the container refuses it, a message cannot be encoded) closes the connection with 1011 and
+ * is logged at WARNING unless the connection was already gone: a message is never silently skipped.
  */
-final class WebSocketPeer implements Peer, SendHandler {
+final class WebSocketPeer implements Peer {
     private static final Logger LOG = Logger.getLogger(WebSocketPeer.class.getName());
+    /** One line per connection cut as a slow consumer: a client can make many, so they are rate-limited. */
+    private static final RateLimitedLog SLOW = new RateLimitedLog(LOG, Level.WARNING);
+    /** One line per connection closed because a message could not be sent to it. */
+    private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
     /** How deeply sends that complete synchronously may chain on one stack before the rest goes to the executor. */
     private static final int MAX_INLINE_DEPTH = 16;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -53,15 +75,48 @@ final class WebSocketPeer implements Peer, SendHandler {
     private record CloseMarker(int code, String reason) {
     }
 
+    /** One message for this connection, counted from {@link #send} until the container reports it written. */
+    private final class Pending implements SendHandler {
+        final Frame frame;
+        final int size;
+        final boolean paced;
+
+        Pending(Frame frame, int size, boolean paced) {
+            this.frame = frame;
+            this.size = size;
+            this.paced = paced;
+        }
+
+        @Override
+        public void onResult(SendResult result) {
+            written(this, result);
+        }
+    }
+
     private final Session ws;
     private final Serializer serializer;
     private final int limit;
+    private final OutboundLimits limits;
+    private final OutboundBudget budget;
     private final Executor executor;
     private final TransportInfo transport;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** Messages caused by clients, queued or handed to the container, not yet written; and their bytes. */
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** The same for the router's own bursts ({@link #sendPaced}). */
+    private final AtomicInteger paced = new AtomicInteger();
+    private final AtomicLong pacedBytes = new AtomicLong();
+    /** Handed to the container, not yet written. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong inFlightBytes = new AtomicLong();
+    /** All bytes this connection holds, as added to the budget (both kinds). */
+    private final AtomicLong held = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    /** Nothing more goes out: the queue was dropped (slow consumer, failed send, transport gone). */
+    private volatile boolean dropped;
     /** Batched mode: a flush of this connection is queued on an event-loop thread and has not started yet. */
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     /** Batched mode: the close asked for, waiting until every frame sent before it has been written. */
@@ -69,14 +124,17 @@ final class WebSocketPeer implements Peer, SendHandler {
     private final boolean batched;
     private final Runnable flush = this::flush;
 
-    WebSocketPeer(Session ws, Serializer serializer, int limit, Executor executor, TransportInfo transport,
-                  boolean writeBatching) {
+    WebSocketPeer(Session ws, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
+                  Executor executor, TransportInfo transport, boolean writeBatching) {
         this.ws = ws;
         this.serializer = serializer;
         this.limit = limit;
+        this.limits = limits;
+        this.budget = budget;
         this.executor = executor;
         this.transport = transport;
         this.batched = writeBatching && batchingContainer(ws);
+        budget.opened();
     }
 
     /**
@@ -94,14 +152,56 @@ final class WebSocketPeer implements Peer, SendHandler {
 
     @Override
     public void send(Outgoing message) {
+        enqueue(message, false);
+    }
+
+    @Override
+    public void sendPaced(Outgoing message) {
+        enqueue(message, true);
+    }
+
+    private void enqueue(Outgoing message, boolean routerBurst) {
         if (closing.get()) {
             return;
         }
-        if (queued.incrementAndGet() > limit) {
-            overflow();
+        Frame frame;
+        try {
+            frame = message.frame(serializer); // cached in the message: once per serializer, shared by all receivers
+        } catch (RuntimeException | Error e) {
+            broken("could not encode " + message.message().type() + " for", e);
             return;
         }
-        queue.offer(message);
+        int size = frame instanceof Frame.Text t ? t.text().length() : ((Frame.Binary) frame).bytes().length;
+        if (routerBurst) {
+            int n = paced.incrementAndGet();
+            long bytes = pacedBytes.addAndGet(size);
+            if (n > limits.pacedQueue() || bytes > limits.pacedBytes() && n > 1) {
+                overflow(n > limits.pacedQueue()
+                        ? "more than " + limits.pacedQueue() + " messages of the router's own wait to be sent to it"
+                        + " (" + OutboundLimits.PACED_QUEUE + ")"
+                        : "more than " + limits.pacedBytes() + " bytes of the router's own messages wait to be sent"
+                        + " to it (" + OutboundLimits.PACED_BYTES + ")");
+                return;
+            }
+        } else {
+            int n = queued.incrementAndGet();
+            long bytes = queuedBytes.addAndGet(size);
+            if (n > limit || bytes > limits.queueBytes() && n > 1) { // one message alone always goes
+                overflow(n > limit
+                        ? "more than " + limit + " messages wait to be sent to it (postmaster.outbound-queue)"
+                        : "more than " + limits.queueBytes() + " bytes wait to be sent to it ("
+                        + OutboundLimits.QUEUE_BYTES + ")");
+                return;
+            }
+        }
+        held.addAndGet(size);
+        budget.add(size);
+        if (budget.overShare(held.get()) && queued.get() + paced.get() > 1) {
+            overflow("all connections together hold more than " + budget.limit() + " bytes ("
+                    + OutboundLimits.TOTAL_BYTES + ") and this one " + held.get() + ", more than its share");
+            return;
+        }
+        queue.offer(new Pending(frame, size, routerBurst));
         next();
     }
 
@@ -110,6 +210,15 @@ final class WebSocketPeer implements Peer, SendHandler {
         if (closing.compareAndSet(false, true)) {
             queue.offer(new CloseMarker(code, reason));
             next();
+        }
+    }
+
+    /** The transport is gone (closed by either side): whatever is still held for it is let go. Idempotent. */
+    void transportClosed() {
+        closing.set(true);
+        drop();
+        if (open.compareAndSet(true, false)) {
+            budget.closed();
         }
     }
 
@@ -131,8 +240,9 @@ final class WebSocketPeer implements Peer, SendHandler {
     }
 
     /**
-     * Batched mode: hands everything queued to the container and flushes it as one write. One flusher at a time
-     * keeps the order; a message queued while another thread flushes is taken by that flusher's re-check.
+     * Batched mode: hands what is queued to the container, as much as the window allows, and flushes it as one
+     * write. One flusher at a time keeps the order; a message queued while another thread flushes is taken by that
+     * flusher's re-check, and the rest of a window that was full by the completion of an earlier write.
      */
     private void flush() {
         flushQueued.set(false);
@@ -141,32 +251,40 @@ final class WebSocketPeer implements Peer, SendHandler {
             try {
                 remote.setBatchingAllowed(true);
                 Object next;
-                while ((next = queue.poll()) != null) {
+                while (!dropped && (next = queue.peek()) != null) {
                     if (next instanceof CloseMarker c) {
+                        queue.poll();
                         endBatch(remote);
                         // Closing while frames are queued can lose them when another I/O thread owns the
-                        // connection: close once the last one is written (onResult), or now if none is left.
+                        // connection: close once the last one is written (written()), or now if none is left.
                         pendingClose.set(c);
-                        if (queued.get() == 0) {
+                        if (inFlight.get() == 0) {
                             closePending();
                         }
                         return; // leaves 'sending' set: nothing goes out after a close
                     }
-                    startSend((Outgoing) next);
+                    Pending p = (Pending) next;
+                    if (!fits(p) || queue.poll() != p) {
+                        break; // the peer has not read what it was handed yet (or the queue was dropped)
+                    }
+                    handOver(remote, p);
                 }
                 endBatch(remote);
             } catch (IOException | RuntimeException e) {
-                // The connection broke under us (closed by the peer or the container): nothing more can be sent.
-                LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
-                closing.set(true);
-                queue.clear();
+                broken("send failed on", e);
                 return; // 'sending' stays set
             }
             sending.set(false);
-            if (queue.isEmpty()) {
+            Object head = queue.peek();
+            if (head == null || dropped || head instanceof Pending p && !fits(p)) {
                 return;
             }
         }
+    }
+
+    /** Whether the container may be handed {@code p} now: the window is empty or has room for it. */
+    private boolean fits(Pending p) {
+        return inFlight.get() == 0 || inFlightBytes.get() + p.size <= limits.queueBytes();
     }
 
     @Override
@@ -174,17 +292,87 @@ final class WebSocketPeer implements Peer, SendHandler {
         return transport;
     }
 
-    private void overflow() {
+    private void overflow(String why) {
         if (closing.compareAndSet(false, true)) {
-            LOG.warning(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
-                    + ": it cannot keep up, more than " + limit + " messages wait to be sent to it"
-                    + " (postmaster.outbound-queue)");
-            queue.clear();
-            executor.execute(() -> closeNow(1008, "outbound queue full"));
+            SLOW.log(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
+                    + ": it cannot keep up, " + why);
+            drop();
+            closeLater(1008, "outbound queue full");
         }
     }
 
-    /** Starts the next send unless one is in flight. */
+    /**
+     * A message could not be sent (the container refused it or reported a failure, or it could not be encoded):
+     * nothing more goes out, and the connection is closed (1011) unless it is gone already — then the failure is
+     * only the sign of it, and its close is under way.
+     */
+    private void broken(String what, Throwable e) {
+        closing.set(true);
+        drop();
+        boolean wasOpen;
+        try {
+            wasOpen = ws.isOpen();
+        } catch (RuntimeException ignored) {
+            wasOpen = false;
+        }
+        if (wasOpen) {
+            FAILED.log(() -> what + " WebSocket " + ws.getId() + " from " + transport.peerAddress()
+                    + "; closing it (1011)", e);
+            closeLater(1011, "send failed");
+        } else {
+            LOG.log(Level.FINE, what + " WebSocket " + ws.getId() + ", which is closed", e);
+        }
+    }
+
+    /** Nothing more goes out; everything held is let go (the budget's share at once, the frames as they come back). */
+    private void drop() {
+        dropped = true;
+        queue.clear();
+        budget.add(-held.getAndSet(0));
+    }
+
+    /**
+     * Closes the connection off the calling thread and, if frames handed to the container are still unwritten
+     * {@code postmaster.outbound-abort-ms} later (a peer that reads nothing never takes the close frame queued behind
+     * them), drops it without the closing handshake, so that the container lets go of them too.
+     */
+    private void closeLater(int code, String reason) {
+        try {
+            executor.execute(() -> closeNow(code, reason));
+            if (executor instanceof ScheduledExecutorService timers) {
+                timers.schedule(this::abortIfStuck, limits.abortMs(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) { // shutting down: the container closes every connection anyway
+            LOG.log(Level.FINE, "close of WebSocket " + ws.getId() + " not scheduled", e);
+        }
+    }
+
+    private void abortIfStuck() {
+        if (inFlight.get() > 0) { // Undertow reports the close to the endpoint at once, not when the handshake ends
+            LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress() + ": "
+                    + inFlight.get() + " frames still unwritten " + limits.abortMs() + " ms after its close ("
+                    + OutboundLimits.ABORT_MS + ")");
+            forceClose(ws);
+        }
+    }
+
+    /**
+     * Ends the connection at once, without the closing handshake, where the container has a way: Undertow's session
+     * has {@code forceClose()}, which closes the channel and fails the frames it holds. JSR-356 has no such call;
+     * elsewhere this does nothing (those containers hold one frame per connection at a time, see {@link #drain}).
+     */
+    static void forceClose(Session ws) {
+        if (!ws.getClass().getName().startsWith("io.undertow.")) {
+            return;
+        }
+        try {
+            ws.getClass().getMethod("forceClose").invoke(ws);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not force WebSocket " + ws.getId() + " closed", e);
+        }
+    }
+
+    /** One at a time: starts the next send unless one is in flight. */
     private void drain() {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_INLINE_DEPTH) {
@@ -194,10 +382,10 @@ final class WebSocketPeer implements Peer, SendHandler {
         depth[0]++;
         try {
             while (sending.compareAndSet(false, true)) {
-                Object next = queue.poll();
+                Object next = dropped ? null : queue.poll();
                 if (next == null) {
                     sending.set(false);
-                    if (queue.isEmpty()) {
+                    if (dropped || queue.isEmpty()) {
                         return;
                     }
                     continue; // something arrived between poll and release: go again
@@ -206,44 +394,52 @@ final class WebSocketPeer implements Peer, SendHandler {
                     closeNow(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
                     return;
                 }
-                queued.decrementAndGet();
-                startSend((Outgoing) next);
-                return; // the completion handler continues the chain (or the connection broke: nothing more)
+                try {
+                    handOver(ws.getAsyncRemote(), (Pending) next);
+                } catch (RuntimeException e) {
+                    broken("send failed on", e); // 'sending' stays set
+                }
+                return; // the completion handler continues the chain
             }
         } finally {
             depth[0]--;
         }
     }
 
-    private void startSend(Outgoing out) {
-        try {
-            Frame f = out.frame(serializer);
-            if (f instanceof Frame.Text t) {
-                ws.getAsyncRemote().sendText(t.text(), this);
-            } else {
-                ws.getAsyncRemote().sendBinary(ByteBuffer.wrap(((Frame.Binary) f).bytes()), this);
-            }
-        } catch (RuntimeException e) {
-            // The connection broke under us (closed by the peer or the container): nothing more can be sent.
-            LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
-            closing.set(true);
-            queue.clear();
+    private void handOver(RemoteEndpoint.Async remote, Pending p) {
+        inFlight.incrementAndGet();
+        inFlightBytes.addAndGet(p.size);
+        if (p.frame instanceof Frame.Text t) {
+            remote.sendText(t.text(), p);
+        } else {
+            remote.sendBinary(ByteBuffer.wrap(((Frame.Binary) p.frame).bytes()), p);
         }
     }
 
-    @Override
-    public void onResult(SendResult result) {
+    /** The container is done with {@code p}: it no longer counts, and the next may go. */
+    private void written(Pending p, SendResult result) {
+        inFlight.decrementAndGet();
+        inFlightBytes.addAndGet(-p.size);
+        if (p.paced) {
+            paced.decrementAndGet();
+            pacedBytes.addAndGet(-p.size);
+        } else {
+            queued.decrementAndGet();
+            queuedBytes.addAndGet(-p.size);
+        }
+        long before = held.getAndUpdate(h -> Math.max(0, h - p.size)); // nothing, once dropped
+        budget.add(-Math.min(before, p.size));
         if (!result.isOK()) {
-            LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), result.getException());
-            closing.set(true);
-            queue.clear();
-            executor.execute(() -> closeNow(1011, "send failed"));
+            broken("send failed on", result.getException());
             return;
         }
         if (batched) {
-            // counted until written, so a connection that cannot keep up is found
-            if (queued.decrementAndGet() == 0 && pendingClose.get() != null) {
-                closePending();
+            if (pendingClose.get() != null) {
+                if (inFlight.get() == 0) {
+                    closePending();
+                }
+            } else if (!queue.isEmpty()) {
+                next(); // the window has room again
             }
             return;
         }

@@ -1,7 +1,8 @@
 /**
  * The Jakarta EE edge: the JSR-356 {@code @ServerEndpoint} at {@code /ws} ({@link
  * io.postmaster.endpoint.WampEndpoint}), its handshake rules ({@link io.postmaster.endpoint.WampConfigurator}), the
- * outbound queue per connection ({@link io.postmaster.endpoint.WebSocketPeer}) and the CDI beans that own the router
+ * outbound queue per connection ({@link io.postmaster.endpoint.WebSocketPeer}, bounded by count and bytes, and all of
+ * them together by {@link io.postmaster.endpoint.OutboundBudget}) and the CDI beans that own the router
  * ({@link io.postmaster.endpoint.PostmasterRuntime}).
  *
  * <p>This package only adapts: it decodes frames, hands messages to the router's {@link

@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
@@ -41,6 +42,8 @@ import java.util.logging.Logger;
  */
 public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    /** Messages whose handling failed: a client may find a way to cause many. */
+    private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     enum State { AWAITING_HELLO, AUTHENTICATING, CHALLENGING, ESTABLISHED, CLOSED }
 
@@ -76,10 +79,28 @@ public final class Connection {
             }
         } catch (ProtocolViolation v) {
             protocolViolation(v.getMessage());
-        } catch (RuntimeException e) {
-            // A router bug must not take the connection thread down, nor leave the session half-routed.
-            LOG.log(Level.SEVERE, "internal error routing " + m.type() + " for " + describe() + "; closing it", e);
+        } catch (RuntimeException | Error e) {
+            // A router bug, or the heap or the stack ran out: it must not take the connection thread down, nor
+            // leave the request unanswered and the session half-routed.
+            failed(m.type().toString(), e);
+        }
+    }
+
+    /**
+     * Handling something from the peer failed (a router bug, an extension that threw an {@link Error}, no heap or
+     * stack left): whether the request took effect is unknown, so it cannot be answered truthfully; the connection
+     * is closed with 1011 instead — never left waiting — and the session's state goes with it. Logged at WARNING,
+     * rate-limited. Safe from any thread.
+     *
+     * @param what what was being handled, for the log (a message type)
+     */
+    public void failed(String what, Throwable e) {
+        FAILURES.log(() -> "could not handle " + what + " from " + describe() + " (" + e + "); closing it (1011)", e);
+        try {
             close(1011, "internal error");
+        } catch (RuntimeException | Error again) {
+            // tearing the session down failed as well (e.g. still no heap): at least end the transport
+            peer.close(1011, "internal error");
         }
     }
 

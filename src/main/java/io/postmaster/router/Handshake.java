@@ -185,7 +185,7 @@ final class Handshake {
         Permissions p;
         try {
             p = router.extensions().permissions().permissions(details);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             LOG.log(Level.WARNING, "the permission provider failed for authid '" + shown(id.authid()) + "' on realm "
                     + realm.name(), e);
             refuse(ErrorUris.AUTHORIZATION_FAILED, "could not determine the session's permissions");
@@ -219,7 +219,7 @@ final class Handshake {
             }
             try {
                 step.run();
-            } catch (Exception | LinkageError e) {
+            } catch (Exception | Error e) { // even an OutOfMemoryError: the client gets its ABORT
                 LOG.log(Level.WARNING, "authentication with " + current.authmethod() + " failed with an error"
                         + " for authid '" + shown(hello.authid()) + "' on realm " + realm.name(), e);
                 refuse(ErrorUris.AUTHENTICATION_FAILED, "the authentication check failed");

@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.MessageType;
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
  */
 public final class Interception {
     private static final Logger LOG = Logger.getLogger(Interception.class.getName());
+    /** Interceptors that threw, and routing that failed after them: clients may find ways to cause many. */
+    private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private final List<PublishInterceptor> publish;
     private final List<CallInterceptor> call;
@@ -110,9 +113,9 @@ public final class Interception {
         try {
             Verdict v = call.run();
             return v == null ? Verdict.pass() : v;
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "interceptor " + interceptor.getClass().getName() + " failed on the " + what
-                    + " by " + s + "; rejected with " + ErrorUris.RUNTIME_ERROR, e);
+        } catch (Exception | Error e) { // even an OutOfMemoryError: the request is answered, the lane goes on
+            FAILURES.log(() -> "interceptor " + interceptor.getClass().getName() + " failed on the " + what
+                    + " by " + s + " (" + e + "); rejected with " + ErrorUris.RUNTIME_ERROR, e);
             return Verdict.reject(ErrorUris.RUNTIME_ERROR);
         }
     }
@@ -132,6 +135,15 @@ public final class Interception {
                     LOG.info(() -> "protocol violation by " + s + ": " + v.getMessage());
                     s.send(new WampMessage.Abort(Map.of("message", v.getMessage()), ErrorUris.PROTOCOL_VIOLATION));
                     s.peer().close(1002, ErrorUris.PROTOCOL_VIOLATION);
+                } catch (RuntimeException | Error e) {
+                    // Routing failed after the interceptors: the request is closed over, not left waiting.
+                    Connection c = s.connection;
+                    if (c != null) {
+                        c.failed(type.toString(), e);
+                    } else {
+                        FAILURES.log(() -> "could not route " + type + " of " + s + " (" + e + ")", e);
+                        s.peer().close(1011, "internal error");
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

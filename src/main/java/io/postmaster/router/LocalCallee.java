@@ -82,7 +82,7 @@ public final class LocalCallee implements Peer {
             LOG.log(Level.FINE, "bad arguments for " + procedure, e);
             fail(s, inv, ErrorUris.INVALID_ARGUMENT, List.of("the arguments do not fit " + procedure), null);
             return;
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) { // even an OutOfMemoryError: the caller gets its answer
             // The webwire rule: internal errors never leak. Logged here, a bare URI for the caller.
             LOG.log(Level.WARNING, "server-side procedure " + procedure + " failed", e);
             fail(s, inv, ErrorUris.RUNTIME_ERROR, null, null);

@@ -19,6 +19,17 @@ public interface Peer {
      */
     void send(Outgoing message);
 
+    /**
+     * Queues a message the router produced on its own, as part of a burst whose size the per-session caps of the
+     * sessions that caused it bound (the errors for every pending call of a callee that left, the testaments and meta
+     * events of a session that left, calls that expired): delivered to a peer that reads, paced as it reads, and not
+     * counted against the limits that judge a slow consumer (only against a larger bound of its own). By default,
+     * the same as {@link #send(Outgoing)}.
+     */
+    default void sendPaced(Outgoing message) {
+        send(message);
+    }
+
     /** Queues a single message. */
     default void send(WampMessage message) {
         send(new Outgoing(message));

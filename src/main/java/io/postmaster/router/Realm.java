@@ -174,13 +174,15 @@ public final class Realm {
     void detach(Session s) {
         if (sessions.remove(s.id(), s)) {
             s.markClosed();
-            router.broker().detach(s);
-            router.dealer().detach(s);
-            // No session resumption: leaving detaches and destroys at once, so the detached bucket goes first (spec)
-            for (Testaments.Testament t : s.testaments().drain()) {
-                router.publishTestament(this, s, t);
-            }
-            router.broker().publishMeta(this, ON_LEAVE, List.of(s.id(), s.authid(), s.authrole()));
+            Pacing.run(() -> { // what a leaving session leaves behind reaches others as the router's own burst
+                router.broker().detach(s);
+                router.dealer().detach(s);
+                // No session resumption: leaving detaches and destroys at once, so the detached bucket goes first (spec)
+                for (Testaments.Testament t : s.testaments().drain()) {
+                    router.publishTestament(this, s, t);
+                }
+                router.broker().publishMeta(this, ON_LEAVE, List.of(s.id(), s.authid(), s.authrole()));
+            });
             router.releaseSessionId(s.id());
         }
     }

@@ -36,6 +36,8 @@ import java.util.logging.Logger;
 public final class Router implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
     private static final RateLimitedLog TESTAMENT_REFUSED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog LISTENER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private final PostmasterConfig config;
     private final ScheduledExecutorService scheduler;
@@ -83,8 +85,16 @@ public final class Router implements AutoCloseable {
         long maxNanos = config.callMaxPending().toNanos();
         long sweep = Math.max(10, Math.min(1000, config.callMaxPending().toMillis() / 10));
         this.sweeper = scheduler.scheduleWithFixedDelay(() -> {
-            for (Realm realm : realms.values()) {
-                dealer.expire(realm, maxNanos);
+            // A periodic task that throws is never run again: the sweep must survive anything.
+            try {
+                Pacing.run(() -> { // the timeouts of many calls at once reach their callers as the router's burst
+                    for (Realm realm : realms.values()) {
+                        dealer.expire(realm, maxNanos);
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                FAILURES.log(() -> "the sweep of calls past " + PostmasterConfig.CALL_MAX_PENDING_MS
+                        + " failed; it runs again in " + sweep + " ms", e);
             }
         }, sweep, sweep, TimeUnit.MILLISECONDS);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -124,8 +134,8 @@ public final class Router implements AutoCloseable {
             s.lane().execute(() -> {
                 try {
                     r.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "a session-" + what + " observer failed for " + s, e);
+                } catch (RuntimeException | Error e) {
+                    LISTENER_FAILURES.log(() -> "a session-" + what + " observer failed for " + s, e);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -1,5 +1,7 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,10 +11,11 @@ import java.util.logging.Logger;
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: one per session, so that what application
  * code sees of a session (joined before left; publications in publication order) is in order, while different
- * sessions proceed in parallel. A task that throws is logged and the lane goes on.
+ * sessions proceed in parallel. A task that throws (even an {@link Error}) is logged and the lane goes on.
  */
 public final class SerialExecutor implements Executor {
     private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
+    private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private final Executor pool;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
@@ -55,8 +58,9 @@ public final class SerialExecutor implements Executor {
             }
             try {
                 next.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a task failed", e);
+            } catch (RuntimeException | Error e) {
+                // Even an Error: the lane must go on, or every later task of the session would wait forever.
+                FAILURES.log(() -> "a task failed (" + e + "); the tasks after it run", e);
             }
         }
     }

@@ -186,14 +186,21 @@ public final class Session {
         return new TransportDetails(t.peerAddress(), t.subprotocol(), t.secure());
     }
 
-    /** Sends a message to this session's peer (non-blocking; see {@link Peer#send(Outgoing)}). */
+    /**
+     * Sends a message to this session's peer (non-blocking; see {@link Peer#send(Outgoing)}); paced when the
+     * router sends it as part of a burst of its own (see {@link Pacing}).
+     */
     public void send(WampMessage m) {
-        peer.send(m);
+        send(new Outgoing(m));
     }
 
     /** Sends a shared, possibly already encoded message. */
     public void send(Outgoing m) {
-        peer.send(m);
+        if (Pacing.active()) {
+            peer.sendPaced(m);
+        } else {
+            peer.send(m);
+        }
     }
 
     /**
@@ -203,7 +210,7 @@ public final class Session {
      *                Crossbar does); null for none. Never put internal details here.
      */
     public void sendError(MessageType requestType, long request, String errorUri, String message) {
-        peer.send(new WampMessage.Error(requestType.code(), request,
+        send(new WampMessage.Error(requestType.code(), request,
                 message == null ? Map.of() : Map.of("message", message), errorUri,
                 message == null ? null : List.of(message), null));
     }

@@ -7,7 +7,13 @@
  * with an in-memory peer. Routing never blocks: it runs on the thread that delivered the message (the container's
  * I/O thread in the fastest configuration), reads concurrent tables without locks, changes them under short
  * monitors, and hands outbound messages to {@link io.postmaster.router.Peer#send}, which only queues. The rules for
- * each table are in the broker and dealer package docs.
+ * each table are in the broker and dealer package docs. What the router sends on its own in a burst (what a leaving
+ * session leaves behind, expired calls) goes through {@link io.postmaster.router.Peer#sendPaced} instead, marked by
+ * {@link io.postmaster.router.Pacing}: delivered to peers that read, never taken as a sign of a slow consumer.
+ *
+ * <p>Failures: a message whose handling throws anything, {@link Error}s included, closes its connection with 1011
+ * and a rate-limited WARNING ({@link io.postmaster.router.Connection#failed}); lanes and timers survive a task that
+ * throws. A request is never left without an answer or a close.
  *
  * <p>Application code (the {@code spi} beans in {@link io.postmaster.router.Extensions}) never runs on the routing
  * thread: the authentication {@link io.postmaster.router.Handshake}, join/leave notifications, interceptors and

@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.OutboundLimits;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.Peer;
 import io.postmaster.serialization.JsonSerializer;
@@ -99,8 +100,9 @@ class WebSocketPeerBatchingTest {
     }
 
     private static WebSocketPeer newPeer(Session ws, int limit, boolean writeBatching) {
-        return new WebSocketPeer(ws, new JsonSerializer(), limit, Runnable::run,
-                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
+        OutboundLimits limits = OutboundLimits.from(k -> null);
+        return new WebSocketPeer(ws, new JsonSerializer(), limit, limits, new OutboundBudget(limits.totalBytes()),
+                Runnable::run, new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
     }
 
     private static Outgoing event(long publication) {

@@ -63,6 +63,15 @@ final class TestPeer implements Peer {
         }
     }
 
+    /** The messages sent as the router's own burst ({@link Peer#sendPaced}), in order. */
+    final List<WampMessage> paced = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void sendPaced(Outgoing message) {
+        paced.add(message.message());
+        send(message);
+    }
+
     @Override
     public void close(int code, String reason) {
         if (closeCode == 0) {

@@ -24,8 +24,14 @@ public final class RecordingAsyncRemote implements RemoteEndpoint.Async {
     private final List<SendHandler> pending = new ArrayList<>();
     private boolean batching;
 
+    /** When set, every send is refused with this exception, as a container refuses a send on a broken connection. */
+    public volatile RuntimeException refuse;
+
     @Override
     public synchronized void sendText(String text, SendHandler handler) {
+        if (refuse != null) {
+            throw refuse;
+        }
         calls.add("send " + text);
         unflushed.add(text);
         pending.add(handler);
@@ -62,6 +68,31 @@ public final class RecordingAsyncRemote implements RemoteEndpoint.Async {
             pending.clear();
         }
         done.forEach(h -> h.onResult(new SendResult()));
+    }
+
+    /** Reports the oldest {@code n} sends as written. */
+    public void complete(int n) {
+        List<SendHandler> done;
+        synchronized (this) {
+            done = new ArrayList<>(pending.subList(0, Math.min(n, pending.size())));
+            pending.subList(0, done.size()).clear();
+        }
+        done.forEach(h -> h.onResult(new SendResult()));
+    }
+
+    /** Reports every send so far as failed with {@code cause}, as the container does when a write fails. */
+    public void failAll(Throwable cause) {
+        List<SendHandler> done;
+        synchronized (this) {
+            done = List.copyOf(pending);
+            pending.clear();
+        }
+        done.forEach(h -> h.onResult(new SendResult(cause)));
+    }
+
+    /** Every text written so far, in order. */
+    public synchronized List<String> written() {
+        return writes.stream().flatMap(List::stream).toList();
     }
 
     public synchronized int inFlight() {

@@ -1,0 +1,235 @@
+package io.postmaster.it;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.MessageType;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.*;
+import io.postmaster.testing.WampTestClient;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * What the router sends, against clients that read badly or not at all, over real sockets: a subscriber that stops
+ * reading is cut once the bytes waiting for it pass its budget (not only once a count of messages does), and a burst
+ * the router produces itself (the errors for every pending call of a callee that left) reaches a caller that reads,
+ * instead of being taken for a slow consumer. Volumes are the smallest that show each defect with the default
+ * settings; the expensive versions belong to the soak command.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HostileOutboundIT {
+    /** Above the default postmaster.outbound-queue-bytes (4 MiB) many times over, far below the message limit. */
+    private static final int EVENTS = 100;
+    private static final int EVENT_BYTES = 256 * 1024;
+    /** Above the default postmaster.outbound-queue (16384 messages). */
+    private static final int PENDING_CALLS = 16_500;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aSubscriberThatStopsReadingIsCutByBytesWhileOneThatReadsGetsEverything() throws Exception {
+        URI ws = Deployments.ws(base);
+        String topic = "com.example.hostile.paused";
+        String payload = "x".repeat(EVENT_BYTES);
+        try (StalledClient paused = new StalledClient(ws);
+             WampTestClient reader = WampTestClient.join(ws, "realm1");
+             WampTestClient publisher = WampTestClient.join(ws, "realm1")) {
+            paused.sendText("[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]");
+            assertTrue(paused.readText().startsWith("[2,"), "WELCOME");
+            paused.sendText("[32,1,{},\"" + topic + "\"]");
+            assertTrue(paused.readText().startsWith("[33,1,"), "SUBSCRIBED");
+            // from here on the paused client reads nothing
+            reader.send(new Subscribe(1, Map.of(), topic));
+            reader.next(Subscribed.class);
+            for (int i = 0; i < EVENTS; i++) {
+                publisher.send(new Publish(i + 1, Map.of("acknowledge", true), topic, List.of(i, payload), null));
+                publisher.next(Published.class);
+                assertEquals(List.of((long) i, payload), reader.next(Event.class).args(), "the reader keeps up");
+            }
+            // The paused client now reads what TCP holds for it: some events, then the router's close.
+            int events = 0;
+            Integer code = null;
+            while (code == null) {
+                StalledClient.Frame f = paused.readFrame(5_000);
+                if (f == null) {
+                    break;
+                }
+                if (f.opcode() == 0x8) {
+                    code = f.closeCode();
+                } else if (f.opcode() == 0x1) {
+                    events++;
+                }
+            }
+            assertEquals(1008, code, "the paused subscriber is closed as a slow consumer once "
+                    + ((long) EVENTS * EVENT_BYTES >> 20) + " MiB of events were published to it (" + events
+                    + " of " + EVENTS + " reached it before)");
+            assertTrue(events < EVENTS, "it was cut before all of them were queued for it");
+            // The reader and the publisher were not affected.
+            publisher.send(new Publish(999, Map.of("acknowledge", true), topic, List.of("after"), null));
+            publisher.next(Published.class);
+            assertEquals(List.of("after"), reader.next(Event.class).args());
+        }
+    }
+
+    @Test
+    void theErrorsForEveryPendingCallOfACalleeThatLeftReachTheCaller() throws Exception {
+        URI ws = Deployments.ws(base);
+        String procedure = "com.example.hostile.stalling";
+        try (WampTestClient caller = WampTestClient.join(ws, "realm1")) {
+            WampTestClient callee = WampTestClient.join(ws, "realm1");
+            callee.send(new Register(1, Map.of(), procedure));
+            callee.next(Registered.class);
+            for (int i = 1; i <= PENDING_CALLS; i++) {
+                caller.send(new Call(i, Map.of(), procedure, List.of(i), null));
+            }
+            for (int i = 1; i <= PENDING_CALLS; i++) {
+                callee.next(Invocation.class); // every call is pending at the callee; it answers none
+            }
+            callee.close(); // the callee leaves: every call ends with wamp.error.canceled
+            for (int i = 1; i <= PENDING_CALLS; i++) {
+                WampMessage m = caller.poll(5_000);
+                if (m == null) {
+                    fail("error " + i + " of " + PENDING_CALLS + " did not arrive"
+                            + (caller.closed() ? "; the caller was closed with " + caller.closeCode() : ""));
+                }
+                WampMessage.Error e = assertInstanceOf(WampMessage.Error.class, m);
+                assertEquals(MessageType.CALL.code(), e.requestType());
+                assertEquals(i, e.request(), "in the order of the calls");
+                assertEquals(ErrorUris.CANCELED, e.error());
+            }
+            assertFalse(caller.closed(), "the caller, which reads, stays connected");
+            caller.send(new Call(PENDING_CALLS + 1, Map.of(), procedure, null, null));
+            assertEquals(ErrorUris.NO_SUCH_PROCEDURE, caller.next(WampMessage.Error.class).error());
+        }
+    }
+
+    /**
+     * A WebSocket client that reads only when asked: its receive buffer is small, so a router that keeps sending to
+     * it while it does not read backs up at once.
+     */
+    static final class StalledClient implements AutoCloseable {
+        record Frame(int opcode, byte[] payload) {
+            int closeCode() {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+
+        private final Socket socket = new Socket();
+        private final DataInputStream in;
+        private final OutputStream out;
+
+        StalledClient(URI ws) throws IOException {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            byte[] key = new byte[16];
+            ThreadLocalRandom.current().nextBytes(key);
+            out.write(("GET " + ws.getRawPath() + " HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                    + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: wamp.2.json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readHead(in);
+            if (!head.startsWith("HTTP/1.1 101")) {
+                socket.close();
+                throw new IOException("handshake refused: " + head);
+            }
+        }
+
+        void sendText(String text) throws IOException {
+            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+            ByteArrayOutputStream f = new ByteArrayOutputStream();
+            f.write(0x81);
+            if (payload.length < 126) {
+                f.write(0x80 | payload.length);
+            } else {
+                f.write(0x80 | 126);
+                f.write(payload.length >>> 8);
+                f.write(payload.length);
+            }
+            f.write(new byte[4]); // a zero mask
+            f.write(payload);
+            out.write(f.toByteArray());
+            out.flush();
+        }
+
+        String readText() throws IOException {
+            Frame f = readFrame(10_000);
+            if (f == null || f.opcode() != 0x1) {
+                throw new IOException("expected a text frame, got " + f);
+            }
+            return new String(f.payload(), StandardCharsets.UTF_8);
+        }
+
+        /** The next frame, or null if none comes within {@code timeoutMs} or the connection ended. */
+        Frame readFrame(int timeoutMs) throws IOException {
+            socket.setSoTimeout(timeoutMs);
+            try {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                long len = b1 & 0x7f;
+                if (len == 126) {
+                    len = in.readUnsignedShort();
+                } else if (len == 127) {
+                    len = in.readLong();
+                }
+                byte[] payload = new byte[(int) len];
+                in.readFully(payload);
+                return new Frame(b0 & 0x0f, payload);
+            } catch (SocketTimeoutException | java.io.EOFException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        private static String readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int state = 0;
+            while (state < 4) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("connection closed during the handshake: " + b);
+                }
+                b.write(c);
+                state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
+                        ? state + 1 : c == '\r' ? 1 : 0;
+            }
+            return b.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+}
