@@ -177,6 +177,11 @@ public final class UriTable<T> {
         };
     }
 
+    /** The work {@link #forEachMatch} does for {@code uri}: the patterns it compares. For tests that pin the cost. */
+    int visits(String uri) {
+        return 1 + prefix.size() + wildcard.size();
+    }
+
     /** Whether the table holds no entry. */
     public boolean isEmpty() {
         return exact.isEmpty() && prefix.isEmpty() && wildcard.isEmpty();

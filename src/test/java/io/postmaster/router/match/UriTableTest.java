@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -89,5 +90,90 @@ class UriTableTest {
         assertNull(table.get("a1.b2.c3", MatchPolicy.PREFIX));
         assertEquals("RPC3", table.bestMatch("a1.b2.c3.d4.e325"));
         assertEquals(List.of("RPC5", "RPC6", "RPC7"), table.entries(MatchPolicy.WILDCARD).stream().sorted().toList());
+    }
+
+    /**
+     * Precedence beyond the spec's example, one table per case: the registrations, the URI called, the winner.
+     * Patterns are {@code e:} exact, {@code p:} prefix, {@code w:} wildcard.
+     */
+    @ParameterizedTest(name = "{0} | {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "e:a.b.c p:a.b w:a.b.           | a.b.c    | e:a.b.c",   // exact first
+            "p:a.b w:a.b. w:a.b.c           | a.b.c    | p:a.b",     // any prefix before any wildcard
+            "p:a p:a.b p:a.b.c.d            | a.b.c    | p:a.b",     // the longest matching prefix
+            "p:com.a p:com.ab               | com.abc  | p:com.ab",  // a prefix is a string prefix
+            "p:com.a. p:com.a               | com.abc  | p:com.a",   // ... so a. does not match ab
+            "p:com.a. p:com.a               | com.a.b  | p:com.a.",
+            "w:a..c w:.b.c                  | a.b.c    | w:a..c",    // longer first run
+            "w:..c w:.b.                    | a.b.c    | w:.b.",     // equal first runs (0), longer second
+            "w:a.b. w:a.b.c                 | a.b.c    | w:a.b.c",   // a wildcard pattern without wildcards
+            "w:.. w:a..                     | a.b.c    | w:a..",
+            "w:.. w:a..                     | x.b.c    | w:..",
+            "w:a..c w:a...                  | a.b.c    | w:a..c",    // a wildcard matches one whole component
+            "w:a..c                         | a.b.x.c  | ",
+            "w:a..c                         | a.b      | ",
+            "p:a.b.c.d                      | a.b      | ",
+            "e:a.b                          | a.b.c    | ",
+    })
+    void precedence(String patterns, String uri, String expected) {
+        UriTable<String> t = new UriTable<>();
+        synchronized (t) {
+            for (String p : patterns.trim().split("\\s+")) {
+                t.getOrCreate(p.substring(2), policy(p), () -> p);
+            }
+        }
+        assertEquals(expected, t.bestMatch(uri));
+        List<String> all = new ArrayList<>();
+        t.forEachMatch(uri, all::add);
+        for (String p : patterns.trim().split("\\s+")) {
+            assertEquals(policy(p).matches(p.substring(2), uri), all.contains(p), p + " in forEachMatch " + all);
+        }
+    }
+
+    private static MatchPolicy policy(String p) {
+        return switch (p.charAt(0)) {
+            case 'e' -> MatchPolicy.EXACT;
+            case 'p' -> MatchPolicy.PREFIX;
+            default -> MatchPolicy.WILDCARD;
+        };
+    }
+
+    /** {@code n} patterns of each kind, shaped as applications use them. */
+    static UriTable<String> table(int n) {
+        UriTable<String> t = new UriTable<>();
+        synchronized (t) {
+            for (int i = 0; i < n; i++) {
+                String name = String.valueOf(i);
+                t.getOrCreate("com.app." + i, MatchPolicy.EXACT, () -> "e" + name);
+                t.getOrCreate("com.app." + i + ".", MatchPolicy.PREFIX, () -> "p" + name);
+                t.getOrCreate("com.app." + i + "..update", MatchPolicy.WILDCARD, () -> "w" + name);
+                t.getOrCreate(".app.." + i, MatchPolicy.WILDCARD, () -> "v" + name);
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Matching costs what the URI costs, not what the table holds: the work for 50,000 patterns of each kind exceeds
+     * the work for 10 by at most the URI's length (a trie is deeper where more keys share a prefix), counted in
+     * nodes visited, not in time.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"com.app.7.x.update", "com.app.7.x", "x.app.y.7", "com.app.7", "com.nothing.here",
+            "com.app.49999.x.update"})
+    void matchingCostDoesNotGrowWithThePatterns(String uri) {
+        UriTable<String> small = table(10);
+        UriTable<String> big = table(50_000);
+        List<String> fromSmall = new ArrayList<>();
+        small.forEachMatch(uri, fromSmall::add);
+        List<String> fromBig = new ArrayList<>();
+        big.forEachMatch(uri, fromBig::add);
+        if (!uri.contains("49999")) {
+            assertEquals(fromSmall.stream().sorted().toList(), fromBig.stream().sorted().toList());
+        }
+        int s = small.visits(uri);
+        int b = big.visits(uri);
+        assertTrue(b <= s + uri.length(), uri + ": " + b + " visits with 50,000 patterns of each kind, " + s
+                + " with 10");
     }
 }
