@@ -6,8 +6,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.postmaster.message.Uris;
+
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -153,6 +161,9 @@ class UriTableTest {
         return t;
     }
 
+    private static final UriTable<String> SMALL = table(10);
+    private static final UriTable<String> BIG = table(50_000);
+
     /**
      * Matching costs what the URI costs, not what the table holds: the work for 50,000 patterns of each kind exceeds
      * the work for 10 by at most the URI's length (a trie is deeper where more keys share a prefix), counted in
@@ -162,8 +173,8 @@ class UriTableTest {
     @ValueSource(strings = {"com.app.7.x.update", "com.app.7.x", "x.app.y.7", "com.app.7", "com.nothing.here",
             "com.app.49999.x.update"})
     void matchingCostDoesNotGrowWithThePatterns(String uri) {
-        UriTable<String> small = table(10);
-        UriTable<String> big = table(50_000);
+        UriTable<String> small = SMALL;
+        UriTable<String> big = BIG;
         List<String> fromSmall = new ArrayList<>();
         small.forEachMatch(uri, fromSmall::add);
         List<String> fromBig = new ArrayList<>();
@@ -173,7 +184,131 @@ class UriTableTest {
         }
         int s = small.visits(uri);
         int b = big.visits(uri);
+        System.out.printf("%s: %d visits with 10 patterns of each kind, %d with 50,000%n", uri, s, b);
         assertTrue(b <= s + uri.length(), uri + ": " + b + " visits with 50,000 patterns of each kind, " + s
                 + " with 10");
+    }
+
+    /**
+     * The trees against the rules applied one pattern at a time, through many random additions and removals (which
+     * split and merge nodes): the same matches, the same best match, and nothing left once everything is removed.
+     */
+    @Test
+    void theTreesAgreeWithTheRulesThroughRandomChanges() {
+        Random random = new Random(7);
+        UriTable<String> t = new UriTable<>();
+        Map<String, String> live = new LinkedHashMap<>(); // "policy-letter:pattern" -> itself
+        for (int step = 0; step < 5_000; step++) {
+            String p = randomPattern(random);
+            synchronized (t) {
+                if (live.containsKey(p)) {
+                    assertTrue(t.remove(p.substring(2), policy(p), p));
+                    live.remove(p);
+                } else {
+                    assertEquals(p, t.getOrCreate(p.substring(2), policy(p), () -> p));
+                    live.put(p, p);
+                }
+            }
+            if (step % 20 == 0) {
+                for (int k = 0; k < 10; k++) {
+                    String uri = randomUri(random);
+                    Set<String> expected = new HashSet<>();
+                    for (String q : live.keySet()) {
+                        if (policy(q).matches(q.substring(2), uri)) {
+                            expected.add(q);
+                        }
+                    }
+                    List<String> got = new ArrayList<>();
+                    t.forEachMatch(uri, got::add);
+                    assertEquals(expected, new HashSet<>(got), uri);
+                    assertEquals(expected.size(), got.size(), uri + ": each match once");
+                    assertEquals(bestByTheSpec(expected), t.bestMatch(uri), uri + " among " + expected);
+                }
+            }
+        }
+        synchronized (t) {
+            for (String p : live.keySet()) {
+                assertTrue(t.remove(p.substring(2), policy(p), p));
+            }
+        }
+        assertTrue(t.isEmpty());
+        assertEquals(2, t.nodes(), "only the two roots are left");
+    }
+
+    private static final String[] PIECES = {"a", "b", "ab", "ba", "."};
+
+    private static String randomPattern(Random r) {
+        while (true) {
+            char kind = "epw".charAt(r.nextInt(3));
+            StringBuilder b = new StringBuilder();
+            if (kind == 'w') {
+                int n = 1 + r.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    b.append(i > 0 ? "." : "").append(r.nextInt(3) == 0 ? "" : PIECES[r.nextInt(4)]);
+                }
+            } else {
+                int n = 1 + r.nextInt(6);
+                for (int i = 0; i < n; i++) {
+                    b.append(PIECES[r.nextInt(PIECES.length)]);
+                }
+            }
+            String p = kind + ":" + b;
+            if (policy(p).valid(b.toString(), Uris.Rule.LOOSE)) {
+                return p;
+            }
+        }
+    }
+
+    private static String randomUri(Random r) {
+        int n = 1 + r.nextInt(4);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append(i > 0 ? "." : "").append(PIECES[r.nextInt(4)]);
+        }
+        return b.toString();
+    }
+
+    /** The spec's algorithm spelled out: exact; longest prefix; wildcard with the longest literal runs, run by run. */
+    private static String bestByTheSpec(Set<String> matches) {
+        for (String m : matches) {
+            if (m.startsWith("e:")) {
+                return m;
+            }
+        }
+        String best = matches.stream().filter(m -> m.startsWith("p:"))
+                .max(Comparator.comparingInt(String::length)).orElse(null);
+        if (best != null) {
+            return best;
+        }
+        for (String m : matches) {
+            if (best == null || compareRuns(runs(m.substring(2)), runs(best.substring(2))) > 0) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private static List<Integer> runs(String pattern) {
+        List<Integer> runs = new ArrayList<>();
+        int run = 0;
+        for (String c : pattern.split("\\.", -1)) {
+            if (c.isEmpty()) {
+                runs.add(run);
+                run = 0;
+            } else {
+                run++;
+            }
+        }
+        runs.add(run);
+        return runs;
+    }
+
+    private static int compareRuns(List<Integer> a, List<Integer> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return Integer.compare(a.get(i), b.get(i));
+            }
+        }
+        return 0;
     }
 }
