@@ -3,6 +3,7 @@ package io.postmaster.router;
 import io.postmaster.config.RealmConfig;
 import io.postmaster.message.Uris;
 import io.postmaster.router.broker.EventHistory;
+import io.postmaster.router.broker.MetaEvents;
 import io.postmaster.router.broker.Retained;
 import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.Registration;
@@ -37,13 +38,19 @@ public final class Realm {
     private final Map<String, Retained> retained = new ConcurrentHashMap<>();
     private final int retainedMax;
     private final Map<String, EventHistory> history = new ConcurrentHashMap<>();
+    private final MetaEvents metaEvents;
 
     Realm(RealmConfig config, Router router, int retainedMax) {
         this.config = config;
         this.router = router;
         this.retainedMax = retainedMax;
         config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit)));
+        this.metaEvents = new MetaEvents((topic, args) -> router.broker().publishAsRouter(this, topic, args, null,
+                Map.of(), null), router.scheduler());
     }
+
+    /** This realm's meta events, in the order of the changes, published outside the tables' monitors. */
+    public MetaEvents metaEvents() { return metaEvents; }
 
     /** The event history of a topic, or null if the realm keeps none for it. */
     public EventHistory history(String topic) {

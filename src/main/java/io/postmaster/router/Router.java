@@ -69,7 +69,7 @@ public final class Router implements AutoCloseable {
         this.extensions = extensions;
         this.authorization = new Authorization(extensions.authorizer());
         this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
-        this.dealer = new Dealer(scheduler, broker);
+        this.dealer = new Dealer(scheduler);
         dealer.routerProcedures(new MetaApi(this));
         for (RealmConfig rc : config.realms().values()) {
             realms.put(rc.name(), new Realm(rc, this, config.retainedMax()));

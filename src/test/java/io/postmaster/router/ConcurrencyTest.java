@@ -204,4 +204,94 @@ class ConcurrencyTest {
             assertTrue(caller.connection.session().calls().isEmpty());
         }
     }
+
+    /**
+     * Subscription meta events, while sessions subscribe to and leave one topic at the same time: each subscription's
+     * events form a valid history (on_create, then on_subscribe/on_unsubscribe with the count never below zero, then
+     * on_delete at zero), and none is published while a table's monitor is held.
+     */
+    @Test
+    void metaEventsComeInTheOrderOfTheChangesAndOutsideTheTablesMonitors() throws Exception {
+        Realm realm = router.realm("realm1");
+        TestPeer observer = join("observer");
+        List<String> metaTopics = List.of("on_create", "on_subscribe", "on_unsubscribe", "on_delete");
+        Map<Long, String> topicOf = new HashMap<>();
+        long req = 0;
+        for (String t : metaTopics) {
+            observer.in(new Subscribe(++req, Map.of(), "wamp.subscription." + t));
+            WampMessage m;
+            while (!((m = observer.next()) instanceof Subscribed)) {
+                assertInstanceOf(Event.class, m); // meta events about the observer's own subscriptions
+            }
+            topicOf.put(((Subscribed) m).subscription(), t);
+        }
+        observer.drain();
+        AtomicBoolean underMonitor = new AtomicBoolean(); // from here on, the observer receives only meta events
+        observer.onSend = () -> {
+            if (Thread.holdsLock(realm.topics()) || Thread.holdsLock(realm.procedures())) {
+                underMonitor.set(true);
+            }
+        };
+        int threads = 4, rounds = 300;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int w = 0; w < threads; w++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int r = 0; r < rounds; r++) {
+                        TestPeer p = join("w");
+                        p.in(new Subscribe(1, Map.of(), "com.churn"));
+                        p.in(new Subscribe(2, Map.of("match", "prefix"), "com.churn"));
+                        long exact = p.next(Subscribed.class).subscription();
+                        p.next(Subscribed.class);
+                        if (r % 2 == 0) {
+                            p.in(new Unsubscribe(3, exact));
+                            p.next(Unsubscribed.class);
+                        }
+                        p.connection.onTransportClosed(); // leaves: the rest is cleaned up
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        go.countDown();
+        for (Thread t : workers) {
+            t.join();
+        }
+        assertNull(failure.get(), () -> "a worker failed: " + failure.get());
+        Map<Long, Integer> count = new HashMap<>(); // live subscriptions -> subscribers, as the events tell it
+        Map<String, Integer> events = new HashMap<>();
+        for (WampMessage m : observer.drain()) {
+            if (!(m instanceof Event e) || !topicOf.containsKey(e.subscription())) {
+                continue;
+            }
+            String kind = topicOf.get(e.subscription());
+            events.merge(kind, 1, Integer::sum);
+            long sub = kind.equals("on_create") ? (Long) ((Map<?, ?>) e.args().get(1)).get("id") : (Long) e.args().get(1);
+            switch (kind) {
+                case "on_create" -> assertNull(count.put(sub, 0), "on_create of a live subscription " + sub);
+                case "on_subscribe" -> count.merge(sub, 1, (a, b) -> {
+                    assertNotNull(a);
+                    return a + b;
+                });
+                case "on_unsubscribe" -> {
+                    Integer c = count.get(sub);
+                    assertNotNull(c, "on_unsubscribe of an unknown subscription " + sub);
+                    assertTrue(c > 0, "on_unsubscribe with no subscriber left");
+                    count.put(sub, c - 1);
+                }
+                default -> assertEquals(0, count.remove(sub), "on_delete while subscribed");
+            }
+        }
+        assertEquals(threads * rounds * 2, events.get("on_subscribe"));
+        assertEquals(threads * rounds * 2, events.get("on_unsubscribe"));
+        assertEquals(events.get("on_create"), events.get("on_delete"));
+        assertTrue(count.isEmpty(), "subscriptions left according to the events: " + count);
+        assertFalse(underMonitor.get(), "a meta event was published holding a table's monitor");
+    }
 }
