@@ -44,10 +44,17 @@ class HostileMatchingIT {
     static final int PATTERNS = 10_000;
     /** Publications the attacker sends in one burst. */
     static final int BURST = 2_000;
-    /** A victim's round trip must stay under this, at the 99th percentile, during either attack. */
-    static final long VICTIM_P99_MS = 100;
-    /** The attacker's whole teardown, seen by an observer as the attacker's on_leave. */
-    static final long TEARDOWN_MS = 2_000;
+    /**
+     * A victim's PUBLISH round trip must stay under this, at the 99th percentile, during the attacker's burst. The
+     * routing threads are few (WildFly here: two I/O threads, no dispatch to workers), so a victim may wait behind
+     * the attacker's queued messages; what it must not wait for is a cost that grows with the patterns held.
+     */
+    static final long VICTIM_P99_MS = 500;
+    /**
+     * The attacker's whole teardown, seen by an observer as the attacker's on_leave, and a victim's SUBSCRIBE round
+     * trip meanwhile: the cleanup costs O(the attacker's own patterns), not O(patterns²) under the table's lock.
+     */
+    static final long TEARDOWN_MS = 1_000;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -66,6 +73,7 @@ class HostileMatchingIT {
             observer.send(new Subscribe(1, Map.of(), "wamp.session.on_leave"));
             observer.next(Subscribed.class);
 
+            long withoutPatterns = Math.min(burst(attacker), burst(attacker)); // the first one warms up
             long t0 = System.nanoTime();
             for (int i = 0; i < PATTERNS; i++) {
                 attacker.send(new Subscribe(i + 1, Map.of("match", "prefix"), "com.attack." + i + "."));
@@ -75,24 +83,20 @@ class HostileMatchingIT {
             }
             System.out.printf("HostileMatchingIT: %d prefix subscriptions made in %d ms%n", PATTERNS, ms(t0));
 
-            // The attacker publishes a burst to a topic none of its patterns matches (each publication is matched
-            // against every pattern by a scan): a victim's PUBLISH round trip meanwhile.
+            // The attacker publishes a burst to a topic none of its patterns matches, as it did before it held any:
+            // the burst must not cost more now. A victim's PUBLISH round trip meanwhile.
             CompletableFuture<Long> burst = CompletableFuture.supplyAsync(() -> {
                 try {
-                    long start = System.nanoTime();
-                    for (int i = 1; i <= BURST; i++) {
-                        attacker.send(new Publish(i, i == BURST ? Map.of("acknowledge", true) : Map.of(),
-                                "com.attack.none", List.of(i), null));
-                    }
-                    attacker.next(Published.class);
-                    return ms(start);
+                    return burst(attacker);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             List<Long> publishRtt = probe(burst::isDone, () -> publishRoundTrip(victim));
-            System.out.printf("HostileMatchingIT: attacker's burst of %d publications took %d ms; victim's PUBLISH "
-                    + "round trip meanwhile %s%n", BURST, burst.get(30, TimeUnit.SECONDS), summary(publishRtt));
+            long withPatterns = burst.get(30, TimeUnit.SECONDS);
+            System.out.printf("HostileMatchingIT: attacker's burst of %d publications took %d ms with %d patterns, "
+                    + "%d ms with none; victim's PUBLISH round trip meanwhile %s%n", BURST, withPatterns, PATTERNS,
+                    withoutPatterns, summary(publishRtt));
 
             // The attacker leaves: its patterns are removed, with a meta event each. A victim's SUBSCRIBE (which
             // needs the topic table) meanwhile, and how long until the observer hears on_leave.
@@ -115,12 +119,26 @@ class HostileMatchingIT {
             System.out.printf("HostileMatchingIT: teardown of %d patterns took %d ms; victim's SUBSCRIBE round trip "
                     + "meanwhile %s%n", PATTERNS, teardownMs, summary(subscribeRtt));
 
+            assertTrue(withPatterns < 2 * withoutPatterns + 250, "a publication's cost grows with the patterns held: "
+                    + BURST + " publications took " + withPatterns + " ms with " + PATTERNS + " patterns, "
+                    + withoutPatterns + " ms with none");
             assertTrue(p99(publishRtt) < VICTIM_P99_MS, "victim's PUBLISH round trip during the attacker's burst: "
                     + summary(publishRtt));
-            assertTrue(p99(subscribeRtt) < VICTIM_P99_MS, "victim's SUBSCRIBE round trip during the attacker's "
+            assertTrue(p99(subscribeRtt) < TEARDOWN_MS, "victim's SUBSCRIBE round trip during the attacker's "
                     + "teardown: " + summary(subscribeRtt));
             assertTrue(teardownMs < TEARDOWN_MS, "teardown of " + PATTERNS + " patterns took " + teardownMs + " ms");
         }
+    }
+
+    /** Publishes {@link #BURST} events to a topic no pattern matches, acknowledging the last; its duration (ms). */
+    private static long burst(WampTestClient attacker) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 1; i <= BURST; i++) {
+            attacker.send(new Publish(i, i == BURST ? Map.of("acknowledge", true) : Map.of(), "com.attack.none",
+                    List.of(i), null));
+        }
+        attacker.next(Published.class);
+        return ms(start);
     }
 
     private interface Probe {
