@@ -206,19 +206,22 @@ class ConcurrencyTest {
     }
 
     /**
-     * Subscription meta events, while sessions subscribe to and leave one topic at the same time: each subscription's
-     * events form a valid history (on_create, then on_subscribe/on_unsubscribe with the count never below zero, then
-     * on_delete at zero), and none is published while a table's monitor is held.
+     * Subscription and registration meta events, while sessions subscribe to one topic, register one procedure (a
+     * shared registration) and leave, all at the same time: each entry's events form a valid history (on_create,
+     * then on_subscribe/on_register and on_unsubscribe/on_unregister with the count never below zero, then on_delete
+     * at zero), and none is published while a table's monitor is held.
      */
     @Test
     void metaEventsComeInTheOrderOfTheChangesAndOutsideTheTablesMonitors() throws Exception {
         Realm realm = router.realm("realm1");
         TestPeer observer = join("observer");
-        List<String> metaTopics = List.of("on_create", "on_subscribe", "on_unsubscribe", "on_delete");
+        List<String> metaTopics = List.of("wamp.subscription.on_create", "wamp.subscription.on_subscribe",
+                "wamp.subscription.on_unsubscribe", "wamp.subscription.on_delete", "wamp.registration.on_create",
+                "wamp.registration.on_register", "wamp.registration.on_unregister", "wamp.registration.on_delete");
         Map<Long, String> topicOf = new HashMap<>();
         long req = 0;
         for (String t : metaTopics) {
-            observer.in(new Subscribe(++req, Map.of(), "wamp.subscription." + t));
+            observer.in(new Subscribe(++req, Map.of(), t));
             WampMessage m;
             while (!((m = observer.next()) instanceof Subscribed)) {
                 assertInstanceOf(Event.class, m); // meta events about the observer's own subscriptions
@@ -244,8 +247,10 @@ class ConcurrencyTest {
                         TestPeer p = join("w");
                         p.in(new Subscribe(1, Map.of(), "com.churn"));
                         p.in(new Subscribe(2, Map.of("match", "prefix"), "com.churn"));
+                        p.in(new Register(4, Map.of("match", "prefix", "invoke", "roundrobin"), "com.churn"));
                         long exact = p.next(Subscribed.class).subscription();
                         p.next(Subscribed.class);
+                        p.next(Registered.class);
                         if (r % 2 == 0) {
                             p.in(new Unsubscribe(3, exact));
                             p.next(Unsubscribed.class);
@@ -264,34 +269,39 @@ class ConcurrencyTest {
             t.join();
         }
         assertNull(failure.get(), () -> "a worker failed: " + failure.get());
-        Map<Long, Integer> count = new HashMap<>(); // live subscriptions -> subscribers, as the events tell it
+        Map<String, Integer> count = new HashMap<>(); // live subscriptions/registrations -> holders, per the events
         Map<String, Integer> events = new HashMap<>();
         for (WampMessage m : observer.drain()) {
             if (!(m instanceof Event e) || !topicOf.containsKey(e.subscription())) {
                 continue;
             }
-            String kind = topicOf.get(e.subscription());
-            events.merge(kind, 1, Integer::sum);
-            long sub = kind.equals("on_create") ? (Long) ((Map<?, ?>) e.args().get(1)).get("id") : (Long) e.args().get(1);
+            String topic = topicOf.get(e.subscription());
+            events.merge(topic, 1, Integer::sum);
+            String kind = topic.substring(topic.lastIndexOf('.') + 1);
+            String sub = topic.charAt(5) + ":" + (kind.equals("on_create") ? ((Map<?, ?>) e.args().get(1)).get("id")
+                    : e.args().get(1));
             switch (kind) {
-                case "on_create" -> assertNull(count.put(sub, 0), "on_create of a live subscription " + sub);
-                case "on_subscribe" -> count.merge(sub, 1, (a, b) -> {
+                case "on_create" -> assertNull(count.put(sub, 0), "on_create of a live entry " + sub);
+                case "on_subscribe", "on_register" -> count.merge(sub, 1, (a, b) -> {
                     assertNotNull(a);
                     return a + b;
                 });
-                case "on_unsubscribe" -> {
+                case "on_unsubscribe", "on_unregister" -> {
                     Integer c = count.get(sub);
                     assertNotNull(c, "on_unsubscribe of an unknown subscription " + sub);
                     assertTrue(c > 0, "on_unsubscribe with no subscriber left");
                     count.put(sub, c - 1);
                 }
-                default -> assertEquals(0, count.remove(sub), "on_delete while subscribed");
+                default -> assertEquals(0, count.remove(sub), "on_delete while held");
             }
         }
-        assertEquals(threads * rounds * 2, events.get("on_subscribe"));
-        assertEquals(threads * rounds * 2, events.get("on_unsubscribe"));
-        assertEquals(events.get("on_create"), events.get("on_delete"));
-        assertTrue(count.isEmpty(), "subscriptions left according to the events: " + count);
+        assertEquals(threads * rounds * 2, events.get("wamp.subscription.on_subscribe"));
+        assertEquals(threads * rounds * 2, events.get("wamp.subscription.on_unsubscribe"));
+        assertEquals(events.get("wamp.subscription.on_create"), events.get("wamp.subscription.on_delete"));
+        assertEquals(threads * rounds, events.get("wamp.registration.on_register"));
+        assertEquals(threads * rounds, events.get("wamp.registration.on_unregister"));
+        assertEquals(events.get("wamp.registration.on_create"), events.get("wamp.registration.on_delete"));
+        assertTrue(count.isEmpty(), "entries left according to the events: " + count);
         assertFalse(underMonitor.get(), "a meta event was published holding a table's monitor");
     }
 }
