@@ -88,6 +88,11 @@ public final class Realm {
         retained.put(topic, event);
     }
 
+    /** The retained event of one topic, or null. */
+    public Retained retained(String topic) {
+        return retained.get(topic);
+    }
+
     /** Calls {@code action} for every topic with a retained event. */
     public void forEachRetained(BiConsumer<String, Retained> action) {
         retained.forEach(action);

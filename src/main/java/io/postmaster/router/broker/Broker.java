@@ -219,14 +219,29 @@ public final class Broker {
         return d;
     }
 
+    /**
+     * The retained events a new subscriber asked for: for an exact topic one lookup; for a pattern a scan of the
+     * retained topics (at most {@code postmaster.retained-max} of them).
+     */
     private static void sendRetained(Realm realm, Subscription sub, Session s) {
+        if (sub.policy() == MatchPolicy.EXACT) {
+            Retained r = realm.retained(sub.topic());
+            if (r != null) {
+                sendRetained(sub, s, sub.topic(), r);
+            }
+            return;
+        }
         realm.forEachRetained((topic, r) -> {
             if (sub.policy().matches(sub.topic(), topic)) {
-                Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
-                d.put("retained", true);
-                s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
+                sendRetained(sub, s, topic, r);
             }
         });
+    }
+
+    private static void sendRetained(Subscription sub, Session s, String topic, Retained r) {
+        Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
+        d.put("retained", true);
+        s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
     }
 
     /** EVENT.Details that disclose the publisher: {@code publisher, publisher_authid, publisher_authrole}. */
