@@ -162,18 +162,25 @@ class HostileMatchingIT {
     private static long publishRoundTrip(WampTestClient victim) throws Exception {
         long start = System.nanoTime();
         victim.send(new Publish(++request, Map.of("acknowledge", true), "com.victim.t", List.of(), null));
-        victim.next(Published.class);
+        answer(victim, Published.class);
         return System.nanoTime() - start;
     }
 
     private static long subscribeRoundTrip(WampTestClient victim) throws Exception {
         long start = System.nanoTime();
         victim.send(new Subscribe(++request, Map.of(), "com.victim.t"));
-        long sub = victim.next(Subscribed.class).subscription();
+        long sub = answer(victim, Subscribed.class).subscription();
         long rtt = System.nanoTime() - start;
         victim.send(new Unsubscribe(++request, sub));
-        victim.next(Unsubscribed.class);
+        answer(victim, Unsubscribed.class);
         return rtt;
+    }
+
+    /** The next message, waiting long enough that a stall is measured rather than cut short. */
+    private static <T extends WampMessage> T answer(WampTestClient c, Class<T> type) throws Exception {
+        WampMessage m = c.poll(60_000);
+        assertInstanceOf(type, m, "no " + type.getSimpleName() + " within 60 s");
+        return type.cast(m);
     }
 
     private static long p99(List<Long> samples) {
