@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class HostileMatchingIT {
     /**
      * Prefix subscriptions the attacking session holds: enough for the quadratic cost of a scan per match to show
-     * in seconds, within the per-session subscription cap of the test configuration.
+     * in seconds. The test configuration ({@code postmaster-it.properties}) must let one session hold this many.
      */
     static final int PATTERNS = 15_000;
     /** Publications the attacker sends in one burst. */
