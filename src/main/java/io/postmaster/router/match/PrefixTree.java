@@ -8,9 +8,9 @@ import java.util.function.Consumer;
  * ({@code com.a} matches {@code com.abc}), so the tree branches on characters. A lookup walks the URI once: at most
  * one node per matched label, each label compared once, so it costs O(URI length) however many patterns there are.
  *
- * <p>Every label is a range {@code [start, end)} of some pattern that passes through the node, by absolute position
- * (a node's {@code start} is its depth), so a node keeps a reference to a pattern and copies no characters. Every
- * node but the root holds an entry or has two children or more, so the tree has fewer nodes than twice its entries.
+ * <p>Each node holds its own label (a copy, so a node never keeps a removed pattern's characters alive): the tree
+ * holds at most the characters of its live patterns. Every node but the root holds an entry or has two children or
+ * more, so the tree has fewer nodes than twice its entries.
  *
  * <p>Concurrency as in {@link UriTable}: readers take no lock; writers hold the table's monitor. Labels never change:
  * a split or a merge builds new nodes and swaps them into the parent's child map, so a reader walking an older node
@@ -18,16 +18,12 @@ import java.util.function.Consumer;
  */
 final class PrefixTree<T> {
     private static final class Node<T> {
-        final String src;
-        final int start;
-        final int end;
+        final String label;
         volatile ConcurrentHashMap<Character, Node<T>> children; // by the first character of the child's label
         volatile T value;
 
-        Node(String src, int start, int end, T value, ConcurrentHashMap<Character, Node<T>> children) {
-            this.src = src;
-            this.start = start;
-            this.end = end;
+        Node(String label, T value, ConcurrentHashMap<Character, Node<T>> children) {
+            this.label = label;
             this.value = value;
             this.children = children;
         }
@@ -45,24 +41,25 @@ final class PrefixTree<T> {
             }
             return c;
         }
-
-        Node<T> onlyChild() {
-            return children.values().iterator().next();
-        }
     }
 
-    private final Node<T> root = new Node<>("", 0, 0, null, null);
+    private final Node<T> root = new Node<>("", null, null);
 
     /** Calls {@code action} with the entry of every pattern that {@code uri} starts with, shortest first. */
     void forEachPrefixOf(String uri, Consumer<? super T> action, int[] visits) {
         Node<T> n = root;
-        while (n != null) {
+        int i = 0;
+        while (true) {
             count(visits);
             T v = n.value;
             if (v != null) {
                 action.accept(v);
             }
-            n = next(n, uri, n.end);
+            n = next(n, uri, i);
+            if (n == null) {
+                return;
+            }
+            i += n.label.length();
         }
     }
 
@@ -70,15 +67,19 @@ final class PrefixTree<T> {
     T longestPrefixOf(String uri, int[] visits) {
         T best = null;
         Node<T> n = root;
-        while (n != null) {
+        int i = 0;
+        while (true) {
             count(visits);
             T v = n.value;
             if (v != null) {
                 best = v;
             }
-            n = next(n, uri, n.end);
+            n = next(n, uri, i);
+            if (n == null) {
+                return best;
+            }
+            i += n.label.length();
         }
-        return best;
     }
 
     /** The child of {@code n} whose whole label {@code uri} continues with at {@code i}, or null. */
@@ -88,10 +89,7 @@ final class PrefixTree<T> {
             return null;
         }
         Node<T> c = children.get(uri.charAt(i));
-        if (c == null || !uri.regionMatches(i, c.src, c.start, c.end - c.start)) {
-            return null;
-        }
-        return c;
+        return c != null && uri.startsWith(c.label, i) ? c : null;
     }
 
     /** Stores {@code value} for {@code pattern} (not empty). Hold the table's monitor. */
@@ -107,13 +105,13 @@ final class PrefixTree<T> {
             char first = pattern.charAt(i);
             Node<T> c = children.get(first);
             if (c == null) {
-                children.put(first, new Node<>(pattern, i, pattern.length(), value, null));
+                children.put(first, new Node<>(pattern.substring(i), value, null));
                 return;
             }
             int common = 1; // the first character matched the key
-            int len = c.end - c.start;
+            int len = c.label.length();
             while (common < len && i + common < pattern.length()
-                    && pattern.charAt(i + common) == c.src.charAt(c.start + common)) {
+                    && pattern.charAt(i + common) == c.label.charAt(common)) {
                 common++;
             }
             if (common == len) {
@@ -122,14 +120,13 @@ final class PrefixTree<T> {
                 continue;
             }
             // Split c at `common`: a new node for the shared part, over a copy of c with the rest of its label.
-            Node<T> rest = new Node<>(c.src, c.start + common, c.end, c.value, c.children);
-            Node<T> mid = new Node<>(c.src, c.start, c.start + common, null, new ConcurrentHashMap<>(4));
-            mid.children.put(rest.src.charAt(rest.start), rest);
+            Node<T> rest = new Node<>(c.label.substring(common), c.value, c.children);
+            Node<T> mid = new Node<>(c.label.substring(0, common), null, new ConcurrentHashMap<>(4));
+            mid.children.put(rest.label.charAt(0), rest);
             if (i + common == pattern.length()) {
                 mid.value = value;
             } else {
-                mid.children.put(pattern.charAt(i + common), new Node<>(pattern, i + common, pattern.length(), value,
-                        null));
+                mid.children.put(pattern.charAt(i + common), new Node<>(pattern.substring(i + common), value, null));
             }
             children.put(first, mid);
             return;
@@ -138,27 +135,27 @@ final class PrefixTree<T> {
 
     /** Removes the entry of {@code pattern}. Hold the table's monitor. */
     void remove(String pattern) {
+        Node<T> grandparent = null;
         Node<T> parent = null;
         Node<T> n = root;
-        Node<T> grandparent = null;
         int i = 0;
         while (i < pattern.length()) {
             Node<T> c = next(n, pattern, i);
-            if (c == null || c.end > pattern.length()) {
+            if (c == null) {
                 return;
             }
             grandparent = parent;
             parent = n;
             n = c;
-            i = c.end;
+            i += c.label.length();
         }
-        if (n == root || n.end != pattern.length()) {
+        if (n == root) {
             return;
         }
         n.value = null;
         int children = n.childCount();
         if (children == 0) {
-            parent.children.remove(n.src.charAt(n.start));
+            parent.children.remove(n.label.charAt(0));
             if (parent != root && parent.value == null && parent.childCount() == 1) {
                 merge(grandparent, parent);
             }
@@ -169,9 +166,8 @@ final class PrefixTree<T> {
 
     /** Replaces {@code n}, which holds no entry and has one child, by one node with both labels. */
     private static <T> void merge(Node<T> parent, Node<T> n) {
-        Node<T> only = n.onlyChild();
-        Node<T> merged = new Node<>(only.src, n.start, only.end, only.value, only.children);
-        parent.children.put(n.src.charAt(n.start), merged);
+        Node<T> only = n.children.values().iterator().next();
+        parent.children.put(n.label.charAt(0), new Node<>(n.label + only.label, only.value, only.children));
     }
 
     /** Whether the tree holds no entry. */
@@ -179,20 +175,21 @@ final class PrefixTree<T> {
         return root.value == null && root.childCount() == 0;
     }
 
-    /** Nodes in the tree, the root included (for tests of its shape). */
-    int size() {
-        int count = 0;
+    /** Nodes in the tree, the root included, and the characters of their labels (for tests of its shape). */
+    long[] size() {
+        long[] size = new long[2];
         java.util.ArrayDeque<Node<T>> todo = new java.util.ArrayDeque<>();
         todo.push(root);
         while (!todo.isEmpty()) {
             Node<T> n = todo.pop();
-            count++;
+            size[0]++;
+            size[1] += n.label.length();
             var c = n.children;
             if (c != null) {
                 c.values().forEach(todo::push);
             }
         }
-        return count;
+        return size;
     }
 
     private static void count(int[] visits) {

@@ -157,9 +157,14 @@ public final class UriTable<T> {
         return visits[0];
     }
 
-    /** Tree nodes held for prefix and wildcard patterns (for tests of the trees' shape). */
-    int nodes() {
-        return prefixTree.size() + wildcardTree.size();
+    /**
+     * The trees' size, for tests of their shape: nodes (the two roots included), and label length (characters of
+     * prefix labels plus components of wildcard labels).
+     */
+    long[] treeSize() {
+        long[] p = prefixTree.size();
+        long[] w = wildcardTree.size();
+        return new long[] {p[0] + w[0], p[1] + w[1]};
     }
 
     /** Whether the table holds no entry. */

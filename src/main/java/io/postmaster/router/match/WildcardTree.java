@@ -1,6 +1,7 @@
 package io.postmaster.router.match;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -16,26 +17,29 @@ import java.util.function.Consumer;
  * as the URI, so that ranking is the lexicographic order of their components with "literal" above "wildcard"; a
  * depth-first walk that tries the literal child first meets the best match first.
  *
- * <p>Layout and concurrency as in {@link PrefixTree}: labels are component ranges of a pattern that passes through
- * the node, immutable; splits and merges swap new nodes in under the table's monitor; readers take no lock. The walk
- * keeps its own stack, so deep trees cannot overflow the thread's stack.
+ * <p>Layout and concurrency as in {@link PrefixTree}: each node holds its own label (a run of components), immutable;
+ * splits and merges swap new nodes in under the table's monitor; readers take no lock. The walk keeps its own stack,
+ * so deep trees cannot overflow the thread's stack.
  */
 final class WildcardTree<T> {
     private static final String ANY = "";
 
     private static final class Node<T> {
-        final String[] src;
-        final int start;
-        final int end;
+        final String[] label;
+        final int depth; // components before this node's label
         volatile ConcurrentHashMap<String, Node<T>> children; // by the first component of the child's label
         volatile T value;
 
-        Node(String[] src, int start, int end, T value, ConcurrentHashMap<String, Node<T>> children) {
-            this.src = src;
-            this.start = start;
-            this.end = end;
+        Node(String[] label, int depth, T value, ConcurrentHashMap<String, Node<T>> children) {
+            this.label = label;
+            this.depth = depth;
             this.value = value;
             this.children = children;
+        }
+
+        /** Components from the root to the end of this node's label. */
+        int end() {
+            return depth + label.length;
         }
 
         int childCount() {
@@ -54,11 +58,24 @@ final class WildcardTree<T> {
 
         /** Whether the rest of the label (the first component chose this child) matches the URI's components. */
         boolean matches(String[] uri) {
-            if (end > uri.length) {
+            if (end() > uri.length) {
                 return false;
             }
-            for (int j = start + 1; j < end; j++) {
-                if (!src[j].isEmpty() && !src[j].equals(uri[j])) {
+            for (int j = 1; j < label.length; j++) {
+                if (!label[j].isEmpty() && !label[j].equals(uri[depth + j])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether the label equals the pattern's components from {@link #depth} on. */
+        boolean isPartOf(String[] pattern) {
+            if (end() > pattern.length) {
+                return false;
+            }
+            for (int j = 0; j < label.length; j++) {
+                if (!label[j].equals(pattern[depth + j])) {
                     return false;
                 }
             }
@@ -66,7 +83,7 @@ final class WildcardTree<T> {
         }
     }
 
-    private final Node<T> root = new Node<>(new String[0], 0, 0, null, null);
+    private final Node<T> root = new Node<>(new String[0], 0, null, null);
 
     /** Calls {@code action} with the entry of every pattern matching the URI's components. */
     void forEachMatch(String[] uri, Consumer<? super T> action, int[] visits) {
@@ -74,7 +91,7 @@ final class WildcardTree<T> {
         todo.push(root);
         while (!todo.isEmpty()) {
             Node<T> n = todo.pop();
-            if (n.end == uri.length) {
+            if (n.end() == uri.length) {
                 T v = n.value;
                 if (v != null) {
                     action.accept(v);
@@ -91,7 +108,7 @@ final class WildcardTree<T> {
         todo.push(root);
         while (!todo.isEmpty()) {
             Node<T> n = todo.pop();
-            if (n.end == uri.length) {
+            if (n.end() == uri.length) {
                 T v = n.value;
                 if (v != null) {
                     return v;
@@ -109,7 +126,7 @@ final class WildcardTree<T> {
         if (children == null) {
             return;
         }
-        String next = uri[n.end];
+        String next = uri[n.end()];
         Node<T> any = children.get(ANY);
         if (any != null) {
             count(visits);
@@ -140,13 +157,12 @@ final class WildcardTree<T> {
             var children = n.childrenForWrite();
             Node<T> c = children.get(pattern[i]);
             if (c == null) {
-                children.put(pattern[i], new Node<>(pattern, i, pattern.length, value, null));
+                children.put(pattern[i], new Node<>(Arrays.copyOfRange(pattern, i, pattern.length), i, value, null));
                 return;
             }
             int common = 1; // the first component matched the key
-            int len = c.end - c.start;
-            while (common < len && i + common < pattern.length
-                    && pattern[i + common].equals(c.src[c.start + common])) {
+            int len = c.label.length;
+            while (common < len && i + common < pattern.length && pattern[i + common].equals(c.label[common])) {
                 common++;
             }
             if (common == len) {
@@ -155,13 +171,14 @@ final class WildcardTree<T> {
                 continue;
             }
             // Split c at `common`: a new node for the shared part, over a copy of c with the rest of its label.
-            Node<T> rest = new Node<>(c.src, c.start + common, c.end, c.value, c.children);
-            Node<T> mid = new Node<>(c.src, c.start, c.start + common, null, new ConcurrentHashMap<>(4));
-            mid.children.put(rest.src[rest.start], rest);
+            Node<T> rest = new Node<>(Arrays.copyOfRange(c.label, common, len), i + common, c.value, c.children);
+            Node<T> mid = new Node<>(Arrays.copyOf(c.label, common), i, null, new ConcurrentHashMap<>(4));
+            mid.children.put(rest.label[0], rest);
             if (i + common == pattern.length) {
                 mid.value = value;
             } else {
-                mid.children.put(pattern[i + common], new Node<>(pattern, i + common, pattern.length, value, null));
+                mid.children.put(pattern[i + common], new Node<>(Arrays.copyOfRange(pattern, i + common,
+                        pattern.length), i + common, value, null));
             }
             children.put(pattern[i], mid);
             return;
@@ -173,16 +190,11 @@ final class WildcardTree<T> {
         Node<T> grandparent = null;
         Node<T> parent = null;
         Node<T> n = root;
-        while (n.end < pattern.length) {
+        while (n.end() < pattern.length) {
             var children = n.children;
-            Node<T> c = children == null ? null : children.get(pattern[n.end]);
-            if (c == null || c.end > pattern.length) {
+            Node<T> c = children == null ? null : children.get(pattern[n.end()]);
+            if (c == null || !c.isPartOf(pattern)) {
                 return;
-            }
-            for (int j = c.start + 1; j < c.end; j++) {
-                if (!c.src[j].equals(pattern[j])) {
-                    return;
-                }
             }
             grandparent = parent;
             parent = n;
@@ -194,7 +206,7 @@ final class WildcardTree<T> {
         n.value = null;
         int children = n.childCount();
         if (children == 0) {
-            parent.children.remove(n.src[n.start]);
+            parent.children.remove(n.label[0]);
             if (parent != root && parent.value == null && parent.childCount() == 1) {
                 merge(grandparent, parent);
             }
@@ -206,7 +218,9 @@ final class WildcardTree<T> {
     /** Replaces {@code n}, which holds no entry and has one child, by one node with both labels. */
     private static <T> void merge(Node<T> parent, Node<T> n) {
         Node<T> only = n.children.values().iterator().next();
-        parent.children.put(n.src[n.start], new Node<>(only.src, n.start, only.end, only.value, only.children));
+        String[] label = Arrays.copyOf(n.label, n.label.length + only.label.length);
+        System.arraycopy(only.label, 0, label, n.label.length, only.label.length);
+        parent.children.put(n.label[0], new Node<>(label, n.depth, only.value, only.children));
     }
 
     /** Whether the tree holds no entry. */
@@ -214,20 +228,21 @@ final class WildcardTree<T> {
         return root.value == null && root.childCount() == 0;
     }
 
-    /** Nodes in the tree, the root included (for tests of its shape). */
-    int size() {
-        int count = 0;
+    /** Nodes in the tree, the root included, and the components of their labels (for tests of its shape). */
+    long[] size() {
+        long[] size = new long[2];
         ArrayDeque<Node<T>> todo = new ArrayDeque<>();
         todo.push(root);
         while (!todo.isEmpty()) {
             Node<T> n = todo.pop();
-            count++;
+            size[0]++;
+            size[1] += n.label.length;
             var c = n.children;
             if (c != null) {
                 c.values().forEach(todo::push);
             }
         }
-        return count;
+        return size;
     }
 
     private static void count(int[] visits) {

@@ -226,13 +226,31 @@ class UriTableTest {
                 }
             }
         }
+        // The trees hold no more than the live patterns: fewer than two nodes per pattern, labels no longer than
+        // the patterns together (a node never keeps a removed pattern alive).
+        long[] size = t.treeSize();
+        long prefixChars = 0;
+        long wildcardComponents = 0;
+        int patterns = 0;
+        for (String p : live.keySet()) {
+            if (p.startsWith("p:")) {
+                prefixChars += p.length() - 2;
+                patterns++;
+            } else if (p.startsWith("w:")) {
+                wildcardComponents += p.substring(2).split("\\.", -1).length;
+                patterns++;
+            }
+        }
+        assertTrue(size[0] <= 2 + 2L * patterns, size[0] + " nodes for " + patterns + " patterns");
+        assertTrue(size[1] <= prefixChars + wildcardComponents, size[1] + " label units for " + prefixChars
+                + " characters and " + wildcardComponents + " components");
         synchronized (t) {
             for (String p : live.keySet()) {
                 assertTrue(t.remove(p.substring(2), policy(p), p));
             }
         }
         assertTrue(t.isEmpty());
-        assertEquals(2, t.nodes(), "only the two roots are left");
+        assertArrayEquals(new long[] {2, 0}, t.treeSize(), "only the two roots are left");
     }
 
     private static final String[] PIECES = {"a", "b", "ab", "ba", "."};
