@@ -6,6 +6,7 @@ import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.Sizes;
 import io.postmaster.message.Uris;
 import io.postmaster.router.broker.EventHistory;
+import io.postmaster.router.broker.MetaEvents;
 import io.postmaster.router.broker.Retained;
 import io.postmaster.router.broker.Subscription;
 import io.postmaster.router.dealer.Registration;
@@ -47,6 +48,7 @@ public final class Realm {
     private final Quota subscriptionQuota;
     private final Quota registrationQuota;
     private final Quota pendingCallQuota;
+    private final MetaEvents metaEvents;
 
     Realm(RealmConfig config, Router router, int retainedMax) {
         this.config = config;
@@ -57,7 +59,12 @@ public final class Realm {
         this.registrationQuota = new Quota(caps.realmRegistrations());
         this.pendingCallQuota = new Quota(caps.realmPendingCalls());
         config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit, caps.historyBytes())));
+        this.metaEvents = new MetaEvents((topic, args) -> router.broker().publishAsRouter(this, topic, args, null,
+                Map.of(), null), router.scheduler());
     }
+
+    /** This realm's meta events, in the order of the changes, published outside the tables' monitors. */
+    public MetaEvents metaEvents() { return metaEvents; }
 
     /** The event history of a topic, or null if the realm keeps none for it. */
     public EventHistory history(String topic) {
@@ -134,6 +141,11 @@ public final class Realm {
         synchronized (retained) {
             return retainedBytes;
         }
+    }
+
+    /** The retained event of one topic, or null. */
+    public Retained retained(String topic) {
+        return retained.get(topic);
     }
 
     /** Calls {@code action} for every topic with a retained event. */

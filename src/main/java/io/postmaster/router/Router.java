@@ -77,7 +77,7 @@ public final class Router implements AutoCloseable {
         this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
         this.loginGuard = new LoginGuard(config.login());
         this.checks = new CheckLane(extensions.executor(), config.login().checkThreads(), config.login().checkQueue());
-        this.dealer = new Dealer(scheduler, broker);
+        this.dealer = new Dealer(scheduler);
         dealer.routerProcedures(new MetaApi(this));
         for (RealmConfig rc : config.realms().values()) {
             realms.put(rc.name(), new Realm(rc, this, config.retainedMax()));

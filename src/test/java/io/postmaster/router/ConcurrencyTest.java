@@ -204,4 +204,111 @@ class ConcurrencyTest {
             assertTrue(caller.connection.session().calls().isEmpty());
         }
     }
+
+    /**
+     * Subscription and registration meta events, while sessions subscribe to one topic, register one procedure (a
+     * shared registration) and leave, all at the same time: each entry's events form a valid history (on_create,
+     * then on_subscribe/on_register and on_unsubscribe/on_unregister with the count never below zero, then on_delete
+     * at zero), and none is published while a table's monitor is held.
+     */
+    @Test
+    void metaEventsComeInTheOrderOfTheChangesAndOutsideTheTablesMonitors() throws Exception {
+        Realm realm = router.realm("realm1");
+        TestPeer observer = join("observer");
+        List<String> metaTopics = List.of("wamp.subscription.on_create", "wamp.subscription.on_subscribe",
+                "wamp.subscription.on_unsubscribe", "wamp.subscription.on_delete", "wamp.registration.on_create",
+                "wamp.registration.on_register", "wamp.registration.on_unregister", "wamp.registration.on_delete");
+        Map<Long, String> topicOf = new HashMap<>();
+        long req = 0;
+        for (String t : metaTopics) {
+            observer.in(new Subscribe(++req, Map.of(), t));
+            WampMessage m;
+            while (!((m = observer.next()) instanceof Subscribed)) {
+                assertInstanceOf(Event.class, m); // meta events about the observer's own subscriptions
+            }
+            topicOf.put(((Subscribed) m).subscription(), t);
+        }
+        observer.drain();
+        AtomicBoolean underMonitor = new AtomicBoolean(); // from here on, the observer receives only meta events
+        observer.onSend = () -> {
+            if (Thread.holdsLock(realm.topics()) || Thread.holdsLock(realm.procedures())) {
+                underMonitor.set(true);
+            }
+        };
+        int threads = 4, rounds = 300;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int w = 0; w < threads; w++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int r = 0; r < rounds; r++) {
+                        TestPeer p = join("w");
+                        p.in(new Subscribe(1, Map.of(), "com.churn"));
+                        p.in(new Subscribe(2, Map.of("match", "prefix"), "com.churn"));
+                        p.in(new Register(4, Map.of("match", "prefix", "invoke", "roundrobin"), "com.churn"));
+                        long exact = p.next(Subscribed.class).subscription();
+                        p.next(Subscribed.class);
+                        p.next(Registered.class);
+                        if (r % 2 == 0) {
+                            p.in(new Unsubscribe(3, exact));
+                            p.next(Unsubscribed.class);
+                        }
+                        p.connection.onTransportClosed(); // leaves: the rest is cleaned up
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        go.countDown();
+        for (Thread t : workers) {
+            t.join();
+        }
+        assertNull(failure.get(), () -> "a worker failed: " + failure.get());
+        Map<String, Integer> count = new HashMap<>(); // live subscriptions/registrations -> holders, per the events
+        Map<String, Integer> events = new HashMap<>();
+        // A thread that met a backlog handed the rest to the timer thread: wait for the last leave's on_delete.
+        int leaves = threads * rounds * 3;
+        WampMessage m;
+        while ((m = observer.received.poll(5, TimeUnit.SECONDS)) != null) {
+            if (!(m instanceof Event e) || !topicOf.containsKey(e.subscription())) {
+                continue;
+            }
+            String topic = topicOf.get(e.subscription());
+            events.merge(topic, 1, Integer::sum);
+            String kind = topic.substring(topic.lastIndexOf('.') + 1);
+            String sub = topic.charAt(5) + ":" + (kind.equals("on_create") ? ((Map<?, ?>) e.args().get(1)).get("id")
+                    : e.args().get(1));
+            switch (kind) {
+                case "on_create" -> assertNull(count.put(sub, 0), "on_create of a live entry " + sub);
+                case "on_subscribe", "on_register" -> count.merge(sub, 1, (a, b) -> {
+                    assertNotNull(a);
+                    return a + b;
+                });
+                case "on_unsubscribe", "on_unregister" -> {
+                    Integer c = count.get(sub);
+                    assertNotNull(c, "on_unsubscribe of an unknown subscription " + sub);
+                    assertTrue(c > 0, "on_unsubscribe with no subscriber left");
+                    count.put(sub, c - 1);
+                }
+                default -> assertEquals(0, count.remove(sub), "on_delete while held");
+            }
+            if (events.getOrDefault("wamp.subscription.on_unsubscribe", 0)
+                    + events.getOrDefault("wamp.registration.on_unregister", 0) == leaves && count.isEmpty()) {
+                break;
+            }
+        }
+        assertEquals(threads * rounds * 2, events.get("wamp.subscription.on_subscribe"));
+        assertEquals(threads * rounds * 2, events.get("wamp.subscription.on_unsubscribe"));
+        assertEquals(events.get("wamp.subscription.on_create"), events.get("wamp.subscription.on_delete"));
+        assertEquals(threads * rounds, events.get("wamp.registration.on_register"));
+        assertEquals(threads * rounds, events.get("wamp.registration.on_unregister"));
+        assertEquals(events.get("wamp.registration.on_create"), events.get("wamp.registration.on_delete"));
+        assertTrue(count.isEmpty(), "entries left according to the events: " + count);
+        assertFalse(underMonitor.get(), "a meta event was published holding a table's monitor");
+    }
 }

@@ -27,6 +27,8 @@ final class TestPeer implements Peer {
     volatile int closeCode;
     volatile String closeReason;
     Connection connection;
+    /** Runs on the router's thread at each send, before the message is recorded (for checks of that thread's state). */
+    volatile Runnable onSend = () -> { };
     private final String name;
 
     TestPeer(String name) {
@@ -53,6 +55,7 @@ final class TestPeer implements Peer {
         if (closeCode != 0) {
             return;
         }
+        onSend.run();
         try {
             Frame f = message.frame(serializer);
             frames.add(f);

@@ -98,13 +98,14 @@ public final class Broker {
                 }
             }
             s.subscriptions().put(sub.id(), sub);
-            // Meta events under the table's monitor (never under the subscription's): they are then published in
-            // the order the changes happened, so on_create always precedes the on_subscribe of a second session.
+            // Meta events queued under the table's monitor, so they come out in the order the changes happened
+            // (on_create before the on_subscribe of a second session), and published after letting go of it.
             if (created) {
-                publishMeta(realm, ON_CREATE, List.of(s.id(), sub.details()));
+                realm.metaEvents().add(ON_CREATE, List.of(s.id(), sub.details()));
             }
-            publishMeta(realm, ON_SUBSCRIBE, List.of(s.id(), sub.id()));
+            realm.metaEvents().add(ON_SUBSCRIBE, List.of(s.id(), sub.id()));
         }
+        realm.metaEvents().flush();
         if (s.closed()) {
             // The session was detached by another thread (killed, transport closed) while we subscribed it: the
             // detach set the flag before it cleaned up, so either it removed this subscription or we do.
@@ -248,14 +249,29 @@ public final class Broker {
         return d;
     }
 
+    /**
+     * The retained events a new subscriber asked for: for an exact topic one lookup; for a pattern a scan of the
+     * retained topics (at most {@code postmaster.retained-max} of them).
+     */
     private static void sendRetained(Realm realm, Subscription sub, Session s) {
+        if (sub.policy() == MatchPolicy.EXACT) {
+            Retained r = realm.retained(sub.topic());
+            if (r != null) {
+                sendRetained(sub, s, sub.topic(), r);
+            }
+            return;
+        }
         realm.forEachRetained((topic, r) -> {
             if (sub.policy().matches(sub.topic(), topic)) {
-                Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
-                d.put("retained", true);
-                s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
+                sendRetained(sub, s, topic, r);
             }
         });
+    }
+
+    private static void sendRetained(Subscription sub, Session s, String topic, Retained r) {
+        Map<String, Object> d = new LinkedHashMap<>(eventDetails(sub, topic, r.details()));
+        d.put("retained", true);
+        s.send(new Event(sub.id(), r.publication(), d, r.args(), r.kwargs()));
     }
 
     /** EVENT.Details that disclose the publisher: {@code publisher, publisher_authid, publisher_authrole}. */
@@ -267,7 +283,11 @@ public final class Broker {
         return d;
     }
 
-    /** Removes everything a leaving session holds. */
+    /**
+     * Removes everything a leaving session holds: one subscription at a time, each a short hold of the table's
+     * monitor (O(URI length)), so other sessions' SUBSCRIBEs interleave and the whole costs O(the session's own
+     * subscriptions).
+     */
     public void detach(Session s) {
         for (Subscription sub : s.subscriptions().values()) {
             remove(s, sub);
@@ -275,8 +295,9 @@ public final class Broker {
     }
 
     /**
-     * Removes the session from the subscription and publishes on_unsubscribe (and on_delete when it was the last),
-     * under the table's monitor like every change. False if the session was not (any longer) subscribed.
+     * Removes the session from the subscription and publishes on_unsubscribe (and on_delete when it was the last):
+     * the change under the table's monitor like every change, the meta events after it. False if the session was
+     * not (any longer) subscribed.
      */
     private boolean remove(Session s, Subscription sub) {
         Realm realm = s.realm();
@@ -291,21 +312,23 @@ public final class Broker {
                 sub.subscribers.remove(s);
                 empty = sub.subscribers.isEmpty();
             }
-            publishMeta(realm, ON_UNSUBSCRIBE, List.of(s.id(), sub.id()));
+            realm.metaEvents().add(ON_UNSUBSCRIBE, List.of(s.id(), sub.id()));
             if (empty && topics.remove(sub.topic(), sub.policy(), sub)) {
                 realm.subscriptionsById().remove(sub.id());
-                publishMeta(realm, ON_DELETE, List.of(s.id(), sub.id()));
+                realm.metaEvents().add(ON_DELETE, List.of(s.id(), sub.id()));
             }
-            return true;
         }
+        realm.metaEvents().flush();
+        return true;
     }
 
     /**
-     * Publishes a meta event. May be called holding a table monitor (it takes only subscription monitors, which
-     * come after table monitors in the lock order), never holding a subscription's monitor.
+     * Publishes a meta event in its turn (see {@link MetaEvents}): after the events queued before it. Never call it
+     * holding a table's monitor; changes made under one queue their events with {@link MetaEvents#add} instead.
      */
     public void publishMeta(Realm realm, String topic, List<Object> args) {
-        route(realm, topic, Map.of(), args, null, null);
+        realm.metaEvents().add(topic, args);
+        realm.metaEvents().flush();
     }
 
     private static long newId(Realm realm) {

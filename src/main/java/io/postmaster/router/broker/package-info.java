@@ -11,10 +11,14 @@
  * SUBSCRIBED, and every publication made after the client saw SUBSCRIBED reaches it. Only publications to the
  * same subscription serialize on it; they would meet at the same subscribers' queues anyway.</li>
  * <li>UNSUBSCRIBE leaves the set under the same monitor before UNSUBSCRIBED is queued: no EVENT follows it.</li>
- * <li>Meta events ({@code wamp.subscription.on_*}, and the dealer's {@code wamp.registration.on_*}) are published
- * while the table's monitor is held, so they come out in the order of the changes (on_create before any
- * on_subscribe of it). Publishing takes only subscription monitors: the lock order is procedure table, topic
- * table, subscription, and no code holding a subscription's monitor takes another lock.</li>
+ * <li>Meta events ({@code wamp.subscription.on_*}, the dealer's {@code wamp.registration.on_*}, the realm's
+ * {@code wamp.session.on_*}) are queued in the realm's {@link io.postmaster.router.broker.MetaEvents} while the
+ * table's monitor is held, so they come out in the order of the changes (on_create before any on_subscribe of it),
+ * and published after it is let go, one publisher at a time: no table monitor is held while routing an event. The
+ * lock order is table, then subscription; no code holding a subscription's monitor takes another lock.</li>
+ * <li>Every hold of a table's monitor costs O(one URI): matching and changing the tables costs what the URI costs,
+ * not what the table holds, and a leaving session's entries are removed one hold at a time, so its cleanup costs
+ * O(its own entries) and other sessions' SUBSCRIBEs interleave with it.</li>
  * <li>All sessions subscribed to one topic share one subscription and its ID; a subscription with no subscribers
  * is removed from both tables under the table's monitor, so find-or-create never returns a dead one.</li>
  * <li>Events of one publisher reach each subscriber in publication order: the publisher's messages are routed

@@ -20,7 +20,6 @@ import io.postmaster.router.ProtocolViolation;
 import io.postmaster.router.Authorization;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Session;
-import io.postmaster.router.broker.Broker;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.spi.Action;
@@ -56,16 +55,13 @@ public final class Dealer {
     }
 
     private final ScheduledExecutorService scheduler;
-    private final Broker broker;
     private volatile RouterProcedures routerProcedures = (s, c) -> false;
 
     /**
      * @param scheduler runs call timeouts
-     * @param broker    publishes the registration meta events
      */
-    public Dealer(ScheduledExecutorService scheduler, Broker broker) {
+    public Dealer(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
-        this.broker = broker;
     }
 
     public void routerProcedures(RouterProcedures p) {
@@ -136,12 +132,13 @@ public final class Dealer {
             reg.add(s, disclose);
             s.registrations().put(reg.id(), reg);
             s.send(new Registered(m.request(), reg.id()));
-            // Meta events under the table's monitor: published in the order the changes happened.
+            // Meta events queued under the table's monitor (in the order the changes happened), published after.
             if (created) {
-                broker.publishMeta(realm, ON_CREATE, List.of(s.id(), reg.details()));
+                realm.metaEvents().add(ON_CREATE, List.of(s.id(), reg.details()));
             }
-            broker.publishMeta(realm, ON_REGISTER, List.of(s.id(), reg.id()));
+            realm.metaEvents().add(ON_REGISTER, List.of(s.id(), reg.id()));
         }
+        realm.metaEvents().flush();
         if (s.closed()) {
             // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
             remove(s, reg);
@@ -436,8 +433,9 @@ public final class Dealer {
     }
 
     /**
-     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last),
-     * under the table's monitor like every change. False if the session did not (any longer) hold it.
+     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last):
+     * the change under the table's monitor like every change, the meta events after it. False if the session did
+     * not (any longer) hold it.
      */
     private boolean remove(Session s, Registration reg) {
         Realm realm = s.realm();
@@ -448,13 +446,14 @@ public final class Dealer {
             }
             realm.registrationQuota().release();
             boolean empty = reg.remove(s);
-            broker.publishMeta(realm, ON_UNREGISTER, List.of(s.id(), reg.id()));
+            realm.metaEvents().add(ON_UNREGISTER, List.of(s.id(), reg.id()));
             if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
                 realm.registrationsById().remove(reg.id());
-                broker.publishMeta(realm, ON_DELETE, List.of(s.id(), reg.id()));
+                realm.metaEvents().add(ON_DELETE, List.of(s.id(), reg.id()));
             }
-            return true;
         }
+        realm.metaEvents().flush();
+        return true;
     }
 
     private static long newId(Realm realm) {

@@ -13,7 +13,8 @@
  * re-checks the callee's closed flag after adding the pending call, the detach sets the flag before draining.</li>
  * <li>A YIELD or ERROR for a request ID the router issued earlier but no longer tracks is late and ignored; one for
  * an ID never issued is a protocol violation.</li>
- * <li>REGISTER and UNREGISTER change the procedure table holding its monitor.</li>
+ * <li>REGISTER and UNREGISTER change the procedure table holding its monitor, and queue their meta events there;
+ * the events are published after the monitor is let go (see the broker package).</li>
  * </ul>
  */
 package io.postmaster.router.dealer;

@@ -1,8 +1,6 @@
 package io.postmaster.router.match;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,38 +14,21 @@ import java.util.function.Supplier;
  * and the removal of an emptied entry never interleave.
  *
  * <p>Matching: exact URIs by hash lookup; prefix patterns match every URI that starts with them (plain string
- * prefix, as the spec's examples show: {@code com.myapp.myobject1} matches {@code com.myapp.myobject1-mysubobject1});
- * wildcard patterns have empty components that match any one component. Pattern lookups scan the patterns of
- * their kind, and are skipped entirely while a table holds none.
+ * prefix, as the spec's examples show: {@code com.myapp.myobject1} matches {@code com.myapp.myobject1-mysubobject1}),
+ * found in a radix tree over characters ({@link PrefixTree}); wildcard patterns have empty components that match any
+ * one component, found in a radix tree over components ({@link WildcardTree}). A lookup costs what the URI costs
+ * (its length, its components), not what the table holds, so no client can slow others' routing down by holding many
+ * patterns; a write costs the same, so a session's cleanup costs O(its own entries). Pattern lookups are skipped
+ * entirely while a table holds none.
  *
  * @param <T> the entry type
  */
 public final class UriTable<T> {
     private final ConcurrentHashMap<String, T> exact = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, T> prefix = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Wildcard<T>> wildcard = new ConcurrentHashMap<>();
-
-    private record Wildcard<T>(String[] components, int[] runs, T entry) {
-        static <T> Wildcard<T> of(String pattern, T entry) {
-            String[] c = pattern.split("\\.", -1);
-            List<Integer> runs = new ArrayList<>();
-            int run = 0;
-            for (String s : c) {
-                if (s.isEmpty()) {
-                    runs.add(run);
-                    run = 0;
-                } else {
-                    run++;
-                }
-            }
-            runs.add(run);
-            return new Wildcard<>(c, runs.stream().mapToInt(Integer::intValue).toArray(), entry);
-        }
-
-        boolean matches(String[] uri) {
-            return wildcardMatches(components, uri);
-        }
-    }
+    private final ConcurrentHashMap<String, T> wildcard = new ConcurrentHashMap<>();
+    private final PrefixTree<T> prefixTree = new PrefixTree<>();
+    private final WildcardTree<T> wildcardTree = new WildcardTree<>();
 
     /** Whether wildcard pattern components match URI components: same count, empty pattern components match any. */
     static boolean wildcardMatches(String[] pattern, String[] uri) {
@@ -67,33 +48,25 @@ public final class UriTable<T> {
         return switch (policy) {
             case EXACT -> exact.get(uri);
             case PREFIX -> prefix.get(uri);
-            case WILDCARD -> {
-                Wildcard<T> w = wildcard.get(uri);
-                yield w == null ? null : w.entry();
-            }
+            case WILDCARD -> wildcard.get(uri);
         };
     }
 
     /** Calls {@code action} for every entry whose pattern matches {@code uri}: the broker's rule. */
     public void forEachMatch(String uri, Consumer<? super T> action) {
+        forEachMatch(uri, action, null);
+    }
+
+    private void forEachMatch(String uri, Consumer<? super T> action, int[] visits) {
         T e = exact.get(uri);
         if (e != null) {
             action.accept(e);
         }
         if (!prefix.isEmpty()) {
-            for (var p : prefix.entrySet()) {
-                if (uri.startsWith(p.getKey())) {
-                    action.accept(p.getValue());
-                }
-            }
+            prefixTree.forEachPrefixOf(uri, action, visits);
         }
         if (!wildcard.isEmpty()) {
-            String[] components = uri.split("\\.", -1);
-            for (Wildcard<T> w : wildcard.values()) {
-                if (w.matches(components)) {
-                    action.accept(w.entry());
-                }
-            }
+            wildcardTree.forEachMatch(components(uri), action, visits);
         }
     }
 
@@ -103,46 +76,25 @@ public final class UriTable<T> {
      * each wildcard are longest, compared run by run. Null when nothing matches.
      */
     public T bestMatch(String uri) {
+        return bestMatch(uri, null);
+    }
+
+    private T bestMatch(String uri, int[] visits) {
         T e = exact.get(uri);
         if (e != null) {
             return e;
         }
         if (!prefix.isEmpty()) {
-            String best = null;
-            T bestEntry = null;
-            for (var p : prefix.entrySet()) {
-                String k = p.getKey();
-                if (uri.startsWith(k) && (best == null || k.length() > best.length())) {
-                    best = k;
-                    bestEntry = p.getValue();
-                }
-            }
-            if (bestEntry != null) {
-                return bestEntry;
+            T p = prefixTree.longestPrefixOf(uri, visits);
+            if (p != null) {
+                return p;
             }
         }
-        if (!wildcard.isEmpty()) {
-            String[] components = uri.split("\\.", -1);
-            Wildcard<T> best = null;
-            for (Wildcard<T> w : wildcard.values()) {
-                if (w.matches(components) && (best == null || longerRuns(w.runs(), best.runs()))) {
-                    best = w;
-                }
-            }
-            if (best != null) {
-                return best.entry();
-            }
-        }
-        return null;
+        return wildcard.isEmpty() ? null : wildcardTree.bestMatch(components(uri), visits);
     }
 
-    private static boolean longerRuns(int[] a, int[] b) {
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            if (a[i] != b[i]) {
-                return a[i] > b[i];
-            }
-        }
-        return false;
+    private static String[] components(String uri) {
+        return uri.split("\\.", -1);
     }
 
     /** The entry for this URI and policy, created by {@code factory} if there is none. Hold the monitor. */
@@ -150,8 +102,16 @@ public final class UriTable<T> {
         assert Thread.holdsLock(this);
         return switch (policy) {
             case EXACT -> exact.computeIfAbsent(uri, k -> factory.get());
-            case PREFIX -> prefix.computeIfAbsent(uri, k -> factory.get());
-            case WILDCARD -> wildcard.computeIfAbsent(uri, k -> Wildcard.of(k, factory.get())).entry();
+            case PREFIX -> prefix.computeIfAbsent(uri, k -> {
+                T created = factory.get();
+                prefixTree.put(k, created);
+                return created;
+            });
+            case WILDCARD -> wildcard.computeIfAbsent(uri, k -> {
+                T created = factory.get();
+                wildcardTree.put(components(k), created);
+                return created;
+            });
         };
     }
 
@@ -160,10 +120,19 @@ public final class UriTable<T> {
         assert Thread.holdsLock(this);
         return switch (policy) {
             case EXACT -> exact.remove(uri, entry);
-            case PREFIX -> prefix.remove(uri, entry);
+            case PREFIX -> {
+                boolean removed = prefix.remove(uri, entry);
+                if (removed) {
+                    prefixTree.remove(uri);
+                }
+                yield removed;
+            }
             case WILDCARD -> {
-                Wildcard<T> w = wildcard.get(uri);
-                yield w != null && w.entry() == entry && wildcard.remove(uri, w);
+                boolean removed = wildcard.remove(uri, entry);
+                if (removed) {
+                    wildcardTree.remove(components(uri));
+                }
+                yield removed;
             }
         };
     }
@@ -173,8 +142,29 @@ public final class UriTable<T> {
         return switch (policy) {
             case EXACT -> exact.values();
             case PREFIX -> prefix.values();
-            case WILDCARD -> wildcard.values().stream().map(Wildcard::entry).toList();
+            case WILDCARD -> wildcard.values();
         };
+    }
+
+    /**
+     * The work {@link #forEachMatch} and {@link #bestMatch} do for {@code uri}: tree nodes examined, plus one for the
+     * exact lookup. For tests that pin the cost without timing it.
+     */
+    int visits(String uri) {
+        int[] visits = {2};
+        forEachMatch(uri, e -> { }, visits);
+        bestMatch(uri, visits);
+        return visits[0];
+    }
+
+    /**
+     * The trees' size, for tests of their shape: nodes (the two roots included), and label length (characters of
+     * prefix labels plus components of wildcard labels).
+     */
+    long[] treeSize() {
+        long[] p = prefixTree.size();
+        long[] w = wildcardTree.size();
+        return new long[] {p[0] + w[0], p[1] + w[1]};
     }
 
     /** Whether the table holds no entry. */

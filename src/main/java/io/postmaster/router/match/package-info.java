@@ -3,7 +3,8 @@
  *
  * <p>{@link io.postmaster.router.match.UriTable} is the one structure both use: exact, prefix and wildcard
  * patterns; {@code forEachMatch} for the broker (every matching subscription), {@code bestMatch} for the dealer
- * (the spec's precedence: exact, longest prefix, longest literal runs of a wildcard). Lookups are lock-free; writers
- * serialize on the table.
+ * (the spec's precedence: exact, longest prefix, longest literal runs of a wildcard). Prefix and wildcard patterns
+ * live in radix trees ({@code PrefixTree} over characters, {@code WildcardTree} over components), so a lookup costs
+ * O(URI length) whatever the number of patterns. Lookups are lock-free; writers serialize on the table.
  */
 package io.postmaster.router.match;
