@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,11 +28,14 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class PostmasterRuntime {
     private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
+    /** Threads that may close connections at the same time. */
+    static final int CLOSE_THREADS = 4;
 
     private PostmasterConfig config;
     private AuthConfig authConfig;
     private ScheduledThreadPoolExecutor timers;
     private ThreadPoolExecutor executor;
+    private ThreadPoolExecutor closer;
     private Router router;
 
     @Inject
@@ -57,6 +61,7 @@ public class PostmasterRuntime {
                 return t;
             });
             timers.setRemoveOnCancelPolicy(true);
+            closer = closeExecutor();
             executor = applicationExecutor(authConfig);
             router = new Router(config, timers, extensionPoints.build(authConfig, executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
@@ -74,10 +79,16 @@ public class PostmasterRuntime {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
     }
 
+    /**
+     * Says GOODBYE to every session and stops the router's threads. Waits briefly for the timers, never for the
+     * close executor: the closes queued by {@code router.close()} may each block in the container, and an application
+     * stop that waited for them would be reported as failed (Open Liberty's undeploy); they finish on their own.
+     */
     @PreDestroy
     synchronized void stop() {
         if (router != null) {
             router.close();
+            closer.shutdown(); // runs what is queued, accepts nothing new; not awaited
             timers.shutdown();
             executor.shutdown();
             try {
@@ -134,6 +145,34 @@ public class PostmasterRuntime {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * Where WebSocket connections are closed (see {@link WebSocketPeer}): a container's {@code Session.close} may
+     * block, so it runs neither on a routing thread nor on the container's I/O thread nor on the timer thread.
+     * {@value #CLOSE_THREADS} daemon threads, so one close that blocks does not hold up the others, that end when
+     * idle. Its queue holds at most one close per open connection (each connection hands over one), so it is bounded
+     * by the connections the server admits. After {@link #stop} a close is dropped: the container closes the
+     * application's connections as it stops it.
+     */
+    private static ThreadPoolExecutor closeExecutor() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "postmaster-close-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The executor on which connections are closed. */
+    ThreadPoolExecutor closer() {
+        router();
+        return closer;
     }
 
     /** The scheduler for timers and deferred work. */

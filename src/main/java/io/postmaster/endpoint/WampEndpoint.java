@@ -74,8 +74,8 @@ public class WampEndpoint {
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
-        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(), info,
-                cfg.writeBatching());
+        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), runtime.timers(),
+                runtime.closer(), info, cfg.writeBatching());
         if (BATCHING_LOGGED.compareAndSet(false, true)) {
             LOG.info(peer.batched()
                     ? "WebSocket writes are batched: one write per connection per pass of the I/O thread"

@@ -41,8 +41,13 @@ import java.util.logging.Logger;
  *
  * <p>Either way a connection whose queued and unfinished sends pass {@code postmaster.outbound-queue} cannot keep
  * up: it is closed with 1008 and a logged reason, its queue dropped. The publisher is never blocked and no other
- * session is affected. Closing happens on the executor, never on the thread that called {@link #send}, which may
- * be routing under a table lock (see {@link Peer}).
+ * session is affected.
+ *
+ * <p>Every close is carried out on the close executor, never on the thread that asked for it or that found the
+ * close marker: that thread may be routing another session's message (a meta API kill closes its targets inline),
+ * possibly under a table lock (see {@link Peer}), or be the container's I/O thread; and a container's
+ * {@code Session.close} may block (Open Liberty's writes the close frame synchronously). A connection hands at most
+ * one close to that executor, so what waits there is bounded by the open connections.
  */
 final class WebSocketPeer implements Peer, SendHandler {
     private static final Logger LOG = Logger.getLogger(WebSocketPeer.class.getName());
@@ -57,11 +62,14 @@ final class WebSocketPeer implements Peer, SendHandler {
     private final Serializer serializer;
     private final int limit;
     private final Executor executor;
+    private final Executor closer;
     private final TransportInfo transport;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** The container's close has been handed to the close executor: once per connection. */
+    private final AtomicBoolean closeQueued = new AtomicBoolean();
     /** Batched mode: a flush of this connection is queued on an event-loop thread and has not started yet. */
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     /** Batched mode: the close asked for, waiting until every frame sent before it has been written. */
@@ -69,12 +77,17 @@ final class WebSocketPeer implements Peer, SendHandler {
     private final boolean batched;
     private final Runnable flush = this::flush;
 
-    WebSocketPeer(Session ws, Serializer serializer, int limit, Executor executor, TransportInfo transport,
-                  boolean writeBatching) {
+    /**
+     * @param executor where a long chain of sends that complete synchronously continues
+     * @param closer   where the container's close runs (see the class comment); it may block
+     */
+    WebSocketPeer(Session ws, Serializer serializer, int limit, Executor executor, Executor closer,
+                  TransportInfo transport, boolean writeBatching) {
         this.ws = ws;
         this.serializer = serializer;
         this.limit = limit;
         this.executor = executor;
+        this.closer = closer;
         this.transport = transport;
         this.batched = writeBatching && batchingContainer(ws);
     }
@@ -180,7 +193,7 @@ final class WebSocketPeer implements Peer, SendHandler {
                     + ": it cannot keep up, more than " + limit + " messages wait to be sent to it"
                     + " (postmaster.outbound-queue)");
             queue.clear();
-            executor.execute(() -> closeNow(1008, "outbound queue full"));
+            closeLater(1008, "outbound queue full");
         }
     }
 
@@ -203,7 +216,7 @@ final class WebSocketPeer implements Peer, SendHandler {
                     continue; // something arrived between poll and release: go again
                 }
                 if (next instanceof CloseMarker c) {
-                    closeNow(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
+                    closeLater(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
                     return;
                 }
                 queued.decrementAndGet();
@@ -237,7 +250,7 @@ final class WebSocketPeer implements Peer, SendHandler {
             LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), result.getException());
             closing.set(true);
             queue.clear();
-            executor.execute(() -> closeNow(1011, "send failed"));
+            closeLater(1011, "send failed");
             return;
         }
         if (batched) {
@@ -265,7 +278,14 @@ final class WebSocketPeer implements Peer, SendHandler {
     private void closePending() {
         CloseMarker c = pendingClose.getAndSet(null);
         if (c != null) {
-            closeNow(c.code(), c.reason());
+            closeLater(c.code(), c.reason());
+        }
+    }
+
+    /** Hands the container's close to the close executor, once per connection. */
+    private void closeLater(int code, String reason) {
+        if (closeQueued.compareAndSet(false, true)) {
+            closer.execute(() -> closeNow(code, reason));
         }
     }
 

@@ -99,7 +99,7 @@ class WebSocketPeerBatchingTest {
     }
 
     private static WebSocketPeer newPeer(Session ws, int limit, boolean writeBatching) {
-        return new WebSocketPeer(ws, new JsonSerializer(), limit, Runnable::run,
+        return new WebSocketPeer(ws, new JsonSerializer(), limit, Runnable::run, Runnable::run,
                 new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
     }
 
