@@ -30,10 +30,13 @@ import java.util.function.Function;
  * @param retainedMax        topics per realm that may hold a retained event
  * @param writeBatching      where the container supports it (Undertow), write the messages queued for a connection
  *                           during one pass of the I/O thread with one gathering write instead of one write each
+ * @param connections        per-connection and per-address limits of the transport: connections per client address,
+ *                           WebSocket keepalive
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
-                               Duration callMaxPending, int retainedMax, boolean writeBatching) {
+                               Duration callMaxPending, int retainedMax, boolean writeBatching,
+                               ConnectionLimits connections) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -63,6 +66,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         }
         allowedOrigins = List.copyOf(allowedOrigins);
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
+        java.util.Objects.requireNonNull(connections, "connections");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -149,7 +153,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
-                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true));
+                Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
+                ConnectionLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

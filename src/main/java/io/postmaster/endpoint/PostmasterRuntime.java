@@ -36,6 +36,7 @@ public class PostmasterRuntime {
     private ScheduledThreadPoolExecutor timers;
     private ThreadPoolExecutor executor;
     private ThreadPoolExecutor closer;
+    private OpenConnections openConnections;
     private Router router;
 
     @Inject
@@ -62,12 +63,16 @@ public class PostmasterRuntime {
             });
             timers.setRemoveOnCancelPolicy(true);
             closer = closeExecutor();
+            openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig);
             router = new Router(config, timers, extensionPoints.build(authConfig, executor));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
-                    + ", write-batching " + config.writeBatching());
+                    + ", write-batching " + config.writeBatching() + ", max-connections-per-address "
+                    + config.connections().maxPerAddress() + ", ping-interval-ms "
+                    + config.connections().pingInterval().toMillis() + ", ping-max-missed "
+                    + config.connections().pingMaxMissed());
         }
         return router;
     }
@@ -167,6 +172,12 @@ public class PostmasterRuntime {
         }, new ThreadPoolExecutor.DiscardPolicy());
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** The open WebSocket connections per client address. */
+    OpenConnections openConnections() {
+        router();
+        return openConnections;
     }
 
     /** The executor on which connections are closed. */

@@ -58,6 +58,9 @@ final class WebSocketPeer implements Peer, SendHandler {
     private record CloseMarker(int code, String reason) {
     }
 
+    /** A WebSocket ping, sent in turn with the messages: never while another send of this connection is in flight. */
+    private static final Object PING = new Object();
+
     private final Session ws;
     private final Serializer serializer;
     private final int limit;
@@ -118,6 +121,19 @@ final class WebSocketPeer implements Peer, SendHandler {
         next();
     }
 
+    /**
+     * Queues a WebSocket ping (keepalive). It goes out after what is queued, when nothing else of this connection is
+     * in flight, so a container that allows one send at a time never sees two and the socket has room for it. Not
+     * counted against the outbound limit; the keepalive queues at most one per interval and closes the connection
+     * after a few.
+     */
+    void ping() {
+        if (!closing.get()) {
+            queue.offer(PING);
+            next();
+        }
+    }
+
     @Override
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
@@ -165,6 +181,10 @@ final class WebSocketPeer implements Peer, SendHandler {
                         }
                         return; // leaves 'sending' set: nothing goes out after a close
                     }
+                    if (next == PING) {
+                        remote.sendPing(ByteBuffer.allocate(0)); // in the batch, in order
+                        continue;
+                    }
                     startSend((Outgoing) next);
                 }
                 endBatch(remote);
@@ -180,6 +200,16 @@ final class WebSocketPeer implements Peer, SendHandler {
                 return;
             }
         }
+    }
+
+    /**
+     * Closes without waiting for what is queued or in flight: for a peer that no longer answers, whose unfinished
+     * send may never complete. What is queued is dropped.
+     */
+    void closeAtOnce(int code, String reason) {
+        closing.set(true);
+        queue.clear();
+        closeLater(code, reason);
     }
 
     @Override
@@ -219,6 +249,11 @@ final class WebSocketPeer implements Peer, SendHandler {
                     closeLater(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
                     return;
                 }
+                if (next == PING) {
+                    sendPing(); // nothing in flight: the socket has room for it, so this does not wait
+                    sending.set(false);
+                    continue;
+                }
                 queued.decrementAndGet();
                 startSend((Outgoing) next);
                 return; // the completion handler continues the chain (or the connection broke: nothing more)
@@ -241,6 +276,14 @@ final class WebSocketPeer implements Peer, SendHandler {
             LOG.log(Level.FINE, "send failed on WebSocket " + ws.getId(), e);
             closing.set(true);
             queue.clear();
+        }
+    }
+
+    private void sendPing() {
+        try {
+            ws.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ping failed on WebSocket " + ws.getId(), e); // the keepalive closes it in due time
         }
     }
 
