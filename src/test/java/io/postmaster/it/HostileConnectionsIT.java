@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What one client can make the server hold at the transport level: connections from one address, and connections
@@ -88,6 +94,38 @@ class HostileConnectionsIT {
                 }
                 Thread.sleep(50); // waiting for the server's onClose, which the client cannot observe
             }
+        }
+    }
+
+    /**
+     * Slowloris: a request head that trickles in, one header line a second, is cut off once the server's
+     * request-parse timeout has passed (WildFly: 10 s, src/main/wildfly/configure-server.cli, which the suite's
+     * WildFly applies as mvn -Prun does). The other servers' suites run them as Arquillian configures them, so only
+     * WildFly's setting is checked here.
+     */
+    @Test
+    void aRequestHeadThatTricklesInIsCutOff() throws Exception {
+        assumeTrue(Deployments.container().equals("wildfly"), "the suite's WildFly has Postmaster's server settings");
+        URI ws = Deployments.ws(base);
+        try (Socket s = new Socket(ws.getHost(), ws.getPort())) {
+            s.setSoTimeout(1_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+                try {
+                    closed = s.getInputStream().read() < 0; // the server answers nothing before the head is whole
+                } catch (SocketTimeoutException e) {
+                    out.write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII)); // a second passed: one more line
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true; // reset by the server
+                }
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(closed, "a head trickling in for 20 s is still being read");
+            assertTrue(seconds >= 9, "not cut off before the parse timeout: " + seconds + " s");
         }
     }
 
