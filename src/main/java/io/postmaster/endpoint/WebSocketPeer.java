@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
 import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.Outgoing;
@@ -51,6 +52,7 @@ import java.util.logging.Logger;
  */
 final class WebSocketPeer implements Peer, SendHandler {
     private static final Logger LOG = Logger.getLogger(WebSocketPeer.class.getName());
+    private static final RateLimitedLog OVERFLOW = new RateLimitedLog(LOG, Level.WARNING);
     /** How deeply sends that complete synchronously may chain on one stack before the rest goes to the executor. */
     private static final int MAX_INLINE_DEPTH = 16;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -219,7 +221,7 @@ final class WebSocketPeer implements Peer, SendHandler {
 
     private void overflow() {
         if (closing.compareAndSet(false, true)) {
-            LOG.warning(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
+            OVERFLOW.log(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
                     + ": it cannot keep up, more than " + limit + " messages wait to be sent to it"
                     + " (postmaster.outbound-queue)");
             queue.clear();
