@@ -35,12 +35,14 @@ import java.util.function.Function;
  * @param limits             what one client can make the router hold (per session and per realm) and the HELLO
  *                           bounds
  * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
+ * @param connections        per-connection and per-address limits of the transport: connections per client address,
+ *                           WebSocket keepalive
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
-                               OutboundLimits outbound) {
+                               OutboundLimits outbound, ConnectionLimits connections) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -73,6 +75,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         if (metaAccess == null) {
             throw new IllegalArgumentException("metaAccess must be given (MetaAccess.defaults())");
         }
+        java.util.Objects.requireNonNull(connections, "connections");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -161,7 +164,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
-                OutboundLimits.from(lookup));
+                OutboundLimits.from(lookup), ConnectionLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

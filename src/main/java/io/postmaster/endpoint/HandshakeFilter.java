@@ -1,6 +1,8 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.serialization.Serializers;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -10,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -17,6 +20,9 @@ import java.util.logging.Logger;
  * <ul>
  * <li>refuses a handshake that offers no subprotocol Postmaster speaks, with HTTP 400 (JSR-356 itself would accept
  * it with no subprotocol);</li>
+ * <li>refuses a handshake from an address that already has {@code postmaster.max-connections-per-address}
+ * WebSocket connections open, with HTTP 429 (see {@link OpenConnections}; a handshake that slips past this check at
+ * the same moment as others is closed with 1008 when it opens);</li>
  * <li>hands the peer's address, which JSR-356 does not expose, to {@link WampConfigurator#modifyHandshake} (see
  * {@link Transports}).</li>
  * </ul>
@@ -28,8 +34,16 @@ import java.util.logging.Logger;
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+    private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REFUSED_TOO_MANY = new RateLimitedLog(LOG, Level.WARNING);
     /** The address of the peer whose handshake this thread is processing. */
     private static final ThreadLocal<String> PEER = new ThreadLocal<>();
+    /** The same peer's host address alone. */
+    private static final ThreadLocal<String> HOST = new ThreadLocal<>();
+
+    /** Null where the filter is built without CDI (unit tests): then no connection limit applies. */
+    @Inject
+    PostmasterRuntime runtime;
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -39,23 +53,44 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         if (!offersSupported(req)) {
-            LOG.fine(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: offered "
-                    + req.getHeader("Sec-WebSocket-Protocol"));
+            REFUSED_SUBPROTOCOL.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: offered "
+                    + truncate(req.getHeader("Sec-WebSocket-Protocol")));
             res.sendError(HttpServletResponse.SC_BAD_REQUEST,
                     "offer one of the WAMP subprotocols " + Serializers.subprotocols());
             return;
         }
+        OpenConnections open = runtime == null ? null : runtime.openConnections();
+        if (open != null && open.full(req.getRemoteAddr())) {
+            REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: "
+                    + open.max() + " connections from that address are open (postmaster.max-connections-per-address)");
+            res.sendError(TOO_MANY_REQUESTS, "too many connections from your address");
+            return;
+        }
         PEER.set(Transports.format(req.getRemoteAddr(), req.getRemotePort()));
+        HOST.set(req.getRemoteAddr());
         try {
             chain.doFilter(req, res);
         } finally {
             PEER.remove();
+            HOST.remove();
         }
+    }
+
+    /** HTTP 429, which {@link HttpServletResponse} has no constant for. */
+    static final int TOO_MANY_REQUESTS = 429;
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
     /** The peer of the handshake in progress on this thread, or null outside one. */
     static String handshakePeer() {
         return PEER.get();
+    }
+
+    /** The peer's host address alone (no port), or null outside a handshake. */
+    static String handshakeHost() {
+        return HOST.get();
     }
 
     private static boolean offersSupported(HttpServletRequest req) {

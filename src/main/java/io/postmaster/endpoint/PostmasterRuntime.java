@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,11 +34,15 @@ import java.util.logging.Logger;
 public class PostmasterRuntime {
     private static final Logger LOG = Logger.getLogger(PostmasterRuntime.class.getName());
     private static final RateLimitedLog TIMER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
+    /** Threads that may close connections at the same time. */
+    static final int CLOSE_THREADS = 4;
 
     private PostmasterConfig config;
     private AuthConfig authConfig;
     private ScheduledThreadPoolExecutor timers;
     private ThreadPoolExecutor executor;
+    private ThreadPoolExecutor closer;
+    private OpenConnections openConnections;
     private Router router;
     private OutboundBudget outboundBudget;
 
@@ -69,6 +74,8 @@ public class PostmasterRuntime {
                 }
             };
             timers.setRemoveOnCancelPolicy(true);
+            closer = closeExecutor();
+            openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
             router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), executor));
@@ -76,7 +83,11 @@ public class PostmasterRuntime {
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
                     + ", write-batching " + config.writeBatching() + ", outbound-queue-bytes "
-                    + config.outbound().queueBytes() + ", outbound-total-bytes " + config.outbound().totalBytes());
+                    + config.outbound().queueBytes() + ", outbound-total-bytes " + config.outbound().totalBytes()
+                    + ", max-connections-per-address "
+                    + config.connections().maxPerAddress() + ", ping-interval-ms "
+                    + config.connections().pingInterval().toMillis() + ", ping-max-missed "
+                    + config.connections().pingMaxMissed());
         }
         return router;
     }
@@ -109,10 +120,16 @@ public class PostmasterRuntime {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
     }
 
+    /**
+     * Says GOODBYE to every session and stops the router's threads. Waits briefly for the timers, never for the
+     * close executor: the closes queued by {@code router.close()} may each block in the container, and an application
+     * stop that waited for them would be reported as failed (Open Liberty's undeploy); they finish on their own.
+     */
     @PreDestroy
     synchronized void stop() {
         if (router != null) {
             router.close();
+            closer.shutdown(); // runs what is queued, accepts nothing new; not awaited
             timers.shutdown();
             executor.shutdown();
             try {
@@ -175,6 +192,40 @@ public class PostmasterRuntime {
     OutboundBudget outboundBudget() {
         router();
         return outboundBudget;
+    }
+
+    /**
+     * Where WebSocket connections are closed (see {@link WebSocketPeer}): a container's {@code Session.close} may
+     * block, so it runs neither on a routing thread nor on the container's I/O thread nor on the timer thread.
+     * {@value #CLOSE_THREADS} daemon threads, so one close that blocks does not hold up the others, that end when
+     * idle. Its queue holds at most one close per open connection (each connection hands over one), so it is bounded
+     * by the connections the server admits. After {@link #stop} a close is dropped: the container closes the
+     * application's connections as it stops it.
+     */
+    private static ThreadPoolExecutor closeExecutor() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CLOSE_THREADS, CLOSE_THREADS, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "postmaster-close-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The open WebSocket connections per client address. */
+    OpenConnections openConnections() {
+        router();
+        return openConnections;
+    }
+
+    /** The executor on which connections are closed. */
+    ThreadPoolExecutor closer() {
+        router();
+        return closer;
     }
 
     /** The scheduler for timers and deferred work. */

@@ -8,6 +8,8 @@ import java.util.Map;
 final class Transports {
     /** The session user property holding the peer's address. */
     static final String PEER_ADDRESS = "io.postmaster.peerAddress";
+    /** The session user property holding the peer's host address alone (no port), what connections count by. */
+    static final String PEER_HOST = "io.postmaster.peerHost";
 
     private Transports() {
     }
@@ -27,6 +29,16 @@ final class Transports {
         if (peer != null) {
             handshakeProperties.put(PEER_ADDRESS, peer);
         }
+        String host = HandshakeFilter.handshakeHost();
+        if (host != null) {
+            handshakeProperties.put(PEER_HOST, host);
+        }
+    }
+
+    /** The peer's host address without the port, or null where the container did not say. */
+    static String peerHost(Session ws) {
+        Object h = ws.getUserProperties().get(PEER_HOST);
+        return h != null ? h.toString() : null;
     }
 
     /** The peer's address as {@code host:port} ({@code [v6]:port}), or {@code "unknown"}. */

@@ -1,12 +1,14 @@
 package io.postmaster.endpoint;
 
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -15,14 +17,20 @@ import java.util.logging.Logger;
  */
 public class WampConfigurator extends ServerEndpointConfig.Configurator {
     private static final Logger LOG = Logger.getLogger(WampConfigurator.class.getName());
+    private static final RateLimitedLog REFUSED_ORIGIN = new RateLimitedLog(LOG, Level.INFO);
 
     @Override
     public boolean checkOrigin(String originHeaderValue) {
         boolean ok = CDI.current().select(PostmasterConfig.class).get().originAllowed(originHeaderValue);
         if (!ok) {
-            LOG.info(() -> "WebSocket handshake refused: origin " + originHeaderValue + " is not allowed");
+            REFUSED_ORIGIN.log(() -> "WebSocket handshake refused: origin " + truncate(originHeaderValue)
+                    + " is not allowed");
         }
         return ok;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.postmaster.endpoint;
 
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Connection;
 import io.postmaster.router.Peer;
 import io.postmaster.router.Router;
@@ -18,6 +19,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -41,6 +43,9 @@ import java.util.logging.Logger;
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
     private static final AtomicBoolean BATCHING_LOGGED = new AtomicBoolean();
+    private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REFUSED_TOO_MANY = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog TOO_BIG = new RateLimitedLog(LOG, Level.INFO);
 
     @Inject
     Router router;
@@ -53,6 +58,9 @@ public class WampEndpoint {
     private WebSocketPeer peer;
     private Session ws;
     private int maxMessageSize;
+    /** The address this connection is counted under (see {@link OpenConnections}), or null if it is not counted. */
+    private String countedAs;
+    private Keepalive keepalive;
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
@@ -61,11 +69,22 @@ public class WampEndpoint {
             // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
             // on every server tested, but not where a container upgrades before filters run (as embedded Tyrus does):
             // WAMP cannot proceed without a subprotocol.
-            LOG.info(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this router speaks");
+            REFUSED_SUBPROTOCOL.log(() -> "WebSocket " + ws.getId() + " refused: it offered no WAMP subprotocol this"
+                    + " router speaks");
             ws.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR,
                     "no supported WAMP subprotocol (offer wamp.2.json, wamp.2.msgpack or wamp.2.cbor)"));
             return;
         }
+        String host = Transports.peerHost(ws);
+        OpenConnections open = runtime.openConnections();
+        if (!open.opened(host)) {
+            // Handshakes that passed HandshakeFilter's check at the same moment as others from the address.
+            REFUSED_TOO_MANY.log(() -> "WebSocket " + ws.getId() + " from " + host + " closed: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
+            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+            return;
+        }
+        countedAs = host;
         this.ws = ws;
         PostmasterConfig cfg = router.config();
         maxMessageSize = cfg.maxMessageSize();
@@ -76,7 +95,7 @@ public class WampEndpoint {
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
-                runtime.outboundBudget(), runtime.timers(), info, cfg.writeBatching());
+                runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching());
         this.peer = peer;
         if (BATCHING_LOGGED.compareAndSet(false, true)) {
             LOG.info(peer.batched()
@@ -85,7 +104,28 @@ public class WampEndpoint {
                     : "WebSocket writes go out one message at a time (postmaster.write-batching is off, or this"
                     + " container's batching is not the kind Postmaster relies on)");
         }
-        connection = router.connect(peer);
+        Connection c = router.connect(peer);
+        connection = c;
+        keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
+            c.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
+            peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
+        });
+    }
+
+    /** A pong (the answer to the keepalive's ping, or unsolicited): the peer is alive. */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        Keepalive k = keepalive;
+        if (k != null) {
+            k.heard();
+        }
+    }
+
+    private void heard() {
+        Keepalive k = keepalive;
+        if (k != null) {
+            k.heard();
+        }
     }
 
     @OnMessage
@@ -94,6 +134,7 @@ public class WampEndpoint {
         if (c == null) {
             return;
         }
+        heard();
         if (tooBig(text)) {
             return;
         }
@@ -116,6 +157,7 @@ public class WampEndpoint {
         if (c == null) {
             return;
         }
+        heard();
         if (data.remaining() > maxMessageSize) {
             closeTooBig();
             return;
@@ -175,7 +217,7 @@ public class WampEndpoint {
     }
 
     private void closeTooBig() {
-        LOG.info(() -> "closing WebSocket " + ws.getId() + ": message larger than postmaster.max-message-size ("
+        TOO_BIG.log(() -> "closing WebSocket " + ws.getId() + ": message larger than postmaster.max-message-size ("
                 + maxMessageSize + " bytes)");
         try {
             ws.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
@@ -190,9 +232,18 @@ public class WampEndpoint {
         if (p != null) {
             p.transportClosed();
         }
+        Keepalive k = keepalive;
+        if (k != null) {
+            k.stop();
+        }
         Connection c = connection;
         if (c != null) {
             c.onTransportClosed();
+        }
+        String counted = countedAs;
+        if (counted != null) {
+            countedAs = null;
+            runtime.openConnections().closed(counted);
         }
     }
 

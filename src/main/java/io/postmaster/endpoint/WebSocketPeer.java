@@ -56,8 +56,13 @@ import java.util.logging.Logger;
  * connections together hold more than {@code postmaster.outbound-total-bytes} (see {@link OutboundBudget}). Messages
  * the router produces on its own in a burst ({@link #sendPaced}) are counted apart, against the larger
  * {@code postmaster.outbound-paced-queue} and {@code -bytes}: a peer that reads gets them all, paced by the window
- * above. The publisher is never blocked and no other session is affected. Closing happens on the executor, never
- * on the thread that called {@link #send}, which may be routing under a table lock (see {@link Peer}).
+ * above. The publisher is never blocked and no other session is affected.
+ *
+ * <p>Every close is carried out on the close executor, never on the thread that asked for it or that found the
+ * close marker: that thread may be routing another session's message (a meta API kill closes its targets inline),
+ * possibly under a table lock (see {@link Peer}), or be the container's I/O thread; and a container's
+ * {@code Session.close} may block (Open Liberty's writes the close frame synchronously). A connection hands at most
+ * one close to that executor, so what waits there is bounded by the open connections.
  *
  * <p>A send that fails (the container refuses it, a message cannot be encoded) closes the connection with 1011 and
  * is logged at WARNING unless the connection was already gone: a message is never silently skipped.
@@ -74,6 +79,9 @@ final class WebSocketPeer implements Peer {
 
     private record CloseMarker(int code, String reason) {
     }
+
+    /** A WebSocket ping, sent in turn with the messages: never while another send of this connection is in flight. */
+    private static final Object PING = new Object();
 
     /** One message for this connection, counted from {@link #send} until the container reports it written. */
     private final class Pending implements SendHandler {
@@ -99,6 +107,7 @@ final class WebSocketPeer implements Peer {
     private final OutboundLimits limits;
     private final OutboundBudget budget;
     private final Executor executor;
+    private final Executor closer;
     private final TransportInfo transport;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     /** Messages caused by clients, queued or handed to the container, not yet written; and their bytes. */
@@ -117,6 +126,8 @@ final class WebSocketPeer implements Peer {
     private final AtomicBoolean open = new AtomicBoolean(true);
     /** Nothing more goes out: the queue was dropped (slow consumer, failed send, transport gone). */
     private volatile boolean dropped;
+    /** The container's close has been handed to the close executor: once per connection. */
+    private final AtomicBoolean closeQueued = new AtomicBoolean();
     /** Batched mode: a flush of this connection is queued on an event-loop thread and has not started yet. */
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     /** Batched mode: the close asked for, waiting until every frame sent before it has been written. */
@@ -124,14 +135,19 @@ final class WebSocketPeer implements Peer {
     private final boolean batched;
     private final Runnable flush = this::flush;
 
+    /**
+     * @param executor where a long chain of sends that complete synchronously continues, and timers run
+     * @param closer   where the container's close runs (see the class comment); it may block
+     */
     WebSocketPeer(Session ws, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
-                  Executor executor, TransportInfo transport, boolean writeBatching) {
+                  Executor executor, Executor closer, TransportInfo transport, boolean writeBatching) {
         this.ws = ws;
         this.serializer = serializer;
         this.limit = limit;
         this.limits = limits;
         this.budget = budget;
         this.executor = executor;
+        this.closer = closer;
         this.transport = transport;
         this.batched = writeBatching && batchingContainer(ws);
         budget.opened();
@@ -213,6 +229,29 @@ final class WebSocketPeer implements Peer {
         }
     }
 
+    /**
+     * Queues a WebSocket ping (keepalive). It goes out after what is queued, when nothing else of this connection is
+     * in flight, so a container that allows one send at a time never sees two and the socket has room for it. Not
+     * counted against the outbound limits; the keepalive queues at most one per interval and closes the connection
+     * after a few.
+     */
+    void ping() {
+        if (!closing.get()) {
+            queue.offer(PING);
+            next();
+        }
+    }
+
+    /**
+     * Closes without waiting for what is queued or in flight: for a peer that no longer answers, whose unfinished
+     * send may never complete. What is queued is dropped.
+     */
+    void closeAtOnce(int code, String reason) {
+        closing.set(true);
+        drop();
+        closeLater(code, reason);
+    }
+
     /** The transport is gone (closed by either side): whatever is still held for it is let go. Idempotent. */
     void transportClosed() {
         closing.set(true);
@@ -262,6 +301,11 @@ final class WebSocketPeer implements Peer {
                             closePending();
                         }
                         return; // leaves 'sending' set: nothing goes out after a close
+                    }
+                    if (next == PING) {
+                        queue.poll();
+                        remote.sendPing(ByteBuffer.allocate(0)); // in the batch, in order
+                        continue;
                     }
                     Pending p = (Pending) next;
                     if (!fits(p) || queue.poll() != p) {
@@ -337,8 +381,11 @@ final class WebSocketPeer implements Peer {
      * them), drops it without the closing handshake, so that the container lets go of them too.
      */
     private void closeLater(int code, String reason) {
+        if (!closeQueued.compareAndSet(false, true)) {
+            return; // one close per connection
+        }
+        closer.execute(() -> closeNow(code, reason)); // never rejects: after shutdown the container closes them all
         try {
-            executor.execute(() -> closeNow(code, reason));
             if (executor instanceof ScheduledExecutorService timers) {
                 timers.schedule(this::abortIfStuck, limits.abortMs(), TimeUnit.MILLISECONDS);
             }
@@ -391,8 +438,13 @@ final class WebSocketPeer implements Peer {
                     continue; // something arrived between poll and release: go again
                 }
                 if (next instanceof CloseMarker c) {
-                    closeNow(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
+                    closeLater(c.code(), c.reason()); // leaves 'sending' set: nothing goes out after a close
                     return;
+                }
+                if (next == PING) {
+                    sendPing(); // nothing in flight: the socket has room for it, so this does not wait
+                    sending.set(false);
+                    continue;
                 }
                 try {
                     handOver(ws.getAsyncRemote(), (Pending) next);
@@ -413,6 +465,14 @@ final class WebSocketPeer implements Peer {
             remote.sendText(t.text(), p);
         } else {
             remote.sendBinary(ByteBuffer.wrap(((Frame.Binary) p.frame).bytes()), p);
+        }
+    }
+
+    private void sendPing() {
+        try {
+            ws.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ping failed on WebSocket " + ws.getId(), e); // the keepalive closes it in due time
         }
     }
 
@@ -461,7 +521,7 @@ final class WebSocketPeer implements Peer {
     private void closePending() {
         CloseMarker c = pendingClose.getAndSet(null);
         if (c != null) {
-            closeNow(c.code(), c.reason());
+            closeLater(c.code(), c.reason());
         }
     }
 

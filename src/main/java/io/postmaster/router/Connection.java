@@ -44,6 +44,9 @@ public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     /** Messages whose handling failed: a client may find a way to cause many. */
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog PROTOCOL_VIOLATIONS = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog HELLO_TIMEOUTS = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog UNRESPONSIVE = new RateLimitedLog(LOG, Level.INFO);
 
     enum State { AWAITING_HELLO, AUTHENTICATING, CHALLENGING, ESTABLISHED, CLOSED }
 
@@ -102,6 +105,18 @@ public final class Connection {
             // tearing the session down failed as well (e.g. still no heap): at least end the transport
             peer.close(1011, "internal error");
         }
+    }
+
+    /**
+     * The transport stopped answering (the WebSocket keepalive's pings went unanswered): the session ends at once,
+     * without waiting for the transport to notice, and the connection is closed with 1001.
+     */
+    public void onUnresponsive(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        UNRESPONSIVE.log(() -> "closing " + describe() + ": " + why);
+        close(1001, "ping timeout");
     }
 
     /** A frame arrived that is not a WAMP message. */
@@ -320,7 +335,7 @@ public final class Connection {
     // ------------------------------------------------------------------------------------------ endings
 
     private void protocolViolation(String why) {
-        LOG.info(() -> "protocol violation by " + describe() + ": " + why);
+        PROTOCOL_VIOLATIONS.log(() -> "protocol violation by " + describe() + ": " + why);
         abort(ErrorUris.PROTOCOL_VIOLATION, why, 1002);
     }
 
@@ -381,7 +396,7 @@ public final class Connection {
             }
             helloTimer = null;
         }
-        LOG.info(() -> "no HELLO from " + peer.transport().peerAddress() + " within "
+        HELLO_TIMEOUTS.log(() -> "no HELLO from " + peer.transport().peerAddress() + " within "
                 + router.config().helloTimeout().toMillis() + " ms; closing");
         close(1008, "no HELLO in time");
     }

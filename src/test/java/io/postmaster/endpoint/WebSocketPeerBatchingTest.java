@@ -102,7 +102,7 @@ class WebSocketPeerBatchingTest {
     private static WebSocketPeer newPeer(Session ws, int limit, boolean writeBatching) {
         OutboundLimits limits = OutboundLimits.from(k -> null);
         return new WebSocketPeer(ws, new JsonSerializer(), limit, limits, new OutboundBudget(limits.totalBytes()),
-                Runnable::run, new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
+                Runnable::run, Runnable::run, new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), writeBatching);
     }
 
     private static Outgoing event(long publication) {

@@ -62,7 +62,7 @@ class WebSocketPeerLimitsTest {
 
     private static Conn conn(int messages, OutboundLimits limits, OutboundBudget budget) {
         Conn c = new Conn();
-        c.peer = new WebSocketPeer(c.ws, new JsonSerializer(), messages, limits, budget, Runnable::run,
+        c.peer = new WebSocketPeer(c.ws, new JsonSerializer(), messages, limits, budget, Runnable::run, Runnable::run,
                 new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), true);
         assertTrue(c.peer.batched());
         return c;
@@ -251,7 +251,7 @@ class WebSocketPeerLimitsTest {
                     default -> null;
                 });
         WebSocketPeer p = new WebSocketPeer(ws, new JsonSerializer(), 1000, limits(2 * EVENT_SIZE, 100, 1 << 20),
-                new OutboundBudget(Long.MAX_VALUE), Runnable::run, new Peer.TransportInfo("x", "wamp.2.json"), true);
+                new OutboundBudget(Long.MAX_VALUE), Runnable::run, Runnable::run, new Peer.TransportInfo("x", "wamp.2.json"), true);
         assertFalse(p.batched());
         p.send(event(1));
         p.send(event(2));

@@ -47,6 +47,38 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until the server closes the connection, within {@code ms}, answering no ping: a peer that reads but never
+     * answers pings (most WebSocket clients answer them by themselves).
+     *
+     * @return the close code the server sent
+     * @throws java.net.SocketTimeoutException if the server did not close it in time
+     */
+    int awaitCloseIgnoringPings(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = in.readUnsignedShort();
+            } else if (len == 127) {
+                len = in.readLong();
+            }
+            byte[] payload = new byte[(int) len];
+            in.readFully(payload);
+            int opcode = b0 & 0x0f;
+            if (opcode == 0x9) {
+                pingsSeen++;
+            } else if (opcode == 0x8) {
+                return payload.length >= 2 ? (payload[0] & 0xff) << 8 | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    /** Pings read by {@link #awaitCloseIgnoringPings}. */
+    int pingsSeen;
+
     /** The local end: {@code address:port}, as the server should see its peer. */
     String localAddress() {
         return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();

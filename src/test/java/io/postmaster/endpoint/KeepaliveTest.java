@@ -1,0 +1,96 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.config.ConnectionLimits;
+import io.postmaster.config.OutboundLimits;
+import io.postmaster.router.Peer;
+import io.postmaster.serialization.JsonSerializer;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The keepalive's decisions, one interval at a time ({@link Keepalive#run} is what the timer calls). */
+class KeepaliveTest {
+    private final AtomicInteger pings = new AtomicInteger();
+    private final AtomicInteger timeouts = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+
+    @AfterEach
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
+    private WebSocketPeer peer() {
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Async.class}, (p, m, a) -> {
+                    if (m.getName().equals("sendPing")) {
+                        pings.incrementAndGet();
+                    }
+                    return null;
+                });
+        Session ws = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "getAsyncRemote" -> remote;
+                    case "getId" -> "ws-1";
+                    default -> null;
+                });
+        return new WebSocketPeer(ws, new JsonSerializer(), 100, OutboundLimits.from(k -> null),
+                new OutboundBudget(Long.MAX_VALUE), Runnable::run, Runnable::run,
+                new Peer.TransportInfo("127.0.0.1:1", "wamp.2.json"), false);
+    }
+
+    private Keepalive keepalive(int maxMissed) {
+        Keepalive k = Keepalive.start(new ConnectionLimits(10, Duration.ofHours(1), maxMissed), peer(), timers,
+                timeouts::incrementAndGet);
+        assertNotNull(k);
+        return k;
+    }
+
+    @Test
+    void aPeerThatSendsIsNeverPinged() {
+        Keepalive k = keepalive(2);
+        for (int i = 0; i < 10; i++) {
+            k.heard();
+            k.run();
+        }
+        assertEquals(0, pings.get());
+        assertEquals(0, timeouts.get());
+    }
+
+    @Test
+    void aSilentPeerIsPingedAndClosedAfterTheMissedPings() {
+        Keepalive k = keepalive(2);
+        k.run();
+        assertEquals(1, pings.get());
+        k.run();
+        assertEquals(2, pings.get());
+        assertEquals(0, timeouts.get(), "two unanswered pings are allowed");
+        k.run();
+        assertEquals(1, timeouts.get(), "the third interval without an answer closes it");
+        assertEquals(2, pings.get());
+    }
+
+    @Test
+    void aPongResetsTheCount() {
+        Keepalive k = keepalive(1);
+        for (int i = 0; i < 5; i++) {
+            k.run(); // ping
+            k.heard(); // pong
+            k.run(); // alive: no ping
+        }
+        assertEquals(5, pings.get());
+        assertEquals(0, timeouts.get());
+    }
+
+    @Test
+    void noPingsWhenTheIntervalIsZero() {
+        assertNull(Keepalive.start(new ConnectionLimits(10, Duration.ZERO, 1), peer(), timers, () -> { }));
+    }
+}

@@ -1,0 +1,150 @@
+package io.postmaster.it;
+
+import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.testing.WampTestClient;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What one client can make the server hold at the transport level: connections from one address, and connections
+ * whose peer is gone. The container suite's settings (src/test/resources/postmaster-it.properties) set a small cap
+ * per address and a short keepalive so that both show in seconds:
+ * {@code postmaster.max-connections-per-address=50}, {@code postmaster.ping-interval-ms=2000},
+ * {@code postmaster.ping-max-missed=1}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HostileConnectionsIT {
+    /** postmaster.max-connections-per-address of the suite's settings. */
+    private static final int CAP = 50;
+    /** A silent peer is closed within (max-missed + 2) ping intervals of its last frame: 6 s, with some slack. */
+    private static final int SILENT_PEER_CLOSED_WITHIN_MS = 12_000;
+    private static final JsonSerializer JSON = new JsonSerializer();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void oneAddressCannotOpenMoreConnectionsThanTheCapOthersStillCan() throws Exception {
+        URI ws = Deployments.ws(base);
+        // An address of its own, so that no other test's connections count towards it.
+        InetAddress attacker = InetAddress.getByName("127.0.0.50");
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                open.add(new RawWebSocket(ws, attacker, "wamp.2.json"));
+            }
+            IOException refused = assertThrows(IOException.class, () -> new RawWebSocket(ws, attacker, "wamp.2.json"),
+                    "connection " + (CAP + 1) + " from one address is refused");
+            assertTrue(refused.getMessage().contains(" 429"), "with HTTP 429: " + refused.getMessage());
+
+            try (WampTestClient other = WampTestClient.join(ws, "realm1")) {
+                other.send(new WampMessage.Subscribe(1, Map.of(), "com.example.unaffected"));
+                other.next(WampMessage.Subscribed.class); // another address is not affected
+            }
+
+            open.remove(0).close();
+            RawWebSocket again = openWithin(ws, attacker, 5_000);
+            open.add(again);
+            again.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+            assertTrue(again.readText().startsWith("[2,"), "a connection in the freed place works: WELCOME");
+        } finally {
+            for (RawWebSocket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    /** The place of a closed connection is free once the server has seen the close: retried until then. */
+    private static RawWebSocket openWithin(URI ws, InetAddress from, long ms) throws Exception {
+        long deadline = System.nanoTime() + ms * 1_000_000;
+        while (true) {
+            try {
+                return new RawWebSocket(ws, from, "wamp.2.json");
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // waiting for the server's onClose, which the client cannot observe
+            }
+        }
+    }
+
+    /**
+     * Slowloris: a request head that trickles in, one header line a second, is cut off once the server's
+     * request-parse timeout has passed (WildFly: 10 s, src/main/wildfly/configure-server.cli, which the suite's
+     * WildFly applies as mvn -Prun does). The other servers' suites run them as Arquillian configures them, so only
+     * WildFly's setting is checked here.
+     */
+    @Test
+    void aRequestHeadThatTricklesInIsCutOff() throws Exception {
+        assumeTrue(Deployments.container().equals("wildfly"), "the suite's WildFly has Postmaster's server settings");
+        URI ws = Deployments.ws(base);
+        try (Socket s = new Socket(ws.getHost(), ws.getPort())) {
+            s.setSoTimeout(1_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+                try {
+                    closed = s.getInputStream().read() < 0; // the server answers nothing before the head is whole
+                } catch (SocketTimeoutException e) {
+                    out.write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII)); // a second passed: one more line
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true; // reset by the server
+                }
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(closed, "a head trickling in for 20 s is still being read");
+            assertTrue(seconds >= 9, "not cut off before the parse timeout: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aPeerThatNeverAnswersPingsIsClosedAnAnsweringIdlePeerStays() throws Exception {
+        URI ws = Deployments.ws(base);
+        try (RawWebSocket silent = new RawWebSocket(ws, InetAddress.getByName("127.0.0.1"), "wamp.2.json");
+             WampTestClient answering = WampTestClient.join(ws, "realm1")) { // the JDK client answers pings
+            silent.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+            assertTrue(silent.readText().startsWith("[2,"), "WELCOME");
+
+            int code = silent.awaitCloseIgnoringPings(SILENT_PEER_CLOSED_WITHIN_MS);
+            assertEquals(1001, code, "closed as gone away");
+            assertTrue(silent.pingsSeen >= 1, "it was pinged first");
+
+            // The answering peer was just as idle all that time, and is still there.
+            assertFalse(answering.closed(), "a peer that answers pings is not closed");
+            answering.send(new WampMessage.Subscribe(1, Map.of(), "com.example.still.here"));
+            answering.next(WampMessage.Subscribed.class);
+        }
+    }
+}
