@@ -3,9 +3,11 @@ package io.postmaster.bench;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * Call and join latencies are recorded by phase (before, during the attack, while the attacker leaves, after); while
  * the harness measures the heap (a full GC, which pauses the router) the victim is paused and records nothing.
  *
- * <p>A call still unanswered when the figures are taken counts as unanswered and with its age so far as its latency
- * (a lower bound), so a realm that stalls shows in p99 and max, not as missing samples.
+ * <p>A call still unanswered {@link #SETTLE_MS} after the figures are taken counts as unanswered and with its age
+ * so far as its latency (a lower bound), so a realm that stalls shows in p99 and max, not as missing samples.
  */
 final class Victim implements AutoCloseable {
+    /** How long a call in flight when the figures are taken may still take before it counts as unanswered. */
+    static final long SETTLE_MS = 5_000;
     /** Latency samples of one phase, milliseconds. */
     static final class Samples {
         private final List<Double> ms = new ArrayList<>();
@@ -194,13 +198,19 @@ final class Victim implements AutoCloseable {
     }
 
     /**
-     * Counts every call still in flight as unanswered, with its age as its latency (once); the scenario calls it when
-     * its figures are taken, so an unanswered call's age ends there.
+     * Gives the calls in flight when the scenario takes its figures {@link #SETTLE_MS} to be answered (at the victim's
+     * rate some are always on their way, and one sent a moment ago is not lost), then counts each still unanswered,
+     * with its age as its latency (once).
      */
     synchronized void settle() {
+        Set<Long> waiting = new HashSet<>(inFlight.keySet());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+        while (System.nanoTime() < deadline && waiting.stream().anyMatch(inFlight::containsKey)) {
+            LockSupport.parkNanos(5_000_000);
+        }
         long now = System.nanoTime();
         for (Map.Entry<Long, long[]> e : inFlight.entrySet()) {
-            if (inFlight.remove(e.getKey()) != null) {
+            if (waiting.contains(e.getKey()) && inFlight.remove(e.getKey()) != null) {
                 Samples s = calls.get((int) e.getValue()[1]);
                 s.add((now - e.getValue()[0]) / 1e6);
                 synchronized (s) {
