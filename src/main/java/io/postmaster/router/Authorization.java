@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.spi.Action;
 import io.postmaster.spi.Authorizer;
@@ -19,6 +20,8 @@ import java.util.logging.Logger;
  */
 public final class Authorization {
     private static final Logger LOG = Logger.getLogger(Authorization.class.getName());
+    /** A broken authorizer fails every request a client sends: rate-limited. */
+    private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
     private static final int MAX_CACHED = 100_000;
 
     private record Key(String realm, String role, String uri, Action action) {
@@ -79,11 +82,11 @@ public final class Authorization {
             try {
                 d = authorizer.authorize(s.details(), s.permissions(), uri, action);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "the authorizer failed on " + action.wireName() + " " + uri + " for " + s, e);
+                FAILED.log(() -> "the authorizer failed on " + action.wireName() + " " + uri + " for " + s, e);
                 return Outcome.FAILED;
             }
             if (d == null) {
-                LOG.warning(() -> "the authorizer gave no decision on " + action.wireName() + " " + uri + " for " + s);
+                FAILED.log(() -> "the authorizer gave no decision on " + action.wireName() + " " + uri + " for " + s);
                 return Outcome.FAILED;
             }
             if (d.cacheable() && cache.size() < MAX_CACHED) {

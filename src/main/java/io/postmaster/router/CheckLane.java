@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +15,8 @@ import java.util.logging.Logger;
  */
 final class CheckLane {
     private static final Logger LOG = Logger.getLogger(CheckLane.class.getName());
+    /** A failing check can be triggered by every login: rate-limited. */
+    private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
 
     private final Executor pool;
     private final int concurrency;
@@ -64,7 +67,7 @@ final class CheckLane {
             try {
                 next.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a credential check failed", e);
+                FAILED.log(() -> "a credential check failed", e);
             }
             synchronized (this) {
                 next = queue.poll();

@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  */
 final class Handshake {
     private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
+    private static final RateLimitedLog FAILED_LOG = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog LIMITED_LOG = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog BUSY_LOG = new RateLimitedLog(LOG, Level.WARNING);
@@ -186,7 +187,7 @@ final class Handshake {
         try {
             p = router.extensions().permissions().permissions(details);
         } catch (Exception | Error e) {
-            LOG.log(Level.WARNING, "the permission provider failed for authid '" + shown(id.authid()) + "' on realm "
+            FAILED_LOG.log(() -> "the permission provider failed for authid '" + shown(id.authid()) + "' on realm "
                     + realm.name(), e);
             refuse(ErrorUris.AUTHORIZATION_FAILED, "could not determine the session's permissions");
             return;
@@ -220,7 +221,7 @@ final class Handshake {
             try {
                 step.run();
             } catch (Exception | Error e) { // even an OutOfMemoryError: the client gets its ABORT
-                LOG.log(Level.WARNING, "authentication with " + current.authmethod() + " failed with an error"
+                FAILED_LOG.log(() -> "authentication with " + current.authmethod() + " failed with an error"
                         + " for authid '" + shown(hello.authid()) + "' on realm " + realm.name(), e);
                 refuse(ErrorUris.AUTHENTICATION_FAILED, "the authentication check failed");
             }

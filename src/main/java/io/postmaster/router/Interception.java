@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  */
 public final class Interception {
     private static final Logger LOG = Logger.getLogger(Interception.class.getName());
+    private static final RateLimitedLog VIOLATIONS = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog SATURATED = new RateLimitedLog(LOG, Level.WARNING);
     /** Interceptors that threw, and routing that failed after them: clients may find ways to cause many. */
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
@@ -132,7 +134,7 @@ public final class Interception {
                     task.run();
                 } catch (ProtocolViolation v) {
                     // Thrown by routing (e.g. a reused CALL ID) off the connection's thread: end the session here.
-                    LOG.info(() -> "protocol violation by " + s + ": " + v.getMessage());
+                    VIOLATIONS.log(() -> "protocol violation by " + s + ": " + v.getMessage());
                     s.send(new WampMessage.Abort(Map.of("message", v.getMessage()), ErrorUris.PROTOCOL_VIOLATION));
                     s.peer().close(1002, ErrorUris.PROTOCOL_VIOLATION);
                 } catch (RuntimeException | Error e) {
@@ -147,7 +149,7 @@ public final class Interception {
                 }
             });
         } catch (RejectedExecutionException e) {
-            LOG.warning(() -> type + " by " + s + " refused: the executor is saturated (postmaster.executor-queue)");
+            SATURATED.log(() -> type + " by " + s + " refused: the executor is saturated (postmaster.executor-queue)");
             if (answer) {
                 s.sendError(type, request, ErrorUris.RUNTIME_ERROR, "the router is busy; try again later");
             }

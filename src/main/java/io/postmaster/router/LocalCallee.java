@@ -1,5 +1,6 @@
 package io.postmaster.router;
 
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
  */
 public final class LocalCallee implements Peer {
     private static final Logger LOG = Logger.getLogger(LocalCallee.class.getName());
+    private static final RateLimitedLog SATURATED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
 
     /** What a server-side procedure does with a call. */
     public interface Handler {
@@ -65,7 +68,7 @@ public final class LocalCallee implements Peer {
         try {
             router.extensions().executor().execute(() -> answer(s, inv, caller));
         } catch (RejectedExecutionException e) {
-            LOG.warning(() -> "call of " + procedure + " refused: the executor is saturated (postmaster.executor-queue)");
+            SATURATED.log(() -> "call of " + procedure + " refused: the executor is saturated (postmaster.executor-queue)");
             fail(s, inv, ErrorUris.RUNTIME_ERROR, null, null);
         }
     }
@@ -83,8 +86,9 @@ public final class LocalCallee implements Peer {
             fail(s, inv, ErrorUris.INVALID_ARGUMENT, List.of("the arguments do not fit " + procedure), null);
             return;
         } catch (Exception | Error e) { // even an OutOfMemoryError: the caller gets its answer
-            // The webwire rule: internal errors never leak. Logged here, a bare URI for the caller.
-            LOG.log(Level.WARNING, "server-side procedure " + procedure + " failed", e);
+            // Internal errors never leak to the caller: logged here (rate-limited: callers choose how often), a bare URI
+            // for the caller.
+            FAILED.log(() -> "server-side procedure " + procedure + " failed", e);
             fail(s, inv, ErrorUris.RUNTIME_ERROR, null, null);
             return;
         }

@@ -35,6 +35,7 @@ import java.util.logging.Logger;
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
+    private static final RateLimitedLog SATURATED = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog TESTAMENT_REFUSED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog LISTENER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
@@ -139,7 +140,7 @@ public final class Router implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            LOG.warning(() -> "session-" + what + " event for " + s + " dropped: the executor is saturated"
+            SATURATED.log(() -> "session-" + what + " event for " + s + " dropped: the executor is saturated"
                     + " (postmaster.executor-queue)");
         }
     }

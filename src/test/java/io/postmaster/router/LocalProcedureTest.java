@@ -1,6 +1,7 @@
 package io.postmaster.router;
 
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
@@ -8,11 +9,16 @@ import io.postmaster.spi.WampException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -85,5 +91,42 @@ class LocalProcedureTest {
                 () -> router.registerLocal("realm1", "com.local.add", s -> true, (c, a, k) -> null));
         assertThrows(IllegalArgumentException.class,
                 () -> router.registerLocal("nope", "com.x", s -> true, (c, a, k) -> null));
+    }
+
+    @Test
+    void aProcedureThatFailsOnEveryCallWritesABoundedNumberOfLogLines() {
+        start();
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger logger = Logger.getLogger(LocalCallee.class.getName());
+        Handler h = new Handler() {
+            @Override
+            public synchronized void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(h);
+        try {
+            TestPeer p = join("joe");
+            for (int i = 1; i <= 200; i++) {
+                p.in(new Call(i, Map.of(), "com.local.bug", List.of(), null));
+                assertEquals(ErrorUris.RUNTIME_ERROR, p.next(WampMessage.Error.class).error(), "each call is answered");
+            }
+            synchronized (h) {
+                assertTrue(warnings.size() <= RateLimitedLog.DEFAULT_BURST + 1,
+                        "200 failed calls wrote " + warnings.size() + " lines");
+            }
+        } finally {
+            logger.removeHandler(h);
+        }
     }
 }

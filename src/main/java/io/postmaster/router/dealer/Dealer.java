@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  */
 public final class Dealer {
     private static final Logger LOG = Logger.getLogger(Dealer.class.getName());
+    /** One line per expired call; a caller can leave thousands pending: rate-limited. */
+    private static final RateLimitedLog EXPIRED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
@@ -368,7 +370,7 @@ public final class Dealer {
         for (Session callee : realm.sessions()) {
             for (PendingCall pc : callee.invocations().values()) {
                 if (now - pc.started() > maxNanos) {
-                    LOG.info(() -> "call " + pc.callRequest() + " of " + pc.caller() + " to " + pc.registration()
+                    EXPIRED.log(() -> "call " + pc.callRequest() + " of " + pc.caller() + " to " + pc.registration()
                             + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
                     timedOut(pc);
                 }
