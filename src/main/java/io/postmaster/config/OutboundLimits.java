@@ -23,10 +23,10 @@ import java.util.function.Function;
  *                    is bounded by the per-session caps of the sessions that caused them. Past it the connection is
  *                    closed with 1008 (a peer that reads nothing)
  * @param pacedBytes  the same bound in bytes
- * @param abortMs     a connection closed for not keeping up whose frames already handed to the container are still
- *                    unwritten this long after is dropped without the closing handshake (where the container allows
- *                    it: Undertow), so that what the container holds for it is freed: a peer that reads nothing never
- *                    takes the close frame queued behind them
+ * @param abortMs     a connection closed for not keeping up that is still stuck this long after (frames handed to
+ *                    the container unwritten on Undertow, the connection still open on Grizzly) is dropped without
+ *                    the closing handshake, where the container allows it, so that what the container holds for it
+ *                    is freed: a peer that reads nothing never takes the close frame queued behind them
  */
 public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, long pacedBytes, long abortMs) {
 

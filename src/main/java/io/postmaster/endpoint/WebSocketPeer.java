@@ -13,6 +13,8 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,7 +35,10 @@ import java.util.logging.Logger;
  *
  * <p><b>One at a time</b> (every container): exactly one async send in flight — the most JSR-356 promises to work
  * everywhere (Tomcat refuses a second) — the next send chained from the completion handler. Each message is a
- * write of its own.
+ * write of its own. "Written" is what the container says: Tyrus on Grizzly (Payara) reports a send complete once
+ * Grizzly's own write queue for the connection has taken it, which goes on until that queue holds about four times
+ * the socket's send buffer (megabytes), so a peer that stops reading holds that much in Grizzly beyond what is
+ * counted here; once it is cut, its connection is dropped (see {@link #transportDropper}).
  *
  * <p><b>Batched</b> (Undertow, i.e. WildFly; {@code postmaster.write-batching}, default on): a send made on an
  * event-loop thread (a thread that is itself an {@link Executor}: XNIO's I/O threads are) only queues the message
@@ -376,46 +381,132 @@ final class WebSocketPeer implements Peer {
     }
 
     /**
-     * Closes the connection off the calling thread and, if frames handed to the container are still unwritten
-     * {@code postmaster.outbound-abort-ms} later (a peer that reads nothing never takes the close frame queued behind
-     * them), drops it without the closing handshake, so that the container lets go of them too.
+     * Closes the connection off the calling thread and, if it is still stuck {@code postmaster.outbound-abort-ms}
+     * later (a peer that reads nothing never takes the close frame queued behind what it has not read), drops it
+     * without the closing handshake, so that the container lets go of what it holds for it too.
      */
     private void closeLater(int code, String reason) {
         if (!closeQueued.compareAndSet(false, true)) {
             return; // one close per connection
         }
+        // Found before the close: the container may let go of its links to the transport once it is asked to close.
+        Runnable drop = transportDropper(ws);
         closer.execute(() -> closeNow(code, reason)); // never rejects: after shutdown the container closes them all
         try {
-            if (executor instanceof ScheduledExecutorService timers) {
-                timers.schedule(this::abortIfStuck, limits.abortMs(), TimeUnit.MILLISECONDS);
+            if (drop != null && executor instanceof ScheduledExecutorService timers) {
+                // the timer only says when; the drop itself is the container's code, run where a close may block
+                timers.schedule(() -> closer.execute(drop), limits.abortMs(), TimeUnit.MILLISECONDS);
             }
         } catch (RejectedExecutionException e) { // shutting down: the container closes every connection anyway
             LOG.log(Level.FINE, "close of WebSocket " + ws.getId() + " not scheduled", e);
         }
     }
 
-    private void abortIfStuck() {
-        if (inFlight.get() > 0) { // Undertow reports the close to the endpoint at once, not when the handshake ends
-            LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress() + ": "
-                    + inFlight.get() + " frames still unwritten " + limits.abortMs() + " ms after its close ("
-                    + OutboundLimits.ABORT_MS + ")");
-            forceClose(ws);
+    /**
+     * How to end the connection at once, without the closing handshake, where the container has a way (JSR-356 has
+     * none), run {@code postmaster.outbound-abort-ms} after a close for not keeping up; null elsewhere.
+     *
+     * <ul>
+     * <li>Undertow (WildFly): its session's {@code forceClose()} closes the channel and fails the frames it holds,
+     *     if frames handed to it are still unwritten (Undertow reports the close to the endpoint at once, not when
+     *     the handshake ends).</li>
+     * <li>Tyrus on Grizzly (Payara, GlassFish): Tyrus completes a send as soon as Grizzly's per-connection write
+     *     queue takes it (up to four times the socket's send buffer, megabytes), so a peer that stops reading
+     *     leaves those bytes there; and its close cancels the frames it still holds itself, the close frame
+     *     among them, and leaves the connection open until Grizzly has written the rest — which a peer that reads
+     *     nothing never lets happen. If the Grizzly connection is still open, it is terminated: its write queue is
+     *     discarded and the socket closed.</li>
+     * </ul>
+     * Elsewhere (Tomcat's one send at a time) the container holds one frame per connection, see {@link #drain}.
+     */
+    private Runnable transportDropper(Session ws) {
+        String container = ws.getClass().getName();
+        if (container.startsWith("io.undertow.")) {
+            return () -> {
+                if (inFlight.get() > 0) {
+                    LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress() + ": "
+                            + inFlight.get() + " frames still unwritten " + limits.abortMs() + " ms after its close ("
+                            + OutboundLimits.ABORT_MS + ")");
+                    invoke(ws, ws, "forceClose");
+                }
+            };
         }
+        if (container.startsWith("org.glassfish.tyrus.")) {
+            Object grizzly = grizzlyConnection(ws);
+            if (grizzly == null) {
+                return null;
+            }
+            return () -> {
+                if (Boolean.TRUE.equals(invoke(ws, grizzly, "isOpen"))) {
+                    LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress()
+                            + ": still open " + limits.abortMs() + " ms after its close (" + OutboundLimits.ABORT_MS
+                            + ")");
+                    invoke(ws, grizzly, "terminateSilently");
+                }
+            };
+        }
+        return null;
     }
 
     /**
-     * Ends the connection at once, without the closing handshake, where the container has a way: Undertow's session
-     * has {@code forceClose()}, which closes the channel and fails the frames it holds. JSR-356 has no such call;
-     * elsewhere this does nothing (those containers hold one frame per connection at a time, see {@link #drain}).
+     * The Grizzly connection under a Tyrus session running as a servlet upgrade (Payara): the async remote's web
+     * socket, its protocol handler's writer, the upgrade handler's {@code WebConnection}, its request, the Grizzly
+     * request's connection. Null if any link is missing (another Tyrus deployment or version).
      */
-    static void forceClose(Session ws) {
-        if (!ws.getClass().getName().startsWith("io.undertow.")) {
-            return;
-        }
+    static Object grizzlyConnection(Session ws) {
         try {
-            ws.getClass().getMethod("forceClose").invoke(ws);
+            Object o = ws.getAsyncRemote();
+            for (String field : new String[] {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler"}) {
+                o = field(o, field);
+                if (o == null) {
+                    return null;
+                }
+            }
+            Method webConnection = declared(o.getClass(), "getWebConnection"); // a proxy's override delegates
+            webConnection.setAccessible(true);
+            o = webConnection.invoke(o);
+            o = o == null ? null : field(o, "request");
+            Object grizzlyRequest = o == null ? null : o.getClass().getMethod("getCoyoteRequest").invoke(o);
+            return grizzlyRequest == null ? null
+                    : grizzlyRequest.getClass().getMethod("getConnection").invoke(grizzlyRequest);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "could not force WebSocket " + ws.getId() + " closed", e);
+            LOG.log(Level.FINE, "no Grizzly connection found under WebSocket " + ws.getId(), e);
+            return null;
+        }
+    }
+
+    private static Method declared(Class<?> type, String name) throws NoSuchMethodException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredMethod(name);
+            } catch (NoSuchMethodException e) {
+                // declared higher up
+            }
+        }
+        throw new NoSuchMethodException(type.getName() + "." + name + "()");
+    }
+
+    private static Object field(Object o, String name) throws ReflectiveOperationException {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            } catch (NoSuchFieldException e) {
+                // declared higher up
+            }
+        }
+        throw new NoSuchFieldException(o.getClass().getName() + "." + name);
+    }
+
+    private static Object invoke(Session ws, Object target, String method) {
+        try {
+            Method m = target.getClass().getMethod(method);
+            m.setAccessible(true);
+            return m.invoke(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not " + method + " under WebSocket " + ws.getId(), e);
+            return null;
         }
     }
 
