@@ -290,15 +290,24 @@ final class WebSocketPeer implements Peer {
      */
     private void flush() {
         flushQueued.set(false);
+        // Only an I/O thread batches. Another thread (a timer's delayed ABORT, a ping, an application thread) sends
+        // one frame at a time with batching left off: switching it on from there races with the container's own
+        // frames for this connection, queued by its I/O thread at any moment (the reply to the peer's close frame
+        // was seen to stay unsent, so the client never saw the connection close).
+        boolean batch = Thread.currentThread() instanceof Executor;
         while (sending.compareAndSet(false, true)) {
             RemoteEndpoint.Async remote = ws.getAsyncRemote();
             try {
-                remote.setBatchingAllowed(true);
+                if (batch) {
+                    remote.setBatchingAllowed(true);
+                }
                 Object next;
                 while (!dropped && (next = queue.peek()) != null) {
                     if (next instanceof CloseMarker c) {
                         queue.poll();
-                        endBatch(remote);
+                        if (batch) {
+                            endBatch(remote);
+                        }
                         // Closing while frames are queued can lose them when another I/O thread owns the
                         // connection: close once the last one is written (written()), or now if none is left.
                         pendingClose.set(c);
@@ -318,7 +327,9 @@ final class WebSocketPeer implements Peer {
                     }
                     handOver(remote, p);
                 }
-                endBatch(remote);
+                if (batch) {
+                    endBatch(remote);
+                }
             } catch (IOException | RuntimeException e) {
                 broken("send failed on", e);
                 return; // 'sending' stays set
