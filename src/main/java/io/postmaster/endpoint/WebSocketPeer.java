@@ -80,6 +80,8 @@ final class WebSocketPeer implements Peer {
     private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
     /** How deeply sends that complete synchronously may chain on one stack before the rest goes to the executor. */
     private static final int MAX_INLINE_DEPTH = 16;
+    /** How long a close handshake may take, with nothing left to write, before the connection is dropped (Undertow). */
+    static final long CLOSE_HANDSHAKE_MS = 2_000;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private record CloseMarker(int code, String reason) {
@@ -290,24 +292,15 @@ final class WebSocketPeer implements Peer {
      */
     private void flush() {
         flushQueued.set(false);
-        // Only an I/O thread batches. Another thread (a timer's delayed ABORT, a ping, an application thread) sends
-        // one frame at a time with batching left off: switching it on from there races with the container's own
-        // frames for this connection, queued by its I/O thread at any moment (the reply to the peer's close frame
-        // was seen to stay unsent, so the client never saw the connection close).
-        boolean batch = Thread.currentThread() instanceof Executor;
         while (sending.compareAndSet(false, true)) {
             RemoteEndpoint.Async remote = ws.getAsyncRemote();
             try {
-                if (batch) {
-                    remote.setBatchingAllowed(true);
-                }
+                remote.setBatchingAllowed(true);
                 Object next;
                 while (!dropped && (next = queue.peek()) != null) {
                     if (next instanceof CloseMarker c) {
                         queue.poll();
-                        if (batch) {
-                            endBatch(remote);
-                        }
+                        endBatch(remote);
                         // Closing while frames are queued can lose them when another I/O thread owns the
                         // connection: close once the last one is written (written()), or now if none is left.
                         pendingClose.set(c);
@@ -327,9 +320,7 @@ final class WebSocketPeer implements Peer {
                     }
                     handOver(remote, p);
                 }
-                if (batch) {
-                    endBatch(remote);
-                }
+                endBatch(remote);
             } catch (IOException | RuntimeException e) {
                 broken("send failed on", e);
                 return; // 'sending' stays set
@@ -404,9 +395,15 @@ final class WebSocketPeer implements Peer {
         Runnable drop = transportDropper(ws);
         closer.execute(() -> closeNow(code, reason)); // never rejects: after shutdown the container closes them all
         try {
-            if (drop != null && executor instanceof ScheduledExecutorService timers) {
+            if (executor instanceof ScheduledExecutorService timers) {
                 // the timer only says when; the drop itself is the container's code, run where a close may block
-                timers.schedule(() -> closer.execute(drop), limits.abortMs(), TimeUnit.MILLISECONDS);
+                if (drop != null) {
+                    timers.schedule(() -> closer.execute(drop), limits.abortMs(), TimeUnit.MILLISECONDS);
+                }
+                if (ws.getClass().getName().startsWith("io.undertow.")) {
+                    timers.schedule(() -> closer.execute(this::finishStuckClose), CLOSE_HANDSHAKE_MS,
+                            TimeUnit.MILLISECONDS);
+                }
             }
         } catch (RejectedExecutionException e) { // shutting down: the container closes every connection anyway
             LOG.log(Level.FINE, "close of WebSocket " + ws.getId() + " not scheduled", e);
@@ -624,6 +621,22 @@ final class WebSocketPeer implements Peer {
         CloseMarker c = pendingClose.getAndSet(null);
         if (c != null) {
             closeLater(c.code(), c.reason());
+        }
+    }
+
+    /**
+     * Undertow: a close handshake that has not ended {@link #CLOSE_HANDSHAKE_MS} after our close, with nothing of ours
+     * left unwritten, will not end. Undertow loses it when the peer's close frame arrives while our close is being
+     * made on another thread: {@code UndertowSession.closeInternal} sends no close frame because one was received,
+     * and the frame handler sends no reply because the session is already closed (seen with clients that close as
+     * soon as they read an ABORT). The peer then waits for a close frame that never comes; dropping the connection
+     * ends its wait.
+     */
+    private void finishStuckClose() {
+        if (inFlight.get() == 0 && ws.isOpen()) {
+            LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress()
+                    + ": its close handshake did not end within " + CLOSE_HANDSHAKE_MS + " ms");
+            invoke(ws, ws, "forceClose");
         }
     }
 

@@ -137,7 +137,6 @@ class HostileConnectionsIT {
 
     @Test
     void aPeerThatNeverAnswersPingsIsClosedAnAnsweringIdlePeerStays() throws Exception {
-        assumeTrue(suitePingIntervalMs() > 0, "pings are off in the suite's settings (postmaster-it.properties says why)");
         URI ws = Deployments.ws(base);
         try (RawWebSocket silent = new RawWebSocket(ws, InetAddress.getByName("127.0.0.1"), "wamp.2.json");
              WampTestClient answering = WampTestClient.join(ws, "realm1")) { // the JDK client answers pings
@@ -153,15 +152,5 @@ class HostileConnectionsIT {
             answering.send(new WampMessage.Subscribe(1, Map.of(), "com.example.still.here"));
             answering.next(WampMessage.Subscribed.class);
         }
-    }
-
-    /** postmaster.ping-interval-ms in the suite's settings file (system property postmaster.it.config). */
-    private static long suitePingIntervalMs() throws IOException {
-        java.util.Properties p = new java.util.Properties();
-        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(System.getProperty("postmaster.it.config",
-                "src/test/resources/postmaster-it.properties")))) {
-            p.load(in);
-        }
-        return Long.parseLong(p.getProperty("postmaster.ping-interval-ms", "30000").trim());
     }
 }
