@@ -74,6 +74,9 @@ public class PostmasterRuntime {
                 }
             };
             timers.setRemoveOnCancelPolicy(true);
+            // At stop, what is still due (delayed refusals, drops of stuck connections) is moot: the container closes
+            // every connection anyway.
+            timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             closer = closeExecutor();
             openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig);
