@@ -16,6 +16,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.net.InetAddress;
 import java.net.URI;
@@ -151,6 +153,35 @@ class HostileConnectionsIT {
             assertFalse(answering.closed(), "a peer that answers pings is not closed");
             answering.send(new WampMessage.Subscribe(1, Map.of(), "com.example.still.here"));
             answering.next(WampMessage.Subscribed.class);
+        }
+    }
+
+    /**
+     * A client can make the router refuse it as often as it can connect: 200 protocol violations over real sockets
+     * write a bounded number of lines to the server log (a burst, then a few a minute, with a count of what was left
+     * out), and each one is still answered. WildFly only: the suite knows where its log is.
+     */
+    @Test
+    void aFloodOfProtocolViolationsWritesABoundedNumberOfLogLines() throws Exception {
+        String home = System.getProperty("jboss.home");
+        assumeTrue(Deployments.container().equals("wildfly") && home != null, "the suite reads WildFly's server log");
+        Path log = Path.of(home, "standalone", "log", "server.log");
+        long before = violationLines(log);
+        URI ws = Deployments.ws(base);
+        InetAddress attacker = InetAddress.getByName("127.0.0.60");
+        for (int i = 0; i < 200; i++) {
+            try (RawWebSocket c = new RawWebSocket(ws, attacker, "wamp.2.json")) {
+                c.sendText("[32,1,{},\"com.example.before.hello\"]"); // SUBSCRIBE before HELLO
+                assertTrue(c.readText().startsWith("[3,"), "violation " + (i + 1) + " is answered with ABORT");
+            }
+        }
+        long written = violationLines(log) - before;
+        assertTrue(written <= 11, "200 protocol violations wrote " + written + " log lines");
+    }
+
+    private static long violationLines(Path log) throws IOException {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("protocol violation by")).count();
         }
     }
 }
