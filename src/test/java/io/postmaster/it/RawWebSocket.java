@@ -57,23 +57,31 @@ final class RawWebSocket implements AutoCloseable {
     int awaitCloseIgnoringPings(int ms) throws IOException {
         socket.setSoTimeout(ms);
         while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            int opcode = b0 & 0x0f;
-            if (opcode == 0x9) {
+            Frame f = readFrame();
+            if (f.opcode() == 0x9) {
                 pingsSeen++;
-            } else if (opcode == 0x8) {
-                return payload.length >= 2 ? (payload[0] & 0xff) << 8 | (payload[1] & 0xff) : 1005;
+            } else if (f.opcode() == 0x8) {
+                return f.payload().length >= 2 ? (f.payload()[0] & 0xff) << 8 | (f.payload()[1] & 0xff) : 1005;
             }
         }
+    }
+
+    private record Frame(int opcode, byte[] payload) {
+    }
+
+    /** The next frame from the server (server frames are unmasked). */
+    private Frame readFrame() throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        } else if (len == 127) {
+            len = in.readLong();
+        }
+        byte[] payload = new byte[(int) len];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0f, payload);
     }
 
     /** Pings read by {@link #awaitCloseIgnoringPings}. */
@@ -115,21 +123,11 @@ final class RawWebSocket implements AutoCloseable {
     /** The next text message (server frames are unmasked). */
     String readText() throws IOException {
         while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
+            Frame f = readFrame();
+            if (f.opcode() == 0x1) {
+                return new String(f.payload(), StandardCharsets.UTF_8);
             }
-            byte[] payload = new byte[(int) len];
-            in.readFully(payload);
-            int opcode = b0 & 0x0f;
-            if (opcode == 0x1) {
-                return new String(payload, StandardCharsets.UTF_8);
-            }
-            if (opcode == 0x8) {
+            if (f.opcode() == 0x8) {
                 throw new IOException("closed by the server");
             }
             // anything else (ping, pong) is skipped
