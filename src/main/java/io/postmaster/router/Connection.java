@@ -168,7 +168,7 @@ public final class Connection {
             protocolViolation("HELLO.Details.authmethods must be a list");
             return;
         }
-        // --- authentication (issue 4): see Handshake ---
+        // --- authentication: see Handshake ---
         Handshake hs = Handshake.of(router, this, realm, h, offered == null ? List.of("anonymous") : (List<?>) offered,
                 peer);
         if (hs == null) {

@@ -49,7 +49,7 @@ public final class Router implements AutoCloseable {
     private final Dealer dealer;
     private final Map<String, Object> roles;
     private volatile boolean closed;
-    // --- extension points (issue 4) ---
+    // --- extension points ---
     private final Extensions extensions;
     private final Authorization authorization;
     private final Interception interception;

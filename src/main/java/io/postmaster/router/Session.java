@@ -29,7 +29,7 @@ public final class Session {
     private final String authid;
     private final String authrole;
     private final String authmethod;
-    // --- authentication and authorization (issue 4) ---
+    // --- authentication and authorization ---
     private final SessionDetails details;
     private final Permissions permissions;
     private volatile SerialExecutor lane;

@@ -68,7 +68,7 @@ public final class Broker {
             s.sendError(MessageType.SUBSCRIBE, m.request(), ErrorUris.INVALID_URI, "invalid topic URI");
             return;
         }
-        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()).error(); // issue 4
+        String denied = s.realm().router().authorization().check(s, Action.SUBSCRIBE, m.topic()).error();
         if (denied != null) {
             s.sendError(MessageType.SUBSCRIBE, m.request(), denied, null);
             return;
@@ -168,7 +168,7 @@ public final class Broker {
             }
             return;
         }
-        Authorization.Outcome auth = realm.router().authorization().check(s, Action.PUBLISH, m.topic()); // issue 4
+        Authorization.Outcome auth = realm.router().authorization().check(s, Action.PUBLISH, m.topic());
         if (auth.error() != null) {
             if (acknowledge) { // as for a bad URI: the publisher hears of it only when it asked
                 s.sendError(MessageType.PUBLISH, m.request(), auth.error(), null);
@@ -178,7 +178,7 @@ public final class Broker {
         if (auth.disclose()) { // the role's rule discloses publishers here
             m = new Publish(m.request(), auth.options(options), m.topic(), m.args(), m.kwargs());
         }
-        if (realm.router().interception().publish(s, m, this::publishChecked)) { // issue 4: interceptors first
+        if (realm.router().interception().publish(s, m, this::publishChecked)) { // interceptors first
             return;
         }
         publishChecked(s, m);

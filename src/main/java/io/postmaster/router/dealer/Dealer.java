@@ -104,7 +104,7 @@ public final class Dealer {
                             : "invalid procedure URI");
             return;
         }
-        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()).error(); // issue 4
+        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()).error();
         if (denied != null) {
             s.sendError(MessageType.REGISTER, m.request(), denied, null);
             return;
@@ -208,7 +208,7 @@ public final class Dealer {
             caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_URI, "invalid procedure URI");
             return;
         }
-        Authorization.Outcome auth = realm.router().authorization().check(caller, Action.CALL, m.procedure()); // issue 4
+        Authorization.Outcome auth = realm.router().authorization().check(caller, Action.CALL, m.procedure());
         if (auth.error() != null) {
             caller.sendError(MessageType.CALL, m.request(), auth.error(), null);
             return;
@@ -216,7 +216,7 @@ public final class Dealer {
         if (auth.disclose()) { // the role's rule discloses callers here
             m = new Call(m.request(), auth.options(m.options()), m.procedure(), m.args(), m.kwargs());
         }
-        if (realm.router().interception().call(caller, m, this::callChecked)) { // issue 4: interceptors first
+        if (realm.router().interception().call(caller, m, this::callChecked)) { // interceptors first
             return;
         }
         callChecked(caller, m);
