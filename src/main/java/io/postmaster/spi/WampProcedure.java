@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a method of a CDI bean as a server-side procedure: registered when the application starts, called like a remote callee's procedure but
- * in-process, on Postmaster's executor (it may block; calls may run concurrently).
+ * Marks a method of a CDI bean as a server-side procedure: registered when the application starts, called like a
+ * remote callee's procedure but in-process, on Postmaster's executor (it may block; calls may run concurrently).
  *
  * <p>Arguments: the call's positional arguments fill the method's parameters in order, each converted to the
  * parameter's type with JSON-B (numbers, strings, records, lists, maps …); a call with keyword arguments and no
