@@ -34,8 +34,6 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
     public static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
     public static final String EXECUTOR_THREADS = "postmaster.executor-threads";
     public static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
-    /** Every action: what the default {@code anonymous} role gets on an open realm. */
-    public static final Set<Action> ALL = Collections.unmodifiableSet(EnumSet.allOf(Action.class));
 
     public AuthConfig {
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
@@ -100,7 +98,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
             // Nothing configured: an open realm lets anonymous sessions do everything (as Crossbar ships realm1);
             // a closed one grants nothing until roles are configured.
             if (rc.anonymous()) {
-                roles.put(anonymousRole, new Permissions(List.of(new Permission("", Permission.Match.PREFIX, ALL, false))));
+                roles.put(anonymousRole, Permissions.ALL);
             }
         } else {
             for (String role : PostmasterConfig.list(declared, "")) {
@@ -157,7 +155,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
             boolean disclose = false;
             for (String a : parts[2].split(",")) {
                 switch (a.toLowerCase(Locale.ROOT)) {
-                    case "all" -> allow.addAll(ALL);
+                    case "all" -> allow.addAll(EnumSet.allOf(Action.class));
                     case "none" -> { }
                     case "disclose" -> disclose = true;
                     default -> {
