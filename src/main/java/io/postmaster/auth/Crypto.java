@@ -146,9 +146,4 @@ public final class Crypto {
             return false;
         }
     }
-
-    /** Whether a stored ticket value is in the hashed form. */
-    public static boolean isTicketHash(String stored) {
-        return stored != null && stored.startsWith(TICKET_SCHEME + "$") && stored.split("\\$").length == 4;
-    }
 }

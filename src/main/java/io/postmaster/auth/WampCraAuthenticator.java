@@ -41,14 +41,6 @@ public final class WampCraAuthenticator implements Authenticator {
     private final byte[] decoySecret;
 
     /**
-     * Decoys announce 1000 iterations and 32-byte keys (the defaults of {@link Passwords}); their salts change at each
-     * start.
-     */
-    public WampCraAuthenticator(CredentialStore store) {
-        this(store, 1000, 32, Crypto.random(32));
-    }
-
-    /**
      * @param decoySecret the key decoy salts are derived with: keep it the same across restarts (a decoy salt that
      *                    changes when real ones do not gives the decoy away), and secret
      */

@@ -64,11 +64,6 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                        String wampcraSalt, int wampcraIterations, int wampcraKeylen, List<String> cryptosignKeys) {
     }
 
-    /** The defaults: every realm of {@code config} with its anonymous setting and no users. */
-    public static AuthConfig defaults(PostmasterConfig config) {
-        return from(k -> null, config);
-    }
-
     /** Reads the settings for the realms of {@code config}. */
     public static AuthConfig from(Function<String, String> lookup, PostmasterConfig config) {
         boolean ticketPlain = PostmasterConfig.boolValue(lookup, ALLOW_TICKET_WITHOUT_TLS, false);

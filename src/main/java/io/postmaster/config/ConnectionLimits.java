@@ -36,11 +36,6 @@ public record ConnectionLimits(int maxPerAddress, Duration pingInterval, int pin
         }
     }
 
-    /** The defaults: 1000 connections per address, a ping after 30 s of silence, closed after 2 unanswered. */
-    public static ConnectionLimits defaults() {
-        return from(k -> null);
-    }
-
     public static ConnectionLimits from(Function<String, String> lookup) {
         return new ConnectionLimits(intValue(lookup, MAX_PER_ADDRESS, 1000),
                 Duration.ofMillis(intValue(lookup, PING_INTERVAL_MS, 30_000)), intValue(lookup, PING_MAX_MISSED, 2));

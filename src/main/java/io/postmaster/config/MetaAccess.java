@@ -55,11 +55,6 @@ public record MetaAccess(int testamentMax, int testamentMaxBytes, Map<String, Re
         return realms.getOrDefault(realm, Realm.DEFAULT);
     }
 
-    /** The defaults: 16 testaments of together at most 16 KiB per session, no privileged meta access anywhere. */
-    public static MetaAccess defaults() {
-        return from(k -> null);
-    }
-
     /** Reads the settings for the realms named by {@code postmaster.realms}. */
     public static MetaAccess from(Function<String, String> lookup) {
         int max = PostmasterConfig.intValue(lookup, TESTAMENT_MAX, 16);

@@ -73,7 +73,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         allowedOrigins = List.copyOf(allowedOrigins);
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
         if (metaAccess == null) {
-            throw new IllegalArgumentException("metaAccess must be given (MetaAccess.defaults())");
+            throw new IllegalArgumentException("metaAccess must be given (MetaAccess.from)");
         }
         java.util.Objects.requireNonNull(connections, "connections");
     }

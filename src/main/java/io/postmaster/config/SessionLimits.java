@@ -67,11 +67,6 @@ public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMa
         return realms.getOrDefault(realm, defaults);
     }
 
-    /** The built-in defaults, for realm {@code realm1}. */
-    public static SessionLimits builtIn() {
-        return from(k -> null);
-    }
-
     /** Reads the limits through {@code lookup} (see {@link PostmasterConfig#sources()}), for every served realm. */
     public static SessionLimits from(Function<String, String> lookup) {
         Caps defaults = caps(lookup, "postmaster.", null);
