@@ -136,12 +136,8 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                 throw new IllegalArgumentException(key + ": rule '" + rule.trim()
                         + "' is not '<uri> <exact|prefix|wildcard> <actions>'");
             }
-            Permission.Match match;
-            try {
-                match = Permission.Match.valueOf(parts[1].toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard");
-            }
+            Permission.Match match = PostmasterConfig.named(Permission.Match.class, parts[1]).orElseThrow(() ->
+                    new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard"));
             String uri = parts[0].equals("*") ? "" : parts[0];
             if (uri.isEmpty() && match != Permission.Match.PREFIX) {
                 throw new IllegalArgumentException(key + ": '*' (every URI) needs the prefix match");
@@ -172,15 +168,10 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
     }
 
     private static int integer(Function<String, String> lookup, String key, int def, int min) {
-        String v = PostmasterConfig.value(lookup, key, Integer.toString(def));
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min) {
-                throw new IllegalArgumentException(key + " must be at least " + min + ", got " + i);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        int i = PostmasterConfig.intValue(lookup, key, def);
+        if (i < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", got " + i);
         }
+        return i;
     }
 }

@@ -1,7 +1,9 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.message.ErrorUris;
 import io.postmaster.router.Router;
 import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.WampException;
 import io.postmaster.spi.WampProcedure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -21,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -56,7 +59,7 @@ public class ServerProcedures {
                         ? router.realms().stream().map(r -> r.name()).toList() : List.of(p.realm());
                 for (String realm : realms) {
                     router.registerLocal(realm, p.value(), access,
-                            (caller, args, kwargs) -> invoke(instance, m, caller, args, kwargs));
+                            (caller, args, kwargs) -> invoke(p.value(), instance, m, caller, args, kwargs));
                 }
                 LOG.info(() -> "@WampProcedure " + p.value() + " → " + type.getName() + "." + m.getName()
                         + (p.anonymous() ? " (anonymous sessions allowed)" : "")
@@ -72,7 +75,13 @@ public class ServerProcedures {
         return s -> "anonymous".equals(s.authmethod()) ? anonymous : roles.isEmpty() || roles.contains(s.authrole());
     }
 
-    private List<Object> invoke(Object instance, Method m, SessionDetails caller, List<Object> args,
+    /**
+     * Calls {@code m} with the call's arguments. Arguments that do not fit the parameters are the caller's error:
+     * {@link WampException} {@code wamp.error.invalid_argument}. Whatever else the method throws is its own failure
+     * and goes on as it is (a {@link WampException} is the method's answer, anything else a
+     * {@code wamp.error.runtime_error}).
+     */
+    private List<Object> invoke(String procedure, Object instance, Method m, SessionDetails caller, List<Object> args,
                                 Map<String, Object> kwargs) throws Exception {
         Parameter[] params = m.getParameters();
         Object[] values = new Object[params.length];
@@ -90,25 +99,23 @@ public class ServerProcedures {
             int i = dataParams.get(k);
             Object raw = fromKwargs ? kwargs : k < positional.size() ? positional.get(k) : null;
             if (raw == null && params[i].getType().isPrimitive()) {
-                throw new IllegalArgumentException("missing argument " + k);
+                throw argumentsDoNotFit(procedure, "argument " + k + " is missing", null);
             }
             try {
                 values[i] = raw == null ? null : jsonb.fromJson(jsonb.toJson(raw), params[i].getParameterizedType());
             } catch (JsonbException e) {
-                throw new IllegalArgumentException("argument " + k + " does not convert", e);
+                throw argumentsDoNotFit(procedure, "argument " + k + " does not convert", e);
             }
         }
         Object result;
         try {
             result = m.invoke(instance, values);
         } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception ex) {
-                if (ex instanceof IllegalArgumentException) {
-                    throw new RuntimeException(ex); // the method's own failure, not bad arguments: runtime_error
-                }
-                throw ex;
+            if (e.getCause() instanceof WampException answer) {
+                throw answer;
             }
-            throw e;
+            // The method's own failure, whatever its type: a runtime_error, never taken for the caller's arguments.
+            throw new ProcedureFailed(procedure, e.getCause());
         }
         if (result == null) {
             return null;
@@ -117,5 +124,17 @@ public class ServerProcedures {
         List<Object> out = new ArrayList<>(1);
         out.add(jsonb.fromJson(jsonb.toJson(result), Object.class));
         return out;
+    }
+
+    private static WampException argumentsDoNotFit(String procedure, String why, Exception cause) {
+        LOG.log(Level.FINE, "bad arguments for " + procedure + ": " + why, cause);
+        return new WampException(ErrorUris.INVALID_ARGUMENT, "the arguments do not fit " + procedure);
+    }
+
+    /** A {@link WampProcedure} method threw: the router logs it and answers {@code wamp.error.runtime_error}. */
+    private static final class ProcedureFailed extends Exception {
+        ProcedureFailed(String procedure, Throwable cause) {
+            super("@WampProcedure " + procedure + " threw", cause);
+        }
     }
 }
