@@ -38,7 +38,7 @@ public final class Crypto {
     }
 
     /** The bytes {@code s} spells in hex, if it is hex of exactly {@code bytes} bytes (either case). */
-    public static Optional<byte[]> unhex(String s, int bytes) {
+    static Optional<byte[]> unhex(String s, int bytes) {
         if (s == null || s.length() != bytes * 2) {
             return Optional.empty();
         }
@@ -51,7 +51,7 @@ public final class Crypto {
     }
 
     /** HMAC-SHA256 of {@code data} under {@code key}. */
-    public static byte[] hmacSha256(byte[] key, byte[] data) {
+    static byte[] hmacSha256(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -99,7 +99,7 @@ public final class Crypto {
     }
 
     /** The Ed25519 public key with this raw 32-byte encoding. */
-    public static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+    static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
         byte[] der = new byte[ED25519_SPKI_PREFIX.length + raw.length];
         System.arraycopy(ED25519_SPKI_PREFIX, 0, der, 0, ED25519_SPKI_PREFIX.length);
         System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, raw.length);
@@ -107,7 +107,7 @@ public final class Crypto {
     }
 
     /** Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code publicKey} (raw). */
-    public static boolean ed25519Verify(byte[] publicKey, byte[] message, byte[] signature) {
+    static boolean ed25519Verify(byte[] publicKey, byte[] message, byte[] signature) {
         try {
             Signature v = Signature.getInstance("Ed25519");
             v.initVerify(ed25519PublicKey(publicKey));

@@ -22,10 +22,10 @@ import java.util.Optional;
  * endpoint, so no transport here can bind; a client that asks for it is refused rather than silently authenticated
  * without it. An unknown key gets a challenge and then a denial, like a wrong signature.
  */
-public final class CryptosignAuthenticator implements Authenticator {
+final class CryptosignAuthenticator implements Authenticator {
     private final CredentialStore store;
 
-    public CryptosignAuthenticator(CredentialStore store) {
+    CryptosignAuthenticator(CredentialStore store) {
         this.store = store;
     }
 

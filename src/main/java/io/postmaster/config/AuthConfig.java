@@ -31,9 +31,9 @@ import java.util.function.Function;
 public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int executorQueue,
                          Map<String, RealmAuth> realms) {
 
-    public static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
-    public static final String EXECUTOR_THREADS = "postmaster.executor-threads";
-    public static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
+    static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
+    static final String EXECUTOR_THREADS = "postmaster.executor-threads";
+    static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
 
     public AuthConfig {
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));

@@ -18,9 +18,9 @@ import static io.postmaster.config.PostmasterConfig.intValue;
  *                      connection is closed (1001) and its session ends
  */
 public record ConnectionLimits(int maxPerAddress, Duration pingInterval, int pingMaxMissed) {
-    public static final String MAX_PER_ADDRESS = "postmaster.max-connections-per-address";
-    public static final String PING_INTERVAL_MS = "postmaster.ping-interval-ms";
-    public static final String PING_MAX_MISSED = "postmaster.ping-max-missed";
+    static final String MAX_PER_ADDRESS = "postmaster.max-connections-per-address";
+    static final String PING_INTERVAL_MS = "postmaster.ping-interval-ms";
+    static final String PING_MAX_MISSED = "postmaster.ping-max-missed";
 
     public ConnectionLimits {
         if (maxPerAddress < 0) {

@@ -47,15 +47,15 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections) {
 
-    public static final String FILE_PROPERTY = "postmaster.config";
-    public static final String REALMS = "postmaster.realms";
-    public static final String MAX_MESSAGE_SIZE = "postmaster.max-message-size";
-    public static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
-    public static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
-    public static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
+    static final String FILE_PROPERTY = "postmaster.config";
+    static final String REALMS = "postmaster.realms";
+    static final String MAX_MESSAGE_SIZE = "postmaster.max-message-size";
+    static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
+    static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
+    static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
     public static final String CALL_MAX_PENDING_MS = "postmaster.call-max-pending-ms";
-    public static final String RETAINED_MAX = "postmaster.retained-max";
-    public static final String WRITE_BATCHING = "postmaster.write-batching";
+    static final String RETAINED_MAX = "postmaster.retained-max";
+    static final String WRITE_BATCHING = "postmaster.write-batching";
 
     public PostmasterConfig {
         if (maxMessageSize < 1024) {
@@ -120,7 +120,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     }
 
     /** The environment variable that overrides {@code key}. */
-    public static String envName(String key) {
+    static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
