@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sees every publication before it is routed: chat messages are signed with the
+ * Sees every publication before it is routed (the seed's MessageToPublish): chat messages are signed with the
  * publisher's authid, spam is rejected with an error of our own, everything else passes.
  */
 @ApplicationScoped

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 
-/** Server-side procedures, registered when the application starts; each annotation says who may call it. */
+/** Server-side procedures (the seed's RegisterUnauthRPC / RegisterRPC), registered when the application starts. */
 @ApplicationScoped
 public class Greeter {
 

@@ -10,7 +10,7 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.interceptor.Interceptor;
 
 /**
- * What each session may do, decided once when it joins. Members may chat and call
+ * What each session may do (the seed's GetAuthPermissions), decided once when it joins. Members may chat and call
  * everything under {@code com.example.}; anonymous sessions and guests may only read the chat.
  */
 @Alternative

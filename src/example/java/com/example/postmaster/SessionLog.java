@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-/** Observes sessions joining and leaving. */
+/** Observes sessions joining and leaving (the seed's OnAuthenticated / OnDisconnect). */
 @ApplicationScoped
 public class SessionLog {
     private static final Logger LOG = Logger.getLogger(SessionLog.class.getName());

@@ -11,7 +11,7 @@ import jakarta.interceptor.Interceptor;
 import java.util.Map;
 
 /**
- * The application's own user store, replacing Postmaster's configuration-based one.
+ * The application's own user store (the seed's GetAuthSecret), replacing Postmaster's configuration-based one.
  * Here a map; in a real application a database or an identity service (this runs on Postmaster's executor, so
  * blocking is fine). Tickets are stored hashed: made with {@code io.postmaster.auth.Passwords ticket …}.
  */

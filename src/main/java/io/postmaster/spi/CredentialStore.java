@@ -1,7 +1,7 @@
 package io.postmaster.spi;
 
 /**
- * Where the built-in authentication methods look up credentials (secrets, tickets, public keys) by realm and authid. The default bean
+ * Where the built-in authentication methods look up credentials (the seed's {@code GetAuthSecret}). The default bean
  * reads the users of each realm from the configuration ({@code postmaster.realm.<realm>.user.<authid>.*}); replace it
  * with an {@code @Alternative @Priority} bean to use your own user store. Every method may block and returns null for
  * "unknown": the client then gets the same answer as for a wrong secret.

@@ -1,7 +1,7 @@
 package io.postmaster.spi;
 
 /**
- * Sees each publication before it is routed and may pass it, replace its
+ * Sees each publication before it is routed (the seed's {@code MessageToPublish}) and may pass it, replace its
  * payload, reject it (ERROR to the publisher with a URI of its choosing) or drop it. Implement it as a CDI bean; with
  * several, they run in ascending {@code @Priority} order, each seeing the previous one's replacement, until one
  * rejects or drops.

@@ -7,8 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a method of a CDI bean as a server-side procedure: registered when the application starts, called like a
- * remote callee's procedure but in-process, on Postmaster's executor (it may block; calls may run concurrently).
+ * Marks a method of a CDI bean as a server-side procedure (the seed's {@code RegisterRPC} /
+ * {@code RegisterUnauthRPC}): registered when the application starts, called like a remote callee's procedure but
+ * in-process, on Postmaster's executor (it may block; calls may run concurrently).
  *
  * <p>Arguments: the call's positional arguments fill the method's parameters in order, each converted to the
  * parameter's type with JSON-B (numbers, strings, records, lists, maps …); a call with keyword arguments and no
@@ -32,7 +33,7 @@ public @interface WampProcedure {
     /** The realm to register it in; empty (the default) for every realm the router serves. */
     String realm() default "";
 
-    /** Whether anonymous sessions may call it too (a procedure open before login, e.g. sign-up or a public lookup). */
+    /** Whether anonymous sessions may call it (the seed's {@code RegisterUnauthRPC}). */
     boolean anonymous() default false;
 
     /** The roles of authenticated sessions that may call it; empty for any role. */
