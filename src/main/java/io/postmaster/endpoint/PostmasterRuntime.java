@@ -24,9 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns the router for the application's lifetime and makes it, the {@link PostmasterConfig} and the
- * {@link AuthConfig} available to injection through dependent producers: the router itself is a plain object, built
- * here once. Starts with the application (so a bad setting fails the
+ * Owns the router for the application's lifetime and makes it and the {@link PostmasterConfig} available as CDI
+ * beans (dependent producers of plain objects). Starts with the application (so a bad setting fails the
  * deployment, not the first client) and says GOODBYE to every session when the application stops.
  */
 @ApplicationScoped
