@@ -65,7 +65,7 @@ public class WampEndpoint {
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
-        Optional<Serializer> negotiated = Serializers.forSubprotocol(ws.getNegotiatedSubprotocol());
+        Optional<Serializer> negotiated = Serializers.bySubprotocol(ws.getNegotiatedSubprotocol());
         if (negotiated.isEmpty()) {
             // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
             // on every server tested, but not where a container upgrades before filters run (as embedded Tyrus does):

@@ -18,7 +18,7 @@ public final class Serializers {
     }
 
     /** The serializer for a subprotocol; empty if Postmaster does not speak it. */
-    public static Optional<Serializer> forSubprotocol(String subprotocol) {
+    public static Optional<Serializer> bySubprotocol(String subprotocol) {
         for (Serializer s : ALL) {
             if (s.subprotocol().equals(subprotocol)) {
                 return Optional.of(s);

@@ -74,7 +74,7 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** The serializer of the negotiated subprotocol, JSON if there is none. */
     public Serializer serializer() {
-        return Serializers.forSubprotocol(subprotocol()).orElse(JSON);
+        return Serializers.bySubprotocol(subprotocol()).orElse(JSON);
     }
 
     public String subprotocol() {
