@@ -43,7 +43,7 @@ public record MetaAccess(int testamentMax, int testamentMaxBytes, Map<String, Re
      */
     public record Realm(boolean metaKill, Set<String> peerAddressRoles) {
         /** Nobody may kill through the catch-all rule, nobody sees addresses. */
-        public static final Realm DEFAULT = new Realm(false, Set.of());
+        static final Realm DEFAULT = new Realm(false, Set.of());
 
         public Realm {
             peerAddressRoles = Collections.unmodifiableSet(new LinkedHashSet<>(peerAddressRoles));
