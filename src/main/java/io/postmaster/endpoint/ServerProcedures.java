@@ -75,6 +75,18 @@ public class ServerProcedures {
         return s -> "anonymous".equals(s.authmethod()) ? anonymous : roles.isEmpty() || roles.contains(s.authrole());
     }
 
+    private static WampException argumentsDoNotFit(String procedure, String why, Exception cause) {
+        LOG.log(Level.FINE, "bad arguments for " + procedure + ": " + why, cause);
+        return new WampException(ErrorUris.INVALID_ARGUMENT, "the arguments do not fit " + procedure);
+    }
+
+    /** A {@link WampProcedure} method threw: the router logs it and answers {@code wamp.error.runtime_error}. */
+    private static final class ProcedureFailed extends Exception {
+        ProcedureFailed(String procedure, Throwable cause) {
+            super("@WampProcedure " + procedure + " threw", cause);
+        }
+    }
+
     /**
      * Calls {@code m} with the call's arguments. Arguments that do not fit the parameters are the caller's error:
      * {@link WampException} {@code wamp.error.invalid_argument}. Whatever else the method throws is its own failure
@@ -124,17 +136,5 @@ public class ServerProcedures {
         List<Object> out = new ArrayList<>(1);
         out.add(jsonb.fromJson(jsonb.toJson(result), Object.class));
         return out;
-    }
-
-    private static WampException argumentsDoNotFit(String procedure, String why, Exception cause) {
-        LOG.log(Level.FINE, "bad arguments for " + procedure + ": " + why, cause);
-        return new WampException(ErrorUris.INVALID_ARGUMENT, "the arguments do not fit " + procedure);
-    }
-
-    /** A {@link WampProcedure} method threw: the router logs it and answers {@code wamp.error.runtime_error}. */
-    private static final class ProcedureFailed extends Exception {
-        ProcedureFailed(String procedure, Throwable cause) {
-            super("@WampProcedure " + procedure + " threw", cause);
-        }
     }
 }
