@@ -59,7 +59,7 @@ public class ServerProcedures {
                         ? router.realms().stream().map(r -> r.name()).toList() : List.of(p.realm());
                 for (String realm : realms) {
                     router.registerLocal(realm, p.value(), access,
-                            (caller, args, kwargs) -> invoke(p.value(), instance, m, caller, args, kwargs));
+                            (caller, args, kwargs) -> invoke(instance, m, caller, args, kwargs));
                 }
                 LOG.info(() -> "@WampProcedure " + p.value() + " → " + type.getName() + "." + m.getName()
                         + (p.anonymous() ? " (anonymous sessions allowed)" : "")
@@ -75,15 +75,16 @@ public class ServerProcedures {
         return s -> "anonymous".equals(s.authmethod()) ? anonymous : roles.isEmpty() || roles.contains(s.authrole());
     }
 
-    private static WampException argumentsDoNotFit(String procedure, String why, Exception cause) {
+    private static WampException argumentsDoNotFit(Method m, String why, Exception cause) {
+        String procedure = m.getAnnotation(WampProcedure.class).value();
         LOG.log(Level.FINE, "bad arguments for " + procedure + ": " + why, cause);
         return new WampException(ErrorUris.INVALID_ARGUMENT, "the arguments do not fit " + procedure);
     }
 
     /** A {@link WampProcedure} method threw: the router logs it and answers {@code wamp.error.runtime_error}. */
     private static final class ProcedureFailed extends Exception {
-        ProcedureFailed(String procedure, Throwable cause) {
-            super("@WampProcedure " + procedure + " threw", cause);
+        ProcedureFailed(Method m, Throwable cause) {
+            super("@WampProcedure " + m.getAnnotation(WampProcedure.class).value() + " threw", cause);
         }
     }
 
@@ -93,7 +94,7 @@ public class ServerProcedures {
      * and goes on as it is (a {@link WampException} is the method's answer, anything else a
      * {@code wamp.error.runtime_error}).
      */
-    private List<Object> invoke(String procedure, Object instance, Method m, SessionDetails caller, List<Object> args,
+    private List<Object> invoke(Object instance, Method m, SessionDetails caller, List<Object> args,
                                 Map<String, Object> kwargs) throws Exception {
         Parameter[] params = m.getParameters();
         Object[] values = new Object[params.length];
@@ -111,12 +112,12 @@ public class ServerProcedures {
             int i = dataParams.get(k);
             Object raw = fromKwargs ? kwargs : k < positional.size() ? positional.get(k) : null;
             if (raw == null && params[i].getType().isPrimitive()) {
-                throw argumentsDoNotFit(procedure, "argument " + k + " is missing", null);
+                throw argumentsDoNotFit(m, "argument " + k + " is missing", null);
             }
             try {
                 values[i] = raw == null ? null : jsonb.fromJson(jsonb.toJson(raw), params[i].getParameterizedType());
             } catch (JsonbException e) {
-                throw argumentsDoNotFit(procedure, "argument " + k + " does not convert", e);
+                throw argumentsDoNotFit(m, "argument " + k + " does not convert", e);
             }
         }
         Object result;
@@ -127,7 +128,7 @@ public class ServerProcedures {
                 throw answer;
             }
             // The method's own failure, whatever its type: a runtime_error, never taken for the caller's arguments.
-            throw new ProcedureFailed(procedure, e.getCause());
+            throw new ProcedureFailed(m, e.getCause());
         }
         if (result == null) {
             return null;
