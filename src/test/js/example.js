@@ -28,6 +28,9 @@ scenario('member-via-userstore', async (use) => {
   eq(m.details.authprovider, 'example-userstore', 'authprovider from UserStore');
   eq(m.details.authextra, { greeting: 'welcome, ada' }, 'authextra from UserStore');
   eq(await m.session.call('com.example.add', [2, 3]), 5, 'add');
+  const bad = await expectError(m.session.call('com.example.add', ['two', 3]), 'wamp.error.invalid_argument', 'an argument that does not convert');
+  eq(bad.args, ['the arguments do not fit com.example.add'], 'invalid_argument args');
+  await expectError(m.session.call('com.example.add', [2]), 'wamp.error.invalid_argument', 'a missing argument');
   eq(await m.session.call('com.example.order', [], { item: 'tea', quantity: 2 }), { item: 'tea', quantity: 2, total: 14 }, 'order (kwargs → record → record)');
   eq(await m.session.call('com.example.order', [{ item: 'cake', quantity: 1 }]), { item: 'cake', quantity: 1, total: 7 }, 'order (positional record)');
   const e = await expectError(m.session.call('com.example.order', [{ item: 'x', quantity: 0 }]), 'com.example.error.bad_quantity', 'application error');

@@ -43,10 +43,13 @@ public class Greeter {
         return new Confirmation(order.item(), order.quantity(), 7L * order.quantity());
     }
 
-    /** A bug: the caller gets wamp.error.runtime_error, never this message. */
+    /**
+     * A bug: the caller gets wamp.error.runtime_error, never this message — whatever the exception, an
+     * IllegalArgumentException included (only arguments that do not convert are the caller's invalid_argument).
+     */
     @WampProcedure(value = "com.example.broken", anonymous = true)
     public String broken() {
-        throw new IllegalStateException("database password is hunter2");
+        throw new IllegalArgumentException("database password is hunter2");
     }
 
     /** How many sessions joined and left so far, as the observers counted them. */

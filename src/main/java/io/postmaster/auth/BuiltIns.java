@@ -20,7 +20,10 @@ public final class BuiltIns {
 
     /** {@code anonymous}, {@code ticket}, {@code wampcra} (decoys as {@code login} says) and {@code cryptosign}. */
     public static List<Authenticator> authenticators(AuthConfig config, CredentialStore store, LoginLimits login) {
-        return List.of(new AnonymousAuthenticator(config),
+        return List.of(Authenticator.anonymous(realm -> {
+                    AuthConfig.RealmAuth r = config.realms().get(realm);
+                    return r == null ? null : r.anonymousRole();
+                }),
                 new TicketAuthenticator(store, config.allowTicketWithoutTls()),
                 new WampCraAuthenticator(store, login.decoyIterations(), login.decoyKeylen(), decoySecret(config)),
                 new CryptosignAuthenticator(store));

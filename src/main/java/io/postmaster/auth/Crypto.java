@@ -14,6 +14,7 @@ import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** The JDK's crypto, wrapped for the authentication methods. Nothing is implemented here, only called. */
 public final class Crypto {
@@ -36,20 +37,21 @@ public final class Crypto {
         return HEX.formatHex(b);
     }
 
-    /** Decodes hex, or returns null if {@code s} is not hex of {@code bytes} bytes. */
-    public static byte[] unhex(String s, int bytes) {
+    /** The bytes {@code s} spells in hex, if it is hex of exactly {@code bytes} bytes (either case). */
+    static Optional<byte[]> unhex(String s, int bytes) {
         if (s == null || s.length() != bytes * 2) {
-            return null;
+            return Optional.empty();
         }
-        try {
-            return HEX.parseHex(s);
-        } catch (IllegalArgumentException e) {
-            return null;
+        for (int i = 0; i < s.length(); i++) {
+            if (!HexFormat.isHexDigit(s.charAt(i))) {
+                return Optional.empty();
+            }
         }
+        return Optional.of(HEX.parseHex(s));
     }
 
     /** HMAC-SHA256 of {@code data} under {@code key}. */
-    public static byte[] hmacSha256(byte[] key, byte[] data) {
+    static byte[] hmacSha256(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -97,7 +99,7 @@ public final class Crypto {
     }
 
     /** The Ed25519 public key with this raw 32-byte encoding. */
-    public static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+    static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
         byte[] der = new byte[ED25519_SPKI_PREFIX.length + raw.length];
         System.arraycopy(ED25519_SPKI_PREFIX, 0, der, 0, ED25519_SPKI_PREFIX.length);
         System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, raw.length);
@@ -105,7 +107,7 @@ public final class Crypto {
     }
 
     /** Whether {@code signature} is a valid Ed25519 signature of {@code message} by {@code publicKey} (raw). */
-    public static boolean ed25519Verify(byte[] publicKey, byte[] message, byte[] signature) {
+    static boolean ed25519Verify(byte[] publicKey, byte[] message, byte[] signature) {
         try {
             Signature v = Signature.getInstance("Ed25519");
             v.initVerify(ed25519PublicKey(publicKey));
@@ -130,25 +132,30 @@ public final class Crypto {
 
     /** Whether {@code ticket} matches a hash made by {@link #hashTicket}. Malformed hashes never match. */
     public static boolean ticketMatches(String ticket, String stored) {
-        if (ticket == null || stored == null) {
+        if (ticket == null) {
             return false;
         }
-        String[] p = stored.split("\\$");
-        if (p.length != 4 || !p[0].equals(TICKET_SCHEME)) {
-            return false;
-        }
-        try {
-            int iterations = Integer.parseInt(p[1]);
-            byte[] salt = Base64.getDecoder().decode(p[2]);
-            byte[] expected = Base64.getDecoder().decode(p[3]);
-            return MessageDigest.isEqual(pbkdf2(ticket, salt, iterations, expected.length), expected);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return StoredTicket.parse(stored)
+                .map(t -> MessageDigest.isEqual(pbkdf2(ticket, t.salt(), t.iterations(), t.hash().length), t.hash()))
+                .orElse(false);
     }
 
-    /** Whether a stored ticket value is in the hashed form. */
-    public static boolean isTicketHash(String stored) {
-        return stored != null && stored.startsWith(TICKET_SCHEME + "$") && stored.split("\\$").length == 4;
+    /** A ticket hash as {@link #hashTicket} writes it, taken apart. */
+    private record StoredTicket(int iterations, byte[] salt, byte[] hash) {
+        /** The parts of {@code stored}, if it is a well-formed hash: positive iterations, a salt and a hash. */
+        static Optional<StoredTicket> parse(String stored) {
+            String[] p = stored == null ? new String[0] : stored.split("\\$");
+            if (p.length != 4 || !p[0].equals(TICKET_SCHEME)) {
+                return Optional.empty();
+            }
+            StoredTicket t;
+            try { // the JDK's parsers say "malformed" only by throwing; the answer here is a value
+                t = new StoredTicket(Integer.parseInt(p[1]), Base64.getDecoder().decode(p[2]),
+                        Base64.getDecoder().decode(p[3]));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            return t.iterations > 0 && t.salt.length > 0 && t.hash.length > 0 ? Optional.of(t) : Optional.empty();
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code cryptosign}: the client names its Ed25519 public key in {@code HELLO.Details.authextra.pubkey}; the router
@@ -21,10 +22,10 @@ import java.util.Map;
  * endpoint, so no transport here can bind; a client that asks for it is refused rather than silently authenticated
  * without it. An unknown key gets a challenge and then a denial, like a wrong signature.
  */
-public final class CryptosignAuthenticator implements Authenticator {
+final class CryptosignAuthenticator implements Authenticator {
     private final CredentialStore store;
 
-    public CryptosignAuthenticator(CredentialStore store) {
+    CryptosignAuthenticator(CredentialStore store) {
         this.store = store;
     }
 
@@ -36,10 +37,11 @@ public final class CryptosignAuthenticator implements Authenticator {
     @Override
     public AuthResult hello(HelloDetails hello) throws Exception {
         Object pk = hello.authextra().get("pubkey");
-        byte[] pubkey = pk instanceof String s ? Crypto.unhex(s, 32) : null;
-        if (pubkey == null) {
+        Optional<byte[]> key = pk instanceof String s ? Crypto.unhex(s, 32) : Optional.empty();
+        if (key.isEmpty()) {
             return AuthResult.deny("cryptosign without a valid authextra.pubkey");
         }
+        byte[] pubkey = key.get();
         if (hello.authextra().get("channel_binding") != null) {
             return AuthResult.deny("cryptosign channel binding requested, but this transport cannot provide it");
         }
@@ -55,10 +57,11 @@ public final class CryptosignAuthenticator implements Authenticator {
     public AuthResult authenticate(HelloDetails hello, AuthResult.Challenge challenge, String signature,
                                    Map<String, Object> extra) {
         Pending p = (Pending) challenge.state();
-        byte[] signed = Crypto.unhex(signature == null ? null : signature.toLowerCase(Locale.ROOT), 96);
-        if (signed == null) {
+        Optional<byte[]> answer = Crypto.unhex(signature, 96);
+        if (answer.isEmpty()) {
             return AuthResult.deny("cryptosign: the signature is not 96 bytes of hex");
         }
+        byte[] signed = answer.get();
         byte[] sig = Arrays.copyOfRange(signed, 0, 64);
         byte[] message = Arrays.copyOfRange(signed, 64, 96);
         boolean ok = MessageDigest.isEqual(message, p.challenge()) && Crypto.ed25519Verify(p.pubkey(), p.challenge(), sig);

@@ -32,7 +32,7 @@ import java.util.Map;
  * with the same work as a real one. The challenge's {@code authrole} is the role the client asked for in HELLO, or
  * {@code user} — for known and unknown authids alike (the role granted is in WELCOME).
  */
-public final class WampCraAuthenticator implements Authenticator {
+final class WampCraAuthenticator implements Authenticator {
     private static final JsonFactory JSON = new JsonFactory();
     static final String DEFAULT_CHALLENGE_ROLE = "user";
     private final CredentialStore store;
@@ -41,18 +41,10 @@ public final class WampCraAuthenticator implements Authenticator {
     private final byte[] decoySecret;
 
     /**
-     * Decoys announce 1000 iterations and 32-byte keys (the defaults of {@link Passwords}); their salts change at each
-     * start.
-     */
-    public WampCraAuthenticator(CredentialStore store) {
-        this(store, 1000, 32, Crypto.random(32));
-    }
-
-    /**
      * @param decoySecret the key decoy salts are derived with: keep it the same across restarts (a decoy salt that
      *                    changes when real ones do not gives the decoy away), and secret
      */
-    public WampCraAuthenticator(CredentialStore store, int decoyIterations, int decoyKeylen, byte[] decoySecret) {
+    WampCraAuthenticator(CredentialStore store, int decoyIterations, int decoyKeylen, byte[] decoySecret) {
         this.store = store;
         this.decoyIterations = decoyIterations;
         this.decoyKeylen = decoyKeylen;

@@ -31,11 +31,9 @@ import java.util.function.Function;
 public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int executorQueue,
                          Map<String, RealmAuth> realms) {
 
-    public static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
-    public static final String EXECUTOR_THREADS = "postmaster.executor-threads";
-    public static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
-    /** Every action: what the default {@code anonymous} role gets on an open realm. */
-    public static final Set<Action> ALL = Collections.unmodifiableSet(EnumSet.allOf(Action.class));
+    static final String ALLOW_TICKET_WITHOUT_TLS = "postmaster.auth.allow-ticket-without-tls";
+    static final String EXECUTOR_THREADS = "postmaster.executor-threads";
+    static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
 
     public AuthConfig {
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
@@ -64,11 +62,6 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
      */
     public record User(String authid, String role, String ticket, String wampcraSecret, String wampcraKey,
                        String wampcraSalt, int wampcraIterations, int wampcraKeylen, List<String> cryptosignKeys) {
-    }
-
-    /** The defaults: every realm of {@code config} with its anonymous setting and no users. */
-    public static AuthConfig defaults(PostmasterConfig config) {
-        return from(k -> null, config);
     }
 
     /** Reads the settings for the realms of {@code config}. */
@@ -100,7 +93,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
             // Nothing configured: an open realm lets anonymous sessions do everything (as Crossbar ships realm1);
             // a closed one grants nothing until roles are configured.
             if (rc.anonymous()) {
-                roles.put(anonymousRole, new Permissions(List.of(new Permission("", Permission.Match.PREFIX, ALL, false))));
+                roles.put(anonymousRole, Permissions.ALL);
             }
         } else {
             for (String role : PostmasterConfig.list(declared, "")) {
@@ -143,12 +136,8 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                 throw new IllegalArgumentException(key + ": rule '" + rule.trim()
                         + "' is not '<uri> <exact|prefix|wildcard> <actions>'");
             }
-            Permission.Match match;
-            try {
-                match = Permission.Match.valueOf(parts[1].toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard");
-            }
+            Permission.Match match = PostmasterConfig.named(Permission.Match.class, parts[1]).orElseThrow(() ->
+                    new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard"));
             String uri = parts[0].equals("*") ? "" : parts[0];
             if (uri.isEmpty() && match != Permission.Match.PREFIX) {
                 throw new IllegalArgumentException(key + ": '*' (every URI) needs the prefix match");
@@ -157,7 +146,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
             boolean disclose = false;
             for (String a : parts[2].split(",")) {
                 switch (a.toLowerCase(Locale.ROOT)) {
-                    case "all" -> allow.addAll(ALL);
+                    case "all" -> allow.addAll(EnumSet.allOf(Action.class));
                     case "none" -> { }
                     case "disclose" -> disclose = true;
                     default -> {
@@ -179,15 +168,10 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
     }
 
     private static int integer(Function<String, String> lookup, String key, int def, int min) {
-        String v = PostmasterConfig.value(lookup, key, Integer.toString(def));
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min) {
-                throw new IllegalArgumentException(key + " must be at least " + min + ", got " + i);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        int i = PostmasterConfig.intValue(lookup, key, def);
+        if (i < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", got " + i);
         }
+        return i;
     }
 }

@@ -18,9 +18,9 @@ import static io.postmaster.config.PostmasterConfig.intValue;
  *                      connection is closed (1001) and its session ends
  */
 public record ConnectionLimits(int maxPerAddress, Duration pingInterval, int pingMaxMissed) {
-    public static final String MAX_PER_ADDRESS = "postmaster.max-connections-per-address";
-    public static final String PING_INTERVAL_MS = "postmaster.ping-interval-ms";
-    public static final String PING_MAX_MISSED = "postmaster.ping-max-missed";
+    static final String MAX_PER_ADDRESS = "postmaster.max-connections-per-address";
+    static final String PING_INTERVAL_MS = "postmaster.ping-interval-ms";
+    static final String PING_MAX_MISSED = "postmaster.ping-max-missed";
 
     public ConnectionLimits {
         if (maxPerAddress < 0) {
@@ -34,11 +34,6 @@ public record ConnectionLimits(int maxPerAddress, Duration pingInterval, int pin
         if (pingMaxMissed < 1) {
             throw new IllegalArgumentException(PING_MAX_MISSED + " must be at least 1, got " + pingMaxMissed);
         }
-    }
-
-    /** The defaults: 1000 connections per address, a ping after 30 s of silence, closed after 2 unanswered. */
-    public static ConnectionLimits defaults() {
-        return from(k -> null);
     }
 
     public static ConnectionLimits from(Function<String, String> lookup) {

@@ -29,16 +29,16 @@ public record LoginLimits(int maxPendingPerAddress, int maxPendingPerAuthid, int
                           int decoyIterations, int decoyKeylen) {
 
     public static final String PREFIX = "postmaster.login.";
-    public static final String MAX_PENDING_PER_ADDRESS = PREFIX + "max-pending-per-address";
-    public static final String MAX_PENDING_PER_AUTHID = PREFIX + "max-pending-per-authid";
-    public static final String RATE_PER_ADDRESS = PREFIX + "rate-per-address";
-    public static final String RATE_PER_AUTHID = PREFIX + "rate-per-authid";
-    public static final String MAX_TRACKED = PREFIX + "max-tracked";
-    public static final String MAX_FAILURE_DELAY_MS = PREFIX + "max-failure-delay-ms";
-    public static final String CHECK_THREADS = PREFIX + "check-threads";
-    public static final String CHECK_QUEUE = PREFIX + "check-queue";
-    public static final String DECOY_ITERATIONS = PREFIX + "decoy-iterations";
-    public static final String DECOY_KEYLEN = PREFIX + "decoy-keylen";
+    static final String MAX_PENDING_PER_ADDRESS = PREFIX + "max-pending-per-address";
+    static final String MAX_PENDING_PER_AUTHID = PREFIX + "max-pending-per-authid";
+    static final String RATE_PER_ADDRESS = PREFIX + "rate-per-address";
+    static final String RATE_PER_AUTHID = PREFIX + "rate-per-authid";
+    static final String MAX_TRACKED = PREFIX + "max-tracked";
+    static final String MAX_FAILURE_DELAY_MS = PREFIX + "max-failure-delay-ms";
+    static final String CHECK_THREADS = PREFIX + "check-threads";
+    static final String CHECK_QUEUE = PREFIX + "check-queue";
+    static final String DECOY_ITERATIONS = PREFIX + "decoy-iterations";
+    static final String DECOY_KEYLEN = PREFIX + "decoy-keylen";
 
     public LoginLimits {
         atLeast(MAX_PENDING_PER_ADDRESS, maxPendingPerAddress, 1);

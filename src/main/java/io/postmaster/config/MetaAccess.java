@@ -43,7 +43,7 @@ public record MetaAccess(int testamentMax, int testamentMaxBytes, Map<String, Re
      */
     public record Realm(boolean metaKill, Set<String> peerAddressRoles) {
         /** Nobody may kill through the catch-all rule, nobody sees addresses. */
-        public static final Realm DEFAULT = new Realm(false, Set.of());
+        static final Realm DEFAULT = new Realm(false, Set.of());
 
         public Realm {
             peerAddressRoles = Collections.unmodifiableSet(new LinkedHashSet<>(peerAddressRoles));
@@ -53,11 +53,6 @@ public record MetaAccess(int testamentMax, int testamentMaxBytes, Map<String, Re
     /** The settings of {@code realm}: its own, or the defaults. */
     public Realm realm(String realm) {
         return realms.getOrDefault(realm, Realm.DEFAULT);
-    }
-
-    /** The defaults: 16 testaments of together at most 16 KiB per session, no privileged meta access anywhere. */
-    public static MetaAccess defaults() {
-        return from(k -> null);
     }
 
     /** Reads the settings for the realms named by {@code postmaster.realms}. */

@@ -37,10 +37,10 @@ public record OutboundLimits(long queueBytes, long totalBytes, int pacedQueue, l
     public static final String ABORT_MS = "postmaster.outbound-abort-ms";
 
     /** Default per connection: 4 MiB, four times the default largest message. */
-    public static final long DEFAULT_QUEUE_BYTES = 4L << 20;
-    public static final int DEFAULT_PACED_QUEUE = 65_536;
-    public static final long DEFAULT_PACED_BYTES = 16L << 20;
-    public static final long DEFAULT_ABORT_MS = 30_000;
+    static final long DEFAULT_QUEUE_BYTES = 4L << 20;
+    static final int DEFAULT_PACED_QUEUE = 65_536;
+    static final long DEFAULT_PACED_BYTES = 16L << 20;
+    static final long DEFAULT_ABORT_MS = 30_000;
 
     public OutboundLimits {
         if (queueBytes < 1024) {

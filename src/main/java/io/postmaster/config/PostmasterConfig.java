@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -44,15 +47,15 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections) {
 
-    public static final String FILE_PROPERTY = "postmaster.config";
-    public static final String REALMS = "postmaster.realms";
-    public static final String MAX_MESSAGE_SIZE = "postmaster.max-message-size";
-    public static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
-    public static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
-    public static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
+    static final String FILE_PROPERTY = "postmaster.config";
+    static final String REALMS = "postmaster.realms";
+    static final String MAX_MESSAGE_SIZE = "postmaster.max-message-size";
+    static final String OUTBOUND_QUEUE = "postmaster.outbound-queue";
+    static final String HELLO_TIMEOUT_MS = "postmaster.hello-timeout-ms";
+    static final String ALLOWED_ORIGINS = "postmaster.allowed-origins";
     public static final String CALL_MAX_PENDING_MS = "postmaster.call-max-pending-ms";
-    public static final String RETAINED_MAX = "postmaster.retained-max";
-    public static final String WRITE_BATCHING = "postmaster.write-batching";
+    static final String RETAINED_MAX = "postmaster.retained-max";
+    static final String WRITE_BATCHING = "postmaster.write-batching";
 
     public PostmasterConfig {
         if (maxMessageSize < 1024) {
@@ -73,7 +76,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         allowedOrigins = List.copyOf(allowedOrigins);
         realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
         if (metaAccess == null) {
-            throw new IllegalArgumentException("metaAccess must be given (MetaAccess.defaults())");
+            throw new IllegalArgumentException("metaAccess must be given (MetaAccess.from)");
         }
         java.util.Objects.requireNonNull(connections, "connections");
     }
@@ -117,7 +120,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     }
 
     /** The environment variable that overrides {@code key}. */
-    public static String envName(String key) {
+    static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
@@ -134,23 +137,14 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             }
             String prefix = "postmaster.realm." + name + ".";
             boolean anonymous = boolValue(lookup, prefix + "anonymous", true);
-            String rule = value(lookup, prefix + "uri-check", "loose").toUpperCase(Locale.ROOT);
-            Uris.Rule uriRule;
-            try {
-                uriRule = Uris.Rule.valueOf(rule);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(prefix + "uri-check must be loose or strict, got " + rule);
-            }
+            String rule = value(lookup, prefix + "uri-check", "loose");
+            Uris.Rule uriRule = named(Uris.Rule.class, rule).orElseThrow(() -> new IllegalArgumentException(
+                    prefix + "uri-check must be loose or strict, got " + rule.toUpperCase(Locale.ROOT)));
             Map<String, Integer> history = new LinkedHashMap<>();
             for (String entry : list(lookup.apply(prefix + "history"), "")) {
                 int eq = entry.lastIndexOf('=');
                 String topic = eq > 0 ? entry.substring(0, eq).trim() : "";
-                int limit;
-                try {
-                    limit = eq > 0 ? Integer.parseInt(entry.substring(eq + 1).trim()) : -1;
-                } catch (NumberFormatException e) {
-                    limit = -1;
-                }
+                int limit = eq > 0 ? parseInt(entry.substring(eq + 1).trim()).orElse(-1) : -1;
                 if (!Uris.valid(topic, Uris.Rule.LOOSE) || limit < 1) {
                     throw new IllegalArgumentException(prefix + "history: '" + entry
                             + "' must be topic=limit with a topic URI and a positive limit");
@@ -176,21 +170,41 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     /** An integer setting, or {@code def} when unset. Shared by the settings classes of this package. */
     static int intValue(Function<String, String> lookup, String key, int def) {
         String v = value(lookup, key, Integer.toString(def));
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-        }
+        return parseInt(v).orElseThrow(() -> new IllegalArgumentException(key + " must be an integer, got '" + v + "'"));
     }
 
     /** A long integer setting, or {@code def} when unset. Shared by the settings classes of this package. */
     static long longValue(Function<String, String> lookup, String key, long def) {
         String v = value(lookup, key, Long.toString(def));
-        try {
-            return Long.parseLong(v);
+        return parseLong(v).orElseThrow(() -> new IllegalArgumentException(key + " must be an integer, got '" + v + "'"));
+    }
+
+    /** The int {@code text} spells in decimal; empty when it spells none. Shared by the settings classes. */
+    static OptionalInt parseInt(String text) {
+        try { // the JDK's parser says "not a number" only by throwing; here it is a value
+            return OptionalInt.of(Integer.parseInt(text));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+            return OptionalInt.empty();
         }
+    }
+
+    /** The long {@code text} spells in decimal; empty when it spells none. */
+    static OptionalLong parseLong(String text) {
+        try { // the JDK's parser says "not a number" only by throwing; here it is a value
+            return OptionalLong.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The constant of {@code type} named {@code name}, case aside; empty when none is. Shared by the settings classes. */
+    static <E extends Enum<E>> Optional<E> named(Class<E> type, String name) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     static boolean boolValue(Function<String, String> lookup, String key, boolean def) {

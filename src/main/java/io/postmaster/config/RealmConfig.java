@@ -14,8 +14,4 @@ public record RealmConfig(String name, boolean anonymous, Uris.Rule uriRule, jav
     public RealmConfig {
         history = java.util.Map.copyOf(history);
     }
-
-    public RealmConfig(String name, boolean anonymous, Uris.Rule uriRule) {
-        this(name, anonymous, uriRule, java.util.Map.of());
-    }
 }

@@ -20,17 +20,17 @@ import java.util.function.Function;
 public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMaxBytes, int helloMaxDepth,
                             int authidMaxChars) {
 
-    public static final String MAX_SUBSCRIPTIONS = "max-subscriptions";
-    public static final String MAX_REGISTRATIONS = "max-registrations";
-    public static final String MAX_PENDING_CALLS = "max-pending-calls";
-    public static final String REALM_MAX_SUBSCRIPTIONS = "realm-max-subscriptions";
-    public static final String REALM_MAX_REGISTRATIONS = "realm-max-registrations";
-    public static final String REALM_MAX_PENDING_CALLS = "realm-max-pending-calls";
-    public static final String RETAINED_MAX_BYTES = "retained-max-bytes";
-    public static final String HISTORY_MAX_BYTES = "history-max-bytes";
-    public static final String HELLO_MAX_BYTES = "postmaster.hello-max-bytes";
-    public static final String HELLO_MAX_DEPTH = "postmaster.hello-max-depth";
-    public static final String AUTHID_MAX_CHARS = "postmaster.authid-max-chars";
+    static final String MAX_SUBSCRIPTIONS = "max-subscriptions";
+    static final String MAX_REGISTRATIONS = "max-registrations";
+    static final String MAX_PENDING_CALLS = "max-pending-calls";
+    static final String REALM_MAX_SUBSCRIPTIONS = "realm-max-subscriptions";
+    static final String REALM_MAX_REGISTRATIONS = "realm-max-registrations";
+    static final String REALM_MAX_PENDING_CALLS = "realm-max-pending-calls";
+    static final String RETAINED_MAX_BYTES = "retained-max-bytes";
+    static final String HISTORY_MAX_BYTES = "history-max-bytes";
+    static final String HELLO_MAX_BYTES = "postmaster.hello-max-bytes";
+    static final String HELLO_MAX_DEPTH = "postmaster.hello-max-depth";
+    static final String AUTHID_MAX_CHARS = "postmaster.authid-max-chars";
 
     /**
      * The caps of one realm.
@@ -65,11 +65,6 @@ public record SessionLimits(Caps defaults, Map<String, Caps> realms, int helloMa
     /** The caps of {@code realm}. */
     public Caps of(String realm) {
         return realms.getOrDefault(realm, defaults);
-    }
-
-    /** The built-in defaults, for realm {@code realm1}. */
-    public static SessionLimits builtIn() {
-        return from(k -> null);
     }
 
     /** Reads the limits through {@code lookup} (see {@link PostmasterConfig#sources()}), for every served realm. */

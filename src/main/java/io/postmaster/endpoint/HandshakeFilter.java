@@ -97,7 +97,7 @@ public class HandshakeFilter extends HttpFilter {
         Enumeration<String> values = req.getHeaders("Sec-WebSocket-Protocol");
         while (values != null && values.hasMoreElements()) {
             for (String p : values.nextElement().split(",")) {
-                if (Serializers.forSubprotocol(p.trim()) != null) {
+                if (Serializers.bySubprotocol(p.trim()).isPresent()) {
                     return true;
                 }
             }

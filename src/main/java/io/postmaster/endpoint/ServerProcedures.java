@@ -1,7 +1,9 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.message.ErrorUris;
 import io.postmaster.router.Router;
 import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.WampException;
 import io.postmaster.spi.WampProcedure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -21,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -72,6 +75,25 @@ public class ServerProcedures {
         return s -> "anonymous".equals(s.authmethod()) ? anonymous : roles.isEmpty() || roles.contains(s.authrole());
     }
 
+    private static WampException argumentsDoNotFit(Method m, String why, Exception cause) {
+        String procedure = m.getAnnotation(WampProcedure.class).value();
+        LOG.log(Level.FINE, "bad arguments for " + procedure + ": " + why, cause);
+        return new WampException(ErrorUris.INVALID_ARGUMENT, "the arguments do not fit " + procedure);
+    }
+
+    /** A {@link WampProcedure} method threw: the router logs it and answers {@code wamp.error.runtime_error}. */
+    private static final class ProcedureFailed extends Exception {
+        ProcedureFailed(Method m, Throwable cause) {
+            super("@WampProcedure " + m.getAnnotation(WampProcedure.class).value() + " threw", cause);
+        }
+    }
+
+    /**
+     * Calls {@code m} with the call's arguments. Arguments that do not fit the parameters are the caller's error:
+     * {@link WampException} {@code wamp.error.invalid_argument}. Whatever else the method throws is its own failure
+     * and goes on as it is (a {@link WampException} is the method's answer, anything else a
+     * {@code wamp.error.runtime_error}).
+     */
     private List<Object> invoke(Object instance, Method m, SessionDetails caller, List<Object> args,
                                 Map<String, Object> kwargs) throws Exception {
         Parameter[] params = m.getParameters();
@@ -90,25 +112,23 @@ public class ServerProcedures {
             int i = dataParams.get(k);
             Object raw = fromKwargs ? kwargs : k < positional.size() ? positional.get(k) : null;
             if (raw == null && params[i].getType().isPrimitive()) {
-                throw new IllegalArgumentException("missing argument " + k);
+                throw argumentsDoNotFit(m, "argument " + k + " is missing", null);
             }
             try {
                 values[i] = raw == null ? null : jsonb.fromJson(jsonb.toJson(raw), params[i].getParameterizedType());
             } catch (JsonbException e) {
-                throw new IllegalArgumentException("argument " + k + " does not convert", e);
+                throw argumentsDoNotFit(m, "argument " + k + " does not convert", e);
             }
         }
         Object result;
         try {
             result = m.invoke(instance, values);
         } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception ex) {
-                if (ex instanceof IllegalArgumentException) {
-                    throw new RuntimeException(ex); // the method's own failure, not bad arguments: runtime_error
-                }
-                throw ex;
+            if (e.getCause() instanceof WampException answer) {
+                throw answer;
             }
-            throw e;
+            // The method's own failure, whatever its type: a runtime_error, never taken for the caller's arguments.
+            throw new ProcedureFailed(m, e.getCause());
         }
         if (result == null) {
             return null;

@@ -25,6 +25,7 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,8 +65,8 @@ public class WampEndpoint {
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
-        serializer = Serializers.forSubprotocol(ws.getNegotiatedSubprotocol());
-        if (serializer == null) {
+        Optional<Serializer> negotiated = Serializers.bySubprotocol(ws.getNegotiatedSubprotocol());
+        if (negotiated.isEmpty()) {
             // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
             // on every server tested, but not where a container upgrades before filters run (as embedded Tyrus does):
             // WAMP cannot proceed without a subprotocol.
@@ -75,6 +76,7 @@ public class WampEndpoint {
                     "no supported WAMP subprotocol (offer wamp.2.json, wamp.2.msgpack or wamp.2.cbor)"));
             return;
         }
+        serializer = negotiated.get();
         String host = Transports.peerHost(ws);
         OpenConnections open = runtime.openConnections();
         if (!open.opened(host)) {

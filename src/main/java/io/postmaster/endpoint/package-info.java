@@ -8,5 +8,9 @@
  * <p>This package only adapts: it decodes frames, hands messages to the router's {@link
  * io.postmaster.router.Connection}, and sends what the router queues. It never blocks the thread that delivered a
  * message. Container differences are handled here, each in one place with a comment naming the server.
+ *
+ * <p>Internal: not part of the API applications compile against ({@code spi} and {@code message} are). Classes the
+ * container instantiates (the endpoint, its configurator, the handshake filter) and the CDI beans are public, as
+ * every supported container requires; everything else is package-private.
  */
 package io.postmaster.endpoint;

@@ -20,7 +20,7 @@ public final class RateLimitedLog {
     /** Lines a kind may write at once before the budget applies. */
     public static final int DEFAULT_BURST = 10;
     /** The window over which {@link #DEFAULT_BURST} lines are allowed on average. */
-    public static final long DEFAULT_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final long DEFAULT_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Logger logger;
     private final Level level;
@@ -37,7 +37,7 @@ public final class RateLimitedLog {
     }
 
     /** A budget of {@code burst} lines per {@code periodNanos}, measured with {@code clock} (nanoseconds). */
-    public RateLimitedLog(Logger logger, Level level, int burst, long periodNanos, LongSupplier clock) {
+    RateLimitedLog(Logger logger, Level level, int burst, long periodNanos, LongSupplier clock) {
         if (burst < 1 || periodNanos < 1) {
             throw new IllegalArgumentException("burst and period must be positive");
         }
@@ -76,7 +76,7 @@ public final class RateLimitedLog {
     }
 
     /** Lines counted but not written since the last line written. */
-    public long suppressed() {
+    long suppressed() {
         return suppressed.get();
     }
 

@@ -15,6 +15,10 @@ package io.postmaster.message;
  * components. The spec sets no bound, but the router keeps URIs (subscriptions, registrations, retained events)
  * and splits them into components to match them, so an unbounded URI would let one message make it hold
  * megabytes. Real URIs are a few dozen characters in a handful of components.
+ *
+ * <p>Matching a pattern against a URI ({@link #prefixMatches}, {@link #wildcardMatches}; an exact pattern matches
+ * the equal URI) is defined here once: the routing tables (subscriptions, registrations) and permission rules both
+ * apply these rules, so a pattern means the same wherever it is written.
  */
 public final class Uris {
     /** The longest URI accepted, in characters. */
@@ -69,6 +73,44 @@ public final class Uris {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
         }
         return c != '#' && !Character.isWhitespace(c);
+    }
+
+    /**
+     * Whether the prefix pattern matches {@code uri}: a plain string prefix, not a component prefix, as the spec's
+     * examples show ({@code com.myapp.myobject1} matches {@code com.myapp.myobject1-mysubobject1}). The empty
+     * pattern matches every URI.
+     */
+    public static boolean prefixMatches(String pattern, String uri) {
+        return uri.startsWith(pattern);
+    }
+
+    /**
+     * Whether the wildcard pattern matches {@code uri}: both have as many components, and each non-empty component
+     * of the pattern equals the URI's component at its place (an empty one matches any one component). A scan that
+     * allocates nothing.
+     */
+    public static boolean wildcardMatches(String pattern, String uri) {
+        int p = 0;
+        int u = 0;
+        while (true) {
+            int pEnd = componentEnd(pattern, p);
+            int uEnd = componentEnd(uri, u);
+            if (pEnd > p && (pEnd - p != uEnd - u || !pattern.regionMatches(p, uri, u, pEnd - p))) {
+                return false;
+            }
+            boolean patternEnds = pEnd == pattern.length();
+            boolean uriEnds = uEnd == uri.length();
+            if (patternEnds || uriEnds) {
+                return patternEnds && uriEnds;
+            }
+            p = pEnd + 1;
+            u = uEnd + 1;
+        }
+    }
+
+    private static int componentEnd(String s, int from) {
+        int dot = s.indexOf('.', from);
+        return dot < 0 ? s.length() : dot;
     }
 
     /** Whether {@code uri} lies in the {@code wamp.} namespace, which only the router may publish to or register. */

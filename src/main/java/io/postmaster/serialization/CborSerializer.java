@@ -37,7 +37,7 @@ public final class CborSerializer extends BinaryCodec {
      */
     static final int MAX_BIGNUM_BYTES = 128;
 
-    public CborSerializer() {
+    CborSerializer() {
         super(new Factory(CBORFactory.builder()
                 .enable(CBORParser.Feature.DECODE_USING_STANDARD_NEGATIVE_BIGINT_ENCODING)
                 .enable(CBORGenerator.Feature.ENCODE_USING_STANDARD_NEGATIVE_BIGINT_ENCODING)

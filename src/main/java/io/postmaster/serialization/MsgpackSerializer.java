@@ -28,7 +28,7 @@ public final class MsgpackSerializer extends BinaryCodec {
 
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-    public MsgpackSerializer() {
+    MsgpackSerializer() {
         super(new MessagePackFactory());
     }
 

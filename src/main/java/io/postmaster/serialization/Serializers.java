@@ -1,6 +1,7 @@
 package io.postmaster.serialization;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The serializers Postmaster speaks, by WebSocket subprotocol. */
 public final class Serializers {
@@ -16,14 +17,14 @@ public final class Serializers {
         return ALL;
     }
 
-    /** The serializer for a subprotocol, or null if Postmaster does not speak it. */
-    public static Serializer forSubprotocol(String subprotocol) {
+    /** The serializer for a subprotocol; empty if Postmaster does not speak it. */
+    public static Optional<Serializer> bySubprotocol(String subprotocol) {
         for (Serializer s : ALL) {
             if (s.subprotocol().equals(subprotocol)) {
-                return s;
+                return Optional.of(s);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     /** Every supported subprotocol. */

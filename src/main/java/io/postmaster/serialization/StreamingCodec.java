@@ -50,10 +50,10 @@ import java.util.Map;
  * {@link #MAX_DEPTH} — is a {@link MalformedMessageException}. Encoding omits empty trailing payload elements, as
  * the spec asks.
  */
-public abstract class StreamingCodec implements Serializer {
+abstract class StreamingCodec implements Serializer {
 
     /** How deeply payload lists and dicts may nest; deeper input is rejected before it can exhaust the stack. */
-    public static final int MAX_DEPTH = 64;
+    static final int MAX_DEPTH = 64;
 
     private static final long MAX_ID = 1L << 53;
 

@@ -16,5 +16,9 @@
  * Bad input never escapes as an unchecked exception: decoders throw
  * {@link io.postmaster.serialization.MalformedMessageException}, which the router answers with ABORT
  * {@code wamp.error.protocol_violation}. Like {@code message}, this package knows nothing of Jakarta EE.
+ *
+ * <p>Internal: not part of the API applications compile against ({@code spi} and {@code message} are). The
+ * serializers are public because the endpoint layer and the routing core hand frames to them; the codec beneath is
+ * package-private.
  */
 package io.postmaster.serialization;

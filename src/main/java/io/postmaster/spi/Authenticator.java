@@ -1,6 +1,7 @@
 package io.postmaster.spi;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One authentication method ({@code authmethod} in HELLO). Postmaster ships {@code anonymous}, {@code ticket},
@@ -25,4 +26,14 @@ public interface Authenticator {
      */
     AuthResult authenticate(HelloDetails hello, AuthResult.Challenge challenge, String signature,
                             Map<String, Object> extra) throws Exception;
+
+    /**
+     * The built-in {@code anonymous} method: admits anyone, as {@code roleOfRealm} names the role for the realm
+     * joined ({@code anonymous} where it names none), under an authid the router makes up — 120 random bits shaped
+     * like Crossbar's {@code XXXX-XXXX-XXXX-XXXX-XXXX-XXXX} — whatever authid the client claims, since an anonymous
+     * claim proves nothing. It issues no challenge. Which realms allow it is the realm's setting, not its concern.
+     */
+    static Authenticator anonymous(Function<String, String> roleOfRealm) {
+        return new AnonymousAuthenticator(roleOfRealm);
+    }
 }

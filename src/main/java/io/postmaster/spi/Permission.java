@@ -1,5 +1,7 @@
 package io.postmaster.spi;
 
+import io.postmaster.message.Uris;
+
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -27,27 +29,13 @@ public record Permission(String uri, Match match, Set<Action> allow, boolean dis
     /** How a permission's URI pattern matches. */
     public enum Match { EXACT, PREFIX, WILDCARD }
 
-    /** Whether the pattern matches {@code candidate}. */
+    /** Whether the pattern matches {@code candidate}, by the URI matching rules of {@link Uris}. */
     public boolean matches(String candidate) {
         return switch (match) {
             case EXACT -> uri.equals(candidate);
-            case PREFIX -> candidate.startsWith(uri);
-            case WILDCARD -> wildcardMatches(uri, candidate);
+            case PREFIX -> Uris.prefixMatches(uri, candidate);
+            case WILDCARD -> Uris.wildcardMatches(uri, candidate);
         };
-    }
-
-    private static boolean wildcardMatches(String pattern, String candidate) {
-        String[] p = pattern.split("\\.", -1);
-        String[] c = candidate.split("\\.", -1);
-        if (p.length != c.length) {
-            return false;
-        }
-        for (int i = 0; i < p.length; i++) {
-            if (!p[i].isEmpty() && !p[i].equals(c[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** For wildcards: how many components are fixed (more is more specific). */

@@ -2,6 +2,7 @@ package io.postmaster.spi;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -11,13 +12,20 @@ import java.util.List;
  * denied. Immutable and thread-safe.
  */
 public final class Permissions {
-    /** Nothing is allowed. */
-    public static final Permissions NONE = new Permissions(List.of());
-
+    // Declared before the constants below, which are built with it.
     private static final Comparator<Permission> PRECEDENCE = Comparator
             .comparingInt((Permission p) -> p.match().ordinal())                 // EXACT, PREFIX, WILDCARD
             .thenComparing(Comparator.comparingInt((Permission p) ->
                     p.match() == Permission.Match.WILDCARD ? p.fixedComponents() : p.uri().length()).reversed());
+
+    /** Nothing is allowed. */
+    public static final Permissions NONE = new Permissions(List.of());
+    /**
+     * Every action on every URI, disclosing nothing: what anonymous sessions get on an open realm without configured
+     * roles. What must be granted on purpose (killing sessions, seeing their addresses) the router checks on top.
+     */
+    public static final Permissions ALL = new Permissions(List.of(new Permission("", Permission.Match.PREFIX,
+            EnumSet.allOf(Action.class), false)));
 
     private final List<Permission> rules; // in precedence order; the sort is stable, so ties keep list order
 

@@ -9,5 +9,9 @@
  * <p>Threading, for every bean here unless its Javadoc says otherwise: Postmaster calls it on its own bounded
  * executor ({@code postmaster.executor-threads}), never on the container's I/O thread, so it may block (look up a
  * database, call a service); it may be called concurrently for different sessions.
+ *
+ * <p>The defaults that both the built-in beans and a router without any extension use live here too, once: the
+ * {@code anonymous} method ({@link io.postmaster.spi.Authenticator#anonymous}) and the rule set that allows
+ * everything ({@link io.postmaster.spi.Permissions#ALL}).
  */
 package io.postmaster.spi;

@@ -137,4 +137,31 @@ class CryptoTest {
         }
         assertFalse(Crypto.ed25519Verify(new byte[3], new byte[32], new byte[64]), "malformed key");
     }
+
+    @Test
+    void hexIsParsedToAValueNeverToAnException() {
+        assertArrayEquals(new byte[] {0x0a, (byte) 0xbc}, Crypto.unhex("0aBC", 2).orElseThrow());
+        assertTrue(Crypto.unhex("0abc", 3).isEmpty(), "wrong length");
+        assertTrue(Crypto.unhex("0abg", 2).isEmpty(), "not hex");
+        assertTrue(Crypto.unhex("0a\uff10\uff10", 2).isEmpty(), "digits of another script are not hex");
+        assertTrue(Crypto.unhex(null, 2).isEmpty());
+    }
+
+    @Test
+    void malformedStoredTicketsNeverMatch() {
+        String good = Crypto.hashTicket("t", 1000);
+        String[] parts = good.split("\\$");
+        for (String stored : new String[] {
+                null, "", "plain", good + "$x", "pbkdf2-sha1$1000$" + parts[2] + "$" + parts[3],
+                "pbkdf2-sha256$many$" + parts[2] + "$" + parts[3],
+                "pbkdf2-sha256$0$" + parts[2] + "$" + parts[3],
+                "pbkdf2-sha256$-5$" + parts[2] + "$" + parts[3],
+                "pbkdf2-sha256$1000$$" + parts[3],
+                "pbkdf2-sha256$1000$" + parts[2] + "$",
+                "pbkdf2-sha256$1000$not*base64$" + parts[3]}) {
+            assertFalse(Crypto.ticketMatches("t", stored), String.valueOf(stored));
+        }
+        assertTrue(Crypto.ticketMatches("t", good));
+        assertFalse(Crypto.ticketMatches(null, good));
+    }
 }

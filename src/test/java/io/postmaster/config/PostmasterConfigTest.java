@@ -13,7 +13,7 @@ class PostmasterConfigTest {
     void defaultsServeRealm1ToAnonymousSessions() {
         PostmasterConfig c = PostmasterConfig.defaults();
         assertEquals(1024 * 1024, c.maxMessageSize());
-        assertEquals(Map.of("realm1", new RealmConfig("realm1", true, Uris.Rule.LOOSE)), c.realms());
+        assertEquals(Map.of("realm1", new RealmConfig("realm1", true, Uris.Rule.LOOSE, Map.of())), c.realms());
         assertTrue(c.originAllowed("http://anywhere.example"));
         assertEquals(10_000, c.helloTimeout().toMillis());
         assertTrue(c.writeBatching());
@@ -31,8 +31,8 @@ class PostmasterConfigTest {
         PostmasterConfig c = PostmasterConfig.from(p::get);
         assertEquals(4096, c.maxMessageSize());
         assertFalse(c.writeBatching());
-        assertEquals(new RealmConfig("a.realm", true, Uris.Rule.LOOSE), c.realms().get("a.realm"));
-        assertEquals(new RealmConfig("b", false, Uris.Rule.STRICT), c.realms().get("b"));
+        assertEquals(new RealmConfig("a.realm", true, Uris.Rule.LOOSE, Map.of()), c.realms().get("a.realm"));
+        assertEquals(new RealmConfig("b", false, Uris.Rule.STRICT, Map.of()), c.realms().get("b"));
         assertTrue(c.originAllowed("https://app.example"));
         assertFalse(c.originAllowed("https://evil.example"));
         assertTrue(c.originAllowed(null), "non-browser clients send no Origin");

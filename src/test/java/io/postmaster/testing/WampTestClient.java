@@ -74,8 +74,7 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** The serializer of the negotiated subprotocol, JSON if there is none. */
     public Serializer serializer() {
-        Serializer s = Serializers.forSubprotocol(subprotocol());
-        return s != null ? s : JSON;
+        return Serializers.bySubprotocol(subprotocol()).orElse(JSON);
     }
 
     public String subprotocol() {

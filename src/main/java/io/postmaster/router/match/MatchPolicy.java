@@ -1,5 +1,7 @@
 package io.postmaster.router.match;
 
+import io.postmaster.message.Uris;
+
 import java.util.Locale;
 
 /** How a subscription's topic or a registration's procedure matches URIs (option {@code match}). */
@@ -17,23 +19,23 @@ public enum MatchPolicy {
     }
 
     /** Whether {@code uri} is a valid pattern of this policy under {@code rule}. */
-    public boolean valid(String uri, io.postmaster.message.Uris.Rule rule) {
+    public boolean valid(String uri, Uris.Rule rule) {
         return switch (this) {
-            case EXACT -> io.postmaster.message.Uris.valid(uri, rule);
-            case PREFIX -> io.postmaster.message.Uris.check(uri, rule, true, false);
-            case WILDCARD -> io.postmaster.message.Uris.check(uri, rule, false, true);
+            case EXACT -> Uris.valid(uri, rule);
+            case PREFIX -> Uris.check(uri, rule, true, false);
+            case WILDCARD -> Uris.check(uri, rule, false, true);
         };
     }
 
     /**
-     * Whether one pattern of this policy matches {@code uri}: the rule {@link UriTable} applies to many patterns at
-     * once, for a single check (retained events for a new subscription).
+     * Whether one pattern of this policy matches {@code uri} (the rules of {@link Uris}, which {@link UriTable}
+     * applies to many patterns at once), for a single check: retained events for a new subscription.
      */
     public boolean matches(String pattern, String uri) {
         return switch (this) {
             case EXACT -> pattern.equals(uri);
-            case PREFIX -> uri.startsWith(pattern);
-            case WILDCARD -> UriTable.wildcardMatches(pattern.split("\\.", -1), uri.split("\\.", -1));
+            case PREFIX -> Uris.prefixMatches(pattern, uri);
+            case WILDCARD -> Uris.wildcardMatches(pattern, uri);
         };
     }
 

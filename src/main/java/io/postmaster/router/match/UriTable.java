@@ -30,19 +30,6 @@ public final class UriTable<T> {
     private final PrefixTree<T> prefixTree = new PrefixTree<>();
     private final WildcardTree<T> wildcardTree = new WildcardTree<>();
 
-    /** Whether wildcard pattern components match URI components: same count, empty pattern components match any. */
-    static boolean wildcardMatches(String[] pattern, String[] uri) {
-        if (uri.length != pattern.length) {
-            return false;
-        }
-        for (int i = 0; i < uri.length; i++) {
-            if (!pattern[i].isEmpty() && !pattern[i].equals(uri[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The entry with exactly this URI and policy, or null. */
     public T get(String uri, MatchPolicy policy) {
         return switch (policy) {
