@@ -615,7 +615,7 @@ public final class V1Connection {
         } else if (m instanceof WampMessage.Event ev) {
             String topic = leg.subscriptions.get(ev.subscription());
             if (topic != null && once(ev.publication())) {
-                send(V1Json.write(8L, topic, result(ev.args(), ev.kwargs())));
+                send(V1Json.write(8L, topic, event(ev.args(), ev.kwargs())));
             }
         }
         // GOODBYE (the close follows), PUBLISHED, UNSUBSCRIBED: nothing to tell a v1 client
@@ -790,7 +790,15 @@ public final class V1Connection {
         callError(callId, uris.toV1(e.error()), desc, details);
     }
 
-    /** A v2 payload as one v1 value: the single argument, the arguments, or the keyword arguments. */
+    /** A v2 publication as a v1 event: its first argument, else its keyword arguments. */
+    private static Object event(List<Object> args, Map<String, Object> kwargs) {
+        if (args != null && !args.isEmpty()) {
+            return args.get(0);
+        }
+        return kwargs != null && !kwargs.isEmpty() ? kwargs : null;
+    }
+
+    /** A v2 result as one v1 value: the single argument, the arguments as a list, or the keyword arguments. */
     private static Object result(List<Object> args, Map<String, Object> kwargs) {
         if (args != null && !args.isEmpty()) {
             return args.size() == 1 ? args.get(0) : args;
