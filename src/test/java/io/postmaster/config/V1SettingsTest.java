@@ -52,7 +52,7 @@ class V1SettingsTest {
                 Map.entry("postmaster.v1.max-id-chars", "3"),
                 Map.entry("postmaster.realm.realm1.v1-uri-map", "http://x/#=no-dot"),
                 Map.entry("postmaster.realm.realm1.v1-uri-map", "http://x/#=wamp.x."),
-                Map.entry("postmaster.realm.realm1.v1-uri-map", "http://x/#=a.,http://x/y#=b."))) {
+                Map.entry("postmaster.realm.realm1.v1-uri-map", "http://x/#=a.,http://x/#y=b."))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> V1Settings.from(Map.of(bad.getKey(), bad.getValue())::get), bad.toString());
             assertTrue(e.getMessage().contains(bad.getKey().startsWith("postmaster.realm.") ? "v1-uri-map"
