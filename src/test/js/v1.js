@@ -215,4 +215,19 @@ scenario('v1-anonymous-server-procedure', async (use) => {
     'a v2 caller reaches the same procedure by its v2 name');
 });
 
+scenario('v1-subscriber-sees-intercepted-publications', async (use) => {
+  const s = v1use(use, await v1());
+  const got = collect(s, `${API}chat`);
+  await barrier(s);
+  const ada = use(await join('realm1', ticket('ada', 'ada-ticket')));
+  check(ada.session, `ada joins with the example's UserStore (${JSON.stringify(ada.closed)})`);
+  await ada.session.publish('com.example.chat', ['hi all'], {}, { acknowledge: true });
+  await expectError(ada.session.publish('com.example.chat', ['cheap spam'], {}, { acknowledge: true }),
+    'com.example.error.spam', 'spam rejected by the interceptor');
+  await ada.session.publish('com.example.chat', ['bye'], {}, { acknowledge: true });
+  await until(() => got.length >= 2, 'the chat events');
+  await sleep(50);
+  eq(got.map((e) => e.event), ['hi all', 'bye'], 'what the interceptor let through, as v1 events');
+});
+
 runAll('v1');

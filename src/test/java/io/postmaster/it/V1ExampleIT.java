@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The example application's server-side procedures (the original Postmaster's unauthenticated RPC) called by the
- * real Autobahn|JS 0.8.2 by their v1 URLs, and by a v2 caller by their v2 names.
+ * real Autobahn|JS 0.8.2 by their v1 URLs, and by a v2 caller by their v2 names; its publish interceptor at work on
+ * what a v1 subscriber receives.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -29,7 +30,9 @@ class V1ExampleIT {
 
     @Test
     void v1AndV2CallersReachTheServerSideProcedures() throws Exception {
-        NodeScripts.run(List.of("v1-anonymous-server-procedure"), "v1.js", "--url", Deployments.ws(base).toString(),
-                "--ab08", V1InteropIT.autobahn08(), "--only", "v1-anonymous-server-procedure");
+        List<String> scenarios = List.of("v1-anonymous-server-procedure",
+                "v1-subscriber-sees-intercepted-publications");
+        NodeScripts.run(scenarios, "v1.js", "--url", Deployments.ws(base).toString(), "--ab08",
+                V1InteropIT.autobahn08(), "--only", String.join(",", scenarios));
     }
 }
