@@ -565,7 +565,6 @@ public final class V1Connection {
         if (authid != null) {
             details.put("authid", authid);
         }
-        details.put("authextra", Map.of("v1session", id));
         leg.connection.onMessage(new WampMessage.Hello(realm, details));
     }
 
