@@ -361,6 +361,39 @@ class V1ConnectionTest {
     }
 
     @Test
+    void aCallPendingWhenTheClientAuthenticatesIsStillAnswered() throws Exception {
+        Map<String, String> s = settings();
+        s.put("postmaster.v1.anonymous-calls", "role");
+        s.put("postmaster.realm.realm1.authmethods", "anonymous,wampcra");
+        s.put("postmaster.realm.realm1.users", "peter");
+        s.put("postmaster.realm.realm1.roles", "anonymous,user");
+        s.put("postmaster.realm.realm1.role.anonymous.permissions", "com. prefix all");
+        s.put("postmaster.realm.realm1.role.user.permissions", "com. prefix all");
+        s.put("postmaster.realm.realm1.user.peter.role", "user");
+        s.put("postmaster.realm.realm1.user.peter.wampcra-secret", "peter-secret");
+        start(s);
+        V2Client callee = v2("realm1");
+        callee.connection.onMessage(new WampMessage.Register(1, Map.of(), "com.example.calc.slow"));
+        callee.next(WampMessage.Registered.class);
+        V1Client c = connect("realm1");
+        c.in(2L, "slow", "http://example.com/simple/calc#slow");
+        WampMessage.Invocation inv = callee.next(WampMessage.Invocation.class);
+        c.in(2L, "r", V1Connection.AUTHREQ, "peter");
+        String challenge = (String) c.answer("r").get(2);
+        c.in(2L, "a", V1Connection.AUTH, sign(challenge, "peter-secret"));
+        assertEquals(3L, c.answer("a").get(0));
+        assertEquals(3, router.realm("realm1").sessions().size(), "the anonymous session waits for its call");
+        callee.connection.onMessage(new WampMessage.Yield(inv.request(), Map.of(), List.of("done"), null));
+        assertEquals(List.of(3L, "slow", "done"), c.answer("slow"), "answered through the anonymous session");
+        long end = System.currentTimeMillis() + 5000;
+        while (router.realm("realm1").sessions().size() != 2 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, router.realm("realm1").sessions().size(), "then it ends");
+        assertTrue(router.realm("realm1").sessions().stream().anyMatch(x -> "peter".equals(x.authid())));
+    }
+
+    @Test
     void aWrongSignatureFailsAndTheChallengeIsUsedUp() throws Exception {
         start(settings());
         V1Client c = connect("secure");
