@@ -54,7 +54,7 @@ public class HandshakeFilter extends HttpFilter {
             chain.doFilter(req, res);
             return;
         }
-        if (!offersSupported(req, runtime == null || runtime.produceConfig().v1().enabled())) {
+        if (!offersSupported(req) && !offersV1(req, runtime == null || runtime.produceConfig().v1().enabled())) {
             REFUSED_SUBPROTOCOL.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: offered "
                     + truncate(req.getHeader("Sec-WebSocket-Protocol")));
             res.sendError(HttpServletResponse.SC_BAD_REQUEST,
@@ -85,6 +85,19 @@ public class HandshakeFilter extends HttpFilter {
         return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
+    /** Whether the handshake offers WAMP v1's {@code wamp} and v1 clients are served. */
+    private static boolean offersV1(HttpServletRequest req, boolean enabled) {
+        Enumeration<String> values = req.getHeaders("Sec-WebSocket-Protocol");
+        while (enabled && values != null && values.hasMoreElements()) {
+            for (String p : values.nextElement().split(",")) {
+                if (V1Gateway.SUBPROTOCOL.equals(p.trim())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The peer of the handshake in progress on this thread, or null outside one. */
     static String handshakePeer() {
         return PEER.get();
@@ -95,11 +108,11 @@ public class HandshakeFilter extends HttpFilter {
         return HOST.get();
     }
 
-    private static boolean offersSupported(HttpServletRequest req, boolean v1) {
+    private static boolean offersSupported(HttpServletRequest req) {
         Enumeration<String> values = req.getHeaders("Sec-WebSocket-Protocol");
         while (values != null && values.hasMoreElements()) {
             for (String p : values.nextElement().split(",")) {
-                if (Serializers.forSubprotocol(p.trim()) != null || v1 && V1Gateway.SUBPROTOCOL.equals(p.trim())) {
+                if (Serializers.forSubprotocol(p.trim()) != null) {
                     return true;
                 }
             }
