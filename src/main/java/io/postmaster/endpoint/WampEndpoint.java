@@ -31,7 +31,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -94,7 +93,7 @@ public class WampEndpoint {
         }
         String v1Realm = null;
         if (wampV1) {
-            List<String> asked = ws.getRequestParameterMap().get("realm");
+            java.util.List<String> asked = ws.getRequestParameterMap().get("realm");
             String requested = asked == null || asked.isEmpty() ? null : asked.get(0);
             v1Realm = v1Support.gateway().realmFor(requested);
             if (v1Realm == null) {
