@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.serialization.Serializers;
+import io.postmaster.v1.V1Gateway;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * Sees the WebSocket handshake on {@code /ws} before the container upgrades it:
  * <ul>
- * <li>refuses a handshake that offers no subprotocol Postmaster speaks, with HTTP 400 (JSR-356 itself would accept
+ * <li>refuses a handshake that offers no subprotocol Postmaster speaks (the WAMP v2 ones, and v1's {@code wamp} while
+ * {@code postmaster.v1.enabled}), with HTTP 400 (JSR-356 itself would accept
  * it with no subprotocol);</li>
  * <li>refuses a handshake from an address that already has {@code postmaster.max-connections-per-address}
  * WebSocket connections open, with HTTP 429 (see {@link OpenConnections}; a handshake that slips past this check at
@@ -52,7 +54,7 @@ public class HandshakeFilter extends HttpFilter {
             chain.doFilter(req, res);
             return;
         }
-        if (!offersSupported(req)) {
+        if (!offersSupported(req) && !offersV1(req, runtime == null || runtime.produceConfig().v1().enabled())) {
             REFUSED_SUBPROTOCOL.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: offered "
                     + truncate(req.getHeader("Sec-WebSocket-Protocol")));
             res.sendError(HttpServletResponse.SC_BAD_REQUEST,
@@ -81,6 +83,19 @@ public class HandshakeFilter extends HttpFilter {
 
     private static String truncate(String s) {
         return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
+    }
+
+    /** Whether the handshake offers WAMP v1's {@code wamp} and v1 clients are served. */
+    private static boolean offersV1(HttpServletRequest req, boolean enabled) {
+        Enumeration<String> values = req.getHeaders("Sec-WebSocket-Protocol");
+        while (enabled && values != null && values.hasMoreElements()) {
+            for (String p : values.nextElement().split(",")) {
+                if (V1Gateway.SUBPROTOCOL.equals(p.trim())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The peer of the handshake in progress on this thread, or null outside one. */

@@ -38,6 +38,13 @@ public class ServerProcedures {
     BeanManager beans;
 
     private Jsonb jsonb;
+    /** "realm NUL procedure" of every procedure open to anonymous sessions; written at startup only. */
+    private final java.util.Set<String> anonymous = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether {@code procedure} is a server-side procedure of {@code realm} open to anonymous sessions. */
+    boolean anonymous(String realm, String procedure) {
+        return anonymous.contains(realm + '\u0000' + procedure);
+    }
 
     void registerAll(Router router) {
         for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
@@ -60,6 +67,9 @@ public class ServerProcedures {
                 for (String realm : realms) {
                     router.registerLocal(realm, p.value(), access,
                             (caller, args, kwargs) -> invoke(instance, m, caller, args, kwargs));
+                    if (p.anonymous()) {
+                        anonymous.add(realm + '\u0000' + p.value());
+                    }
                 }
                 LOG.info(() -> "@WampProcedure " + p.value() + " → " + type.getName() + "." + m.getName()
                         + (p.anonymous() ? " (anonymous sessions allowed)" : "")

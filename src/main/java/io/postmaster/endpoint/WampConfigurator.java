@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.v1.V1Gateway;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -13,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * Handshake rules for {@code /ws}: the origin allow-list ({@code postmaster.allowed-origins}), subprotocol
- * negotiation in the client's order of preference, and the peer's address for the session (see {@link Transports}).
+ * negotiation in the client's order of preference (WAMP v1's {@code wamp} only while {@code postmaster.v1.enabled}), and the peer's address for the session (see {@link Transports}).
  */
 public class WampConfigurator extends ServerEndpointConfig.Configurator {
     private static final Logger LOG = Logger.getLogger(WampConfigurator.class.getName());
@@ -33,6 +34,11 @@ public class WampConfigurator extends ServerEndpointConfig.Configurator {
         return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
+    /** Whether WAMP v1 clients are served ({@code postmaster.v1.enabled}). */
+    private static boolean v1Enabled() {
+        return CDI.current().select(PostmasterConfig.class).get().v1().enabled();
+    }
+
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         Transports.recordPeer(sec.getUserProperties());
@@ -42,7 +48,7 @@ public class WampConfigurator extends ServerEndpointConfig.Configurator {
     public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
         // The client's order of preference decides, as the WAMP spec asks.
         for (String r : requested) {
-            if (supported.contains(r)) {
+            if (supported.contains(r) && (!V1Gateway.SUBPROTOCOL.equals(r) || v1Enabled())) {
                 return r;
             }
         }

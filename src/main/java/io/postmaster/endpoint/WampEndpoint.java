@@ -6,11 +6,17 @@ import io.postmaster.router.Connection;
 import io.postmaster.router.Peer;
 import io.postmaster.router.Router;
 import io.postmaster.serialization.CborSerializer;
+import io.postmaster.serialization.Frame;
+import io.postmaster.serialization.Outgoing;
 import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MalformedMessageException;
 import io.postmaster.serialization.MsgpackSerializer;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
+import io.postmaster.v1.V1Connection;
+import io.postmaster.v1.V1Gateway;
+import io.postmaster.v1.V1Transport;
+import io.postmaster.v1.V1Wire;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -32,14 +38,16 @@ import java.util.logging.Logger;
 
 /**
  * The WAMP WebSocket endpoint at {@code /ws}. One instance per connection; it only adapts JSR-356 to the router:
- * decode a frame, hand the message to the connection's state machine, nothing else on the delivering thread.
+ * decode a frame, hand the message to the connection's state machine, nothing else on the delivering thread. A WAMP v1
+ * client (subprotocol {@code wamp}) gets a {@link V1Connection} instead, which translates its frames itself.
  *
  * <p>{@code @Dependent} makes the endpoint a CDI bean, which Open Liberty needs for {@code @Inject} to work in it;
  * the other servers inject either way.
  */
 @Dependent
 @ServerEndpoint(value = "/ws",
-        subprotocols = {JsonSerializer.SUBPROTOCOL, MsgpackSerializer.SUBPROTOCOL, CborSerializer.SUBPROTOCOL},
+        subprotocols = {JsonSerializer.SUBPROTOCOL, MsgpackSerializer.SUBPROTOCOL, CborSerializer.SUBPROTOCOL,
+                V1Gateway.SUBPROTOCOL},
         configurator = WampConfigurator.class)
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
@@ -47,6 +55,7 @@ public class WampEndpoint {
     private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog REFUSED_TOO_MANY = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog TOO_BIG = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REFUSED_V1_REALM = new RateLimitedLog(LOG, Level.INFO);
 
     @Inject
     Router router;
@@ -54,8 +63,13 @@ public class WampEndpoint {
     @Inject
     PostmasterRuntime runtime;
 
+    @Inject
+    V1Support v1Support;
+
     private Serializer serializer;
     private Connection connection;
+    /** The WAMP v1 adapter instead of {@link #connection}, for subprotocol {@code wamp}. */
+    private V1Connection v1;
     private WebSocketPeer peer;
     private Session ws;
     private int maxMessageSize;
@@ -65,7 +79,9 @@ public class WampEndpoint {
 
     @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
-        Optional<Serializer> negotiated = Serializers.bySubprotocol(ws.getNegotiatedSubprotocol());
+        String subprotocol = ws.getNegotiatedSubprotocol();
+        boolean wampV1 = V1Gateway.SUBPROTOCOL.equals(subprotocol) && router.config().v1().enabled();
+        Optional<Serializer> negotiated = wampV1 ? Optional.of(V1Wire.INSTANCE) : Serializers.bySubprotocol(subprotocol);
         if (negotiated.isEmpty()) {
             // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
             // on every server tested, but not where a container upgrades before filters run (as embedded Tyrus does):
@@ -77,6 +93,19 @@ public class WampEndpoint {
             return;
         }
         serializer = negotiated.get();
+        String v1Realm = null;
+        if (wampV1) {
+            java.util.List<String> asked = ws.getRequestParameterMap().get("realm");
+            String requested = asked == null || asked.isEmpty() ? null : asked.get(0);
+            v1Realm = v1Support.gateway().realmFor(requested);
+            if (v1Realm == null) {
+                REFUSED_V1_REALM.log(() -> "WAMP v1 WebSocket " + ws.getId() + " refused: realm '"
+                        + (requested == null ? "" : requested.length() <= 64 ? requested : requested.substring(0, 64) + "…")
+                        + "' is not open to v1 clients (postmaster.v1.realms)");
+                ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "realm not open to WAMP v1 clients"));
+                return;
+            }
+        }
         String host = Transports.peerHost(ws);
         OpenConnections open = runtime.openConnections();
         if (!open.opened(host)) {
@@ -106,6 +135,27 @@ public class WampEndpoint {
                     : "WebSocket writes go out one message at a time (postmaster.write-batching is off, or this"
                     + " container's batching is not the kind Postmaster relies on)");
         }
+        if (wampV1) {
+            V1Connection v = v1Support.gateway().open(new V1Transport() {
+                public void send(String frame) {
+                    peer.send(Outgoing.encoded(V1Wire.INSTANCE, new Frame.Text(frame)));
+                }
+
+                public void close(int code, String reason) {
+                    peer.close(code, reason);
+                }
+
+                public Peer.TransportInfo info() {
+                    return info;
+                }
+            }, v1Realm);
+            v1 = v;
+            keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
+                v.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
+                peer.closeAtOnce(1001, "ping timeout");
+            });
+            return;
+        }
         Connection c = router.connect(peer);
         connection = c;
         keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
@@ -132,6 +182,18 @@ public class WampEndpoint {
 
     @OnMessage
     public void text(String text) {
+        V1Connection v = v1;
+        if (v != null) {
+            heard();
+            if (!tooBig(text)) {
+                try {
+                    v.onText(text);
+                } catch (RuntimeException | Error e) {
+                    v.failed("a text frame", e);
+                }
+            }
+            return;
+        }
         Connection c = connection;
         if (c == null) {
             return;
@@ -155,6 +217,12 @@ public class WampEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer data) {
+        V1Connection v = v1;
+        if (v != null) {
+            heard();
+            v.onMalformed("binary frame on " + V1Gateway.SUBPROTOCOL);
+            return;
+        }
         Connection c = connection;
         if (c == null) {
             return;
@@ -242,6 +310,10 @@ public class WampEndpoint {
         if (c != null) {
             c.onTransportClosed();
         }
+        V1Connection v = v1;
+        if (v != null) {
+            v.onTransportClosed();
+        }
         String counted = countedAs;
         if (counted != null) {
             countedAs = null;
@@ -259,8 +331,11 @@ public class WampEndpoint {
             return;
         }
         Connection c = connection;
+        V1Connection v = v1;
         if (c != null) {
             c.failed("a frame", t);
+        } else if (v != null) {
+            v.failed("a frame", t);
         } else {
             LOG.log(Level.WARNING, "WebSocket " + ws.getId() + " failed before it was set up; closing it", t);
             try {

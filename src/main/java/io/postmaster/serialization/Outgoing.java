@@ -20,6 +20,18 @@ public final class Outgoing {
         this.message = message;
     }
 
+    /**
+     * A frame already encoded for {@code serializer}, by a connection that translates each message itself (a WAMP v1
+     * one): its {@link #message()} is null, and it has no form for any other serializer.
+     */
+    public static Outgoing encoded(Serializer serializer, Frame frame) {
+        Outgoing o = new Outgoing(null);
+        o.firstSerializer = serializer;
+        o.firstFrame = frame;
+        return o;
+    }
+
+    /** The message; null for a frame made {@link #encoded encoded}. */
     public WampMessage message() {
         return message;
     }
