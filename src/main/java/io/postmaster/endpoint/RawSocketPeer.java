@@ -402,7 +402,7 @@ final class RawSocketPeer implements Peer {
             if (c != null) {
                 c.onUnresponsive("no answer to " + connectionLimits.pingMaxMissed() + " RawSocket PING(s) in a row");
             }
-            loop.execute(this::closeNow); // its last write may never complete: do not wait for it
+            loop.execute(this::reset); // its last write may never complete: do not wait for it
         });
     }
 
@@ -539,8 +539,21 @@ final class RawSocketPeer implements Peer {
         if (closing.compareAndSet(false, true)) {
             SLOW.log(() -> "closing RawSocket connection from " + info.address + ": it cannot keep up, " + why);
             drop();
-            loop.execute(this::closeNow);
+            loop.execute(this::reset);
         }
+    }
+
+    /**
+     * Closes with a reset (SO_LINGER 0) rather than a FIN behind the unsent octets: for a client that does not read,
+     * whose unsent octets the kernel would otherwise keep until its own timeouts.
+     */
+    private void reset() {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "SO_LINGER could not be set", e);
+        }
+        closeNow();
     }
 
     private void broken(String what, Throwable e) {
@@ -572,7 +585,7 @@ final class RawSocketPeer implements Peer {
     /** A connection closing that is still open this long after will not finish: it is dropped. */
     private void armCloseTimer() {
         if (closeTimer == null) {
-            closeTimer = schedule(() -> loop.execute(this::closeNow), limits.abortMs());
+            closeTimer = schedule(() -> loop.execute(this::reset), limits.abortMs());
         }
     }
 
