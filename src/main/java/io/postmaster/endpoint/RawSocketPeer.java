@@ -524,10 +524,11 @@ final class RawSocketPeer implements Peer {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        TOO_BIG_FOR_CLIENT.log(() -> "closing RawSocket connection from " + info.address + ": a " + what + " of "
-                + size + " bytes is larger than the " + clientMaxLength + " it accepts (its handshake)");
-        byte[] abort = ((Frame.Binary) serializer.encode(new WampMessage.Abort(Map.of("message", "a " + what + " of "
-                + size + " bytes is larger than the " + clientMaxLength + " bytes this client accepts"),
+        TOO_BIG_FOR_CLIENT.log(() -> "closing RawSocket connection from " + info.address + ": a message (" + what
+                + ") of " + size + " bytes is larger than the " + clientMaxLength + " it accepts (its handshake)");
+        byte[] abort = ((Frame.Binary) serializer.encode(new WampMessage.Abort(Map.of("message", "a message ("
+                + what + ") of " + size + " bytes is larger than the " + clientMaxLength
+                + " bytes this client accepts"),
                 ErrorUris.PAYLOAD_SIZE_EXCEEDED))).bytes();
         control(new Out(RawSocketFraming.prefix(RawSocketFraming.MESSAGE, abort.length), abort, Out.CONTROL));
         queue.add(CLOSE);

@@ -155,7 +155,7 @@ class RawSocketIT {
             raw.next(WampMessage.Challenge.class);
             raw.send(new WampMessage.Authenticate("wrong", Map.of()));
             WampMessage.Abort a = raw.next(WampMessage.Abort.class);
-            assertEquals("wamp.error.authentication_failed", a.reason());
+            assertEquals("wamp.error.not_authorized", a.reason(), "a wrong ticket, as on WebSocket");
             assertTrue(raw.closedWithin(5_000), "closed after ABORT");
         }
     }
