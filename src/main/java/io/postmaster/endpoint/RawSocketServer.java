@@ -196,6 +196,9 @@ final class RawSocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         CountingLatch stopped = new CountingLatch(1);
         loops[0].execute(() -> {
