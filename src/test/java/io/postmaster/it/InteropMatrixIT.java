@@ -123,13 +123,55 @@ class InteropMatrixIT {
         run("wampy", serializer, jsDir(), List.of("node", "wampy-interop.js"), "mixed-serializers", "");
     }
 
+    // ------------------------------------------------------------------------------------------- over RawSocket
+    // The same scenarios over WAMP-over-RawSocket (the deployment's own port, see RawSockets): Autobahn|Python's
+    // asyncio RawSocket transport with each serializer, Autobahn|JS's Node RawSocket transport (which speaks JSON
+    // only). In the mixed-serializers scenario the sessions on the other serializers join over WebSocket, so that
+    // sessions of both transports meet in one realm.
+
+    @Test
+    void autobahnJsRawSocketJson() throws Exception {
+        run("Autobahn|JS RawSocket", "json", jsDir(), rawSocket("node", "interop.js"), "mixed-serializers", "");
+    }
+
+    @Test
+    void autobahnPythonRawSocketJson() throws Exception {
+        autobahnPythonRawSocket("json");
+    }
+
+    @Test
+    void autobahnPythonRawSocketMsgpack() throws Exception {
+        autobahnPythonRawSocket("msgpack");
+    }
+
+    @Test
+    void autobahnPythonRawSocketCbor() throws Exception {
+        autobahnPythonRawSocket("cbor");
+    }
+
+    void autobahnPythonRawSocket(String serializer) throws Exception {
+        run("Autobahn|Python RawSocket", serializer, pythonDir(), rawSocket(python(), "interop.py"),
+                "mixed-serializers", " (needs Debian's python3-autobahn, python3-msgpack and python3-cbor2 for "
+                        + python() + ": apt-get install them, as .ci/run does)");
+    }
+
+    /** The command with the RawSocket URL, and the WebSocket one for the sessions on other serializers. */
+    List<String> rawSocket(String... command) {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        cmd.addAll(List.of("--url", RawSockets.url(), "--ws-url", Deployments.ws(base).toString()));
+        return cmd;
+    }
+
     // -------------------------------------------------------------------------------------------
 
     void run(String client, String serializer, File dir, List<String> command, String mustPass, String hint)
             throws Exception {
         String cell = client + " × " + serializer;
         List<String> cmd = new ArrayList<>(command);
-        cmd.addAll(List.of("--url", Deployments.ws(base).toString(), "--realm", "realm1", "--serializer", serializer));
+        if (!command.contains("--url")) { // the RawSocket cells name their own
+            cmd.addAll(List.of("--url", Deployments.ws(base).toString()));
+        }
+        cmd.addAll(List.of("--realm", "realm1", "--serializer", serializer));
         Process p = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true).start();
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();
