@@ -32,7 +32,7 @@ import txaio
 txaio.use_asyncio()
 
 from autobahn.asyncio.wamp import ApplicationSession  # noqa: E402
-from autobahn.asyncio.rawsocket import WampRawSocketClientFactory  # noqa: E402
+from autobahn.asyncio.rawsocket import WampRawSocketClientFactory, WampRawSocketClientProtocol  # noqa: E402
 from autobahn.asyncio.websocket import WampWebSocketClientFactory  # noqa: E402
 from autobahn.wamp import serializer as wamp_serializer  # noqa: E402
 from autobahn.wamp.exception import ApplicationError  # noqa: E402
@@ -57,6 +57,11 @@ def parse_args():
 OPTS = parse_args()
 RAWSOCKET = urlparse(OPTS.url).scheme in ('rs', 'tcp')
 RAWSOCKET_IDS = {'json': 1, 'msgpack': 2, 'cbor': 3}
+
+if not hasattr(WampRawSocketClientProtocol, 'transport_details'):
+    # Autobahn|Python 22.7 (Debian 12): the asyncio RawSocket client lacks ITransport.transport_details, which its
+    # session reads on WELCOME ("Error calling onWelcome handler"); the Twisted one has it. The same property here.
+    WampRawSocketClientProtocol.transport_details = property(lambda self: self._transport_details)
 
 
 def make_serializer(name):
