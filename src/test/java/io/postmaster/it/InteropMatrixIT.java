@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * <li>Autobahn|Python from Debian ({@code python3-autobahn}, {@code python3-msgpack}, {@code python3-cbor2}, which
  * {@code .ci/run} installs): {@code src/test/python/interop.py}, run with {@code postmaster.python}
  * (default {@code /usr/bin/python3}, Debian's interpreter, which sees Debian's packages).</li>
+ * <li>Over RawSocket: Autobahn|JS's Node RawSocket transport (JSON only), Autobahn|Python's asyncio RawSocket
+ * transport ({@code interop.py --url rs://…}) and its Twisted one ({@code interop_twisted.py}).</li>
  * </ul>
  */
 @ExtendWith(ArquillianExtension.class)
@@ -152,6 +154,33 @@ class InteropMatrixIT {
     void autobahnPythonRawSocket(String serializer) throws Exception {
         run("Autobahn|Python RawSocket", serializer, pythonDir(), rawSocket(python(), "interop.py"),
                 "mixed-serializers", " (needs Debian's python3-autobahn, python3-msgpack and python3-cbor2 for "
+                        + python() + ": apt-get install them, as .ci/run does)");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketJson() throws Exception {
+        autobahnPythonTwistedRawSocket("json");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketMsgpack() throws Exception {
+        autobahnPythonTwistedRawSocket("msgpack");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketCbor() throws Exception {
+        autobahnPythonTwistedRawSocket("cbor");
+    }
+
+    /**
+     * Autobahn|Python's Twisted RawSocket transport (src/test/python/interop_twisted.py): the core scenarios, and a
+     * session idle for longer than the suite's ping interval, which must neither be closed nor sent a PING frame
+     * (that transport fails the connection at one).
+     */
+    void autobahnPythonTwistedRawSocket(String serializer) throws Exception {
+        run("Autobahn|Python Twisted RawSocket", serializer, pythonDir(),
+                List.of(python(), "interop_twisted.py", "--url", RawSockets.url()), "idle-keepalive",
+                " (needs Debian's python3-autobahn, python3-twisted, python3-msgpack and python3-cbor2 for "
                         + python() + ": apt-get install them, as .ci/run does)");
     }
 
