@@ -4,7 +4,7 @@
 //
 // Command line of every client:
 //   node CLIENT.js --url ws://127.0.0.1:8180/ws --realm realm1
-//                  (or --url rs://127.0.0.1:8081 [--ws-url ws://...]: WAMP over RawSocket, JSON only)
+//                  (or --url rs://127.0.0.1:8082 [--ws-url ws://...]: WAMP over RawSocket, JSON only)
 //                  [--serializer json|msgpack|cbor] [--only name[,name...]]
 //                  [--timeout ms] [--list] [--verbose] [--admin-realm adminrealm]
 //

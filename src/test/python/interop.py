@@ -4,7 +4,7 @@
 Usage:
   python3 interop.py --url ws://127.0.0.1:8180/ws --realm realm1
                      [--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout s] [--list]
-  python3 interop.py --url rs://127.0.0.1:8081 [--ws-url ws://127.0.0.1:8180/ws] ...
+  python3 interop.py --url rs://127.0.0.1:8082 [--ws-url ws://127.0.0.1:8180/ws] ...
 
 With an rs:// (or tcp://) URL the sessions speak WAMP over RawSocket (autobahn.asyncio.rawsocket) instead of
 WebSocket; --ws-url then puts the mixed-serializers scenario's sessions on the other serializers on WebSocket, so

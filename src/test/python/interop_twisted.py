@@ -2,7 +2,7 @@
 """Postmaster WAMP v2 interop test client over RawSocket with Autobahn|Python on Twisted.
 
 Usage:
-  python3 interop_twisted.py --url rs://127.0.0.1:8081 --realm realm1
+  python3 interop_twisted.py --url rs://127.0.0.1:8082 --realm realm1
                              [--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout s] [--list]
 
 The Twisted twin of interop.py's RawSocket mode (autobahn.twisted.rawsocket): session, pub/sub, RPC with
@@ -39,7 +39,7 @@ SERIALIZERS = {'json': 1, 'msgpack': 2, 'cbor': 3}
 
 def parse_args():
     p = argparse.ArgumentParser(description='Autobahn|Python (Twisted) RawSocket scenarios against a WAMP router')
-    p.add_argument('--url', default='rs://127.0.0.1:8081')
+    p.add_argument('--url', default='rs://127.0.0.1:8082')
     p.add_argument('--realm', default='realm1')
     p.add_argument('--serializer', default='json', choices=list(SERIALIZERS))
     p.add_argument('--only', default=None)

@@ -35,7 +35,7 @@ public record RawSocketConfig(boolean enabled, String bindAddress, int port, int
     public static final String HANDSHAKE_TIMEOUT_MS = "postmaster.rawsocket.handshake-timeout-ms";
     public static final String IO_THREADS = "postmaster.rawsocket.io-threads";
 
-    public static final int DEFAULT_PORT = 8081;
+    public static final int DEFAULT_PORT = 8082;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 
@@ -58,7 +58,7 @@ public record RawSocketConfig(boolean enabled, String bindAddress, int port, int
         }
     }
 
-    /** The defaults: off; when on, port 8081 on every interface, 10,000 connections, 5 s for the handshake. */
+    /** The defaults: off; when on, port 8082 on every interface, 10,000 connections, 5 s for the handshake. */
     public static RawSocketConfig defaults() {
         return from(k -> null);
     }
