@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.postmaster.message.WampMessage;
 
@@ -41,6 +42,8 @@ public final class JsonSerializer extends StreamingCodec {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH + 4)
                         .build())
+                // as UTF-8, a character beyond U+FFFF is written as its 4 octets, not as two escaped surrogates
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .build());
         this.utf8Frames = utf8Frames;
     }
