@@ -110,7 +110,8 @@ final class RawSocketPeer implements Peer {
     private final RawSocketServer.Loop loop;
     private final SocketChannel channel;
     private final String host;
-    private final TransportInfoHolder info = new TransportInfoHolder();
+    /** The client's address, {@code host:port}. */
+    private final String address;
     private final OutboundLimits limits;
     private final ConnectionLimits connectionLimits;
     private final int queueLimit;
@@ -126,8 +127,10 @@ final class RawSocketPeer implements Peer {
     private int frameLength;
     private byte[] payload;
     private int payloadLength;
-    private Serializer serializer;
-    private int clientMaxLength;
+    // set on the loop by the handshake, before the router knows the peer; read by the threads that send
+    private volatile Serializer serializer;
+    private volatile int clientMaxLength;
+    private volatile TransportInfo transport;
     private Connection connection;
     private volatile Keepalive keepalive;
 
@@ -163,7 +166,7 @@ final class RawSocketPeer implements Peer {
         keepalive(channel, connectionLimits);
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         this.host = remote.getAddress().getHostAddress();
-        info.address = Transports.format(host, remote.getPort());
+        this.address = Transports.format(host, remote.getPort());
         server.budget.opened();
     }
 
@@ -225,7 +228,7 @@ final class RawSocketPeer implements Peer {
         try {
             n = channel.read(buf);
         } catch (IOException e) {
-            LOG.log(Level.FINE, () -> "RawSocket read failed from " + info.address + ": " + e);
+            LOG.log(Level.FINE, () -> "RawSocket read failed from " + address + ": " + e);
             closeNow();
             return;
         }
@@ -269,33 +272,33 @@ final class RawSocketPeer implements Peer {
         cancel(handshakeTimer);
         RawSocketFraming.Request r = RawSocketFraming.request(head[0], head[1], head[2], head[3]);
         if (r.error() < 0) {
-            REFUSED_HANDSHAKE.log(() -> "RawSocket connection from " + info.address + " closed: not a RawSocket"
+            REFUSED_HANDSHAKE.log(() -> "RawSocket connection from " + address + " closed: not a RawSocket"
                     + " handshake (first octet 0x" + Integer.toHexString(head[0] & 0xFF) + ", not 0x7f)");
             closeNow();
             return n;
         }
         if (!counted) {
-            REFUSED_TOO_MANY.log(() -> "RawSocket connection from " + info.address + " refused: "
+            REFUSED_TOO_MANY.log(() -> "RawSocket connection from " + address + " refused: "
                     + server.openConnections.max() + " connections from that address are open ("
                     + "postmaster.max-connections-per-address)");
             refuse(RawSocketFraming.ERROR_CONNECTION_COUNT);
             return n;
         }
         if (r.error() > 0) {
-            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + info.address + " refused: reserved octets"
+            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + address + " refused: reserved octets"
                     + " not zero");
             refuse(r.error());
             return n;
         }
         Serializer s = Serializers.forRawSocket(r.serializer());
         if (s == null) {
-            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + info.address + " refused: serializer "
+            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + address + " refused: serializer "
                     + r.serializer() + " (this router speaks 1 JSON, 2 MessagePack, 3 CBOR)");
             refuse(RawSocketFraming.ERROR_SERIALIZER_UNSUPPORTED);
             return n;
         }
         if (r.maxLength() < MIN_CLIENT_LENGTH) {
-            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + info.address + " refused: it accepts messages"
+            REFUSED_HANDSHAKE.log(() -> "RawSocket handshake from " + address + " refused: it accepts messages"
                     + " of " + r.maxLength() + " bytes at most, fewer than the " + MIN_CLIENT_LENGTH
                     + " the router's own messages need");
             refuse(RawSocketFraming.ERROR_LENGTH_UNACCEPTABLE);
@@ -303,7 +306,7 @@ final class RawSocketPeer implements Peer {
         }
         serializer = s;
         clientMaxLength = r.maxLength();
-        info.subprotocol = s.subprotocol();
+        transport = new TransportInfo(address, s.subprotocol(), false, "rawsocket");
         state = State.OPEN;
         control(new Out(null, RawSocketFraming.accept(r.serializer(), server.maxInbound), Out.CONTROL));
         scheduleFlush();
@@ -396,7 +399,7 @@ final class RawSocketPeer implements Peer {
 
     private void startPings() {
         keepalive = Keepalive.start(connectionLimits, this::ping, server.timers, () -> {
-            UNRESPONSIVE.log(() -> "RawSocket connection from " + info.address + ": no answer to "
+            UNRESPONSIVE.log(() -> "RawSocket connection from " + address + ": no answer to "
                     + connectionLimits.pingMaxMissed() + " PING(s)");
             Connection c = connection;
             if (c != null) {
@@ -418,7 +421,7 @@ final class RawSocketPeer implements Peer {
     private void handshakeTimedOut() {
         loop.execute(() -> {
             if (state == State.HANDSHAKE) {
-                HANDSHAKE_TIMEOUTS.log(() -> "RawSocket connection from " + info.address + " closed: no handshake"
+                HANDSHAKE_TIMEOUTS.log(() -> "RawSocket connection from " + address + " closed: no handshake"
                         + " within " + server.settings.handshakeTimeout().toMillis() + " ms ("
                         + io.postmaster.config.RawSocketConfig.HANDSHAKE_TIMEOUT_MS + ")");
                 closeNow();
@@ -513,7 +516,8 @@ final class RawSocketPeer implements Peer {
 
     @Override
     public TransportInfo transport() {
-        return new TransportInfo(info.address, info.subprotocol, false, "rawsocket");
+        TransportInfo t = transport;
+        return t != null ? t : new TransportInfo(address, "none", false, "rawsocket");
     }
 
     /**
@@ -524,7 +528,7 @@ final class RawSocketPeer implements Peer {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        TOO_BIG_FOR_CLIENT.log(() -> "closing RawSocket connection from " + info.address + ": a message (" + what
+        TOO_BIG_FOR_CLIENT.log(() -> "closing RawSocket connection from " + address + ": a message (" + what
                 + ") of " + size + " bytes is larger than the " + clientMaxLength + " it accepts (its handshake)");
         byte[] abort = ((Frame.Binary) serializer.encode(new WampMessage.Abort(Map.of("message", "a message ("
                 + what + ") of " + size + " bytes is larger than the " + clientMaxLength
@@ -538,7 +542,7 @@ final class RawSocketPeer implements Peer {
 
     private void overflow(String why) {
         if (closing.compareAndSet(false, true)) {
-            SLOW.log(() -> "closing RawSocket connection from " + info.address + ": it cannot keep up, " + why);
+            SLOW.log(() -> "closing RawSocket connection from " + address + ": it cannot keep up, " + why);
             drop();
             loop.execute(this::reset);
         }
@@ -561,7 +565,7 @@ final class RawSocketPeer implements Peer {
         closing.set(true);
         drop();
         if (state != State.CLOSED) {
-            FAILED.log(() -> what + " RawSocket connection from " + info.address + "; closing it", e);
+            FAILED.log(() -> what + " RawSocket connection from " + address + "; closing it", e);
         }
         loop.execute(this::closeNow);
     }
@@ -624,7 +628,7 @@ final class RawSocketPeer implements Peer {
             }
             interest(SelectionKey.OP_WRITE, false);
         } catch (IOException e) {
-            LOG.log(Level.FINE, () -> "RawSocket write failed to " + info.address + ": " + e);
+            LOG.log(Level.FINE, () -> "RawSocket write failed to " + address + ": " + e);
             closeNow();
         }
     }
@@ -754,11 +758,5 @@ final class RawSocketPeer implements Peer {
         if (f != null) {
             f.cancel(false);
         }
-    }
-
-    /** What {@link #transport()} reports; set on the loop during the handshake, read from any thread after. */
-    private static final class TransportInfoHolder {
-        volatile String address = "unknown";
-        volatile String subprotocol = "none";
     }
 }
