@@ -299,7 +299,11 @@ final class RawSocketServer implements AutoCloseable {
         public void run() {
             try {
                 while (running) {
-                    selector.select(1_000);
+                    if (tasks.isEmpty() && dirty.isEmpty()) {
+                        selector.select(1_000);
+                    } else {
+                        selector.selectNow(); // work queued by this thread after its last look: do not sleep on it
+                    }
                     awake.set(false);
                     Set<SelectionKey> keys = selector.selectedKeys();
                     for (SelectionKey k : keys) {
