@@ -116,6 +116,40 @@ class RawSocketServerTest {
     }
 
     @Test
+    void noHelloAfterTheHandshakeIsTheHelloTimeoutAsOnWebSocket() throws Exception {
+        start(Map.of("postmaster.hello-timeout-ms", "300"));
+        try (RawSocketTestClient c = RawSocketTestClient.open("127.0.0.1", port, 1)) {
+            assertTrue(c.closedWithin(3_000), "closed after postmaster.hello-timeout-ms");
+        }
+    }
+
+    @Test
+    void aClientThatReadsNothingIsCutAtTheOutboundLimitAndOthersAreServed() throws Exception {
+        start(Map.of("postmaster.outbound-queue-bytes", "65536", "postmaster.rawsocket.io-threads", "1"));
+        byte[] chunk = new byte[32 * 1024];
+        try (RawSocketTestClient paused = RawSocketTestClient.join("127.0.0.1", port, 2, "realm1");
+             RawSocketTestClient publisher = RawSocketTestClient.join("127.0.0.1", port, 2, "realm1")) {
+            paused.send(new WampMessage.Subscribe(1, Map.of(), "com.example.flood"));
+            paused.next(WampMessage.Subscribed.class);
+            for (int i = 0; i < 400; i++) { // 12.5 MiB: past the socket buffers and the 64 KiB the router may hold
+                publisher.send(new WampMessage.Publish(i + 1, Map.of(), "com.example.flood", List.of(chunk), Map.of()));
+            }
+            publisher.send(new WampMessage.Call(1000, Map.of(), "wamp.session.count", List.of(), Map.of()));
+            assertEquals(1000, publisher.next(WampMessage.Result.class).request(),
+                    "the publisher, on the same I/O thread, is served");
+            int received = 0;
+            try {
+                while (paused.frame() != null) {
+                    received++;
+                }
+            } catch (IOException cut) {
+                // the end of what the kernel held
+            }
+            assertTrue(received < 400, "cut, not sent all 400: " + received);
+        }
+    }
+
+    @Test
     void pastTheTotalCapANewConnectionIsClosedAtOnce() throws Exception {
         start(Map.of("postmaster.rawsocket.max-connections", "3"));
         RawSocketTestClient[] open = new RawSocketTestClient[3];

@@ -228,7 +228,10 @@ class HostileRawSocketIT {
         Arrays.fill(chunk, (byte) 7);
         int events = 300; // 19 MiB: more than the socket buffers and the 4 MiB outbound-queue-bytes together
         try (RawSocketTestClient paused = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 2, "realm1");
-             WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1", "wamp.2.msgpack")) {
+             WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1", "wamp.2.msgpack");
+             // connections are spread over the I/O threads in turn: with these two, one shares the paused one's
+             RawSocketTestClient other1 = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 1, "realm1");
+             RawSocketTestClient other2 = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 3, "realm1")) {
             paused.send(new WampMessage.Subscribe(1, Map.of(), topic));
             paused.next(WampMessage.Subscribed.class);
             for (int i = 0; i < events; i++) {
@@ -237,6 +240,10 @@ class HostileRawSocketIT {
             publisher.send(new WampMessage.Publish(events + 1, Map.of("acknowledge", true), topic, List.of(),
                     Map.of()));
             publisher.next(WampMessage.Published.class); // the publisher was never held up
+            for (RawSocketTestClient other : List.of(other1, other2)) { // nor the RawSocket threads
+                other.send(new WampMessage.Call(1, Map.of(), "wamp.session.count", List.of(), Map.of()));
+                other.next(WampMessage.Result.class);
+            }
             int received = 0;
             try {
                 while (true) {
