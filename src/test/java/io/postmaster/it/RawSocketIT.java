@@ -139,7 +139,7 @@ class RawSocketIT {
             WampMessage.Challenge c = raw.next(WampMessage.Challenge.class);
             assertEquals("ticket", c.authMethod());
             raw.send(new WampMessage.Authenticate("joe-secret-ticket", Map.of()));
-            WampMessage.Welcome w = raw.next(WampMessage.Welcome.class);
+            WampMessage.Welcome w = raw.next(WampMessage.Welcome.class, 30_000); // a PBKDF2 check of 100,000 rounds
             assertEquals("joe", w.details().get("authid"));
             assertEquals("user", w.details().get("authrole"));
             // the role's rules: com.example.admin. is closed to it
@@ -154,7 +154,7 @@ class RawSocketIT {
                     "authmethods", List.of("ticket"), "authid", "joe")));
             raw.next(WampMessage.Challenge.class);
             raw.send(new WampMessage.Authenticate("wrong", Map.of()));
-            WampMessage.Abort a = raw.next(WampMessage.Abort.class);
+            WampMessage.Abort a = raw.next(WampMessage.Abort.class, 30_000); // the check, then the refusal's delay
             assertEquals("wamp.error.not_authorized", a.reason(), "a wrong ticket, as on WebSocket");
             assertTrue(raw.closedWithin(5_000), "closed after ABORT");
         }

@@ -162,6 +162,16 @@ public final class RawSocketTestClient implements AutoCloseable {
         }
     }
 
+    /** As {@link #next(Class)}, waiting up to {@code ms} (a credential check may take seconds on a loaded machine). */
+    public <T extends WampMessage> T next(Class<T> type, int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        try {
+            return next(type);
+        } finally {
+            socket.setSoTimeout(5_000);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public <T extends WampMessage> T next(Class<T> type) throws IOException {
         WampMessage m = next();
