@@ -182,6 +182,25 @@ class RawSocketServerTest {
     }
 
     @Test
+    void aPortInUseFailsTheStartAndLeavesNoThread() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> all = Map.of("postmaster.rawsocket.enabled", "true",
+                    "postmaster.rawsocket.bind-address", "127.0.0.1",
+                    "postmaster.rawsocket.port", Integer.toString(taken.getLocalPort()));
+            PostmasterConfig config = PostmasterConfig.from(all::get);
+            Router r = new Router(config, timers);
+            try {
+                assertThrows(IOException.class, () -> RawSocketServer.start(config, r,
+                        new OutboundBudget(config.outbound().totalBytes()), new OpenConnections(0), timers));
+            } finally {
+                r.close();
+            }
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("postmaster-rawsocket-") && t.isAlive()));
+    }
+
+    @Test
     void stoppingSaysGoodbyeClosesEveryConnectionFreesThePortAndEndsTheThreads() throws Exception {
         start(Map.of());
         try (RawSocketTestClient c = RawSocketTestClient.join("127.0.0.1", port, 2, "realm1");

@@ -151,7 +151,7 @@ class HostileRawSocketIT {
             assertEquals(RawSocketTestClient.PONG, pong.type());
             assertArrayEquals(payload, pong.payload());
             // It speaks PING, so the router pings it once it is silent (every 2 s here); unanswered, it is closed.
-            RawSocketTestClient.Received ping = c.frame();
+            RawSocketTestClient.Received ping = c.frame(10_000);
             assertEquals(RawSocketTestClient.PING, ping.type(), "the router's keepalive PING");
             assertTrue(c.closedWithin(10_000), "closed after a PING went unanswered (postmaster.ping-max-missed=1)");
         }
@@ -165,7 +165,7 @@ class HostileRawSocketIT {
             long until = System.currentTimeMillis() + 7_000; // more than max-missed + 2 intervals
             int pings = 0;
             while (System.currentTimeMillis() < until) {
-                RawSocketTestClient.Received f = c.frame();
+                RawSocketTestClient.Received f = c.frame(10_000);
                 assertEquals(RawSocketTestClient.PING, f.type());
                 c.sendFrame(RawSocketTestClient.PONG, f.payload());
                 pings++;

@@ -129,6 +129,16 @@ public final class RawSocketTestClient implements AutoCloseable {
         sendPrefix(length == 1 << 24 ? 0x08 | type : type, length == 1 << 24 ? 0 : length);
     }
 
+    /** The next frame, waiting up to {@code ms}. */
+    public Received frame(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        try {
+            return frame();
+        } finally {
+            socket.setSoTimeout(5_000);
+        }
+    }
+
     /** The next frame, waiting up to 5 s. */
     public Received frame() throws IOException {
         byte[] p = new byte[4];
