@@ -15,6 +15,7 @@
 'use strict';
 
 const crypto = require('node:crypto');
+const net = require('node:net');
 const {
   autobahn, WS, OPTS, MSG, sleep, isWampId, describe, assert, within, expectWampError, collector, deferred, run,
 } = require('./lib');
@@ -374,6 +375,10 @@ function normalize(v) {
 const BLOB = Buffer.from([0, 1, 2, 127, 128, 254, 255, 0x5c, 0x22]);
 
 scenario('subprotocol', async (ctx) => {
+  if (OPTS.rawsocket) {
+    await rawSocketHandshakes(ctx);
+    return;
+  }
   const a = await ctx.join('A');
   assert.equal(a.ws.protocol, `wamp.2.${OPTS.serializer}`, 'negotiated WebSocket subprotocol');
   // several offered: the client's first choice wins
@@ -386,6 +391,29 @@ scenario('subprotocol', async (ctx) => {
   ws.terminate();
   assert.equal(proto, `wamp.2.${order[0]}`, `router picks the client's first preference of ${order.join(', ')}`);
 });
+
+// Over RawSocket the serializer is agreed in the 4-octet handshake: autobahn's (JSON) was accepted, and the router
+// accepts each serializer it speaks, echoing it with the largest message it takes.
+async function rawSocketHandshakes(ctx) {
+  const a = await ctx.join('A');
+  assert.equal(a.conn._transport.info.type, 'rawsocket', 'autobahn transport type');
+  const u = new URL(OPTS.url.replace(/^(rs|tcp):/, 'http:'));
+  for (const id of [1, 2, 3]) {
+    const reply = await within(3000, new Promise((resolve, reject) => {
+      const socket = net.connect({ host: u.hostname, port: Number(u.port) }, () => socket.write(Buffer.from([0x7f, 0xf0 | id, 0, 0])));
+      let got = Buffer.alloc(0);
+      socket.on('data', (d) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= 4) { socket.destroy(); resolve(got.subarray(0, 4)); }
+      });
+      socket.on('error', reject);
+    }), `the handshake reply for serializer ${id}`);
+    assert.equal(reply[0], 0x7f, 'magic octet');
+    assert.equal(reply[1] & 0x0f, id, `serializer ${id} echoed`);
+    assert.ok((reply[1] >> 4) >= 2, `the router accepts messages of at least 2 KiB, got 2^${(reply[1] >> 4) + 9}`);
+    assert.equal(reply.readUInt16BE(2), 0, 'reserved octets');
+  }
+}
 
 scenario('values', async (ctx) => {
   const a = await ctx.join('A');

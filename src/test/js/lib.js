@@ -4,6 +4,7 @@
 //
 // Command line of every client:
 //   node CLIENT.js --url ws://127.0.0.1:8180/ws --realm realm1
+//                  (or --url rs://127.0.0.1:8082 [--ws-url ws://...]: WAMP over RawSocket, JSON only)
 //                  [--serializer json|msgpack|cbor] [--only name[,name...]]
 //                  [--timeout ms] [--list] [--verbose] [--admin-realm adminrealm]
 //
@@ -49,6 +50,32 @@ class TrackedWebSocket extends WS {
 }
 globalThis.WebSocket = TrackedWebSocket;
 
+// RawSocket for autobahn (--url rs://HOST:PORT): its Node transport opens a plain TCP socket with net.connect,
+// which is tracked here the same way, so that a scenario can drop it and the run can end every straggler.
+const net = require('node:net');
+
+const liveRawSockets = new Set();
+let lastRawSocket = null;
+const netConnect = net.connect;
+net.connect = function trackedConnect(...args) {
+  const socket = netConnect.apply(this, args);
+  liveRawSockets.add(socket);
+  lastRawSocket = socket;
+  socket.on('close', () => liveRawSockets.delete(socket));
+  socket.on('error', () => {}); // autobahn's transport reports the close; an unheard error would crash the process
+  return socket;
+};
+
+// The part of the `ws` WebSocket API the scenarios use (readyState, terminate), over a RawSocket's TCP socket.
+function rawSocketHandle(socket) {
+  return {
+    socket,
+    protocol: null,
+    get readyState() { return !socket || socket.destroyed ? WS.CLOSED : WS.OPEN; },
+    terminate() { if (socket) socket.destroy(); },
+  };
+}
+
 const autobahn = require('autobahn');
 
 // ---------------------------------------------------------------------------
@@ -68,6 +95,9 @@ function usage(msg) {
 function parseArgs(argv) {
   const opts = {
     url: 'ws://127.0.0.1:8180/ws',
+    // with an rs:// --url: where sessions on the other serializers (which autobahn's RawSocket lacks) join
+    wsUrl: null,
+    rawsocket: false,
     realm: 'realm1',
     // a realm where a role may kill sessions and see addresses (postmaster-it.properties: adminrealm)
     adminRealm: 'adminrealm',
@@ -92,6 +122,7 @@ function parseArgs(argv) {
     };
     switch (arg) {
       case '--url': opts.url = next(); break;
+      case '--ws-url': opts.wsUrl = next(); break;
       case '--realm': opts.realm = next(); break;
       case '--admin-realm': opts.adminRealm = next(); break;
       case '--serializer': opts.serializer = next(); break;
@@ -103,7 +134,12 @@ function parseArgs(argv) {
       default: usage(`unknown argument ${arg}`);
     }
   }
-  if (!/^wss?:\/\//.test(opts.url)) usage(`--url must be a ws:// or wss:// URL, got ${opts.url}`);
+  if (!/^(wss?|rs|tcp):\/\//.test(opts.url)) usage(`--url must be a ws://, wss:// or rs:// URL, got ${opts.url}`);
+  opts.rawsocket = /^(rs|tcp):\/\//.test(opts.url);
+  if (opts.rawsocket && opts.serializer !== 'json') {
+    usage(`Autobahn|JS's RawSocket transport speaks JSON only, not ${opts.serializer}`);
+  }
+  if (opts.wsUrl && !/^wss?:\/\//.test(opts.wsUrl)) usage(`--ws-url must be a ws:// or wss:// URL, got ${opts.wsUrl}`);
   if (!['json', 'msgpack', 'cbor'].includes(opts.serializer)) usage(`unknown serializer ${opts.serializer}`);
   if (!Number.isFinite(opts.timeout) || opts.timeout <= 0) usage('--timeout must be a positive number of ms');
   return opts;
@@ -240,6 +276,7 @@ function deferred() {
 //
 // Options (all optional):
 //   realm     the realm to join (default --realm)
+//   url       where to connect (default --url): ws://, wss:// or rs://HOST:PORT (RawSocket, JSON only)
 //   authid    HELLO.Details.authid (autobahn's `authid` connection option)
 //   authmethods, onchallenge  autobahn's options of those names (e.g. ticket)
 //   promises  'es6' (default) or 'when': autobahn reports progressive call
@@ -287,8 +324,10 @@ class Peer {
     this.closed = this._closed.promise;
     this.joined.catch(() => {});
 
+    const url = opts.url || OPTS.url;
+    this.rawsocket = /^(rs|tcp):\/\//.test(url);
     const connOptions = {
-      url: OPTS.url,
+      url,
       realm,
       serializers: [makeSerializer(this.serializer)],
       max_retries: 0,
@@ -299,6 +338,10 @@ class Peer {
         if (OPTS.verbose) process.stderr.write(`[${name}] autobahn internal error: ${msg || ''} ${describe(err)}\n`);
       },
     };
+    if (this.rawsocket) {
+      const u = new URL(url.replace(/^(rs|tcp):/, 'http:'));
+      connOptions.transports = [{ type: 'rawsocket', host: u.hostname, port: Number(u.port) }];
+    }
     if (opts.promises !== 'when') connOptions.use_es6_promises = true;
     if (opts.authid) connOptions.authid = opts.authid;
     if (opts.authmethods) connOptions.authmethods = opts.authmethods;
@@ -318,8 +361,10 @@ class Peer {
     };
 
     lastSocket = null;
+    lastRawSocket = null;
     this.conn.open();
-    this.ws = lastSocket; // the WebSocket autobahn just created
+    // the WebSocket autobahn just created, or its RawSocket's TCP socket
+    this.ws = this.rawsocket ? rawSocketHandle(lastRawSocket) : lastSocket;
 
     // Tap the transport: autobahn reads transport.onmessage at delivery time
     // and sends through transport.send.
@@ -413,7 +458,13 @@ class Context {
   }
 
   // A session on another serializer than the one under test.
+  // Over RawSocket (JSON only in autobahn), the other serializers join over WebSocket (--ws-url): sessions of
+  // both transports then meet in one realm.
   async joinWith(serializer, name) {
+    if (OPTS.rawsocket && serializer !== OPTS.serializer) {
+      if (!OPTS.wsUrl) throw new Error(`a ${serializer} session over RawSocket needs --ws-url (autobahn's RawSocket speaks JSON only)`);
+      return this.join(name, { serializer, url: OPTS.wsUrl });
+    }
     return this.join(name, { serializer });
   }
 
@@ -498,6 +549,7 @@ function run(scenarios) {
     // Every socket should be closed by now; terminate any straggler so that the
     // process exits on its own, and never wait more than 3 s for the loop to drain.
     for (const ws of liveSockets) ws.terminate();
+    for (const socket of liveRawSockets) socket.destroy();
     setTimeout(() => {
       process.stderr.write(`${PROGRAM}: event loop did not drain, forcing exit\n`);
       process.exit(code);

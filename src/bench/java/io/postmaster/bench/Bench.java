@@ -76,7 +76,9 @@ public final class Bench {
         int repeat = Integer.parseInt(prop("bench.repeat", "3"));
         int fanout = Integer.parseInt(prop("bench.fanout", "5000"));
         List<String> scenarios = Arrays.asList(prop("bench.scenarios",
-                "echo,rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout").split(","));
+                "echo,rpc,rpc-rawsocket,rpc-rate,pubsub-rate,pubsub-flood,pubsub-flood-rawsocket,fanout").split(","));
+        // Postmaster's RawSocket port, opened only when a scenario uses it (8082 + the port offset)
+        rawSocketPort = scenarios.stream().anyMatch(x -> x.endsWith("-rawsocket")) ? 8082 + offset : 0;
         String cpu = prop("bench.cpu.router", "0");
         String server = prop("bench.server", "wildfly");
 
@@ -98,6 +100,10 @@ public final class Bench {
             targets.add(startPeer(pool, peer, peerPort, cpu));
         }
 
+        Scenarios.Target t0 = targets.get(0);
+        // the same router over RawSocket (JSON): measured beside its WebSocket figures, Postmaster only
+        Scenarios.Target rawSocket = rawSocketPort == 0 ? null : new Scenarios.Target(t0.name(),
+                URI.create("rs://127.0.0.1:" + rawSocketPort), t0.realm(), t0.pid(), t0.jvm());
         for (Scenarios.Target t : targets) {
             log("warming up " + t.name() + " for " + warmup + " s (RPC and pub/sub)");
             s.rpc(t, 8, 0, 1, warmup / 2 - 1);
@@ -113,14 +119,16 @@ public final class Bench {
         for (String sc : scenarios) {
             for (int r = 0; r < repeat; r++) {
                 for (Scenarios.Target t : targets) {
-                    if (sc.equals("echo") && t != targets.get(0)) {
-                        continue; // the floor of Postmaster's server; a peer has no such endpoint
+                    if ((sc.equals("echo") || sc.endsWith("-rawsocket")) && t != targets.get(0)) {
+                        continue; // the floor of Postmaster's server, and its RawSocket: Postmaster's own
                     }
                     Object res;
                     try {
                         res = switch (sc) {
                             case "echo" -> s.echo(t, echoUri, 8, 3, duration);
                             case "rpc" -> s.rpc(t, 8, 0, 3, duration);
+                            case "rpc-rawsocket" -> s.rpc(rawSocket, 8, 0, 3, duration);
+                            case "pubsub-flood-rawsocket" -> s.pubsub(rawSocket, 10, 0, 100, 3, duration);
                             case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
                             case "pubsub-rate" -> s.pubsub(t, 10, 2000, 0, 3, duration);
                             case "pubsub-flood" -> s.pubsub(t, 10, 0, 100, 3, duration);
@@ -168,6 +176,10 @@ public final class Bench {
                 r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
         row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
                 r -> ((Scenarios.Rpc) r).kernelShare(), "%.2f");
+        row(table, results, peerName, "rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls per"
+                + " router CPU-second", true, r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
+        row(table, results, peerName, "rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls/s",
+                true, r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
         row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: router CPU %", false,
                 r -> ((Scenarios.Rpc) r).routerCpuPercent(), "%.1f");
         row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,
@@ -178,6 +190,8 @@ public final class Bench {
                 true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
         row(table, results, peerName, "pubsub-flood", "pub/sub flood, 10 subscribers: deliveries/s", true,
                 r -> ((Scenarios.PubSub) r).deliveredPerSecond(), "%.0f");
+        row(table, results, peerName, "pubsub-flood-rawsocket", "pub/sub flood over RawSocket (JSON), 10 subscribers:"
+                + " deliveries per router CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
         row(table, results, peerName, "fanout", fanout + " subscribed sessions, one publication: all delivered after, ms",
                 false, r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
         row(table, results, peerName, "fanout", "idle subscribed session: live heap KiB (JVM, after full GC)", false,
@@ -382,9 +396,17 @@ public final class Bench {
      * The load client opens all its sessions (bench.fanout, 5,000 by default) from one address: past the router's
      * per-address cap (postmaster.max-connections-per-address) the fan-out scenario would measure refusals.
      */
-    private static void noConnectionCap(ProcessBuilder pb) {
+    private void noConnectionCap(ProcessBuilder pb) {
         pb.environment().put("POSTMASTER_MAX_CONNECTIONS_PER_ADDRESS", "0");
+        if (rawSocketPort > 0) { // and the RawSocket port, for the -rawsocket scenarios
+            pb.environment().put("POSTMASTER_RAWSOCKET_ENABLED", "true");
+            pb.environment().put("POSTMASTER_RAWSOCKET_BIND_ADDRESS", "127.0.0.1");
+            pb.environment().put("POSTMASTER_RAWSOCKET_PORT", Integer.toString(rawSocketPort));
+        }
     }
+
+    /** Postmaster's RawSocket port for this run, 0 when no scenario uses it. */
+    private int rawSocketPort;
 
     private static String prop(String key, String def) {
         return System.getProperty(key, def);

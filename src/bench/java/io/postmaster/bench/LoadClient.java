@@ -1,8 +1,14 @@
 package io.postmaster.bench;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One WAMP session of the load generator, on the JDK's asynchronous WebSocket client ({@code wamp.2.json}).
+ * One WAMP session of the load generator, on the JDK's asynchronous WebSocket client ({@code wamp.2.json}), or for
+ * an {@code rs://HOST:PORT} URI over RawSocket (JSON, serializer 1) on an {@link AsynchronousSocketChannel}.
  *
  * <p>Deliberately cheap, so the client is not what is measured: messages are built as strings and only the fields
  * a scenario needs are read, by {@link #longAt}. Sends are queued and chained (the JDK client allows one pending
@@ -89,9 +96,14 @@ final class LoadClient implements WebSocket.Listener {
         this.handler = handler;
     }
 
-    /** Opens a WebSocket and joins {@code realm}; completes on WELCOME. */
+    /** Opens a WebSocket (or, for {@code rs://}, a RawSocket) and joins {@code realm}; completes on WELCOME. */
     static CompletableFuture<LoadClient> connect(Pool pool, URI uri, String realm, Handler handler) {
-        return open(pool, uri, new LoadClient(realm, handler));
+        LoadClient c = new LoadClient(realm, handler);
+        if ("rs".equals(uri.getScheme())) {
+            c.openRawSocket(uri);
+            return c.welcomed.orTimeout(60, TimeUnit.SECONDS);
+        }
+        return open(pool, uri, c);
     }
 
     /** Opens a WebSocket without a WAMP session (for the echo floor): completes when open, every message goes to
@@ -124,7 +136,169 @@ final class LoadClient implements WebSocket.Listener {
     /** Queues a text frame; never blocks. */
     void send(String message) {
         outbound.add(message);
-        pump();
+        if (raw != null) {
+            pumpRaw();
+        } else {
+            pump();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ RawSocket
+
+    /** The RawSocket connection, or null on WebSocket. */
+    private volatile AsynchronousSocketChannel raw;
+    private final ByteBuffer rawIn = ByteBuffer.allocate(64 * 1024);
+    private byte[] rawFrame;
+    private int rawFrameType;
+    private int rawFrameFill = -1; // -1: reading a prefix
+
+    private void openRawSocket(URI uri) {
+        try {
+            AsynchronousSocketChannel ch = AsynchronousSocketChannel.open();
+            ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), null,
+                    new CompletionHandler<Void, Void>() {
+                        @Override
+                        public void completed(Void v, Void a) {
+                            raw = ch;
+                            // the handshake (JSON, up to 16 MiB), then HELLO; the reply is checked as it is read
+                            outbound.add(HANDSHAKE);
+                            send("[1,\"" + realm + "\"," + ROLES + "]");
+                            readRaw();
+                        }
+
+                        @Override
+                        public void failed(Throwable e, Void a) {
+                            rawGone(e);
+                        }
+                    });
+        } catch (IOException e) {
+            welcomed.completeExceptionally(e);
+        }
+    }
+
+    /** Marks the handshake in the outbound queue: sent as its 4 octets, not as a frame. */
+    private static final String HANDSHAKE = new String("rawsocket-handshake");
+    private boolean handshakeReplied;
+
+    private void pumpRaw() {
+        AsynchronousSocketChannel ch = raw;
+        if (ch == null || !sending.compareAndSet(false, true)) {
+            return;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String next; out.size() < 256 * 1024 && (next = outbound.poll()) != null; ) {
+            if (next == HANDSHAKE) {
+                out.write(new byte[] {0x7F, (byte) 0xF1, 0, 0}, 0, 4);
+                continue;
+            }
+            byte[] b = next.getBytes(StandardCharsets.UTF_8);
+            out.write(new byte[] {0, (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length}, 0, 4);
+            out.write(b, 0, b.length);
+        }
+        if (out.size() == 0) {
+            sending.set(false);
+            if (!outbound.isEmpty()) {
+                pumpRaw();
+            }
+            return;
+        }
+        writeRaw(ch, ByteBuffer.wrap(out.toByteArray()));
+    }
+
+    private void writeRaw(AsynchronousSocketChannel ch, ByteBuffer buf) {
+        ch.write(buf, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+                if (buf.hasRemaining()) {
+                    writeRaw(ch, buf);
+                    return;
+                }
+                sending.set(false);
+                if (!outbound.isEmpty()) {
+                    pumpRaw();
+                }
+            }
+
+            @Override
+            public void failed(Throwable e, Void a) {
+                outbound.clear();
+                rawGone(e);
+            }
+        });
+    }
+
+    private void readRaw() {
+        raw.read(rawIn, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void a) {
+                if (n < 0) {
+                    rawGone(null);
+                    return;
+                }
+                rawIn.flip();
+                try {
+                    parseRaw();
+                } catch (RuntimeException e) {
+                    rawGone(e);
+                    return;
+                }
+                rawIn.compact();
+                readRaw();
+            }
+
+            @Override
+            public void failed(Throwable e, Void a) {
+                rawGone(e);
+            }
+        });
+    }
+
+    /** Handles the handshake reply and every whole frame in {@link #rawIn}. */
+    private void parseRaw() {
+        while (true) {
+            if (!handshakeReplied) {
+                if (rawIn.remaining() < 4) {
+                    return;
+                }
+                byte[] reply = new byte[4];
+                rawIn.get(reply);
+                if (reply[0] != 0x7F || (reply[1] & 0x0F) != 1) {
+                    throw new IllegalStateException("RawSocket handshake refused: " + java.util.HexFormat.of()
+                            .formatHex(reply));
+                }
+                handshakeReplied = true;
+                continue;
+            }
+            if (rawFrameFill < 0) {
+                if (rawIn.remaining() < 4) {
+                    return;
+                }
+                int first = rawIn.get() & 0xFF;
+                int length = (rawIn.get() & 0xFF) << 16 | (rawIn.get() & 0xFF) << 8 | (rawIn.get() & 0xFF);
+                rawFrameType = first & 0x07;
+                rawFrame = new byte[(first & 0x08) != 0 ? 1 << 24 : length];
+                rawFrameFill = 0;
+            }
+            int take = Math.min(rawIn.remaining(), rawFrame.length - rawFrameFill);
+            rawIn.get(rawFrame, rawFrameFill, take);
+            rawFrameFill += take;
+            if (rawFrameFill < rawFrame.length) {
+                return;
+            }
+            rawFrameFill = -1;
+            if (rawFrameType == 0) {
+                received(new String(rawFrame, StandardCharsets.UTF_8));
+            } // PING/PONG: none come, the router pings only a client that has sent a PING itself
+
+        }
+    }
+
+    private void rawGone(Throwable e) {
+        closeReason = String.valueOf(e);
+        closed = true;
+        gone.complete(null);
+        welcomed.completeExceptionally(e != null ? e : new IOException("RawSocket closed by the router"));
     }
 
     private void pump() {
@@ -168,6 +342,14 @@ final class LoadClient implements WebSocket.Listener {
         if (w != null) {
             w.abort();
         }
+        AsynchronousSocketChannel r = raw;
+        if (r != null) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
         gone.complete(null);
     }
 
@@ -200,16 +382,21 @@ final class LoadClient implements WebSocket.Listener {
         } else {
             m = data.toString();
         }
+        received(m);
+        return null;
+    }
+
+    /** A whole message from the router, of either transport. */
+    private void received(String m) {
         if (!welcomed.isDone()) {
             if (m.startsWith("[2,")) {
                 welcomed.complete(this);
             } else {
                 welcomed.completeExceptionally(new IllegalStateException("not welcomed: " + m));
             }
-            return null;
+            return;
         }
         handler.onMessage(this, m);
-        return null;
     }
 
     @Override

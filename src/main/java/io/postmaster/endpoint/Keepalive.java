@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * thread only, which alone touches {@code missed}.
  */
 final class Keepalive implements Runnable {
-    private final WebSocketPeer peer;
+    private final Runnable ping;
     private final int maxMissed;
     private final Runnable onTimeout;
     /** Something arrived since the last look. Written only when it changes, so a busy connection costs a read. */
@@ -28,8 +28,8 @@ final class Keepalive implements Runnable {
     private int missed;
     private volatile ScheduledFuture<?> task;
 
-    private Keepalive(WebSocketPeer peer, int maxMissed, Runnable onTimeout) {
-        this.peer = peer;
+    private Keepalive(Runnable ping, int maxMissed, Runnable onTimeout) {
+        this.ping = ping;
         this.maxMissed = maxMissed;
         this.onTimeout = onTimeout;
     }
@@ -37,10 +37,16 @@ final class Keepalive implements Runnable {
     /** Starts the keepalive of a connection, or returns null when pings are off. */
     static Keepalive start(ConnectionLimits limits, WebSocketPeer peer, ScheduledExecutorService timers,
                            Runnable onTimeout) {
+        return start(limits, (Runnable) peer::ping, timers, onTimeout);
+    }
+
+    /** The same for any transport: {@code ping} queues the transport's ping (RawSocket: a PING frame). */
+    static Keepalive start(ConnectionLimits limits, Runnable ping, ScheduledExecutorService timers,
+                           Runnable onTimeout) {
         if (!limits.pings()) {
             return null;
         }
-        Keepalive k = new Keepalive(peer, limits.pingMaxMissed(), onTimeout);
+        Keepalive k = new Keepalive(ping, limits.pingMaxMissed(), onTimeout);
         long ms = limits.pingInterval().toMillis();
         k.task = timers.scheduleAtFixedRate(k, ms, ms, TimeUnit.MILLISECONDS);
         return k;
@@ -66,7 +72,7 @@ final class Keepalive implements Runnable {
             return;
         }
         missed++;
-        peer.ping();
+        ping.run();
     }
 
     /** The connection closed: no more pings. */

@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.config.RawSocketConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Router;
 import jakarta.annotation.PreDestroy;
@@ -11,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,8 @@ public class PostmasterRuntime {
     private OpenConnections openConnections;
     private Router router;
     private OutboundBudget outboundBudget;
+    /** The RawSocket listener, while the application runs, if {@code postmaster.rawsocket.enabled}. */
+    private RawSocketServer rawSocket;
 
     @Inject
     ExtensionPoints extensionPoints;
@@ -88,7 +92,7 @@ public class PostmasterRuntime {
                     + ", max-connections-per-address "
                     + config.connections().maxPerAddress() + ", ping-interval-ms "
                     + config.connections().pingInterval().toMillis() + ", ping-max-missed "
-                    + config.connections().pingMaxMissed());
+                    + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled());
         }
         return router;
     }
@@ -119,6 +123,21 @@ public class PostmasterRuntime {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
+        startRawSocket();
+    }
+
+    /** Opens the RawSocket port, if enabled; a port that cannot be bound fails the deployment. */
+    private synchronized void startRawSocket() {
+        RawSocketConfig rs = config.rawSocket();
+        if (!rs.enabled() || rawSocket != null) {
+            return;
+        }
+        try {
+            rawSocket = RawSocketServer.start(config, router, outboundBudget, openConnections, timers);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("RawSocket cannot listen on " + rs.bindAddress() + ":" + rs.port() + " ("
+                    + RawSocketConfig.BIND_ADDRESS + ", " + RawSocketConfig.PORT + "): " + e, e);
+        }
     }
 
     /**
@@ -130,6 +149,10 @@ public class PostmasterRuntime {
     synchronized void stop() {
         if (router != null) {
             router.close();
+            if (rawSocket != null) {
+                rawSocket.close(); // the port is free again when this returns: a redeploy can bind it
+                rawSocket = null;
+            }
             closer.shutdown(); // runs what is queued, accepts nothing new; not awaited
             timers.shutdown();
             executor.shutdown();

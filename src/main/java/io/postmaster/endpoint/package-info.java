@@ -3,7 +3,10 @@
  * io.postmaster.endpoint.WampEndpoint}), its handshake rules ({@link io.postmaster.endpoint.WampConfigurator}), the
  * outbound queue per connection ({@link io.postmaster.endpoint.WebSocketPeer}, bounded by count and bytes, and all of
  * them together by {@link io.postmaster.endpoint.OutboundBudget}) and the CDI beans that own the router
- * ({@link io.postmaster.endpoint.PostmasterRuntime}).
+ * ({@link io.postmaster.endpoint.PostmasterRuntime}); and the second transport, WAMP over RawSocket on a TCP port of
+ * the application's own ({@link io.postmaster.endpoint.RawSocketServer}, {@link io.postmaster.endpoint.RawSocketPeer},
+ * plain JDK NIO: a servlet container cannot share its HTTP port), bounded like the WebSocket one by the same
+ * {@code OutboundBudget}, {@code OpenConnections} and {@code Keepalive}.
  *
  * <p>This package only adapts: it decodes frames, hands messages to the router's {@link
  * io.postmaster.router.Connection}, and sends what the router queues. It never blocks the thread that delivered a

@@ -46,9 +46,17 @@ public interface Peer {
     /** Where the peer connects from and how, for logs, meta events and authentication. */
     TransportInfo transport();
 
-    /** Facts about the transport; {@code secure} when it is encrypted (wss://). */
-    record TransportInfo(String peerAddress, String subprotocol, boolean secure) {
-        /** An unencrypted transport. */
+    /**
+     * Facts about the transport; {@code secure} when it is encrypted (wss://); {@code type} as the meta API names it
+     * ({@code websocket}, {@code rawsocket}).
+     */
+    record TransportInfo(String peerAddress, String subprotocol, boolean secure, String type) {
+        /** A WebSocket transport. */
+        public TransportInfo(String peerAddress, String subprotocol, boolean secure) {
+            this(peerAddress, subprotocol, secure, "websocket");
+        }
+
+        /** An unencrypted WebSocket transport. */
         public TransportInfo(String peerAddress, String subprotocol) {
             this(peerAddress, subprotocol, false);
         }

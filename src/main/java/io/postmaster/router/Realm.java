@@ -173,9 +173,9 @@ public final class Realm {
         d.put("authmethod", s.authmethod());
         d.put("authprovider", s.details().authprovider());
         d.put("transport", withPeerAddress
-                ? Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol(),
+                ? Map.of("type", s.peer().transport().type(), "protocol", s.peer().transport().subprotocol(),
                         "peer", s.peer().transport().peerAddress())
-                : Map.of("type", "websocket", "protocol", s.peer().transport().subprotocol()));
+                : Map.of("type", s.peer().transport().type(), "protocol", s.peer().transport().subprotocol()));
         return d;
     }
 

@@ -53,8 +53,8 @@ public final class Outgoing {
                 return firstFrame;
             }
             if (moreSerializers == null) {
-                moreSerializers = new Serializer[2];
-                moreFrames = new Frame[2];
+                moreSerializers = new Serializer[3]; // the other WebSocket serializers and RawSocket's JSON
+                moreFrames = new Frame[3];
             }
             for (int i = 0; i < moreSerializers.length; i++) {
                 if (moreSerializers[i] == serializer) {

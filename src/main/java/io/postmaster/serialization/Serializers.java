@@ -9,6 +9,9 @@ public final class Serializers {
     private static final List<Serializer> ALL =
             List.of(new JsonSerializer(), new MsgpackSerializer(), new CborSerializer());
 
+    /** JSON for RawSocket: its frames are octets. */
+    private static final Serializer RAWSOCKET_JSON = JsonSerializer.utf8Frames();
+
     private Serializers() {
     }
 
@@ -25,6 +28,20 @@ public final class Serializers {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The serializer for a RawSocket serializer id (the low 4 bits of the handshake's second octet: 1 JSON,
+     * 2 MessagePack, 3 CBOR), or null if Postmaster does not speak it. JSON frames are UTF-8 octets there; MessagePack
+     * and CBOR are the WebSocket instances, so an event goes out encoded once for both transports.
+     */
+    public static Serializer forRawSocket(int id) {
+        return switch (id) {
+            case 1 -> RAWSOCKET_JSON;
+            case 2 -> ALL.get(1);
+            case 3 -> ALL.get(2);
+            default -> null;
+        };
     }
 
     /** Every supported subprotocol. */

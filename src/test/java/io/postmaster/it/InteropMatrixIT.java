@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * <li>Autobahn|Python from Debian ({@code python3-autobahn}, {@code python3-msgpack}, {@code python3-cbor2}, which
  * {@code .ci/run} installs): {@code src/test/python/interop.py}, run with {@code postmaster.python}
  * (default {@code /usr/bin/python3}, Debian's interpreter, which sees Debian's packages).</li>
+ * <li>Over RawSocket: Autobahn|JS's Node RawSocket transport (JSON only), Autobahn|Python's asyncio RawSocket
+ * transport ({@code interop.py --url rs://…}) and its Twisted one ({@code interop_twisted.py}).</li>
  * </ul>
  */
 @ExtendWith(ArquillianExtension.class)
@@ -123,13 +125,82 @@ class InteropMatrixIT {
         run("wampy", serializer, jsDir(), List.of("node", "wampy-interop.js"), "mixed-serializers", "");
     }
 
+    // ------------------------------------------------------------------------------------------- over RawSocket
+    // The same scenarios over WAMP-over-RawSocket (the deployment's own port, see RawSockets): Autobahn|Python's
+    // asyncio RawSocket transport with each serializer, Autobahn|JS's Node RawSocket transport (which speaks JSON
+    // only). In the mixed-serializers scenario the sessions on the other serializers join over WebSocket, so that
+    // sessions of both transports meet in one realm.
+
+    @Test
+    void autobahnJsRawSocketJson() throws Exception {
+        run("Autobahn|JS RawSocket", "json", jsDir(), rawSocket("node", "interop.js"), "mixed-serializers", "");
+    }
+
+    @Test
+    void autobahnPythonRawSocketJson() throws Exception {
+        autobahnPythonRawSocket("json");
+    }
+
+    @Test
+    void autobahnPythonRawSocketMsgpack() throws Exception {
+        autobahnPythonRawSocket("msgpack");
+    }
+
+    @Test
+    void autobahnPythonRawSocketCbor() throws Exception {
+        autobahnPythonRawSocket("cbor");
+    }
+
+    void autobahnPythonRawSocket(String serializer) throws Exception {
+        run("Autobahn|Python RawSocket", serializer, pythonDir(), rawSocket(python(), "interop.py"),
+                "mixed-serializers", " (needs Debian's python3-autobahn, python3-msgpack and python3-cbor2 for "
+                        + python() + ": apt-get install them, as .ci/run does)");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketJson() throws Exception {
+        autobahnPythonTwistedRawSocket("json");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketMsgpack() throws Exception {
+        autobahnPythonTwistedRawSocket("msgpack");
+    }
+
+    @Test
+    void autobahnPythonTwistedRawSocketCbor() throws Exception {
+        autobahnPythonTwistedRawSocket("cbor");
+    }
+
+    /**
+     * Autobahn|Python's Twisted RawSocket transport (src/test/python/interop_twisted.py): the core scenarios, and a
+     * session idle for longer than the suite's ping interval, which must neither be closed nor sent a PING frame
+     * (that transport fails the connection at one).
+     */
+    void autobahnPythonTwistedRawSocket(String serializer) throws Exception {
+        run("Autobahn|Python Twisted RawSocket", serializer, pythonDir(),
+                List.of(python(), "interop_twisted.py", "--url", RawSockets.url()), "idle-keepalive",
+                " (needs Debian's python3-autobahn, python3-twisted, python3-msgpack and python3-cbor2 for "
+                        + python() + ": apt-get install them, as .ci/run does)");
+    }
+
+    /** The command with the RawSocket URL, and the WebSocket one for the sessions on other serializers. */
+    List<String> rawSocket(String... command) {
+        List<String> cmd = new ArrayList<>(List.of(command));
+        cmd.addAll(List.of("--url", RawSockets.url(), "--ws-url", Deployments.ws(base).toString()));
+        return cmd;
+    }
+
     // -------------------------------------------------------------------------------------------
 
     void run(String client, String serializer, File dir, List<String> command, String mustPass, String hint)
             throws Exception {
         String cell = client + " × " + serializer;
         List<String> cmd = new ArrayList<>(command);
-        cmd.addAll(List.of("--url", Deployments.ws(base).toString(), "--realm", "realm1", "--serializer", serializer));
+        if (!command.contains("--url")) { // the RawSocket cells name their own
+            cmd.addAll(List.of("--url", Deployments.ws(base).toString()));
+        }
+        cmd.addAll(List.of("--realm", "realm1", "--serializer", serializer));
         Process p = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true).start();
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();
