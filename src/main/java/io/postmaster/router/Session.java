@@ -137,6 +137,11 @@ public final class Session {
         return features.contains(role + "." + feature);
     }
 
+    /** The known client features the session announced, as "role.feature". */
+    java.util.Set<String> features() {
+        return features;
+    }
+
     /** The session's testaments, published when it ends. */
     public Testaments testaments() {
         return testaments;

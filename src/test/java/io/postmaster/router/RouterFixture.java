@@ -1,0 +1,171 @@
+package io.postmaster.router;
+
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.message.WampMessage.Hello;
+import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.serialization.Serializer;
+import org.junit.jupiter.api.AfterEach;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The one set-up of the router unit tests: a router on a timer thread of its own, in-memory peers joined to its
+ * realms, probes of the realms' tables, and waiting on a condition instead of sleeping. A test class extends it,
+ * starts the router it needs ({@link #start(Map)}, {@link #start(PostmasterConfig, Extensions)}) and gets it closed
+ * after each test.
+ */
+abstract class RouterFixture {
+    /** HELLO.Details announcing every client role. */
+    static final Map<String, Object> ROLES = Map.of("roles",
+            Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
+
+    final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    Router router;
+
+    /** A router with the default extensions (open realms) and these settings. */
+    Router start(Map<String, String> settings) {
+        return start(PostmasterConfig.from(settings::get));
+    }
+
+    /** A router with the default extensions (open realms). */
+    Router start(PostmasterConfig config) {
+        router = new Router(config, timers);
+        return router;
+    }
+
+    /** A router with these extensions. */
+    Router start(PostmasterConfig config, Extensions extensions) {
+        router = new Router(config, timers, extensions);
+        return router;
+    }
+
+    @AfterEach
+    void closeRouter() {
+        if (router != null) {
+            router.close();
+        }
+        timers.shutdownNow();
+    }
+
+    /** A new transport, JSON. */
+    TestPeer connect(String name) {
+        return TestPeer.connect(router, name);
+    }
+
+    /** A session of every role on {@code realm1}. */
+    TestPeer join(String name) {
+        return join("realm1", name, ROLES);
+    }
+
+    /** A session on {@code realm} whose HELLO carries {@code details}. */
+    TestPeer join(String realm, String name, Map<String, Object> details) {
+        return join(realm, name, details, null);
+    }
+
+    /** A session on {@code realm}, with {@code authid} in HELLO.Details if not null, speaking {@code serializer}. */
+    TestPeer join(String realm, String name, Map<String, Object> details, String authid, Serializer serializer) {
+        TestPeer p = serializer == null ? TestPeer.connect(router, name) : TestPeer.connect(router, name, serializer);
+        Map<String, Object> d = new HashMap<>(details);
+        if (authid != null) {
+            d.put("authid", authid);
+        }
+        p.in(new Hello(realm, d));
+        p.next(Welcome.class);
+        return p;
+    }
+
+    TestPeer join(String realm, String name, Map<String, Object> details, String authid) {
+        return join(realm, name, details, authid, null);
+    }
+
+    Realm realm() {
+        return router.realm("realm1");
+    }
+
+    /** Nothing of any session is left in the realm's tables. */
+    void assertTablesEmpty(String realm) {
+        assertTablesEmpty(router.realm(realm));
+    }
+
+    /** Nothing of any session is left in {@code r}'s tables: sessions, subscriptions, registrations. */
+    static void assertTablesEmpty(Realm r) {
+        assertTrue(r.topics().isEmpty(), "topics");
+        assertTrue(r.subscriptionsById().isEmpty(), "subscriptions");
+        assertTrue(r.procedures().isEmpty(), "procedures");
+        assertTrue(r.registrationsById().isEmpty(), "registrations");
+        assertTrue(r.sessions().isEmpty(), "sessions");
+    }
+
+    /** Whether {@code r} holds no subscription. */
+    static boolean noSubscriptions(Realm r) {
+        return r.topics().isEmpty();
+    }
+
+    /** Whether {@code r} holds no registration. */
+    static boolean noRegistrations(Realm r) {
+        return r.procedures().isEmpty();
+    }
+
+    /** How many subscriptions {@code s} holds. */
+    static int subscriptionsHeld(Session s) {
+        return s.subscriptions().size();
+    }
+
+    /** How many registrations {@code s} holds. */
+    static int registrationsHeld(Session s) {
+        return s.registrations().size();
+    }
+
+    /** How many calls {@code s} made and waits for. */
+    static int callsWaiting(Session s) {
+        return s.calls().size();
+    }
+
+    /** Whether the session of {@code p} waits for no call it made. */
+    static boolean noCallsOf(TestPeer p) {
+        return p.connection.session().calls().isEmpty();
+    }
+
+    /** Whether the session of {@code p} owes no answer to an INVOCATION. */
+    static boolean noInvocationsOf(TestPeer p) {
+        return p.connection.session().invocations().isEmpty();
+    }
+
+    /** Whether the current thread holds the monitor of one of {@code r}'s tables. */
+    static boolean holdsATableMonitor(Realm r) {
+        return Thread.holdsLock(r.topics()) || Thread.holdsLock(r.procedures());
+    }
+
+    /** The subscription to exactly {@code topic}, or null. */
+    static io.postmaster.router.broker.Subscription subscription(Realm r, String topic) {
+        return r.topics().get(topic, io.postmaster.router.match.MatchPolicy.EXACT);
+    }
+
+    /** The registration of exactly {@code procedure}, or null. */
+    static io.postmaster.router.dealer.Registration registration(Realm r, String procedure) {
+        return r.procedures().get(procedure, io.postmaster.router.match.MatchPolicy.EXACT);
+    }
+
+    /** Waits up to 5 s for {@code condition}, checking every millisecond; fails with {@code what} if it never holds. */
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting: " + what);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+}
