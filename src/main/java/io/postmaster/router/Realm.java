@@ -5,11 +5,6 @@ import io.postmaster.config.SessionLimits;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.Sizes;
 import io.postmaster.message.Uris;
-import io.postmaster.router.broker.EventHistory;
-import io.postmaster.router.broker.MetaEvents;
-import io.postmaster.router.broker.Retained;
-import io.postmaster.router.broker.Subscription;
-import io.postmaster.router.dealer.Registration;
 import io.postmaster.router.match.UriTable;
 
 import java.util.Collection;
@@ -23,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A routing namespace: its sessions and its broker and dealer tables. Sessions in different realms never see each
- * other. The tables are state only; the rules that change them live in {@link io.postmaster.router.broker.Broker}
- * and {@link io.postmaster.router.dealer.Dealer}.
+ * other. The tables are state only; the rules that change them live in {@link io.postmaster.router.Broker}
+ * and {@link io.postmaster.router.Dealer}.
  */
 public final class Realm {
     private static final Logger LOG = Logger.getLogger(Realm.class.getName());

@@ -2,9 +2,6 @@ package io.postmaster.router;
 
 import io.postmaster.message.MessageType;
 import io.postmaster.message.WampMessage;
-import io.postmaster.router.broker.Subscription;
-import io.postmaster.router.dealer.PendingCall;
-import io.postmaster.router.dealer.Registration;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;

@@ -143,12 +143,12 @@ abstract class RouterFixture {
     }
 
     /** The subscription to exactly {@code topic}, or null. */
-    static io.postmaster.router.broker.Subscription subscription(Realm r, String topic) {
+    static io.postmaster.router.Subscription subscription(Realm r, String topic) {
         return r.topics().get(topic, io.postmaster.router.match.MatchPolicy.EXACT);
     }
 
     /** The registration of exactly {@code procedure}, or null. */
-    static io.postmaster.router.dealer.Registration registration(Realm r, String procedure) {
+    static io.postmaster.router.Registration registration(Realm r, String procedure) {
         return r.procedures().get(procedure, io.postmaster.router.match.MatchPolicy.EXACT);
     }
 

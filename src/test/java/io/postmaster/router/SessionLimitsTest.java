@@ -162,7 +162,7 @@ class SessionLimitsTest extends RouterFixture {
 
     @Test
     void eventHistoryIsCappedByBytes() {
-        io.postmaster.router.broker.EventHistory h = new io.postmaster.router.broker.EventHistory(100, 2000);
+        io.postmaster.router.EventHistory h = new io.postmaster.router.EventHistory(100, 2000);
         for (long i = 1; i <= 3; i++) {
             h.record("com.h", i, Map.of(), List.of("x".repeat(800)), null);
         }

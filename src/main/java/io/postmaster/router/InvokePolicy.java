@@ -1,4 +1,4 @@
-package io.postmaster.router.dealer;
+package io.postmaster.router;
 
 import java.util.Locale;
 

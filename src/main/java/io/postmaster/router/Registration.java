@@ -1,6 +1,5 @@
-package io.postmaster.router.dealer;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 
 import java.time.Instant;

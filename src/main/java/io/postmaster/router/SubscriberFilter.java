@@ -1,6 +1,5 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
 
 import java.util.HashSet;
 import java.util.List;

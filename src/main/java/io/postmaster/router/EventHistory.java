@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.Sizes;

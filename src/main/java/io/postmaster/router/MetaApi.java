@@ -1,4 +1,4 @@
-package io.postmaster.router.meta;
+package io.postmaster.router;
 
 import io.postmaster.config.MetaAccess;
 import io.postmaster.logging.RateLimitedLog;
@@ -7,15 +7,6 @@ import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage.Call;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.router.Realm;
-import io.postmaster.router.Router;
-import io.postmaster.router.Session;
-import io.postmaster.router.Testaments;
-import io.postmaster.router.broker.EventHistory;
-import io.postmaster.router.broker.SubscriberFilter;
-import io.postmaster.router.broker.Subscription;
-import io.postmaster.router.dealer.Dealer;
-import io.postmaster.router.dealer.Registration;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.spi.Action;
 import io.postmaster.spi.Permission;

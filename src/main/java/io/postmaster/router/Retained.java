@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import java.util.List;
 import java.util.Map;

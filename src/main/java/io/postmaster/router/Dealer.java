@@ -1,4 +1,4 @@
-package io.postmaster.router.dealer;
+package io.postmaster.router;
 
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
@@ -16,10 +16,6 @@ import io.postmaster.message.WampMessage.Unregister;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
 import io.postmaster.logging.RateLimitedLog;
-import io.postmaster.router.ProtocolViolation;
-import io.postmaster.router.Authorization;
-import io.postmaster.router.Realm;
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.spi.Action;

@@ -1,6 +1,5 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 
 import java.util.Set;

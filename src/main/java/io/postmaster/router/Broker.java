@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
@@ -12,9 +12,6 @@ import io.postmaster.message.WampMessage.Subscribed;
 import io.postmaster.message.WampMessage.Unsubscribe;
 import io.postmaster.message.WampMessage.Unsubscribed;
 import io.postmaster.logging.RateLimitedLog;
-import io.postmaster.router.Authorization;
-import io.postmaster.router.Realm;
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.serialization.Outgoing;
