@@ -4,8 +4,6 @@ import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Router;
-import io.postmaster.router.Broker;
-import io.postmaster.router.Dealer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -26,8 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns the router for the application's lifetime and makes it, its {@link Broker}, its {@link Dealer} and the
- * {@link PostmasterConfig} available as CDI beans. Starts with the application (so a bad setting fails the
+ * Owns the router for the application's lifetime and makes it and the {@link PostmasterConfig} available as CDI
+ * beans (dependent producers of plain objects). Starts with the application (so a bad setting fails the
  * deployment, not the first client) and says GOODBYE to every session when the application stops.
  */
 @ApplicationScoped
@@ -146,16 +144,6 @@ public class PostmasterRuntime {
     @Produces
     Router produceRouter() {
         return router();
-    }
-
-    @Produces
-    Broker produceBroker() {
-        return router().broker();
-    }
-
-    @Produces
-    Dealer produceDealer() {
-        return router().dealer();
     }
 
     @Produces

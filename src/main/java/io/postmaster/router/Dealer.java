@@ -1,5 +1,7 @@
 package io.postmaster.router;
 
+import io.postmaster.config.SessionLimits;
+import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.MessageType;
@@ -9,65 +11,95 @@ import io.postmaster.message.WampMessage.Call;
 import io.postmaster.message.WampMessage.Cancel;
 import io.postmaster.message.WampMessage.Interrupt;
 import io.postmaster.message.WampMessage.Invocation;
-import io.postmaster.message.WampMessage.Register;
 import io.postmaster.message.WampMessage.Registered;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.message.WampMessage.Unregister;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
-import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
-import io.postmaster.spi.Action;
+import io.postmaster.spi.SessionDetails;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WAMP Dealer: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the Advanced
- * Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
- * pattern-based and shared registrations. Stateless like the broker: it works on the session's realm tables and
- * the sessions' pending-call maps (see the package doc).
+ * The WAMP Dealer of one realm: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the
+ * Advanced Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
+ * pattern-based and shared registrations. It alone holds and changes the realm's RPC tables: the procedure table,
+ * registrations by ID, and per session (its {@link Party}) what it registered, the calls it waits for and the
+ * invocations it owes. It also answers the router's own procedures (the meta API), keeps who may call the
+ * server-side procedures, and sweeps calls that wait too long. It receives only checked work (the {@link Gate}
+ * validated, authorized and intercepted it); see the package doc for the concurrency rules.
+ *
+ * <p>Cluster seam: a call finds its callee through the {@link CalleeLocator} and reaches it through the
+ * {@link InvocationLink}; both default to this node.
  */
-public final class Dealer {
+final class Dealer {
     private static final Logger LOG = Logger.getLogger(Dealer.class.getName());
     /** One line per expired call; a caller can leave thousands pending: rate-limited. */
     private static final RateLimitedLog EXPIRED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog SWEEP_FAILED = new RateLimitedLog(LOG, Level.WARNING);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
-    /** Registration meta events, published by the router. */
-    public static final String ON_CREATE = "wamp.registration.on_create";
-    public static final String ON_REGISTER = "wamp.registration.on_register";
-    public static final String ON_UNREGISTER = "wamp.registration.on_unregister";
-    public static final String ON_DELETE = "wamp.registration.on_delete";
+    /** Registration meta events. */
+    static final String ON_CREATE = "wamp.registration.on_create";
+    static final String ON_REGISTER = "wamp.registration.on_register";
+    static final String ON_UNREGISTER = "wamp.registration.on_unregister";
+    static final String ON_DELETE = "wamp.registration.on_delete";
+
+    /** The dealer features announced in WELCOME: only those that work. */
+    static final Map<String, Object> FEATURES = features();
 
     /** Answers calls to the router's own procedures ({@code wamp.*}), or returns false to route normally. */
-    public interface RouterProcedures {
+    interface RouterProcedures {
+        /** @throws Refusal when the call is refused (a bad argument, an unknown ID, not allowed) */
         boolean call(Session caller, Call call);
     }
 
+    private final SessionLimits.Caps caps;
+    private final MetaEvents metaEvents;
     private final ScheduledExecutorService scheduler;
+    private final UriTable<Registration> procedures = new UriTable<>();
+    private final Map<Long, Registration> registrationsById = new ConcurrentHashMap<>();
+    private final Quota registrationQuota;
+    private final Quota pendingCallQuota;
+    /** Every session of the realm, for the sweep. */
+    private final Set<Party> parties = ConcurrentHashMap.newKeySet();
+    /** Who may call each server-side procedure (instead of the authorizer). */
+    private final Map<String, Predicate<SessionDetails>> localAccess = new ConcurrentHashMap<>();
+    private final CalleeLocator locator;
+    private final InvocationLink link;
     private volatile RouterProcedures routerProcedures = (s, c) -> false;
+    private volatile ScheduledFuture<?> sweeper;
 
     /**
-     * @param scheduler runs call timeouts
+     * @param scheduler runs call timeouts and the sweep
+     * @param locator   finds callees; null for this node's procedure table
+     * @param link      reaches callees ({@link InvocationLink#LOCAL} on a single node)
      */
-    public Dealer(ScheduledExecutorService scheduler) {
+    Dealer(SessionLimits.Caps caps, MetaEvents metaEvents, ScheduledExecutorService scheduler, CalleeLocator locator,
+           InvocationLink link) {
+        this.caps = caps;
+        this.metaEvents = metaEvents;
         this.scheduler = scheduler;
+        this.registrationQuota = new Quota(caps.realmRegistrations());
+        this.pendingCallQuota = new Quota(caps.realmPendingCalls());
+        this.locator = locator != null ? locator : this::localCallee;
+        this.link = link;
     }
 
-    public void routerProcedures(RouterProcedures p) {
-        this.routerProcedures = p;
-    }
-
-    /** The dealer features announced in WELCOME: only those that work. */
-    public Map<String, Object> features() {
+    private static Map<String, Object> features() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("progressive_call_results", true);
         f.put("progressive_call_invocations", true);
@@ -79,179 +111,178 @@ public final class Dealer {
         f.put("session_meta_api", true);
         f.put("registration_meta_api", true);
         f.put("testament_meta_api", true);
-        return f;
+        return java.util.Collections.unmodifiableMap(f);
+    }
+
+    void routerProcedures(RouterProcedures p) {
+        this.routerProcedures = p;
+    }
+
+    /** The dealer's handle for a joining session. */
+    Party party(Session s) {
+        Party p = new Party(s);
+        parties.add(p);
+        return p;
     }
 
     // ------------------------------------------------------------------------------------------ registrations
 
-    public void register(Session s, Register m) {
-        Realm realm = s.realm();
-        MatchPolicy policy = MatchPolicy.of(m.options().get("match"));
-        InvokePolicy invoke = InvokePolicy.of(m.options().get("invoke"));
-        if (policy == null || invoke == null) {
-            s.sendError(MessageType.REGISTER, m.request(), ErrorUris.INVALID_ARGUMENT,
-                    policy == null ? "unknown match policy: " + m.options().get("match")
-                            : "unknown invocation policy: " + m.options().get("invoke"));
-            return;
-        }
-        if (!policy.valid(m.procedure(), realm.uriRule()) || Uris.reserved(m.procedure())) {
-            s.sendError(MessageType.REGISTER, m.request(), ErrorUris.INVALID_URI,
-                    Uris.reserved(m.procedure()) ? "the wamp. namespace is reserved for the router"
-                            : "invalid procedure URI");
-            return;
-        }
-        String denied = realm.router().authorization().check(s, Action.REGISTER, m.procedure()).error();
-        if (denied != null) {
-            s.sendError(MessageType.REGISTER, m.request(), denied, null);
-            return;
-        }
-        boolean disclose = Boolean.TRUE.equals(m.options().get("disclose_caller"));
-        UriTable<Registration> procedures = realm.procedures();
+    /** REGISTER of a valid, authorized procedure or pattern. */
+    void register(Party s, long request, String procedure, MatchPolicy policy, InvokePolicy invoke, boolean disclose) {
         Registration reg;
         boolean created;
         synchronized (procedures) {
-            reg = procedures.get(m.procedure(), policy);
+            reg = procedures.get(procedure, policy);
             created = reg == null;
-            boolean refused = !created
-                    && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s));
-            if (!refused && !takeRegistrationSlot(s, m)) {
-                return;
+            if (!created && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s))) {
+                throw new Refusal(ErrorUris.PROCEDURE_ALREADY_EXISTS, reg.invoke() != invoke
+                        ? "registered with invocation policy " + reg.invoke().wireName() : null);
             }
+            takeRegistrationSlot(s);
             if (created) {
-                reg = procedures.getOrCreate(m.procedure(), policy,
-                        () -> new Registration(newId(realm), m.procedure(), policy, invoke));
-                realm.registrationsById().put(reg.id(), reg);
-            } else if (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s)) {
-                s.sendError(MessageType.REGISTER, m.request(), ErrorUris.PROCEDURE_ALREADY_EXISTS,
-                        reg.invoke() != invoke ? "registered with invocation policy " + reg.invoke().wireName()
-                                : null);
-                return;
+                reg = procedures.getOrCreate(procedure, policy,
+                        () -> new Registration(newId(), procedure, policy, invoke));
+                registrationsById.put(reg.id(), reg);
             }
             reg.add(s, disclose);
-            s.registrations().put(reg.id(), reg);
-            s.send(new Registered(m.request(), reg.id()));
+            s.registrations.add(reg.id());
+            s.session.send(new Registered(request, reg.id()));
             // Meta events queued under the table's monitor (in the order the changes happened), published after.
             if (created) {
-                realm.metaEvents().add(ON_CREATE, List.of(s.id(), reg.details()));
+                metaEvents.add(ON_CREATE, List.of(s.session.id(), reg.details()));
             }
-            realm.metaEvents().add(ON_REGISTER, List.of(s.id(), reg.id()));
+            metaEvents.add(ON_REGISTER, List.of(s.session.id(), reg.id()));
         }
-        realm.metaEvents().flush();
-        if (s.closed()) {
+        metaEvents.flush();
+        if (s.session.closed()) {
             // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
             remove(s, reg);
         }
     }
 
     /**
-     * Takes a registration slot of the session and of its realm, or answers the REGISTER with
-     * {@code postmaster.error.limit_reached} and returns false. Under the table's monitor; given back by
-     * {@link #remove}.
+     * Takes a registration slot of the session and of the realm, or refuses with
+     * {@code postmaster.error.limit_reached}. Under the table's monitor; given back by {@link #remove}.
      */
-    private static boolean takeRegistrationSlot(Session s, Register m) {
-        Realm realm = s.realm();
-        int cap = realm.caps().registrations();
-        String refused = s.registrations().size() >= cap
+    private void takeRegistrationSlot(Party s) {
+        int cap = caps.registrations();
+        String refused = s.registrations.size() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
-                : !realm.registrationQuota().tryAcquire()
-                ? "the realm holds " + realm.registrationQuota().cap() + " registrations"
-                        + " (postmaster.realm-max-registrations)"
+                : !registrationQuota.tryAcquire()
+                ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
                 : null;
-        if (refused == null) {
-            return true;
+        if (refused != null) {
+            LIMIT_REACHED.log(() -> "REGISTER refused for " + s + ": " + refused);
+            throw new Refusal(ErrorUris.LIMIT_REACHED, refused);
         }
-        LIMIT_REACHED.log(() -> "REGISTER refused for " + s + ": " + refused);
-        s.sendError(MessageType.REGISTER, m.request(), ErrorUris.LIMIT_REACHED, refused);
-        return false;
     }
 
     /**
-     * Takes a pending-call slot of the caller and of its realm, or answers the CALL with
-     * {@code postmaster.error.limit_reached} and returns false. Given back by {@link #done}.
+     * Takes a pending-call slot of the caller and of the realm, or refuses with
+     * {@code postmaster.error.limit_reached}. Given back by {@link #done}.
      */
-    private static boolean takeCallSlot(Session caller, Call m) {
-        Realm realm = caller.realm();
-        int cap = realm.caps().pendingCalls();
-        String refused = caller.calls().size() >= cap
+    private void takeCallSlot(Party caller) {
+        int cap = caps.pendingCalls();
+        String refused = caller.calls.size() >= cap
                 ? "the session has " + cap + " calls waiting for an answer (postmaster.max-pending-calls)"
-                : !realm.pendingCallQuota().tryAcquire()
-                ? "the realm has " + realm.pendingCallQuota().cap() + " calls waiting for an answer"
+                : !pendingCallQuota.tryAcquire()
+                ? "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer"
                         + " (postmaster.realm-max-pending-calls)"
                 : null;
-        if (refused == null) {
-            return true;
+        if (refused != null) {
+            LIMIT_REACHED.log(() -> "CALL refused for " + caller + ": " + refused);
+            throw new Refusal(ErrorUris.LIMIT_REACHED, refused);
         }
-        LIMIT_REACHED.log(() -> "CALL refused for " + caller + ": " + refused);
-        caller.sendError(MessageType.CALL, m.request(), ErrorUris.LIMIT_REACHED, refused);
-        return false;
     }
 
-    public void unregister(Session s, Unregister m) {
-        Registration reg = s.registrations().get(m.registration());
+    void unregister(Party s, long request, long registration) {
+        Registration reg = s.registrations.contains(registration) ? registrationsById.get(registration) : null;
         if (reg == null) {
-            s.sendError(MessageType.UNREGISTER, m.request(), ErrorUris.NO_SUCH_REGISTRATION, null);
-            return;
+            throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, null);
         }
         remove(s, reg);
-        s.send(new Unregistered(m.request(), null));
+        s.session.send(new Unregistered(request, null));
+    }
+
+    /**
+     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last):
+     * the change under the table's monitor like every change, the meta events after it.
+     */
+    private void remove(Party s, Registration reg) {
+        synchronized (procedures) {
+            if (!s.registrations.remove(reg.id())) {
+                return;
+            }
+            registrationQuota.release();
+            boolean empty = reg.remove(s);
+            metaEvents.add(ON_UNREGISTER, List.of(s.session.id(), reg.id()));
+            if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
+                registrationsById.remove(reg.id());
+                metaEvents.add(ON_DELETE, List.of(s.session.id(), reg.id()));
+            }
+        }
+        metaEvents.flush();
+    }
+
+    private long newId() {
+        long id;
+        do {
+            id = Ids.random();
+        } while (registrationsById.containsKey(id));
+        return id;
+    }
+
+    // ------------------------------------------------------------------------------------------ server-side procedures
+
+    /**
+     * From now on, CALLs of {@code procedure} are allowed exactly to the sessions {@code access} admits; false (and
+     * nothing changed) if the procedure has such a rule already.
+     */
+    boolean restrictCalls(String procedure, Predicate<SessionDetails> access) {
+        return localAccess.putIfAbsent(procedure, access) == null;
+    }
+
+    /** Undoes {@link #restrictCalls}. */
+    void unrestrictCalls(String procedure) {
+        localAccess.remove(procedure);
+    }
+
+    /** Who may call {@code procedure} if it is a server-side procedure, else null (the authorizer decides). */
+    Predicate<SessionDetails> localAccess(String procedure) {
+        return localAccess.isEmpty() ? null : localAccess.get(procedure);
     }
 
     // ------------------------------------------------------------------------------------------ calls
 
-    public void call(Session caller, Call m) {
-        Realm realm = caller.realm();
-        if (!Uris.valid(m.procedure(), realm.uriRule())) {
-            caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_URI, "invalid procedure URI");
-            return;
-        }
-        Authorization.Outcome auth = realm.router().authorization().check(caller, Action.CALL, m.procedure());
-        if (auth.error() != null) {
-            caller.sendError(MessageType.CALL, m.request(), auth.error(), null);
-            return;
-        }
-        if (auth.disclose()) { // the role's rule discloses callers here
-            m = new Call(m.request(), auth.options(m.options()), m.procedure(), m.args(), m.kwargs());
-        }
-        if (realm.router().interception().call(caller, m, this::callChecked)) { // interceptors first
-            return;
-        }
-        callChecked(caller, m);
-    }
-
-    /** Routes a CALL that passed the checks (and the interceptors, which may have replaced its arguments). */
-    private void callChecked(Session caller, Call m) {
-        Realm realm = caller.realm();
+    /** CALL of a valid, authorized (and intercepted) procedure. */
+    void call(Party caller, Call m) {
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
-        PendingCall ongoing = caller.calls().get(m.request());
+        PendingCall ongoing = caller.calls.get(m.request());
         if (ongoing != null) {
             continueProgressiveCall(ongoing, m, progress);
             return;
         }
-        if (Uris.reserved(m.procedure()) && routerProcedures.call(caller, m)) {
+        if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
             return;
         }
-        Registration reg = realm.procedures().bestMatch(m.procedure());
-        Registration.Callee target = reg == null ? null : reg.pick();
+        Registration.Callee target = locator.find(m.procedure());
         if (target == null) {
-            caller.sendError(MessageType.CALL, m.request(), ErrorUris.NO_SUCH_PROCEDURE, null);
-            return;
+            throw new Refusal(ErrorUris.NO_SUCH_PROCEDURE, null);
         }
         Object timeoutOption = m.options().get("timeout");
         if (timeoutOption != null && !(timeoutOption instanceof Long)) {
-            caller.sendError(MessageType.CALL, m.request(), ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
-            return;
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
         }
         long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
-        if (!takeCallSlot(caller, m)) {
-            return;
-        }
-        Session callee = target.session();
+        takeCallSlot(caller);
+        Party callee = target.party();
+        Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
-        PendingCall pc = new PendingCall(caller, m.request(), callee, callee.nextRequestId(), reg, receiveProgress,
-                progress);
-        caller.calls().put(m.request(), pc);
-        callee.invocations().put(pc.invocation(), pc);
-        if (callee.closed()) {
+        PendingCall pc = new PendingCall(caller, m.request(), callee, callee.session.nextRequestId(), reg.id(),
+                m.procedure(), receiveProgress, progress);
+        caller.calls.put(m.request(), pc);
+        callee.invocations.put(pc.invocation(), pc);
+        if (callee.session.closed()) {
             // The callee left between lookup and now; its detach may have drained before our put.
             cancelled(pc);
             return;
@@ -263,21 +294,27 @@ public final class Dealer {
         if (reg.policy() != MatchPolicy.EXACT) {
             details.put("procedure", m.procedure());
         }
-        if (receiveProgress && callee.supports("callee", "progressive_call_results")) {
+        if (receiveProgress && callee.session.supports(Session.CALLEE_PROGRESSIVE_RESULTS)) {
             details.put("receive_progress", true);
         }
         if (progress) {
             details.put("progress", true);
         }
         if (target.discloseCaller() || Boolean.TRUE.equals(m.options().get("disclose_me"))) {
-            details.put("caller", caller.id());
-            details.put("caller_authid", caller.authid());
-            details.put("caller_authrole", caller.authrole());
+            details.put("caller", caller.session.id());
+            details.put("caller_authid", caller.session.authid());
+            details.put("caller_authrole", caller.session.authrole());
         }
-        if (timeout > 0 && callee.supports("callee", "call_timeout")) {
+        if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
             details.put("timeout", timeout);
         }
-        callee.send(new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
+        link.send(callee, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
+    }
+
+    /** This node's callee for a call of {@code procedure}: the default {@link CalleeLocator}. */
+    private Registration.Callee localCallee(String procedure) {
+        Registration reg = procedures.bestMatch(procedure);
+        return reg == null ? null : reg.pick();
     }
 
     /** A further CALL with the request ID of a pending call: the next chunk of a progressive invocation. */
@@ -288,36 +325,36 @@ public final class Dealer {
         if (!progress) {
             pc.endProgressiveInvocation();
         }
-        pc.callee().send(new Invocation(pc.invocation(), pc.registration().id(), progress ? PROGRESS : Map.of(),
+        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), progress ? PROGRESS : Map.of(),
                 m.args(), m.kwargs()));
     }
 
-    public void yield(Session callee, Yield m) {
+    void yield(Party callee, Yield m) {
         boolean progressive = Boolean.TRUE.equals(m.options().get("progress"));
-        PendingCall pc = progressive ? callee.invocations().get(m.request()) : callee.invocations().remove(m.request());
+        PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "YIELD");
             return;
         }
         if (progressive) {
             if (pc.receiveProgress()) {
-                pc.caller().send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
+                pc.caller().session.send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
             } // else: the caller did not ask for progress; the spec lets the dealer drop it
             return;
         }
         done(pc);
-        pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
+        pc.caller().session.send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
     }
 
-    public void invocationError(Session callee, WampMessage.Error m) {
-        PendingCall pc = callee.invocations().remove(m.request());
+    void invocationError(Party callee, WampMessage.Error m) {
+        PendingCall pc = callee.invocations.remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "ERROR");
             return;
         }
         done(pc);
         String uri = Uris.valid(m.error(), Uris.Rule.LOOSE) ? m.error() : ErrorUris.INVALID_URI;
-        pc.caller().send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
+        pc.caller().session.send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
                 m.args(), m.kwargs()));
     }
 
@@ -327,24 +364,22 @@ public final class Dealer {
      * goes to the caller). A callee that did not announce {@code call_canceling} is always treated as {@code skip}.
      * A CANCEL for a call that has ended already is ignored.
      */
-    public void cancel(Session caller, Cancel m) {
+    void cancel(Party caller, Cancel m) {
         Object mode = m.options().getOrDefault("mode", "killnowait");
         if (!"skip".equals(mode) && !"kill".equals(mode) && !"killnowait".equals(mode)) {
-            caller.sendError(MessageType.CANCEL, m.request(), ErrorUris.INVALID_ARGUMENT,
-                    "mode must be skip, kill or killnowait");
-            return;
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "mode must be skip, kill or killnowait");
         }
-        PendingCall pc = caller.calls().get(m.request());
+        PendingCall pc = caller.calls.get(m.request());
         if (pc == null) {
             return;
         }
-        boolean interruptible = pc.callee().supports("callee", "call_canceling");
+        boolean interruptible = pc.callee().session.supports(Session.CALLEE_CALL_CANCELING);
         if ("kill".equals(mode) && interruptible) {
             interrupt(pc, "kill", ErrorUris.CANCELED);
             return;
         }
         if (end(pc)) {
-            caller.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "canceled by the caller");
+            caller.session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "canceled by the caller");
             if (interruptible && !"skip".equals(mode)) {
                 interrupt(pc, "killnowait", ErrorUris.CANCELED);
             }
@@ -353,59 +388,88 @@ public final class Dealer {
 
     private void timedOut(PendingCall pc) {
         if (end(pc)) {
-            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
-            if (pc.callee().supports("callee", "call_canceling")) {
+            pc.caller().session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
+            if (pc.callee().session.supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.TIMEOUT);
             }
         }
     }
 
-    /** Ends calls pending longer than {@code maxNanos}, as timeouts. Called periodically by the router. */
-    public void expire(Realm realm, long maxNanos) {
+    /**
+     * Starts ending calls pending longer than {@code maxPendingMs}, as timeouts: a sweep every tenth of it (10 ms to
+     * 1 s) on the scheduler. A sweep that throws is logged and the next one runs: a periodic task that throws would
+     * never run again.
+     */
+    void startSweeper(long maxPendingMs, String setting) {
+        long maxNanos = TimeUnit.MILLISECONDS.toNanos(maxPendingMs);
+        long period = Math.max(10, Math.min(1000, maxPendingMs / 10));
+        sweeper = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                // the timeouts of many calls at once reach their callers as the router's burst
+                Pacing.run(() -> expire(maxNanos));
+            } catch (RuntimeException | Error e) {
+                SWEEP_FAILED.log(() -> "the sweep of calls past " + setting + " failed; it runs again in " + period
+                        + " ms", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the sweep. */
+    void close() {
+        ScheduledFuture<?> s = sweeper;
+        if (s != null) {
+            s.cancel(false);
+        }
+    }
+
+    private void expire(long maxNanos) {
         long now = System.nanoTime();
-        for (Session callee : realm.sessions()) {
-            for (PendingCall pc : callee.invocations().values()) {
+        for (Party callee : parties) {
+            for (PendingCall pc : callee.invocations.values()) {
                 if (now - pc.started() > maxNanos) {
-                    EXPIRED.log(() -> "call " + pc.callRequest() + " of " + pc.caller() + " to " + pc.registration()
-                            + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
+                    EXPIRED.log(() -> pc + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
                     timedOut(pc);
                 }
             }
         }
     }
 
-    private static void interrupt(PendingCall pc, String mode, String reason) {
+    private void interrupt(PendingCall pc, String mode, String reason) {
         if (pc.markInterrupted()) {
-            pc.callee().send(new Interrupt(pc.invocation(), Map.of("mode", mode, "reason", reason)));
+            link.send(pc.callee(), new Interrupt(pc.invocation(), Map.of("mode", mode, "reason", reason)));
         }
     }
 
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
-    public void detach(Session s) {
-        for (Registration reg : s.registrations().values()) {
-            remove(s, reg);
+    void detach(Party s) {
+        for (Long id : s.registrations) {
+            Registration reg = registrationsById.get(id);
+            if (reg != null) {
+                remove(s, reg);
+            }
         }
-        for (PendingCall pc : s.invocations().values()) {
+        for (PendingCall pc : s.invocations.values()) {
             cancelled(pc);
         }
-        for (PendingCall pc : s.calls().values()) {
+        for (PendingCall pc : s.calls.values()) {
             // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
-            if (end(pc) && pc.callee().supports("callee", "call_canceling")) {
+            if (end(pc) && pc.callee().session.supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.CANCELED);
             }
         }
+        parties.remove(s);
     }
 
     /** Ends a call whose callee is gone, if nobody ended it first. */
-    private static void cancelled(PendingCall pc) {
+    private void cancelled(PendingCall pc) {
         if (end(pc)) {
-            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
+            pc.caller().session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
         }
     }
 
     /** Takes a pending call out of both maps; true for the one thread that gets to answer it. */
-    private static boolean end(PendingCall pc) {
-        if (pc.callee().invocations().remove(pc.invocation(), pc)) {
+    private boolean end(PendingCall pc) {
+        if (pc.callee().invocations.remove(pc.invocation(), pc)) {
             done(pc);
             return true;
         }
@@ -413,9 +477,9 @@ public final class Dealer {
     }
 
     /** Bookkeeping once the callee's map no longer holds the call. */
-    private static void done(PendingCall pc) {
-        if (pc.caller().calls().remove(pc.callRequest(), pc)) {
-            pc.caller().realm().pendingCallQuota().release();
+    private void done(PendingCall pc) {
+        if (pc.caller().calls.remove(pc.callRequest(), pc)) {
+            pendingCallQuota.release();
         }
         var t = pc.timer;
         if (t != null) {
@@ -423,42 +487,57 @@ public final class Dealer {
         }
     }
 
-    private static void lateOrUnknown(Session callee, long request, String what) {
-        if (!callee.requestIdIssued(request)) {
+    private static void lateOrUnknown(Party callee, long request, String what) {
+        if (!callee.session.requestIdIssued(request)) {
             throw new ProtocolViolation(what + " for INVOCATION " + request + ", which was never sent");
         }
         // Late: the call ended already (caller left, canceled, timed out). Nothing to do.
     }
 
-    /**
-     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last):
-     * the change under the table's monitor like every change, the meta events after it. False if the session did
-     * not (any longer) hold it.
-     */
-    private boolean remove(Session s, Registration reg) {
-        Realm realm = s.realm();
-        UriTable<Registration> procedures = realm.procedures();
-        synchronized (procedures) {
-            if (s.registrations().remove(reg.id()) == null) {
-                return false;
-            }
-            realm.registrationQuota().release();
-            boolean empty = reg.remove(s);
-            realm.metaEvents().add(ON_UNREGISTER, List.of(s.id(), reg.id()));
-            if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
-                realm.registrationsById().remove(reg.id());
-                realm.metaEvents().add(ON_DELETE, List.of(s.id(), reg.id()));
-            }
-        }
-        realm.metaEvents().flush();
-        return true;
+    // ------------------------------------------------------------------------------------------ reading the tables
+
+    /** The registration with this ID, or null. */
+    Registration registration(long id) {
+        return registrationsById.get(id);
     }
 
-    private static long newId(Realm realm) {
-        long id;
-        do {
-            id = Ids.random();
-        } while (realm.registrationsById().containsKey(id));
-        return id;
+    /** The registration of {@code procedure} under {@code policy}, or null. */
+    Registration registration(String procedure, MatchPolicy policy) {
+        return procedures.get(procedure, policy);
+    }
+
+    /** The registration a call of {@code procedure} would be routed by, or null. */
+    Registration bestMatch(String procedure) {
+        return procedures.bestMatch(procedure);
+    }
+
+    /** The registrations of one match policy. */
+    Collection<Registration> registrations(MatchPolicy policy) {
+        return procedures.entries(policy);
+    }
+
+    /** Whether no registration is left. */
+    boolean isEmpty() {
+        return procedures.isEmpty() && registrationsById.isEmpty();
+    }
+
+    /** Registrations held by all sessions together. */
+    int registrationsHeld() {
+        return registrationQuota.used();
+    }
+
+    /** Calls waiting for an answer, all sessions together. */
+    int callsWaiting() {
+        return pendingCallQuota.used();
+    }
+
+    /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
+    static PendingCall owed(Party callee, long invocation) {
+        return callee.invocations.get(invocation);
+    }
+
+    /** Whether the current thread holds the procedure table's monitor (for tests of the lock discipline). */
+    boolean holdsTableMonitor() {
+        return Thread.holdsLock(procedures);
     }
 }

@@ -261,7 +261,7 @@ class AdvancedProfileTest extends RouterFixture {
         a.next(Result.class);
         a.in(new Call(8, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
         a.next(Result.class);
-        assertEquals(2, a.connection.session().testaments().size());
+        assertEquals(2, testamentsHeld(a));
         a.connection.onTransportClosed();
     }
 
@@ -390,7 +390,7 @@ class AdvancedProfileTest extends RouterFixture {
         assertError(caller.next(), MessageType.CALL, 1, ErrorUris.TIMEOUT);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 1500, "ended after " + ms + " ms; the maximum is 400 ms");
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test
@@ -455,7 +455,7 @@ class AdvancedProfileTest extends RouterFixture {
         Interrupt i = callee.next(Interrupt.class);
         assertEquals(inv.request(), i.request());
         assertEquals("killnowait", i.options().get("mode"));
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test

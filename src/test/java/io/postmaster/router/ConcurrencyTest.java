@@ -191,7 +191,7 @@ class ConcurrencyTest extends RouterFixture {
             for (long i = 1; i <= callsPerCaller; i++) {
                 assertEquals(1, answers.getOrDefault(i, 0), "call " + i + " must end exactly once");
             }
-            assertTrue(caller.connection.session().calls().isEmpty());
+            assertTrue(noCallsOf(caller));
         }
     }
 

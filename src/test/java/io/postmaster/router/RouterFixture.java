@@ -6,6 +6,8 @@ import io.postmaster.message.WampMessage.Welcome;
 import io.postmaster.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 
+import io.postmaster.router.match.MatchPolicy;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -95,61 +97,69 @@ abstract class RouterFixture {
 
     /** Nothing of any session is left in {@code r}'s tables: sessions, subscriptions, registrations. */
     static void assertTablesEmpty(Realm r) {
-        assertTrue(r.topics().isEmpty(), "topics");
-        assertTrue(r.subscriptionsById().isEmpty(), "subscriptions");
-        assertTrue(r.procedures().isEmpty(), "procedures");
-        assertTrue(r.registrationsById().isEmpty(), "registrations");
+        assertTrue(r.broker().isEmpty(), "subscriptions");
+        assertTrue(r.dealer().isEmpty(), "registrations");
         assertTrue(r.sessions().isEmpty(), "sessions");
     }
 
     /** Whether {@code r} holds no subscription. */
     static boolean noSubscriptions(Realm r) {
-        return r.topics().isEmpty();
+        return r.broker().isEmpty();
     }
 
     /** Whether {@code r} holds no registration. */
     static boolean noRegistrations(Realm r) {
-        return r.procedures().isEmpty();
+        return r.dealer().isEmpty();
+    }
+
+    /** The subscription to exactly {@code topic}, or null. */
+    static Subscription subscription(Realm r, String topic) {
+        return r.broker().subscription(topic, MatchPolicy.EXACT);
+    }
+
+    /** The registration of exactly {@code procedure}, or null. */
+    static Registration registration(Realm r, String procedure) {
+        return r.dealer().registration(procedure, MatchPolicy.EXACT);
     }
 
     /** How many subscriptions {@code s} holds. */
-    static int subscriptionsHeld(Session s) {
-        return s.subscriptions().size();
+    int subscriptionsHeld(Session s) {
+        return Broker.held(member(s).subscriber());
     }
 
     /** How many registrations {@code s} holds. */
-    static int registrationsHeld(Session s) {
-        return s.registrations().size();
+    int registrationsHeld(Session s) {
+        return member(s).party().registrations.size();
     }
 
     /** How many calls {@code s} made and waits for. */
-    static int callsWaiting(Session s) {
-        return s.calls().size();
+    int callsWaiting(Session s) {
+        return member(s).party().calls.size();
+    }
+
+    /** How many testaments the session of {@code p} left. */
+    static int testamentsHeld(TestPeer p) {
+        return Broker.testaments(p.connection.member().subscriber());
     }
 
     /** Whether the session of {@code p} waits for no call it made. */
     static boolean noCallsOf(TestPeer p) {
-        return p.connection.session().calls().isEmpty();
+        return p.connection.member().party().calls.isEmpty();
     }
 
     /** Whether the session of {@code p} owes no answer to an INVOCATION. */
     static boolean noInvocationsOf(TestPeer p) {
-        return p.connection.session().invocations().isEmpty();
+        return p.connection.member().party().invocations.isEmpty();
     }
 
     /** Whether the current thread holds the monitor of one of {@code r}'s tables. */
     static boolean holdsATableMonitor(Realm r) {
-        return Thread.holdsLock(r.topics()) || Thread.holdsLock(r.procedures());
+        return r.broker().holdsTableMonitor() || r.dealer().holdsTableMonitor();
     }
 
-    /** The subscription to exactly {@code topic}, or null. */
-    static io.postmaster.router.Subscription subscription(Realm r, String topic) {
-        return r.topics().get(topic, io.postmaster.router.match.MatchPolicy.EXACT);
-    }
-
-    /** The registration of exactly {@code procedure}, or null. */
-    static io.postmaster.router.Registration registration(Realm r, String procedure) {
-        return r.procedures().get(procedure, io.postmaster.router.match.MatchPolicy.EXACT);
+    /** A joined session with its handles. */
+    Member member(Session s) {
+        return router.realm(s.details().realm()).member(s.id());
     }
 
     /** Waits up to 5 s for {@code condition}, checking every millisecond; fails with {@code what} if it never holds. */

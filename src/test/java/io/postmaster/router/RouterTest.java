@@ -290,8 +290,8 @@ class RouterTest extends RouterFixture {
         assertEquals(5, r.request());
         assertEquals(List.of(5L), r.args());
         assertEquals(Map.of("z", 1L), r.kwargs());
-        assertTrue(callee.connection.session().invocations().isEmpty());
-        assertTrue(caller.connection.session().calls().isEmpty());
+        assertTrue(noInvocationsOf(callee));
+        assertTrue(noCallsOf(caller));
     }
 
     @Test
@@ -349,7 +349,7 @@ class RouterTest extends RouterFixture {
         assertError(caller2.next(), MessageType.CALL, 1, ErrorUris.CANCELED);
         caller1.nothingMore(50);
         assertTrue(noRegistrations(realm()));
-        assertTrue(caller1.connection.session().calls().isEmpty());
+        assertTrue(noCallsOf(caller1));
         caller1.in(new Call(3, Map.of(), "com.slow", null, null));
         assertError(caller1.next(), MessageType.CALL, 3, ErrorUris.NO_SUCH_PROCEDURE);
         assertNotNull(first);
@@ -364,7 +364,7 @@ class RouterTest extends RouterFixture {
         caller.in(new Call(1, Map.of(), "com.p", null, null));
         Invocation inv = callee.next(Invocation.class);
         caller.connection.onTransportClosed();
-        assertTrue(callee.connection.session().invocations().isEmpty(), "the caller's departure forgets the call");
+        assertTrue(noInvocationsOf(callee), "the caller's departure forgets the call");
         callee.in(new Yield(inv.request(), Map.of(), List.of(1L), null));
         callee.in(new WampMessage.Error(MessageType.INVOCATION.code(), inv.request(), Map.of(), "com.e", null, null));
         callee.nothingMore(50);
@@ -404,7 +404,7 @@ class RouterTest extends RouterFixture {
         assertAbort(caller, ErrorUris.PROTOCOL_VIOLATION, 1002);
         callee.next(Invocation.class);
         callee.nothingMore(50);
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test
