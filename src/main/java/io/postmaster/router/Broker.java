@@ -376,10 +376,19 @@ final class Broker {
         }
     }
 
-    /** Adds a checked testament ({@code wamp.session.add_testament}); see {@link Testaments#add}. */
-    Testaments.Refusal addTestament(Subscriber s, Testaments.Scope scope, Testaments.Testament t, int maxCount,
-                                    int maxBytes) {
-        return s.testaments.add(scope, t, maxCount, maxBytes);
+    /**
+     * Adds a checked testament ({@code wamp.session.add_testament}) within the session's caps.
+     *
+     * @throws Refusal past a cap (see {@link Testaments#add}); logged, rate-limited
+     */
+    void addTestament(Subscriber s, Testaments.Scope scope, Testaments.Testament t, int maxCount, int maxBytes) {
+        try {
+            s.testaments.add(scope, t, maxCount, maxBytes);
+        } catch (Refusal r) {
+            TESTAMENT_REFUSED.log(() -> "testament of about " + t.bytes() + " bytes refused for " + s.session + ": "
+                    + r.getMessage());
+            throw r;
+        }
     }
 
     /** Drops the testaments of one scope ({@code wamp.session.flush_testaments}). */
@@ -438,6 +447,8 @@ final class Broker {
         return history.isEmpty() ? null : history.get(topic);
     }
 
+    // What the realm's pub/sub holds, for monitoring (and the tests' checks that nothing is left behind).
+
     /** Whether no subscription is left. */
     boolean isEmpty() {
         return topics.isEmpty() && subscriptionsById.isEmpty();
@@ -446,16 +457,6 @@ final class Broker {
     /** Subscriptions held by all sessions together (one per session and subscription). */
     int subscriptionsHeld() {
         return subscriptionQuota.used();
-    }
-
-    /** How many subscriptions one session holds. */
-    static int held(Subscriber s) {
-        return s.subscriptions.size();
-    }
-
-    /** How many testaments one session left. */
-    static int testaments(Subscriber s) {
-        return s.testaments.size();
     }
 
     /** Calls {@code action} for every topic with a retained event. */
@@ -468,10 +469,5 @@ final class Broker {
         synchronized (retained) {
             return retainedBytes;
         }
-    }
-
-    /** Whether the current thread holds the topic table's monitor (for tests of the lock discipline). */
-    boolean holdsTableMonitor() {
-        return Thread.holdsLock(topics);
     }
 }

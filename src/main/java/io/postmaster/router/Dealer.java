@@ -516,6 +516,8 @@ final class Dealer {
         return procedures.entries(policy);
     }
 
+    // What the realm's RPC holds, for monitoring (and the tests' checks that nothing is left behind).
+
     /** Whether no registration is left. */
     boolean isEmpty() {
         return procedures.isEmpty() && registrationsById.isEmpty();
@@ -534,10 +536,5 @@ final class Dealer {
     /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
     static PendingCall owed(Party callee, long invocation) {
         return callee.invocations.get(invocation);
-    }
-
-    /** Whether the current thread holds the procedure table's monitor (for tests of the lock discipline). */
-    boolean holdsTableMonitor() {
-        return Thread.holdsLock(procedures);
     }
 }

@@ -129,10 +129,7 @@ final class Gate {
     }
 
     private void subscribe(Member member, Subscribe m) {
-        MatchPolicy policy = MatchPolicy.of(m.options().get("match"));
-        if (policy == null) {
-            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown match policy: " + m.options().get("match"));
-        }
+        MatchPolicy policy = matchPolicy(m.options());
         if (!policy.valid(m.topic(), uriRule)) {
             throw new Refusal(ErrorUris.INVALID_URI, "invalid topic URI");
         }
@@ -144,14 +141,8 @@ final class Gate {
     // ------------------------------------------------------------------------------------------ RPC
 
     private void register(Member member, Register m) {
-        MatchPolicy policy = MatchPolicy.of(m.options().get("match"));
+        MatchPolicy policy = matchPolicy(m.options());
         InvokePolicy invoke = InvokePolicy.of(m.options().get("invoke"));
-        if (policy == null) {
-            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown match policy: " + m.options().get("match"));
-        }
-        if (invoke == null) {
-            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown invocation policy: " + m.options().get("invoke"));
-        }
         if (!policy.valid(m.procedure(), uriRule)) {
             throw new Refusal(ErrorUris.INVALID_URI, "invalid procedure URI");
         }
@@ -195,6 +186,15 @@ final class Gate {
         } catch (Refusal r) {
             refuse(member.session(), m, r);
         }
+    }
+
+    /** The {@code match} option's policy; refused when it names none. */
+    private static MatchPolicy matchPolicy(Map<String, Object> options) {
+        MatchPolicy policy = MatchPolicy.of(options.get("match"));
+        if (policy == null) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown match policy: " + options.get("match"));
+        }
+        return policy;
     }
 
     private static boolean discloses(Map<String, Object> options) {

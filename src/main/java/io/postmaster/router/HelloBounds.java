@@ -14,8 +14,9 @@ import java.util.logging.Logger;
  * authenticators and keeps until WELCOME; a client needs a kilobyte or two (roles, features, authextra).
  */
 final class HelloBounds {
-    private static final RateLimitedLog REFUSED = new RateLimitedLog(Logger.getLogger(Connection.class.getName()),
-            Level.INFO);
+    /** Logged as the connection's lines are (the HELLO is the connection's), by the logger's name. */
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(
+            Logger.getLogger("io.postmaster.router.Connection"), Level.INFO);
 
     private HelloBounds() {
     }

@@ -108,22 +108,9 @@ final class MetaApi implements Dealer.RouterProcedures {
             Map<String, Object> kwargs = a.optDict(2);
             int bytes = Testaments.estimate(topic) + Testaments.estimate(args) + Testaments.estimate(kwargs)
                     + Testaments.estimate(options);
-            MetaAccess limits = access;
-            Testaments.Refusal refused = broker.addTestament(member(s).subscriber(), scope,
+            broker.addTestament(member(s).subscriber(), scope,
                     new Testaments.Testament(topic, args, kwargs, options, bytes),
-                    limits.testamentMax(), limits.testamentMaxBytes());
-            if (refused == Testaments.Refusal.COUNT) {
-                REFUSED.log(() -> "testament refused for " + s + ": it holds " + limits.testamentMax()
-                        + " (" + MetaAccess.TESTAMENT_MAX + ")");
-                throw new Refusal(ErrorUris.LIMIT_REACHED, "at most " + limits.testamentMax()
-                        + " testaments per session (" + MetaAccess.TESTAMENT_MAX + ")");
-            }
-            if (refused == Testaments.Refusal.BYTES) {
-                REFUSED.log(() -> "testament of about " + bytes + " bytes refused for " + s + ": over "
-                        + limits.testamentMaxBytes() + " (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
-                throw new Refusal(ErrorUris.PAYLOAD_SIZE_EXCEEDED, "at most " + limits.testamentMaxBytes()
-                        + " bytes of testaments per session (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
-            }
+                    access.testamentMax(), access.testamentMaxBytes());
             return List.of();
         });
         // The spec: "does not return a value". Crossbar returns the number flushed; we follow the spec.
@@ -247,11 +234,7 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     private static Testaments.Scope scope(Args a) {
-        Testaments.Scope scope = Testaments.Scope.of(a.kw("scope"));
-        if (scope == null) {
-            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "scope must be destroyed or detached");
-        }
-        return scope;
+        return Testaments.Scope.of(a.kw("scope"));
     }
 
     private List<Session> sessions(Session caller, List<String> authroles) {

@@ -126,7 +126,7 @@ public final class Session {
     }
 
     /** Whether the client announced {@code feature} for {@code role} (e.g. callee, call_canceling) in HELLO. */
-    public boolean supports(String role, String feature) {
+    boolean supports(String role, String feature) {
         Long bit = FEATURE_BITS.get(role + "." + feature);
         return bit != null && supports(bit);
     }
@@ -151,7 +151,7 @@ public final class Session {
      * Ends the session from the router's side: GOODBYE with {@code reason} (and {@code message} in its details,
      * if given), then the transport is closed. Used by {@code wamp.session.kill*}.
      */
-    public void kill(String reason, String message) {
+    void kill(String reason, String message) {
         carrier.kill(reason, message);
     }
 

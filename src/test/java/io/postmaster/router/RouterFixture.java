@@ -124,7 +124,7 @@ abstract class RouterFixture {
 
     /** How many subscriptions {@code s} holds. */
     int subscriptionsHeld(Session s) {
-        return Broker.held(member(s).subscriber());
+        return ((Map<?, ?>) field(member(s).subscriber(), "subscriptions")).size();
     }
 
     /** How many registrations {@code s} holds. */
@@ -139,7 +139,7 @@ abstract class RouterFixture {
 
     /** How many testaments the session of {@code p} left. */
     static int testamentsHeld(TestPeer p) {
-        return Broker.testaments(p.connection.member().subscriber());
+        return ((Testaments) field(p.connection.member().subscriber(), "testaments")).size();
     }
 
     /** Whether the session of {@code p} waits for no call it made. */
@@ -154,7 +154,21 @@ abstract class RouterFixture {
 
     /** Whether the current thread holds the monitor of one of {@code r}'s tables. */
     static boolean holdsATableMonitor(Realm r) {
-        return r.broker().holdsTableMonitor() || r.dealer().holdsTableMonitor();
+        return Thread.holdsLock(field(r.broker(), "topics")) || Thread.holdsLock(field(r.dealer(), "procedures"));
+    }
+
+    /**
+     * A private field of a table's owner: the broker and dealer keep their tables to themselves, and expose no
+     * test-only accessors; the tests read them here, in one place.
+     */
+    static Object field(Object owner, String name) {
+        try {
+            java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return f.get(owner);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no field " + name + " in " + owner.getClass(), e);
+        }
     }
 
     /** A joined session with its handles. */
