@@ -172,10 +172,10 @@ public final class Connection {
     }
 
     private void hello(Hello h) {
-        String outOfBounds = HelloBounds.problem(h, router.config().limits());
-        if (outOfBounds != null) {
-            HelloBounds.refused(describe(), outOfBounds);
-            abort(ErrorUris.INVALID_ARGUMENT, outOfBounds, 1008);
+        try {
+            HelloBounds.check(h, router.config().limits(), describe());
+        } catch (Refusal r) { // a HELLO is refused with ABORT
+            abort(r.error(), r.getMessage(), 1008);
             return;
         }
         Realm realm = Uris.valid(h.realm(), Uris.Rule.LOOSE) ? router.realm(h.realm()) : null;

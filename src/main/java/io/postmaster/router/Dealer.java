@@ -278,8 +278,8 @@ final class Dealer {
         Party callee = target.party();
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
-        PendingCall pc = new PendingCall(caller, m.request(), callee, callee.session.nextRequestId(), reg.id(),
-                m.procedure(), receiveProgress, progress);
+        PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
+                callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress, progress);
         caller.calls.put(m.request(), pc);
         callee.invocations.put(pc.invocation(), pc);
         if (callee.session.closed()) {
@@ -308,7 +308,7 @@ final class Dealer {
         if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
             details.put("timeout", timeout);
         }
-        link.send(callee, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
+        link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
     }
 
     /** This node's callee for a call of {@code procedure}: the default {@link CalleeLocator}. */
@@ -338,12 +338,12 @@ final class Dealer {
         }
         if (progressive) {
             if (pc.receiveProgress()) {
-                pc.caller().session.send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
+                pc.caller().send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
             } // else: the caller did not ask for progress; the spec lets the dealer drop it
             return;
         }
         done(pc);
-        pc.caller().session.send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
+        pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
     }
 
     void invocationError(Party callee, WampMessage.Error m) {
@@ -354,7 +354,7 @@ final class Dealer {
         }
         done(pc);
         String uri = Uris.valid(m.error(), Uris.Rule.LOOSE) ? m.error() : ErrorUris.INVALID_URI;
-        pc.caller().session.send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
+        pc.caller().send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
                 m.args(), m.kwargs()));
     }
 
@@ -373,7 +373,7 @@ final class Dealer {
         if (pc == null) {
             return;
         }
-        boolean interruptible = pc.callee().session.supports(Session.CALLEE_CALL_CANCELING);
+        boolean interruptible = pc.callee().supports(Session.CALLEE_CALL_CANCELING);
         if ("kill".equals(mode) && interruptible) {
             interrupt(pc, "kill", ErrorUris.CANCELED);
             return;
@@ -388,8 +388,8 @@ final class Dealer {
 
     private void timedOut(PendingCall pc) {
         if (end(pc)) {
-            pc.caller().session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
-            if (pc.callee().session.supports(Session.CALLEE_CALL_CANCELING)) {
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
+            if (pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.TIMEOUT);
             }
         }
@@ -453,7 +453,7 @@ final class Dealer {
         }
         for (PendingCall pc : s.calls.values()) {
             // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
-            if (end(pc) && pc.callee().session.supports(Session.CALLEE_CALL_CANCELING)) {
+            if (end(pc) && pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.CANCELED);
             }
         }
@@ -463,13 +463,13 @@ final class Dealer {
     /** Ends a call whose callee is gone, if nobody ended it first. */
     private void cancelled(PendingCall pc) {
         if (end(pc)) {
-            pc.caller().session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
         }
     }
 
     /** Takes a pending call out of both maps; true for the one thread that gets to answer it. */
     private boolean end(PendingCall pc) {
-        if (pc.callee().invocations.remove(pc.invocation(), pc)) {
+        if (pc.leaveCallee()) {
             done(pc);
             return true;
         }
@@ -478,7 +478,7 @@ final class Dealer {
 
     /** Bookkeeping once the callee's map no longer holds the call. */
     private void done(PendingCall pc) {
-        if (pc.caller().calls.remove(pc.callRequest(), pc)) {
+        if (pc.leaveCaller()) {
             pendingCallQuota.release();
         }
         var t = pc.timer;

@@ -89,7 +89,7 @@ public final class LocalCallee implements Peer, Session.Carrier {
     private void invoke(WampMessage.Invocation inv) {
         Member m = member;
         PendingCall pending = Dealer.owed(m.party(), inv.request());
-        SessionDetails caller = pending == null ? null : pending.caller().session.details();
+        SessionDetails caller = pending == null ? null : pending.caller().details();
         try {
             executor.execute(() -> answer(m, inv, caller));
         } catch (RejectedExecutionException e) {

@@ -1,15 +1,18 @@
 package io.postmaster.router;
 
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * A call routed to a callee and not yet answered. It sits in the callee's {@link Party#invocations} and the caller's
- * {@link Party#calls}; whoever removes it from the callee's map answers the caller (see the package doc).
+ * A call routed to a callee and not yet answered. It sits in the callee's invocations and the caller's calls (their
+ * {@link Party} maps); whoever removes it from the callee's map answers the caller (see the package doc).
  */
 final class PendingCall {
-    private final Party caller;
+    private final Session caller;
+    private final Map<Long, PendingCall> callerCalls;
     private final long callRequest;
-    private final Party callee;
+    private final Session callee;
+    private final Map<Long, PendingCall> calleeInvocations;
     private final long invocation;
     private final long registration;
     private final String procedure;
@@ -20,14 +23,19 @@ final class PendingCall {
     volatile ScheduledFuture<?> timer;
 
     /**
-     * @param registration the ID of the registration the call was routed by (INVOCATION carries it)
-     * @param procedure    the procedure called, for the log
+     * @param callerCalls       the caller's calls, which will hold it by {@code callRequest}
+     * @param calleeInvocations the callee's invocations, which will hold it by {@code invocation}
+     * @param registration      the ID of the registration the call was routed by (INVOCATION carries it)
+     * @param procedure         the procedure called, for the log
      */
-    PendingCall(Party caller, long callRequest, Party callee, long invocation, long registration, String procedure,
+    PendingCall(Session caller, Map<Long, PendingCall> callerCalls, long callRequest, Session callee,
+                Map<Long, PendingCall> calleeInvocations, long invocation, long registration, String procedure,
                 boolean receiveProgress, boolean progressiveInvocation) {
         this.caller = caller;
+        this.callerCalls = callerCalls;
         this.callRequest = callRequest;
         this.callee = callee;
+        this.calleeInvocations = calleeInvocations;
         this.invocation = invocation;
         this.registration = registration;
         this.procedure = procedure;
@@ -36,11 +44,11 @@ final class PendingCall {
     }
 
     /** The session that sent CALL. */
-    Party caller() { return caller; }
+    Session caller() { return caller; }
     /** The caller's CALL request ID (RESULT/ERROR carry it). */
     long callRequest() { return callRequest; }
     /** The session sent INVOCATION. */
-    Party callee() { return callee; }
+    Session callee() { return callee; }
     /** The router's INVOCATION request ID (YIELD/ERROR from the callee carry it). */
     long invocation() { return invocation; }
     /** The ID of the registration the call was routed by. */
@@ -53,6 +61,16 @@ final class PendingCall {
     /** Whether the caller is still sending the call's arguments in progressive CALLs. */
     boolean progressiveInvocation() { return progressiveInvocation; }
     void endProgressiveInvocation() { progressiveInvocation = false; }
+
+    /** Takes the call out of the callee's invocations: true for the one thread that gets to answer it. */
+    boolean leaveCallee() {
+        return calleeInvocations.remove(invocation, this);
+    }
+
+    /** Takes the call out of the caller's calls; true if it was still there. */
+    boolean leaveCaller() {
+        return callerCalls.remove(callRequest, this);
+    }
 
     /** Marks the call interrupted; true the first time only (one INTERRUPT per call). */
     synchronized boolean markInterrupted() {

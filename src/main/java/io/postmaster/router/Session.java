@@ -9,7 +9,6 @@ import io.postmaster.spi.TransportDetails;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,17 +133,6 @@ public final class Session {
     /** Whether the client announced the feature of this bit ({@link #CALLEE_CALL_CANCELING} …). */
     boolean supports(long feature) {
         return (features & feature) != 0;
-    }
-
-    /** The known features the client announced, as "role.feature". */
-    Set<String> features() {
-        Set<String> out = new LinkedHashSet<>();
-        for (String name : KNOWN_FEATURES) {
-            if (supports(FEATURE_BITS.get(name))) {
-                out.add(name);
-            }
-        }
-        return out;
     }
 
     /**

@@ -218,8 +218,8 @@ class SessionLimitsTest extends RouterFixture {
             Session s = p.connection.session();
             assertTrue(s.supports("callee", "call_canceling"));
             assertFalse(s.supports("callee", "made_up_" + i + "_" + "z".repeat(1000)));
-            // the made-up names were dropped: a session keeps the known features it announced, nothing else
-            assertEquals(java.util.Set.of("callee.call_canceling"), s.features());
+            // the made-up names were dropped: a session keeps one bit per known feature it announced, nothing else
+            assertEquals(1, Long.bitCount((Long) field(s, "features")), "one known feature announced");
             p.connection.onTransportClosed();
         }
     }
