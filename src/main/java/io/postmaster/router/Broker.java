@@ -446,28 +446,4 @@ final class Broker {
     EventHistory history(String topic) {
         return history.isEmpty() ? null : history.get(topic);
     }
-
-    // What the realm's pub/sub holds, for monitoring (and the tests' checks that nothing is left behind).
-
-    /** Whether no subscription is left. */
-    boolean isEmpty() {
-        return topics.isEmpty() && subscriptionsById.isEmpty();
-    }
-
-    /** Subscriptions held by all sessions together (one per session and subscription). */
-    int subscriptionsHeld() {
-        return subscriptionQuota.used();
-    }
-
-    /** Calls {@code action} for every topic with a retained event. */
-    void forEachRetained(java.util.function.BiConsumer<String, Retained> action) {
-        retained.forEach(action);
-    }
-
-    /** Bytes held by retained events ({@link Sizes#json}). */
-    long retainedBytes() {
-        synchronized (retained) {
-            return retainedBytes;
-        }
-    }
 }

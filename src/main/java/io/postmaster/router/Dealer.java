@@ -516,23 +516,6 @@ final class Dealer {
         return procedures.entries(policy);
     }
 
-    // What the realm's RPC holds, for monitoring (and the tests' checks that nothing is left behind).
-
-    /** Whether no registration is left. */
-    boolean isEmpty() {
-        return procedures.isEmpty() && registrationsById.isEmpty();
-    }
-
-    /** Registrations held by all sessions together. */
-    int registrationsHeld() {
-        return registrationQuota.used();
-    }
-
-    /** Calls waiting for an answer, all sessions together. */
-    int callsWaiting() {
-        return pendingCallQuota.used();
-    }
-
     /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
     static PendingCall owed(Party callee, long invocation) {
         return callee.invocations.get(invocation);

@@ -7,6 +7,7 @@ import io.postmaster.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 
 import io.postmaster.router.match.MatchPolicy;
+import io.postmaster.router.match.UriTable;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -97,19 +98,49 @@ abstract class RouterFixture {
 
     /** Nothing of any session is left in {@code r}'s tables: sessions, subscriptions, registrations. */
     static void assertTablesEmpty(Realm r) {
-        assertTrue(r.broker().isEmpty(), "subscriptions");
-        assertTrue(r.dealer().isEmpty(), "registrations");
+        assertTrue(noSubscriptions(r), "subscriptions");
+        assertTrue(noRegistrations(r), "registrations");
         assertTrue(r.sessions().isEmpty(), "sessions");
     }
 
-    /** Whether {@code r} holds no subscription. */
+    /** Whether {@code r} holds no subscription (neither by topic nor by ID). */
     static boolean noSubscriptions(Realm r) {
-        return r.broker().isEmpty();
+        return ((UriTable<?>) field(r.broker(), "topics")).isEmpty()
+                && ((Map<?, ?>) field(r.broker(), "subscriptionsById")).isEmpty();
     }
 
-    /** Whether {@code r} holds no registration. */
+    /** Whether {@code r} holds no registration (neither by procedure nor by ID). */
     static boolean noRegistrations(Realm r) {
-        return r.dealer().isEmpty();
+        return ((UriTable<?>) field(r.dealer(), "procedures")).isEmpty()
+                && ((Map<?, ?>) field(r.dealer(), "registrationsById")).isEmpty();
+    }
+
+    /** Subscriptions held by all sessions of {@code r} together (one per session and subscription). */
+    static int subscriptionsHeld(Realm r) {
+        return ((Quota) field(r.broker(), "subscriptionQuota")).used();
+    }
+
+    /** Registrations held by all sessions of {@code r} together. */
+    static int registrationsHeld(Realm r) {
+        return ((Quota) field(r.dealer(), "registrationQuota")).used();
+    }
+
+    /** Calls waiting for an answer in {@code r}, all sessions together. */
+    static int callsWaiting(Realm r) {
+        return ((Quota) field(r.dealer(), "pendingCallQuota")).used();
+    }
+
+    /** The retained events of {@code r}, by topic. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Retained> retained(Realm r) {
+        return (Map<String, Retained>) field(r.broker(), "retained");
+    }
+
+    /** The bytes {@code r}'s retained events are counted as. */
+    static long retainedBytes(Realm r) {
+        synchronized (retained(r)) {
+            return (Long) field(r.broker(), "retainedBytes");
+        }
     }
 
     /** The subscription to exactly {@code topic}, or null. */

@@ -71,9 +71,9 @@ class SessionLimitsTest extends RouterFixture {
         b.in(new Subscribe(4, Map.of(), "com.c"));
         b.next(Subscribed.class);
         a.connection.onTransportClosed();
-        assertEquals(3, router.realm("small").broker().subscriptionsHeld());
+        assertEquals(3, subscriptionsHeld(router.realm("small")));
         b.connection.onTransportClosed();
-        assertEquals(0, router.realm("small").broker().subscriptionsHeld());
+        assertEquals(0, subscriptionsHeld(router.realm("small")));
     }
 
     @Test
@@ -97,7 +97,7 @@ class SessionLimitsTest extends RouterFixture {
         b.in(new Register(3, Map.of(), "com.q2"));
         b.next(Registered.class);
         b.connection.onTransportClosed();
-        assertEquals(0, router.realm("small").dealer().registrationsHeld());
+        assertEquals(0, registrationsHeld(router.realm("small")));
     }
 
     @Test
@@ -123,10 +123,10 @@ class SessionLimitsTest extends RouterFixture {
         callee.next(Invocation.class);
         callee.next(Invocation.class);
         callee.next(Invocation.class);
-        assertEquals(3, router.realm("small").dealer().callsWaiting());
+        assertEquals(3, callsWaiting(router.realm("small")));
         // the callee leaves: every call ends, every slot comes back
         callee.connection.onTransportClosed();
-        assertEquals(0, router.realm("small").dealer().callsWaiting());
+        assertEquals(0, callsWaiting(router.realm("small")));
         assertTrue(noCallsOf(a));
     }
 
@@ -142,21 +142,21 @@ class SessionLimitsTest extends RouterFixture {
         p.in(new Publish(3, Map.of("retain", true, "acknowledge", true), "com.r3", List.of(kb), null));
         p.next(Published.class);
         Realm small = router.realm("small");
-        assertTrue(small.broker().retainedBytes() <= 2000, "retained bytes " + small.broker().retainedBytes());
+        assertTrue(retainedBytes(small) <= 2000, "retained bytes " + retainedBytes(small));
         Map<String, Object> kept = new LinkedHashMap<>();
-        small.broker().forEachRetained(kept::put);
+        retained(small).forEach(kept::put);
         assertEquals(List.of("com.r1", "com.r2"), kept.keySet().stream().sorted().toList());
         // replacing a retained event counts the difference; a too-big replacement drops the stale one
         p.in(new Publish(4, Map.of("retain", true), "com.r1", List.of("small"), null));
         p.in(new Publish(5, Map.of("retain", true, "acknowledge", true), "com.r3", List.of(kb), null));
         p.next(Published.class);
         kept.clear();
-        small.broker().forEachRetained(kept::put);
+        retained(small).forEach(kept::put);
         assertEquals(List.of("com.r1", "com.r2", "com.r3"), kept.keySet().stream().sorted().toList());
         p.in(new Publish(6, Map.of("retain", true, "acknowledge", true), "com.r1", List.of("y".repeat(3000)), null));
         p.next(Published.class);
         kept.clear();
-        small.broker().forEachRetained(kept::put);
+        retained(small).forEach(kept::put);
         assertEquals(List.of("com.r2", "com.r3"), kept.keySet().stream().sorted().toList());
     }
 
