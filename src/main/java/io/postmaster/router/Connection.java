@@ -2,7 +2,6 @@ package io.postmaster.router;
 
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
-import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Abort;

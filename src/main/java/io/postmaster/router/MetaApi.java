@@ -11,7 +11,6 @@ import io.postmaster.spi.Action;
 import io.postmaster.spi.Permission;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

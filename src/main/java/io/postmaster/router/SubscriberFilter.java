@@ -1,6 +1,5 @@
 package io.postmaster.router;
 
-
 import io.postmaster.message.ErrorUris;
 
 import java.util.HashSet;
