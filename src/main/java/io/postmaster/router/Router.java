@@ -74,8 +74,8 @@ public final class Router implements AutoCloseable {
     /** The settings. */
     public PostmasterConfig config() { return config; }
     ScheduledExecutorService scheduler() { return scheduler; }
-    /** The extension points in use. */
-    Extensions extensions() { return extensions; }
+    /** The extension points in use (a transport that authenticates or runs application code uses them too). */
+    public Extensions extensions() { return extensions; }
     LoginGuard loginGuard() { return loginGuard; }
     /** Where credential checks run: a bounded share of the executor. */
     CheckLane checks() { return checks; }

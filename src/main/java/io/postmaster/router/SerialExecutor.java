@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * code sees of a session (joined before left; publications in publication order) is in order, while different
  * sessions proceed in parallel. A task that throws (even an {@link Error}) is logged and the lane goes on.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
@@ -21,7 +21,7 @@ final class SerialExecutor implements Executor {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
     private boolean running;                                       // guarded by this
 
-    SerialExecutor(Executor pool) {
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 

@@ -156,7 +156,7 @@ public final class Session {
     /** Who the session is, for the SPI (authorizer, events, interceptors). */
     public SessionDetails details() { return details; }
     /** What the session may do, as the permission provider gave it at join. */
-    Permissions permissions() { return permissions; }
+    public Permissions permissions() { return permissions; }
 
     /**
      * Where application code about this session runs (listeners, interceptors): the extensions' executor, one

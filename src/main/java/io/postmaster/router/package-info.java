@@ -22,7 +22,9 @@
  * </ul>
  * Only {@code spi} and {@code message} are an API for applications. The few public types here
  * ({@code Router}, {@code Realm}, {@code Session}, {@code Connection}, {@code Peer}, {@code Extensions},
- * {@code LocalCallee.Handler}) are public because the endpoint layer, in another package, must reach them.
+ * {@code LocalCallee.Handler}, {@code SerialExecutor}) are public because the transports in other packages (the
+ * WebSocket endpoint, gateways of other protocols) must reach them; {@code Options} because the matchers in
+ * {@code match} use it.
  *
  * <h2>The way in: one gate</h2>
  * A joined session's message goes {@code Connection} → {@code Gate} → {@code Broker} or {@code Dealer}. The gate
