@@ -2,7 +2,6 @@ package io.postmaster.router;
 
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
-import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Abort;
@@ -11,10 +10,13 @@ import io.postmaster.message.WampMessage.Hello;
 import io.postmaster.message.WampMessage.Welcome;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
+import io.postmaster.spi.SessionJoined;
+import io.postmaster.spi.SessionLeft;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
  * <p>Threading: the endpoint calls {@link #onMessage} and {@link #onMalformed} serially (JSR-356 delivers one
  * connection's messages one at a time); {@link #onTransportClosed}, the HELLO timer and router shutdown may come
  * from other threads, so state changes that race with them are synchronized, and routing itself (the broker and
- * dealer) is lock-free on this object.
+ * dealer) is lock-free on this object. An established session's messages go to its realm's {@link Gate}.
  */
 public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -47,13 +49,28 @@ public final class Connection {
     private static final RateLimitedLog PROTOCOL_VIOLATIONS = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog HELLO_TIMEOUTS = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog UNRESPONSIVE = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog SATURATED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog LISTENER_FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     enum State { AWAITING_HELLO, AUTHENTICATING, CHALLENGING, ESTABLISHED, CLOSED }
 
     private final Router router;
     private final Peer peer;
     private volatile State state = State.AWAITING_HELLO;
-    private volatile Session session;
+    private volatile Member member;        // the joined session, with its handles
+    private Realm realm;                   // its realm; written before state turns ESTABLISHED, read after
+    /** How the session's owners reach this connection: kept private, so the transports' API stays as it is. */
+    private final Session.Carrier carrier = new Session.Carrier() {
+        @Override
+        public void kill(String reason, String message) {
+            Connection.this.kill(reason, message);
+        }
+
+        @Override
+        public void failed(String what, Throwable e) {
+            Connection.this.failed(what, e);
+        }
+    };
     private ScheduledFuture<?> helloTimer; // guarded by this
     private Handshake handshake;           // guarded by this: the authentication in progress
 
@@ -64,7 +81,13 @@ public final class Connection {
 
     /** The joined session, or null before WELCOME and after it ends. */
     public Session session() {
-        return session;
+        Member m = member;
+        return m == null ? null : m.session();
+    }
+
+    /** The joined session with its handles, or null. */
+    Member member() {
+        return member;
     }
 
     void start() {
@@ -148,10 +171,10 @@ public final class Connection {
     }
 
     private void hello(Hello h) {
-        String outOfBounds = HelloBounds.problem(h, router.config().limits());
-        if (outOfBounds != null) {
-            HelloBounds.refused(describe(), outOfBounds);
-            abort(ErrorUris.INVALID_ARGUMENT, outOfBounds, 1008);
+        try {
+            HelloBounds.check(h, router.config().limits(), describe());
+        } catch (Refusal r) { // a HELLO is refused with ABORT
+            abort(r.error(), r.getMessage(), 1008);
             return;
         }
         Realm realm = Uris.valid(h.realm(), Uris.Rule.LOOSE) ? router.realm(h.realm()) : null;
@@ -245,7 +268,7 @@ public final class Connection {
 
     /** The handshake succeeded: WELCOME, join the realm (called on the executor). */
     void admitted(Handshake hs, SessionDetails d, Permissions permissions) {
-        Session s;
+        Session s = new Session(peer, d, permissions, hs.helloDetails(), router.extensions().executor(), carrier);
         synchronized (this) {
             if (handshake != hs || state != State.AUTHENTICATING) {
                 router.releaseSessionId(hs.sessionId());
@@ -253,9 +276,10 @@ public final class Connection {
             }
             handshake = null;
             cancelHelloTimer();
-            s = new Session(hs.sessionId(), hs.realm(), peer, d, permissions, hs.helloDetails());
-            session = s;
-            s.connection = this;
+            // Joined before WELCOME, and before the state says so: whatever the client sends next finds the session
+            // in its realm, and a close racing with this finds it to remove.
+            realm = hs.realm();
+            member = realm.join(s);
             state = State.ESTABLISHED;
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -267,8 +291,7 @@ public final class Connection {
         details.put("authextra", d.authextra());
         details.put("roles", router.roles());
         details.put("agent", "Postmaster");
-        hs.realm().attach(s); // before WELCOME: whatever the client sends next finds the session in its realm
-        router.notifyJoined(s); // queued before anything the client's next message may cause (e.g. its leave)
+        notify(s, "joined", new SessionJoined(s.details(), s.permissions()));
         peer.send(new Welcome(s.id(), details));
         LOG.fine(() -> "joined: " + s);
     }
@@ -276,30 +299,19 @@ public final class Connection {
     // ------------------------------------------------------------------------------------------ established
 
     private void onEstablished(WampMessage m) {
-        Session s = session;
         switch (m.type()) {
-            case SUBSCRIBE -> router.broker().subscribe(s, (WampMessage.Subscribe) m);
-            case UNSUBSCRIBE -> router.broker().unsubscribe(s, (WampMessage.Unsubscribe) m);
-            case PUBLISH -> router.broker().publish(s, (WampMessage.Publish) m);
-            case CALL -> router.dealer().call(s, (WampMessage.Call) m);
-            case YIELD -> router.dealer().yield(s, (WampMessage.Yield) m);
-            case REGISTER -> router.dealer().register(s, (WampMessage.Register) m);
-            case UNREGISTER -> router.dealer().unregister(s, (WampMessage.Unregister) m);
-            case ERROR -> {
-                WampMessage.Error e = (WampMessage.Error) m;
-                if (e.requestType() != MessageType.INVOCATION.code()) {
-                    throw new ProtocolViolation("a client may send ERROR only for INVOCATION");
-                }
-                router.dealer().invocationError(s, e);
-            }
-            case CANCEL -> router.dealer().cancel(s, (WampMessage.Cancel) m);
             case GOODBYE -> goodbye();
             case ABORT -> {
                 // Not meant for an established session, but the peer plainly wants out: let it go.
                 endSession();
                 close(1000, "client aborted");
             }
-            default -> throw new ProtocolViolation(m.type() + " is not a message a client sends to a router");
+            default -> {
+                Member joined = member;
+                if (joined != null) { // else the session ended meanwhile (killed, closed): nothing more is routed
+                    realm.gate().handle(joined, m);
+                }
+            }
         }
     }
 
@@ -356,15 +368,43 @@ public final class Connection {
     }
 
     private void endSession() {
-        Session s;
+        Member m;
+        Realm r;
         synchronized (this) {
-            s = session;
-            session = null;
+            m = member;
+            r = realm;
+            member = null;
         }
-        if (s != null) {
-            s.realm().detach(s);
+        if (m != null) {
+            Session s = m.session();
+            r.leave(m);
+            router.releaseSessionId(s.id());
             LOG.fine(() -> "left: " + s);
-            router.notifyLeft(s);
+            notify(s, "left", new SessionLeft(s.details()));
+        }
+    }
+
+    /**
+     * Tells the application's listener that the session joined or left, on the session's lane: outside any lock,
+     * off the routing thread, in order (joined before left); a failure is only logged.
+     */
+    private void notify(Session s, String what, Object event) {
+        var listener = router.extensions().listener();
+        try {
+            s.lane().execute(() -> {
+                try {
+                    if (event instanceof SessionJoined j) {
+                        listener.joined(j);
+                    } else {
+                        listener.left((SessionLeft) event);
+                    }
+                } catch (RuntimeException | Error e) {
+                    LISTENER_FAILURES.log(() -> "a session-" + what + " observer failed for " + s, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            SATURATED.log(() -> "session-" + what + " event for " + s + " dropped: the executor is saturated"
+                    + " (postmaster.executor-queue)");
         }
     }
 
@@ -402,7 +442,7 @@ public final class Connection {
     }
 
     private String describe() {
-        Session s = session;
+        Session s = session();
         return s != null ? s.toString() : "connection from " + peer.transport().peerAddress();
     }
 

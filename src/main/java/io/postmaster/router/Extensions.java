@@ -6,7 +6,6 @@ import io.postmaster.spi.Action;
 import io.postmaster.spi.AuthResult;
 import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.Authorizer;
-import io.postmaster.spi.Decision;
 import io.postmaster.spi.HelloDetails;
 import io.postmaster.spi.Identity;
 import io.postmaster.spi.Permission;
@@ -57,10 +56,10 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
     /**
      * What the router does without any extension: realms with {@code anonymous} on admit anonymous sessions with
      * role {@code anonymous} and an authid the router makes up, which may do everything but what must be granted on
-     * purpose (killing sessions, seeing their addresses); the rest admit nobody. Runs everything inline (for tests
-     * of the routing core).
+     * purpose (killing sessions, seeing their addresses); the rest admit nobody. Runs everything inline, on the
+     * thread that routes: for a router embedded without a container (the micro-benchmarks, the core's own tests).
      */
-    public static Extensions openRealms(PostmasterConfig config) {
+    static Extensions openRealms(PostmasterConfig config) {
         Permissions all = new Permissions(List.of(new Permission("", Permission.Match.PREFIX,
                 EnumSet.allOf(Action.class), false)));
         Authenticator anonymous = new Authenticator() {
@@ -78,7 +77,4 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
             return rc != null && rc.anonymous() ? Set.of("anonymous") : Set.of();
         }, s -> all, (s, p, uri, a) -> p.decide(uri, a), SessionListener.NONE, Runnable::run);
     }
-
-    /** An authorizer that allows everything (for tests). */
-    public static final Authorizer ALLOW_ALL = (s, p, uri, a) -> Decision.ALLOW;
 }

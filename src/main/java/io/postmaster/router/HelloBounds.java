@@ -2,6 +2,7 @@ package io.postmaster.router;
 
 import io.postmaster.config.SessionLimits;
 import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Sizes;
 import io.postmaster.message.WampMessage.Hello;
 
@@ -14,31 +15,37 @@ import java.util.logging.Logger;
  * authenticators and keeps until WELCOME; a client needs a kilobyte or two (roles, features, authextra).
  */
 final class HelloBounds {
-    private static final RateLimitedLog REFUSED = new RateLimitedLog(Logger.getLogger(Connection.class.getName()),
-            Level.INFO);
+    /** Logged as the connection's lines are (the HELLO is the connection's), by the logger's name. */
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(
+            Logger.getLogger("io.postmaster.router.Connection"), Level.INFO);
 
     private HelloBounds() {
     }
 
-    /** Why {@code h} exceeds the bounds, or null if it keeps them. */
-    static String problem(Hello h, SessionLimits limits) {
+    /**
+     * Checks that {@code h} keeps the bounds.
+     *
+     * @param who the connection, for the log
+     * @throws Refusal {@code wamp.error.invalid_argument} saying which bound it exceeds; logged, rate-limited (clients
+     *                 can send as many as they like)
+     */
+    static void check(Hello h, SessionLimits limits, String who) {
         long size = Sizes.json(h.details(), limits.helloMaxBytes(), limits.helloMaxDepth());
         if (size == Sizes.TOO_DEEP) {
-            return "HELLO.Details nest deeper than " + limits.helloMaxDepth() + " levels";
+            throw refused(who, "HELLO.Details nest deeper than " + limits.helloMaxDepth() + " levels");
         }
         if (size > limits.helloMaxBytes()) {
-            return "HELLO.Details are larger than " + limits.helloMaxBytes() + " bytes";
+            throw refused(who, "HELLO.Details are larger than " + limits.helloMaxBytes() + " bytes");
         }
         for (String key : new String[] {"authid", "authrole"}) {
             if (h.details().get(key) instanceof String s && s.length() > limits.authidMaxChars()) {
-                return key + " is longer than " + limits.authidMaxChars() + " characters";
+                throw refused(who, key + " is longer than " + limits.authidMaxChars() + " characters");
             }
         }
-        return null;
     }
 
-    /** Logs a refused HELLO (rate-limited: clients can send as many as they like). */
-    static void refused(String who, String problem) {
+    private static Refusal refused(String who, String problem) {
         REFUSED.log(() -> "HELLO refused from " + who + ": " + problem);
+        return new Refusal(ErrorUris.INVALID_ARGUMENT, problem);
     }
 }

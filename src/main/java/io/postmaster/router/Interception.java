@@ -17,22 +17,26 @@ import io.postmaster.spi.Verdict;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the publish and call interceptors between the checks and the routing of a PUBLISH or CALL. Without
- * interceptors it does nothing and routing stays on the I/O thread. With them, the message goes to the sender's
- * {@link Session#lane() lane}: interceptors run on the executor, one message of a session at a time in arrival order,
- * and the message is routed from there, so one publisher's events keep their order.
+ * Runs the publish and call interceptors between the checks and the routing of a PUBLISH or CALL: the last step of
+ * the {@link Gate}. Without interceptors the gate does not call it and routing stays on the I/O thread. With them,
+ * the message goes to the sender's {@link Session#lane() lane}: interceptors run on the executor, one message of a
+ * session at a time in arrival order, and the message is routed from there, so one publisher's events keep their
+ * order. A rejection (by an interceptor, or because the executor is saturated) goes back to the gate as a
+ * {@link Refusal}.
  */
-public final class Interception {
+final class Interception {
     private static final Logger LOG = Logger.getLogger(Interception.class.getName());
     private static final RateLimitedLog VIOLATIONS = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog SATURATED = new RateLimitedLog(LOG, Level.WARNING);
     /** Interceptors that threw, and routing that failed after them: clients may find ways to cause many. */
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
+    private static final Refusal BUSY = new Refusal(ErrorUris.RUNTIME_ERROR, "the router is busy; try again later");
+    private static final Refusal DROPPED_CALL = new Refusal(ErrorUris.CANCELED, null);
 
     private final List<PublishInterceptor> publish;
     private final List<CallInterceptor> call;
@@ -42,17 +46,24 @@ public final class Interception {
         this.call = List.copyOf(call);
     }
 
+    /** Whether any publish interceptor is installed (else the gate routes publications at once). */
+    boolean interceptsPublications() {
+        return !publish.isEmpty();
+    }
+
+    /** Whether any call interceptor is installed (else the gate routes calls at once). */
+    boolean interceptsCalls() {
+        return !call.isEmpty();
+    }
+
     /**
-     * Intercepts a publication that passed the URI and authorization checks. Returns false when there is no
-     * interceptor (the caller routes it at once); otherwise true, and {@code route} is called later, on the
-     * executor, with the publication as the interceptors left it — or not at all.
+     * Intercepts a publication that passed the URI and authorization checks: later, on the executor, {@code route}
+     * is called with the publication as the interceptors left it, or {@code refuse} with their rejection, or
+     * neither (dropped: an acknowledged publication still gets PUBLISHED).
      */
-    public boolean publish(Session s, Publish m, BiConsumer<Session, Publish> route) {
-        if (publish.isEmpty()) {
-            return false;
-        }
+    void publish(Session s, Publish m, Consumer<Publish> route, Consumer<Refusal> refuse) {
         boolean ack = Boolean.TRUE.equals(m.options().get("acknowledge"));
-        submit(s, MessageType.PUBLISH, m.request(), ack, () -> {
+        submit(s, MessageType.PUBLISH, refuse, () -> {
             Publish current = m;
             for (PublishInterceptor i : publish) {
                 Publish p = current;
@@ -61,9 +72,7 @@ public final class Interception {
                 if (v instanceof Verdict.Replace r) {
                     current = new Publish(m.request(), m.options(), m.topic(), r.args(), r.kwargs());
                 } else if (v instanceof Verdict.Reject r) {
-                    if (ack) {
-                        sendError(s, MessageType.PUBLISH, m.request(), r);
-                    }
+                    refuse.accept(refusal(r));
                     return;
                 } else if (v instanceof Verdict.Drop) {
                     if (ack) {
@@ -73,18 +82,15 @@ public final class Interception {
                 }
             }
             if (!s.closed()) {
-                route.accept(s, current);
+                route.accept(current);
             }
         });
-        return true;
     }
 
-    /** Intercepts a CALL that passed the URI and authorization checks; see {@link #publish}. */
-    public boolean call(Session s, Call m, BiConsumer<Session, Call> route) {
-        if (call.isEmpty()) {
-            return false;
-        }
-        submit(s, MessageType.CALL, m.request(), true, () -> {
+    /** Intercepts a CALL that passed the URI and authorization checks; see {@link #publish}. A dropped call is
+     * refused with {@code wamp.error.canceled}: every call ends. */
+    void call(Session s, Call m, Consumer<Call> route, Consumer<Refusal> refuse) {
+        submit(s, MessageType.CALL, refuse, () -> {
             Call current = m;
             for (CallInterceptor i : call) {
                 Call c = current;
@@ -93,18 +99,17 @@ public final class Interception {
                 if (v instanceof Verdict.Replace r) {
                     current = new Call(m.request(), m.options(), m.procedure(), r.args(), r.kwargs());
                 } else if (v instanceof Verdict.Reject r) {
-                    sendError(s, MessageType.CALL, m.request(), r);
+                    refuse.accept(refusal(r));
                     return;
                 } else if (v instanceof Verdict.Drop) {
-                    s.sendError(MessageType.CALL, m.request(), ErrorUris.CANCELED, null);
+                    refuse.accept(DROPPED_CALL);
                     return;
                 }
             }
             if (!s.closed()) {
-                route.accept(s, current);
+                route.accept(current);
             }
         });
-        return true;
     }
 
     private interface Intercept {
@@ -122,12 +127,13 @@ public final class Interception {
         }
     }
 
-    private static void sendError(Session s, MessageType type, long request, Verdict.Reject r) {
+    /** An interceptor's rejection; an error that is not a URI becomes {@code wamp.error.runtime_error}. */
+    private static Refusal refusal(Verdict.Reject r) {
         String uri = r.error() != null && Uris.valid(r.error(), Uris.Rule.LOOSE) ? r.error() : ErrorUris.RUNTIME_ERROR;
-        s.send(new WampMessage.Error(type.code(), request, Map.of(), uri, r.args(), r.kwargs()));
+        return new Refusal(uri, null, r.args(), r.kwargs());
     }
 
-    private static void submit(Session s, MessageType type, long request, boolean answer, Runnable task) {
+    private static void submit(Session s, MessageType type, Consumer<Refusal> refuse, Runnable task) {
         try {
             s.lane().execute(() -> {
                 try {
@@ -139,20 +145,12 @@ public final class Interception {
                     s.peer().close(1002, ErrorUris.PROTOCOL_VIOLATION);
                 } catch (RuntimeException | Error e) {
                     // Routing failed after the interceptors: the request is closed over, not left waiting.
-                    Connection c = s.connection;
-                    if (c != null) {
-                        c.failed(type.toString(), e);
-                    } else {
-                        FAILURES.log(() -> "could not route " + type + " of " + s + " (" + e + ")", e);
-                        s.peer().close(1011, "internal error");
-                    }
+                    s.failed(type.toString(), e);
                 }
             });
         } catch (RejectedExecutionException e) {
             SATURATED.log(() -> type + " by " + s + " refused: the executor is saturated (postmaster.executor-queue)");
-            if (answer) {
-                s.sendError(type, request, ErrorUris.RUNTIME_ERROR, "the router is busy; try again later");
-            }
+            refuse.accept(BUSY);
         }
     }
 }

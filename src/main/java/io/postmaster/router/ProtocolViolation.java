@@ -5,8 +5,8 @@ package io.postmaster.router;
  * {@link Connection} answers it with ABORT {@code wamp.error.protocol_violation} and closes the transport. The
  * message goes into ABORT's details, so it must not echo untrusted input at length.
  */
-public final class ProtocolViolation extends RuntimeException {
-    public ProtocolViolation(String message) {
+final class ProtocolViolation extends RuntimeException {
+    ProtocolViolation(String message) {
         super(message, null, false, false);
     }
 }

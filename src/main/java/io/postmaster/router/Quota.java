@@ -7,16 +7,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pending calls). Lock-free; every successful {@link #tryAcquire()} is paired with exactly one {@link #release()}
  * by the code that owns the thing counted.
  */
-public final class Quota {
+final class Quota {
     private final int cap;
     private final AtomicInteger used = new AtomicInteger();
 
-    public Quota(int cap) {
+    Quota(int cap) {
         this.cap = cap;
     }
 
     /** Takes one unit; false (and nothing taken) when the cap is reached. */
-    public boolean tryAcquire() {
+    boolean tryAcquire() {
         while (true) {
             int u = used.get();
             if (u >= cap) {
@@ -29,16 +29,16 @@ public final class Quota {
     }
 
     /** Gives one unit back. */
-    public void release() {
+    void release() {
         used.decrementAndGet();
     }
 
     /** Units taken now. */
-    public int used() {
+    int used() {
         return used.get();
     }
 
-    public int cap() {
+    int cap() {
         return cap;
     }
 }

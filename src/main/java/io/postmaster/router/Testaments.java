@@ -1,5 +1,8 @@
 package io.postmaster.router;
 
+import io.postmaster.config.MetaAccess;
+import io.postmaster.message.ErrorUris;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +16,9 @@ import java.util.Map;
  * (GOODBYE, kill, or its transport is lost). Both buckets are kept anyway, as the spec asks, so that each can be
  * flushed on its own; on leaving, the {@code detached} bucket is published first, then the {@code destroyed} one.
  */
-public final class Testaments {
+final class Testaments {
     /** When a testament is published: the spec's {@code scope}. */
-    public enum Scope {
+    enum Scope {
         DETACHED("detached"), DESTROYED("destroyed");
 
         private final String wireName;
@@ -24,8 +27,12 @@ public final class Testaments {
             this.wireName = wireName;
         }
 
-        /** The scope named {@code s} on the wire; {@link #DESTROYED} (the spec's default) for null; else null. */
-        public static Scope of(Object s) {
+        /**
+         * The scope named {@code s} on the wire; {@link #DESTROYED} (the spec's default) for null.
+         *
+         * @throws Refusal {@code wamp.error.invalid_argument} for any other value
+         */
+        static Scope of(Object s) {
             if (s == null) {
                 return DESTROYED;
             }
@@ -34,7 +41,7 @@ public final class Testaments {
                     return scope;
                 }
             }
-            return null;
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "scope must be destroyed or detached");
         }
     }
 
@@ -44,12 +51,9 @@ public final class Testaments {
      * @param options the publish options given, applied as if the session had published it
      * @param bytes   its estimated size, counted against the session's budget
      */
-    public record Testament(String topic, List<Object> args, Map<String, Object> kwargs, Map<String, Object> options,
+    record Testament(String topic, List<Object> args, Map<String, Object> kwargs, Map<String, Object> options,
                             int bytes) {
     }
-
-    /** Why {@link #add} refused. */
-    public enum Refusal { COUNT, BYTES }
 
     private final List<Testament> detached = new ArrayList<>(0);
     private final List<Testament> destroyed = new ArrayList<>(0);
@@ -60,25 +64,27 @@ public final class Testaments {
      * Adds a testament unless the session would then hold more than {@code maxCount} testaments or more than
      * {@code maxBytes} estimated bytes of them.
      *
-     * @return null when added, else what was exceeded
+     * @throws Refusal {@code postmaster.error.limit_reached} past the count, {@code wamp.error.payload_size_exceeded}
+     *                 past the bytes
      */
-    public synchronized Refusal add(Scope scope, Testament t, int maxCount, int maxBytes) {
+    synchronized void add(Scope scope, Testament t, int maxCount, int maxBytes) {
         if (detached.size() + destroyed.size() >= maxCount) {
-            return Refusal.COUNT;
+            throw new Refusal(ErrorUris.LIMIT_REACHED, "at most " + maxCount + " testaments per session ("
+                    + MetaAccess.TESTAMENT_MAX + ")");
         }
         if ((long) bytes + t.bytes() > maxBytes) {
-            return Refusal.BYTES;
+            throw new Refusal(ErrorUris.PAYLOAD_SIZE_EXCEEDED, "at most " + maxBytes + " bytes of testaments per"
+                    + " session (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
         }
         if (drained) {
-            return null; // the session has left meanwhile: nothing will publish it
+            return; // the session has left meanwhile: nothing will publish it
         }
         (scope == Scope.DETACHED ? detached : destroyed).add(t);
         bytes += t.bytes();
-        return null;
     }
 
     /** Removes every testament of {@code scope}. */
-    public synchronized void flush(Scope scope) {
+    synchronized void flush(Scope scope) {
         List<Testament> bucket = scope == Scope.DETACHED ? detached : destroyed;
         for (Testament t : bucket) {
             bytes -= t.bytes();
@@ -87,7 +93,7 @@ public final class Testaments {
     }
 
     /** How many testaments are held. */
-    public synchronized int size() {
+    synchronized int size() {
         return detached.size() + destroyed.size();
     }
 
@@ -109,7 +115,7 @@ public final class Testaments {
      * 1,000-character string 1,033 → 2,041 B, 200 numbers 451 → 1,650 B). The payload was decoded from one inbound message, so its
      * depth and size are already bounded by the decoder and {@code postmaster.max-message-size}.
      */
-    public static int estimate(Object o) {
+    static int estimate(Object o) {
         long n = estimate(o, 0);
         return (int) Math.min(Integer.MAX_VALUE, n);
     }

@@ -15,48 +15,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import static io.postmaster.router.RouterTest.assertError;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The Advanced Profile features through in-memory peers; every scenario ends with empty tables. */
-class AdvancedProfileTest {
+class AdvancedProfileTest extends RouterFixture {
     static final Map<String, Object> CANCELING_CALLEE = Map.of("roles", Map.of(
             "callee", Map.of("features", Map.of("call_canceling", true, "progressive_call_results", true,
                     "call_timeout", true)),
             "caller", Map.of(), "publisher", Map.of(), "subscriber", Map.of()));
 
-    ScheduledThreadPoolExecutor timers;
-    Router router;
-
     @BeforeEach
     void start() {
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get), timers);
+        start(Map.of("postmaster.call-max-pending-ms", "400"));
     }
 
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
         Realm r = router.realm("realm1");
-        assertTrue(r.topics().isEmpty() && r.procedures().isEmpty() && r.sessions().isEmpty(), "tables empty");
-    }
-
-    TestPeer join(String name) {
-        return join(name, RouterTest.ROLES, null);
+        assertTrue(noSubscriptions(r) && noRegistrations(r) && r.sessions().isEmpty(), "tables empty");
     }
 
     TestPeer join(String name, Map<String, Object> roles, String authid) {
-        TestPeer p = TestPeer.connect(router, name);
-        Map<String, Object> details = new java.util.HashMap<>(roles);
-        if (authid != null) {
-            details.put("authid", authid);
-        }
-        p.in(new Hello("realm1", details));
-        p.next(Welcome.class);
-        return p;
+        return join("realm1", name, roles, authid);
     }
 
     long sessionId(TestPeer p) {
@@ -101,9 +84,9 @@ class AdvancedProfileTest {
 
     @Test
     void blackAndWhiteListing() {
-        TestPeer a = join("a", RouterTest.ROLES, "alice");
-        TestPeer b = join("b", RouterTest.ROLES, "bob");
-        TestPeer c = join("c", RouterTest.ROLES, "carol");
+        TestPeer a = join("a", ROLES, "alice");
+        TestPeer b = join("b", ROLES, "bob");
+        TestPeer c = join("c", ROLES, "carol");
         TestPeer pub = join("pub");
         for (TestPeer p : List.of(a, b, c)) {
             p.in(new Subscribe(1, Map.of(), "com.t"));
@@ -142,7 +125,7 @@ class AdvancedProfileTest {
     @Test
     void publisherIdentification() {
         TestPeer sub = join("sub");
-        TestPeer pub = join("pub", RouterTest.ROLES, "pat");
+        TestPeer pub = join("pub", ROLES, "pat");
         sub.in(new Subscribe(1, Map.of(), "com.t"));
         sub.next(Subscribed.class);
         pub.in(new Publish(1, Map.of("disclose_me", true), "com.t", null, null));
@@ -183,7 +166,7 @@ class AdvancedProfileTest {
     @Test
     void retainedTopicsAreBoundedByTheSetting() {
         router.close();
-        router = new Router(PostmasterConfig.from(Map.of("postmaster.retained-max", "1")::get), timers);
+        start(Map.of("postmaster.retained-max", "1"));
         TestPeer pub = join("pub");
         pub.in(new Publish(1, Map.of("retain", true), "com.r.one", List.of("one"), null));
         pub.in(new Publish(2, Map.of("retain", true), "com.r.two", List.of("two"), null));
@@ -236,7 +219,7 @@ class AdvancedProfileTest {
         PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get);
         Extensions open = Extensions.openRealms(config);
         router.close();
-        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+        start(config, new Extensions(open.authenticators(), open.authmethods(),
                 open.permissions(), (session, permissions, uri, action) ->
                 new io.postmaster.spi.Decision(!uri.startsWith("com.app.") || mayPublish.get(), false, false),
                 open.listener(), open.executor()));
@@ -278,7 +261,7 @@ class AdvancedProfileTest {
         a.next(Result.class);
         a.in(new Call(8, Map.of(), "wamp.session.add_testament", List.of("com.app.t"), null));
         a.next(Result.class);
-        assertEquals(2, a.connection.session().testaments().size());
+        assertEquals(2, testamentsHeld(a));
         a.connection.onTransportClosed();
     }
 
@@ -354,7 +337,7 @@ class AdvancedProfileTest {
     @Test
     void callerIdentification() {
         TestPeer callee = join("callee");
-        TestPeer caller = join("caller", RouterTest.ROLES, "cid");
+        TestPeer caller = join("caller", ROLES, "cid");
         callee.in(new Register(1, Map.of(), "com.p"));
         callee.next(Registered.class);
         caller.in(new Call(1, Map.of("disclose_me", true), "com.p", null, null));
@@ -407,7 +390,7 @@ class AdvancedProfileTest {
         assertError(caller.next(), MessageType.CALL, 1, ErrorUris.TIMEOUT);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 1500, "ended after " + ms + " ms; the maximum is 400 ms");
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test
@@ -472,7 +455,7 @@ class AdvancedProfileTest {
         Interrupt i = callee.next(Interrupt.class);
         assertEquals(inv.request(), i.request());
         assertEquals("killnowait", i.options().get("mode"));
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test
@@ -505,7 +488,7 @@ class AdvancedProfileTest {
         router.close();
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.put("postmaster.call-max-pending-ms", "400");
-        router = new Router(PostmasterConfig.from(all::get), timers);
+        start(all);
     }
 
     @Test
@@ -517,7 +500,7 @@ class AdvancedProfileTest {
         admin.in(new Subscribe(2, Map.of(), "wamp.session.on_leave"));
         admin.next(Subscribed.class);
         admin.next(Subscribed.class);
-        TestPeer x = join("x", RouterTest.ROLES, "xavier");
+        TestPeer x = join("x", ROLES, "xavier");
         String xavier = x.connection.session().authid();
         assertNotEquals("xavier", xavier, "an anonymous session's authid is the router's, not the client's");
         Map<?, ?> joined = (Map<?, ?>) admin.next(Event.class).args().get(0);
@@ -608,7 +591,7 @@ class AdvancedProfileTest {
             PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "400")::get);
             Extensions open = Extensions.openRealms(config);
             io.postmaster.spi.Permissions rules = io.postmaster.config.AuthConfig.parsePermissions("rules", c.getKey());
-            router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+            start(config, new Extensions(open.authenticators(), open.authmethods(),
                     s -> rules, open.authorizer(), open.listener(), open.executor()));
             TestPeer a = join("a");
             join("victim");
@@ -712,7 +695,7 @@ class AdvancedProfileTest {
     @Test
     void welcomeAnnouncesTheFeatures() {
         TestPeer p = TestPeer.connect(router, "p");
-        p.in(new Hello("realm1", RouterTest.ROLES));
+        p.in(new Hello("realm1", ROLES));
         Map<?, ?> roles = (Map<?, ?>) p.next(Welcome.class).details().get("roles");
         Map<?, ?> dealer = (Map<?, ?>) ((Map<?, ?>) roles.get("dealer")).get("features");
         Map<?, ?> broker = (Map<?, ?>) ((Map<?, ?>) roles.get("broker")).get("features");

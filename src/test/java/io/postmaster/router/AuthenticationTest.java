@@ -36,21 +36,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The authentication handshake through in-memory peers, with the built-in methods and a real executor. */
-class AuthenticationTest {
+class AuthenticationTest extends RouterFixture {
     static final HexFormat HEX = HexFormat.of();
     static final Map<String, Object> ROLES = Map.of("caller", Map.of(), "subscriber", Map.of());
     static final KeyPair ALICE_KEY = generate();
 
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
     ExecutorService executor = Executors.newFixedThreadPool(2);
     List<Object> events = new CopyOnWriteArrayList<>();
-    Router router;
 
     static KeyPair generate() {
         try {
@@ -99,7 +96,7 @@ class AuthenticationTest {
         };
         Extensions ext = new Extensions(auths, r -> ac.realms().get(r).authmethods(), new ConfiguredPermissions(ac),
                 new PermissionAuthorizer(), listener, executor);
-        router = new Router(config, timers, customize.apply(ext));
+        start(config, customize.apply(ext));
         return router;
     }
 
@@ -112,7 +109,6 @@ class AuthenticationTest {
         if (router != null) {
             router.close();
         }
-        timers.shutdownNow();
         executor.shutdownNow();
     }
 
@@ -565,11 +561,8 @@ class AuthenticationTest {
         long id = w.session();
         p.in(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
         p.next(Goodbye.class);
-        long deadline = System.currentTimeMillis() + 2000;
-        while (events.size() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(50);
+        await(() -> events.size() >= 2, "joined and left are reported");
+        Thread.sleep(50); // and nothing more: an absence cannot be waited for
         assertEquals(2, events.size(), events.toString());
         SessionJoined j = (SessionJoined) events.get(0);
         assertEquals(id, j.session().sessionId());

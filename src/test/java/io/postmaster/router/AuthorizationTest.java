@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -25,14 +24,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * Every action through the broker and dealer under a restricted role: allowed ones work, forbidden ones get
  * {@code wamp.error.not_authorized} and leave no trace (no subscription or registration, no EVENT, no INVOCATION).
  */
-class AuthorizationTest {
-    static final Map<String, Object> ROLES = Map.of("roles",
-            Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
+class AuthorizationTest extends RouterFixture {
     static final String RULES = "com.ok. prefix all; com.ro. prefix subscribe,call; com.wo. prefix publish,register;"
             + " com.ok.secret exact none";
 
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-    Router router;
 
     /** A router whose anonymous sessions have {@link #RULES}, except sessions with authid "admin" (everything). */
     Router start(Authorizer authorizer) {
@@ -40,7 +35,7 @@ class AuthorizationTest {
         Permissions restricted = AuthConfig.parsePermissions("test", RULES);
         Permissions all = AuthConfig.parsePermissions("test", "* prefix all");
         Extensions open = ClaimedAuthids.of(config);
-        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+        start(config, new Extensions(open.authenticators(), open.authmethods(),
                 s -> s.authid().equals("admin") ? all : restricted, authorizer, open.listener(), open.executor()));
         return router;
     }
@@ -48,14 +43,11 @@ class AuthorizationTest {
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
     }
 
+    @Override
     TestPeer join(String authid) {
-        TestPeer p = TestPeer.connect(router, authid);
-        p.in(new Hello("realm1", Map.of("roles", ROLES.get("roles"), "authid", authid)));
-        p.next(Welcome.class);
-        return p;
+        return join("realm1", authid, ROLES, authid);
     }
 
     static final Authorizer BY_PERMISSIONS = (s, p, uri, a) -> p.decide(uri, a);
@@ -143,11 +135,11 @@ class AuthorizationTest {
             }
             forbidden++;
             // the admin subscribes/registers the same URI so that a leak would show as EVENT/INVOCATION
-            if (action == Action.PUBLISH && router.realm("realm1").topics().get(uri, io.postmaster.router.match.MatchPolicy.EXACT) == null) {
+            if (action == Action.PUBLISH && subscription(router.realm("realm1"), uri) == null) {
                 admin.in(new Subscribe(req++, Map.of(), uri));
                 admin.next(Subscribed.class);
             }
-            if (action == Action.CALL && router.realm("realm1").procedures().get(uri, io.postmaster.router.match.MatchPolicy.EXACT) == null) {
+            if (action == Action.CALL && registration(router.realm("realm1"), uri) == null) {
                 admin.in(new Register(req++, Map.of(), uri));
                 admin.next(Registered.class);
             }
@@ -155,9 +147,9 @@ class AuthorizationTest {
         }
         assertTrue(forbidden > 100, "the random walk tried enough forbidden actions: " + forbidden);
         Session user = router.realm("realm1").sessions().stream().filter(s -> s.authid().equals("user")).findFirst().orElseThrow();
-        assertTrue(user.subscriptions().isEmpty(), "no subscription");
-        assertTrue(user.registrations().isEmpty(), "no registration");
-        assertTrue(user.calls().isEmpty(), "no pending call");
+        assertEquals(0, subscriptionsHeld(user), "no subscription");
+        assertEquals(0, registrationsHeld(user), "no registration");
+        assertEquals(0, callsWaiting(user), "no pending call");
         admin.nothingMore(100); // no EVENT, no INVOCATION
     }
 
@@ -166,7 +158,7 @@ class AuthorizationTest {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
         Permissions rules = AuthConfig.parsePermissions("test", "com.open. prefix all,disclose; com.quiet. prefix all");
         Extensions open = ClaimedAuthids.of(config);
-        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+        start(config, new Extensions(open.authenticators(), open.authmethods(),
                 s -> rules, BY_PERMISSIONS, open.listener(), open.executor()));
         TestPeer a = join("alice");
         TestPeer b = join("bob");
@@ -205,7 +197,7 @@ class AuthorizationTest {
         assertEquals(ErrorUris.AUTHORIZATION_FAILED, e.error());
         assertEquals(MessageType.SUBSCRIBE.code(), e.requestType());
         assertFalse(e.toString().contains("db down"));
-        assertTrue(router.realm("realm1").topics().isEmpty());
+        assertTrue(noSubscriptions(router.realm("realm1")));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.postmaster.router;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import org.junit.jupiter.api.RepeatedTest;
@@ -10,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -19,15 +17,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * (progressive and final), callee errors, cancels in every mode, timeouts, the router-wide maximum, and callers and
  * callees leaving. Each repetition uses another seed; a failure names it.
  */
-class CallEndsExactlyOnceTest {
+class CallEndsExactlyOnceTest extends RouterFixture {
     private static int repetition;
 
     @RepeatedTest(5)
     void randomInterleaving() throws Exception {
         long seed = 1000 + repetition++;
         Random r = new Random(seed);
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-        Router router = new Router(PostmasterConfig.from(Map.of("postmaster.call-max-pending-ms", "300")::get), timers);
+        start(Map.of("postmaster.call-max-pending-ms", "300"));
         try {
             List<TestPeer> callees = new ArrayList<>();
             List<TestPeer> callers = new ArrayList<>();
@@ -101,7 +98,11 @@ class CallEndsExactlyOnceTest {
                     Thread.sleep(1); // let timeouts fire between steps
                 }
             }
-            Thread.sleep(700); // past the router-wide maximum: every call still open must end now
+            // Past the router-wide maximum every call still open must end: wait for it, then for the timer thread
+            // to finish what it is sending (a call leaves the tables just before its answer is queued).
+            await(() -> callers.stream().allMatch(RouterFixture::noCallsOf)
+                    && callees.stream().allMatch(RouterFixture::noInvocationsOf), "seed " + seed + ": every call ends");
+            timers.submit(() -> { }).get();
             for (TestPeer c : callers) {
                 Map<Long, Integer> finals = new HashMap<>();
                 for (WampMessage m : c.drain()) {
@@ -119,23 +120,20 @@ class CallEndsExactlyOnceTest {
                     assertEquals(1, finals.getOrDefault(id, 0), "seed " + seed + ": call " + id + " of " + c
                             + " must end exactly once");
                 }
-                assertTrue(c.connection.session().calls().isEmpty(), "seed " + seed + ": calls left behind");
+                assertTrue(noCallsOf(c), "seed " + seed + ": calls left behind");
             }
             for (TestPeer callee : callees) {
-                assertTrue(callee.connection.session().invocations().isEmpty(), "seed " + seed);
+                assertTrue(noInvocationsOf(callee), "seed " + seed);
             }
         } finally {
             router.close();
-            timers.shutdownNow();
         }
         Realm realm = router.realm("realm1");
-        assertTrue(realm.sessions().isEmpty() && realm.procedures().isEmpty(), "seed " + seed + ": tables empty");
+        assertTrue(realm.sessions().isEmpty() && noRegistrations(realm), "seed " + seed + ": tables empty");
     }
 
-    private static TestPeer callee(Router router, Random r, String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", r.nextBoolean() ? AdvancedProfileTest.CANCELING_CALLEE : RouterTest.ROLES));
-        p.next(Welcome.class);
+    private TestPeer callee(Router router, Random r, String name) {
+        TestPeer p = join("realm1", name, r.nextBoolean() ? AdvancedProfileTest.CANCELING_CALLEE : ROLES);
         for (int i = 0; i < 3; i++) {
             p.in(new Register(i + 1, Map.of("invoke", "roundrobin"), "com.p" + i));
             p.next(Registered.class);
@@ -143,10 +141,7 @@ class CallEndsExactlyOnceTest {
         return p;
     }
 
-    private static TestPeer caller(Router router, String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", RouterTest.ROLES));
-        p.next(Welcome.class);
-        return p;
+    private TestPeer caller(Router router, String name) {
+        return join(name);
     }
 }

@@ -14,35 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The routing invariants under real concurrency: ordering per publisher, and every CALL ends exactly once. */
-class ConcurrencyTest {
-    ScheduledThreadPoolExecutor timers;
-    Router router;
+class ConcurrencyTest extends RouterFixture {
 
     @BeforeEach
     void start() {
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.defaults(), timers);
+        start(PostmasterConfig.defaults());
     }
 
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
     }
 
-    TestPeer join(String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", RouterTest.ROLES));
-        p.next(Welcome.class);
-        return p;
-    }
 
     @Test
     void eventsOfEachPublisherArriveInOrderWhileSubscriptionsChurn() throws Exception {
@@ -179,7 +168,8 @@ class ConcurrencyTest {
         for (Thread t : threads) {
             t.join();
         }
-        Thread.sleep(200);
+        // The callees go on answering and leaving until no call waits any more (a leaving callee cancels its calls).
+        await(() -> callerPeers.stream().allMatch(RouterFixture::noCallsOf), "every call ends");
         done.set(true);
         calleeDriver.join();
         assertNull(calleeFailure.get(), () -> "callee thread failed: " + calleeFailure.get());
@@ -201,7 +191,7 @@ class ConcurrencyTest {
             for (long i = 1; i <= callsPerCaller; i++) {
                 assertEquals(1, answers.getOrDefault(i, 0), "call " + i + " must end exactly once");
             }
-            assertTrue(caller.connection.session().calls().isEmpty());
+            assertTrue(noCallsOf(caller));
         }
     }
 
@@ -231,7 +221,7 @@ class ConcurrencyTest {
         observer.drain();
         AtomicBoolean underMonitor = new AtomicBoolean(); // from here on, the observer receives only meta events
         observer.onSend = () -> {
-            if (Thread.holdsLock(realm.topics()) || Thread.holdsLock(realm.procedures())) {
+            if (holdsATableMonitor(realm)) {
                 underMonitor.set(true);
             }
         };

@@ -1,6 +1,5 @@
 package io.postmaster.router;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage.Abort;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -25,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * What a client can make the router write to its log: protocol violations and HELLO timeouts cost the attacker a
  * connection each, and must not cost the router a log line each (a flood wrote 16.7 MB of log in 12 minutes).
  */
-class ConnectionLogTest {
+class ConnectionLogTest extends RouterFixture {
     private static final int ATTEMPTS = 200;
     private final Logger logger = Logger.getLogger(Connection.class.getName());
     private final List<LogRecord> records = new ArrayList<>();
@@ -43,21 +40,17 @@ class ConnectionLogTest {
         public void close() {
         }
     };
-    private ScheduledThreadPoolExecutor timers;
-    private Router router;
 
     @BeforeEach
     void start() {
         logger.addHandler(handler);
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.from(Map.of("postmaster.hello-timeout-ms", "50")::get), timers);
+        start(Map.of("postmaster.hello-timeout-ms", "50"));
     }
 
     @AfterEach
     void stop() {
         logger.removeHandler(handler);
         router.close();
-        timers.shutdownNow();
     }
 
     private synchronized long infoLines() {
@@ -65,11 +58,8 @@ class ConnectionLogTest {
     }
 
     /** The close code the router gave the peer, waiting up to 5 s for it. */
-    private static int closeCode(TestPeer p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (p.closeCode == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10); // the HELLO timer closes it on the timer thread
-        }
+    private static int closeCode(TestPeer p) {
+        await(() -> p.closeCode != 0, "the HELLO timer closes " + p.transport().peerAddress()); // on the timer thread
         return p.closeCode;
     }
 

@@ -14,19 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Publish and call interceptors: pass, replace, reject, drop, failure, and publication order per publisher. */
-class InterceptionTest {
-    static final Map<String, Object> ROLES = Map.of("roles",
-            Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
+class InterceptionTest extends RouterFixture {
 
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
     ExecutorService executor = Executors.newFixedThreadPool(4);
-    Router router;
 
     static final PublishInterceptor PUBLISH = p -> switch (p.topic()) {
         case "com.replace" -> Verdict.replace(List.of("replaced", p.publisher().authid()), Map.of("k", "v"));
@@ -50,7 +45,7 @@ class InterceptionTest {
     void start() {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
         Extensions open = ClaimedAuthids.of(config);
-        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+        start(config, new Extensions(open.authenticators(), open.authmethods(),
                 open.permissions(), open.authorizer(), open.listener(), executor)
                 .withInterceptors(List.of(PUBLISH), List.of(CALL)));
     }
@@ -58,15 +53,12 @@ class InterceptionTest {
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
         executor.shutdownNow();
     }
 
+    @Override
     TestPeer join(String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", Map.of("roles", ROLES.get("roles"), "authid", name)));
-        p.next(Welcome.class);
-        return p;
+        return join("realm1", name, ROLES, name);
     }
 
     TestPeer subscriber(String topic) {

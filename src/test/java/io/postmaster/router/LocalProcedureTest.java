@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -23,22 +22,19 @@ import java.util.logging.Logger;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Server-side procedures as in-process callees: results, errors that do not leak, and the declared access rule. */
-class LocalProcedureTest {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+class LocalProcedureTest extends RouterFixture {
     ExecutorService executor = Executors.newFixedThreadPool(2);
-    Router router;
 
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
         executor.shutdownNow();
     }
 
     void start() {
         PostmasterConfig config = PostmasterConfig.from(k -> null);
         Extensions open = ClaimedAuthids.of(config);
-        router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+        start(config, new Extensions(open.authenticators(), open.authmethods(),
                 open.permissions(), open.authorizer(), open.listener(), executor));
         router.registerLocal("realm1", "com.local.add", s -> true,
                 (caller, args, kwargs) -> List.of((Long) args.get(0) + (Long) args.get(1), caller.authid()));
@@ -52,11 +48,9 @@ class LocalProcedureTest {
                 (caller, args, kwargs) -> List.of("ok"));
     }
 
+    @Override
     TestPeer join(String authid) {
-        TestPeer p = TestPeer.connect(router, authid);
-        p.in(new Hello("realm1", Map.of("roles", Map.of("caller", Map.of()), "authid", authid)));
-        p.next(Welcome.class);
-        return p;
+        return join("realm1", authid, Map.of("roles", Map.of("caller", Map.of())), authid);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
@@ -30,31 +29,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * The router's own bursts go out paced (not as traffic to judge a slow consumer by), and a message whose handling
  * fails — even with an {@link Error} — ends in an answer or a close, logged at WARNING.
  */
-class RouterBurstsAndFailuresTest {
-    static final Map<String, Object> ROLES = Map.of("roles", Map.of("caller", Map.of(), "callee", Map.of(),
-            "publisher", Map.of(), "subscriber", Map.of()));
+class RouterBurstsAndFailuresTest extends RouterFixture {
 
-    ScheduledThreadPoolExecutor timers;
-    Router router;
 
     @BeforeEach
     void start() {
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.defaults(), timers);
+        start(PostmasterConfig.defaults());
     }
 
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
     }
 
-    TestPeer join(String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", ROLES));
-        p.next(Welcome.class);
-        return p;
-    }
 
     @Test
     void whatALeavingSessionLeavesBehindIsSentPaced() {
@@ -97,7 +84,7 @@ class RouterBurstsAndFailuresTest {
             PostmasterConfig config = PostmasterConfig.defaults();
             Extensions open = Extensions.openRealms(config);
             router.close();
-            router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+            start(config, new Extensions(open.authenticators(), open.authmethods(),
                     open.permissions(), (s, p, uri, a) -> {
                         if (uri.startsWith("com.oom.")) {
                             throw new OutOfMemoryError("simulated");
@@ -126,7 +113,7 @@ class RouterBurstsAndFailuresTest {
             PostmasterConfig config = PostmasterConfig.defaults();
             Extensions open = Extensions.openRealms(config);
             router.close();
-            router = new Router(config, timers, new Extensions(open.authenticators(), open.authmethods(),
+            start(config, new Extensions(open.authenticators(), open.authmethods(),
                     open.permissions(), open.authorizer(), open.listener(), executor)
                     .withInterceptors(List.of(p -> {
                         if (p.topic().equals("com.oom")) {

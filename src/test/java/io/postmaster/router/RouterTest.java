@@ -1,60 +1,29 @@
 package io.postmaster.router;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The router driven through in-memory peers: session lifecycle, broker, dealer, bad input, cleanup. */
-class RouterTest {
-    static final Map<String, Object> ROLES = Map.of("roles",
-            Map.of("publisher", Map.of(), "subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()));
-
-    ScheduledThreadPoolExecutor timers;
-    Router router;
+class RouterTest extends RouterFixture {
 
     @BeforeEach
     void start() {
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.from(Map.of("postmaster.hello-timeout-ms", "300")::get), timers);
-    }
-
-    @AfterEach
-    void stop() {
-        router.close();
-        timers.shutdownNow();
-    }
-
-    TestPeer join(String name) {
-        TestPeer p = TestPeer.connect(router, name);
-        p.in(new Hello("realm1", ROLES));
-        p.next(Welcome.class);
-        return p;
-    }
-
-    Realm realm() {
-        return router.realm("realm1");
+        start(Map.of("postmaster.hello-timeout-ms", "300"));
     }
 
     void assertTablesEmpty() {
-        Realm r = realm();
-        assertTrue(r.topics().isEmpty(), "topics");
-        assertTrue(r.subscriptionsById().isEmpty(), "subscriptions");
-        assertTrue(r.procedures().isEmpty(), "procedures");
-        assertTrue(r.registrationsById().isEmpty(), "registrations");
-        assertTrue(r.sessions().isEmpty(), "sessions");
+        assertTablesEmpty("realm1");
     }
 
     void assertAbort(TestPeer p, String reason, int closeCode) {
@@ -121,10 +90,12 @@ class RouterTest {
     @Test
     void helloTimeoutClosesSilentConnections() throws Exception {
         TestPeer p = TestPeer.connect(router, "silent");
-        Thread.sleep(600);
+        await(() -> p.closeCode != 0, "the silent connection is closed");
         assertEquals(1008, p.closeCode);
         TestPeer q = join("prompt");
-        Thread.sleep(600);
+        // A connection opened after q joined times out after q's own HELLO deadline (one timer thread, same delay):
+        TestPeer later = TestPeer.connect(router, "later");
+        await(() -> later.closeCode != 0, "a connection opened later is timed out");
         assertEquals(0, q.closeCode, "a joined session is not timed out");
     }
 
@@ -161,8 +132,8 @@ class RouterTest {
         p.next(Registered.class);
         p.in(new Hello("realm1", ROLES));
         assertAbort(p, ErrorUris.PROTOCOL_VIOLATION, 1002);
-        assertNull(realm().topics().get("com.t", io.postmaster.router.match.MatchPolicy.EXACT));
-        assertNull(realm().procedures().bestMatch("com.p"));
+        assertNull(subscription(realm(), "com.t"));
+        assertNull(registration(realm(), "com.p"));
         assertEquals(1, realm().sessions().size());
         // the other session is unaffected
         other.in(new Subscribe(1, Map.of(), "com.t"));
@@ -271,7 +242,7 @@ class RouterTest {
         long sub = a.next(Subscribed.class).subscription();
         a.in(new Unsubscribe(2, sub));
         assertEquals(2, a.next(Unsubscribed.class).request());
-        assertTrue(realm().topics().isEmpty());
+        assertTrue(noSubscriptions(realm()));
         pub.in(new Publish(3, Map.of(), "com.t", List.of(1L), null));
         a.nothingMore(50);
         a.in(new Unsubscribe(4, sub));
@@ -287,7 +258,7 @@ class RouterTest {
         a.next(Subscribed.class);
         b.next(Subscribed.class);
         a.connection.onTransportClosed();
-        assertEquals(1, realm().topics().get("com.t", io.postmaster.router.match.MatchPolicy.EXACT).subscribers().size());
+        assertEquals(1, subscription(realm(), "com.t").subscribers().size());
         b.connection.onTransportClosed();
         assertTablesEmpty();
     }
@@ -297,7 +268,7 @@ class RouterTest {
         TestPeer a = join("a");
         a.in(new Subscribe(1, Map.of("match", "fuzzy"), "com.t"));
         assertError(a.next(), MessageType.SUBSCRIBE, 1, ErrorUris.INVALID_ARGUMENT);
-        assertTrue(realm().topics().isEmpty());
+        assertTrue(noSubscriptions(realm()));
     }
 
     // ------------------------------------------------------------------------------------------ dealer
@@ -319,8 +290,8 @@ class RouterTest {
         assertEquals(5, r.request());
         assertEquals(List.of(5L), r.args());
         assertEquals(Map.of("z", 1L), r.kwargs());
-        assertTrue(callee.connection.session().invocations().isEmpty());
-        assertTrue(caller.connection.session().calls().isEmpty());
+        assertTrue(noInvocationsOf(callee));
+        assertTrue(noCallsOf(caller));
     }
 
     @Test
@@ -377,8 +348,8 @@ class RouterTest {
         assertError(caller1.next(), MessageType.CALL, 2, ErrorUris.CANCELED);
         assertError(caller2.next(), MessageType.CALL, 1, ErrorUris.CANCELED);
         caller1.nothingMore(50);
-        assertTrue(realm().procedures().isEmpty());
-        assertTrue(caller1.connection.session().calls().isEmpty());
+        assertTrue(noRegistrations(realm()));
+        assertTrue(noCallsOf(caller1));
         caller1.in(new Call(3, Map.of(), "com.slow", null, null));
         assertError(caller1.next(), MessageType.CALL, 3, ErrorUris.NO_SUCH_PROCEDURE);
         assertNotNull(first);
@@ -393,7 +364,7 @@ class RouterTest {
         caller.in(new Call(1, Map.of(), "com.p", null, null));
         Invocation inv = callee.next(Invocation.class);
         caller.connection.onTransportClosed();
-        assertTrue(callee.connection.session().invocations().isEmpty(), "the caller's departure forgets the call");
+        assertTrue(noInvocationsOf(callee), "the caller's departure forgets the call");
         callee.in(new Yield(inv.request(), Map.of(), List.of(1L), null));
         callee.in(new WampMessage.Error(MessageType.INVOCATION.code(), inv.request(), Map.of(), "com.e", null, null));
         callee.nothingMore(50);
@@ -433,7 +404,7 @@ class RouterTest {
         assertAbort(caller, ErrorUris.PROTOCOL_VIOLATION, 1002);
         callee.next(Invocation.class);
         callee.nothingMore(50);
-        assertTrue(callee.connection.session().invocations().isEmpty());
+        assertTrue(noInvocationsOf(callee));
     }
 
     @Test

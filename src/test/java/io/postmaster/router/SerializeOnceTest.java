@@ -1,6 +1,5 @@
 package io.postmaster.router;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
@@ -17,7 +16,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -26,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * A publication fanned out to subscribers of every serializer is encoded once per serializer, and every subscriber
  * of one serializer is handed the very same frame.
  */
-class SerializeOnceTest {
+class SerializeOnceTest extends RouterFixture {
 
     /** A real serializer that counts what it encodes, per message type. */
     static final class Counting implements Serializer {
@@ -56,26 +54,19 @@ class SerializeOnceTest {
         }
     }
 
-    ScheduledThreadPoolExecutor timers;
-    Router router;
 
     @BeforeEach
     void start() {
-        timers = new ScheduledThreadPoolExecutor(1);
-        router = new Router(PostmasterConfig.from(Map.<String, String>of()::get), timers);
+        start(Map.<String, String>of());
     }
 
     @AfterEach
     void stop() {
         router.close();
-        timers.shutdownNow();
     }
 
     TestPeer join(String name, Serializer s) {
-        TestPeer p = TestPeer.connect(router, name, s);
-        p.in(new Hello("realm1", RouterTest.ROLES));
-        p.next(Welcome.class);
-        return p;
+        return join("realm1", name, ROLES, null, s);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.Sizes;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * ({@link Sizes#json}): the oldest events go first, and an event bigger than the whole budget is not kept.
  * Synchronized, touched once per publication to a configured topic only.
  */
-public final class EventHistory {
+final class EventHistory {
     private static final RateLimitedLog NOT_KEPT = new RateLimitedLog(Logger.getLogger(EventHistory.class.getName()),
             Level.WARNING);
     private final int limit;
@@ -33,13 +33,13 @@ public final class EventHistory {
      * @param limit    the most events kept
      * @param maxBytes the most bytes of events kept
      */
-    public EventHistory(int limit, long maxBytes) {
+    EventHistory(int limit, long maxBytes) {
         this.limit = limit;
         this.maxBytes = maxBytes;
     }
 
     /** Records an event: {@code timestamp, publication, topic, args, kwargs} and the publisher's details, if any. */
-    public synchronized void record(String topic, long publication, Map<String, Object> details, List<Object> args,
+    synchronized void record(String topic, long publication, Map<String, Object> details, List<Object> args,
                                     Map<String, Object> kwargs) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("timestamp", Instant.now().toString());
@@ -64,23 +64,23 @@ public final class EventHistory {
     }
 
     /** Bytes held ({@link Sizes#json} of the events). */
-    public synchronized long bytes() {
+    synchronized long bytes() {
         return bytes;
     }
 
     /** The last {@code n} events, oldest first. */
-    public synchronized List<Map<String, Object>> last(int n) {
+    synchronized List<Map<String, Object>> last(int n) {
         List<Map<String, Object>> all = new ArrayList<>(events);
         return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
     }
 
     /** The events published at or after {@code since}, oldest first. */
-    public synchronized List<Map<String, Object>> since(Instant since) {
+    synchronized List<Map<String, Object>> since(Instant since) {
         return select(e -> !Instant.parse((String) e.get("timestamp")).isBefore(since));
     }
 
     /** The events after the one with publication ID {@code publication} (none if it is not in the history). */
-    public synchronized List<Map<String, Object>> after(long publication) {
+    synchronized List<Map<String, Object>> after(long publication) {
         List<Map<String, Object>> out = new ArrayList<>();
         boolean found = false;
         for (Iterator<Map<String, Object>> it = events.iterator(); it.hasNext(); ) {

@@ -1,6 +1,6 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
+import io.postmaster.message.ErrorUris;
 
 import java.util.HashSet;
 import java.util.List;
@@ -11,10 +11,12 @@ import java.util.Set;
  * Who may receive a publication: publisher exclusion ({@code exclude_me}, on by default) and subscriber
  * black/whitelisting ({@code exclude}, {@code eligible}, {@code exclude_authid}, {@code eligible_authid},
  * {@code exclude_authrole}, {@code eligible_authrole}). A session receives the event when it is in every given
- * whitelist and in no blacklist. Built once per publication.
+ * whitelist and in no blacklist. Built once per publication, by the {@link Gate}. Sessions are named by ID only, so a
+ * filter means the same on every node of a cluster.
  */
-public final class SubscriberFilter {
-    private final Session excluded;
+final class SubscriberFilter {
+    /** The publisher's session ID when it is excluded ({@code exclude_me}), else 0 (no session has ID 0). */
+    private final long excluded;
     private final Set<Long> exclude;
     private final Set<Long> eligible;
     private final Set<String> excludeAuthid;
@@ -22,7 +24,7 @@ public final class SubscriberFilter {
     private final Set<String> excludeAuthrole;
     private final Set<String> eligibleAuthrole;
 
-    private SubscriberFilter(Session excluded, Set<Long> exclude, Set<Long> eligible, Set<String> excludeAuthid,
+    private SubscriberFilter(long excluded, Set<Long> exclude, Set<Long> eligible, Set<String> excludeAuthid,
                              Set<String> eligibleAuthid, Set<String> excludeAuthrole, Set<String> eligibleAuthrole) {
         this.excluded = excluded;
         this.exclude = exclude;
@@ -36,21 +38,21 @@ public final class SubscriberFilter {
     /**
      * The filter for PUBLISH options, or null when nobody is filtered out.
      *
-     * @throws IllegalArgumentException when an option has the wrong type (the message says which)
+     * @throws Refusal {@code wamp.error.invalid_argument} when an option has the wrong type (the message says which)
      */
-    public static SubscriberFilter of(Map<String, Object> options, Session publisher) {
+    static SubscriberFilter of(Map<String, Object> options, Session publisher) {
         Object excludeMe = options.get("exclude_me");
         if (excludeMe != null && !(excludeMe instanceof Boolean)) {
-            throw new IllegalArgumentException("exclude_me must be a boolean");
+            throw invalid("exclude_me must be a boolean");
         }
-        Session excluded = Boolean.FALSE.equals(excludeMe) ? null : publisher;
+        long excluded = Boolean.FALSE.equals(excludeMe) ? 0 : publisher.id();
         Set<Long> exclude = ids(options, "exclude");
         Set<Long> eligible = ids(options, "eligible");
         Set<String> excludeAuthid = strings(options, "exclude_authid");
         Set<String> eligibleAuthid = strings(options, "eligible_authid");
         Set<String> excludeAuthrole = strings(options, "exclude_authrole");
         Set<String> eligibleAuthrole = strings(options, "eligible_authrole");
-        if (excluded == null && exclude == null && eligible == null && excludeAuthid == null && eligibleAuthid == null
+        if (excluded == 0 && exclude == null && eligible == null && excludeAuthid == null && eligibleAuthid == null
                 && excludeAuthrole == null && eligibleAuthrole == null) {
             return null;
         }
@@ -58,19 +60,16 @@ public final class SubscriberFilter {
                 eligibleAuthrole);
     }
 
-    /** A filter excluding nobody but, if given, one session. */
-    public static SubscriberFilter excluding(Session s) {
-        return s == null ? null : new SubscriberFilter(s, null, null, null, null, null, null);
-    }
-
-    public boolean allows(Session s) {
-        if (s == excluded) {
+    /** Whether {@code s} may receive the publication. */
+    boolean allows(Session s) {
+        long id = s.id();
+        if (id == excluded) {
             return false;
         }
-        if (exclude != null && exclude.contains(s.id())) {
+        if (exclude != null && exclude.contains(id)) {
             return false;
         }
-        if (eligible != null && !eligible.contains(s.id())) {
+        if (eligible != null && !eligible.contains(id)) {
             return false;
         }
         if (excludeAuthid != null && excludeAuthid.contains(s.authid())) {
@@ -91,12 +90,12 @@ public final class SubscriberFilter {
             return null;
         }
         if (!(v instanceof List<?> list)) {
-            throw new IllegalArgumentException(key + " must be a list of session IDs");
+            throw invalid(key + " must be a list of session IDs");
         }
         Set<Long> out = new HashSet<>();
         for (Object o : list) {
             if (!(o instanceof Long id)) {
-                throw new IllegalArgumentException(key + " must be a list of session IDs");
+                throw invalid(key + " must be a list of session IDs");
             }
             out.add(id);
         }
@@ -109,15 +108,19 @@ public final class SubscriberFilter {
             return null;
         }
         if (!(v instanceof List<?> list)) {
-            throw new IllegalArgumentException(key + " must be a list of strings");
+            throw invalid(key + " must be a list of strings");
         }
         Set<String> out = new HashSet<>();
         for (Object o : list) {
             if (!(o instanceof String str)) {
-                throw new IllegalArgumentException(key + " must be a list of strings");
+                throw invalid(key + " must be a list of strings");
             }
             out.add(str);
         }
         return out;
+    }
+
+    private static Refusal invalid(String why) {
+        return new Refusal(ErrorUris.INVALID_ARGUMENT, why);
     }
 }

@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import io.postmaster.logging.RateLimitedLog;
 
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * publications of someone else's events, and the thread producing a flood publishes its own events inline as long as
  * nobody else is behind.
  */
-public final class MetaEvents {
+final class MetaEvents {
     private static final Logger LOG = Logger.getLogger(MetaEvents.class.getName());
     private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
     /** Events a thread publishes in one {@link #flush()} before it hands the rest to the background. */
@@ -44,18 +44,18 @@ public final class MetaEvents {
      * @param publisher  publishes one event (topic, arguments) as the router
      * @param background takes over a backlog; its tasks are short (one batch each)
      */
-    public MetaEvents(BiConsumer<String, List<Object>> publisher, Executor background) {
+    MetaEvents(BiConsumer<String, List<Object>> publisher, Executor background) {
         this.publisher = publisher;
         this.background = background;
     }
 
     /** Queues an event; call {@link #flush()} after letting go of the table's monitor. Any thread, any lock. */
-    public void add(String topic, List<Object> args) {
+    void add(String topic, List<Object> args) {
         queue.add(new Pending(topic, args));
     }
 
     /** Publishes queued events (see the class doc). Never call it holding a table's monitor. */
-    public void flush() {
+    void flush() {
         drain(INLINE);
     }
 

@@ -1,27 +1,16 @@
-package io.postmaster.router.meta;
+package io.postmaster.router;
 
 import io.postmaster.config.MetaAccess;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
-import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage.Call;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.router.Realm;
-import io.postmaster.router.Router;
-import io.postmaster.router.Session;
-import io.postmaster.router.Testaments;
-import io.postmaster.router.broker.EventHistory;
-import io.postmaster.router.broker.SubscriberFilter;
-import io.postmaster.router.broker.Subscription;
-import io.postmaster.router.dealer.Dealer;
-import io.postmaster.router.dealer.Registration;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.spi.Action;
 import io.postmaster.spi.Permission;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +21,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The meta API procedures, answered by the router itself within the caller's realm. Arguments are checked; a bad
- * one gets {@code wamp.error.invalid_argument}, an unknown ID the spec's {@code no_such_*} error. Killing sessions
- * and seeing their addresses must be granted on purpose (see {@link #privileged}); testaments are checked as
- * publications and capped per session.
+ * The meta API procedures of one realm, answered by the router itself for the realm's sessions. Arguments are
+ * checked; a bad one is refused with {@code wamp.error.invalid_argument}, an unknown ID with the spec's
+ * {@code no_such_*} error (a {@link Refusal}, answered by the {@link Gate}). Killing sessions and seeing their
+ * addresses must be granted on purpose (see {@link #privileged}); testaments are checked as publications and capped
+ * per session. It reads the realm's tables through their owners and changes nothing of them but a caller's own
+ * testaments.
  */
-public final class MetaApi implements Dealer.RouterProcedures {
+final class MetaApi implements Dealer.RouterProcedures {
     private static final Logger LOG = Logger.getLogger(MetaApi.class.getName());
     /** Refused meta calls: a client can make these at will. */
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
@@ -49,36 +40,36 @@ public final class MetaApi implements Dealer.RouterProcedures {
      */
     static final Set<String> PRIVILEGED = Set.of("wamp.session.kill", "wamp.session.kill_by_authid",
             "wamp.session.kill_by_authrole", "wamp.session.kill_all");
-    private final Router router;
+    private final Realm realm;
+    private final MetaAccess access;
+    private final Authorization authorization;
     private final Map<String, Handler> procedures = new LinkedHashMap<>();
 
-    /** One procedure: returns the RESULT's positional results, or throws {@link MetaError}. */
+    /** One procedure: returns the RESULT's positional results, or throws a {@link Refusal}. */
     private interface Handler {
         List<Object> call(Session caller, Args a);
     }
 
-    /** An error answer: URI and message. */
-    private static final class MetaError extends RuntimeException {
-        final String uri;
-
-        MetaError(String uri, String message) {
-            super(message, null, false, false);
-            this.uri = uri;
-        }
-    }
-
-    public MetaApi(Router router) {
-        this.router = router;
+    /**
+     * @param access        who may kill sessions and see their addresses; the testament caps
+     * @param authorization checks a testament as a publication
+     */
+    MetaApi(Realm realm, MetaAccess access, Authorization authorization) {
+        this.realm = realm;
+        this.access = access;
+        this.authorization = authorization;
+        Broker broker = realm.broker();
+        Dealer dealer = realm.dealer();
         // sessions
         procedures.put("wamp.session.count", (s, a) -> List.of((long) sessions(s, a.optStrings(0)).size()));
         procedures.put("wamp.session.list", (s, a) -> List.of(sessions(s, a.optStrings(0)).stream()
                 .map(x -> (Object) x.id()).toList()));
         procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)),
-                router.config().metaAccess().realm(s.realm().name()).peerAddressRoles().contains(s.authrole()))));
+                access.realm(realm.name()).peerAddressRoles().contains(s.authrole()))));
         procedures.put("wamp.session.kill", (s, a) -> {
             Session target = session(s, a.id(0));
             if (target == s) {
-                throw new MetaError(ErrorUris.NO_SUCH_SESSION, "a session cannot kill itself");
+                throw new Refusal(ErrorUris.NO_SUCH_SESSION, "a session cannot kill itself");
             }
             kill(List.of(target), a);
             return List.of();
@@ -98,64 +89,47 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.session.kill_all", (s, a) -> List.of((long) kill(others(s, x -> true), a)));
         procedures.put("wamp.session.add_testament", (s, a) -> {
             String topic = a.string(0);
-            if (!Uris.valid(topic, s.realm().uriRule()) || Uris.reserved(topic)) {
-                throw new MetaError(ErrorUris.INVALID_URI, Uris.reserved(topic)
+            if (!Uris.valid(topic, realm.uriRule()) || Uris.reserved(topic)) {
+                throw new Refusal(ErrorUris.INVALID_URI, Uris.reserved(topic)
                         ? "the wamp. namespace is reserved for the router" : "invalid topic URI");
             }
             Map<String, Object> options = a.kwDict("publish_options");
-            try {
-                SubscriberFilter.of(options, s);
-            } catch (IllegalArgumentException e) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, e.getMessage());
-            }
+            SubscriberFilter.of(options, s); // refuses options of the wrong type
             Testaments.Scope scope = scope(a);
-            // Checked as a PUBLISH now, and again when it fires (Router.publishTestament)
-            String denied = router.authorization().check(s, Action.PUBLISH, topic).error();
-            if (denied != null) {
-                REFUSED.log(() -> "testament on " + topic + " refused for " + s + ": " + denied);
-                throw new MetaError(denied, null);
+            // Checked as a PUBLISH now, and again when it fires (see Broker)
+            try {
+                authorization.check(s, Action.PUBLISH, topic);
+            } catch (Refusal denied) {
+                REFUSED.log(() -> "testament on " + topic + " refused for " + s + ": " + denied.error());
+                throw denied;
             }
             List<Object> args = a.optList(1);
             Map<String, Object> kwargs = a.optDict(2);
             int bytes = Testaments.estimate(topic) + Testaments.estimate(args) + Testaments.estimate(kwargs)
                     + Testaments.estimate(options);
-            MetaAccess limits = router.config().metaAccess();
-            Testaments.Refusal refused = s.testaments().add(scope,
+            broker.addTestament(member(s).subscriber(), scope,
                     new Testaments.Testament(topic, args, kwargs, options, bytes),
-                    limits.testamentMax(), limits.testamentMaxBytes());
-            if (refused == Testaments.Refusal.COUNT) {
-                REFUSED.log(() -> "testament refused for " + s + ": it holds " + limits.testamentMax()
-                        + " (" + MetaAccess.TESTAMENT_MAX + ")");
-                throw new MetaError(ErrorUris.LIMIT_REACHED, "at most " + limits.testamentMax()
-                        + " testaments per session (" + MetaAccess.TESTAMENT_MAX + ")");
-            }
-            if (refused == Testaments.Refusal.BYTES) {
-                REFUSED.log(() -> "testament of about " + bytes + " bytes refused for " + s + ": over "
-                        + limits.testamentMaxBytes() + " (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
-                throw new MetaError(ErrorUris.PAYLOAD_SIZE_EXCEEDED, "at most " + limits.testamentMaxBytes()
-                        + " bytes of testaments per session (" + MetaAccess.TESTAMENT_MAX_BYTES + ")");
-            }
+                    access.testamentMax(), access.testamentMaxBytes());
             return List.of();
         });
         // The spec: "does not return a value". Crossbar returns the number flushed; we follow the spec.
         procedures.put("wamp.session.flush_testaments", (s, a) -> {
-            s.testaments().flush(scope(a));
+            broker.flushTestaments(member(s).subscriber(), scope(a));
             return List.of();
         });
         // subscriptions
-        procedures.put("wamp.subscription.list", (s, a) -> List.of(listByPolicy(p -> s.realm().topics()
-                .entries(p).stream().map(x -> (Object) x.id()).toList())));
+        procedures.put("wamp.subscription.list", (s, a) -> List.of(listByPolicy(p -> broker.subscriptions(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.subscription.lookup", (s, a) -> {
             MatchPolicy p = policy(a);
-            String uri = uri(s, a, p);
-            Subscription sub = uri == null ? null : s.realm().topics().get(uri, p);
+            String uri = uri(a, p);
+            Subscription sub = uri == null ? null : broker.subscription(uri, p);
             return singleton(sub == null ? null : sub.id());
         });
         procedures.put("wamp.subscription.match", (s, a) -> {
             List<Object> ids = new ArrayList<>();
-            String uri = uri(s, a, MatchPolicy.EXACT);
+            String uri = uri(a, MatchPolicy.EXACT);
             if (uri != null) {
-                s.realm().topics().forEachMatch(uri, sub -> ids.add(sub.id()));
+                broker.forEachMatch(uri, sub -> ids.add(sub.id()));
             }
             return singleton(ids.isEmpty() ? null : ids);
         });
@@ -170,21 +144,20 @@ public final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.topic.history.after", (s, a) -> List.of(history(s, a.string(0)).after(a.id(1))));
         procedures.put("wamp.subscription.get_events", (s, a) -> {
             Subscription sub = subscription(s, a.id(0));
-            EventHistory h = sub.policy() == MatchPolicy.EXACT ? s.realm().history(sub.topic()) : null;
+            EventHistory h = sub.policy() == MatchPolicy.EXACT ? broker.history(sub.topic()) : null;
             return List.of(h == null ? List.of() : h.last(a.at(1) == null ? Integer.MAX_VALUE : a.count(1)));
         });
         // registrations
-        procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> s.realm().procedures()
-                .entries(p).stream().map(x -> (Object) x.id()).toList())));
+        procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> dealer.registrations(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
             MatchPolicy p = policy(a);
-            String uri = uri(s, a, p);
-            Registration reg = uri == null ? null : s.realm().procedures().get(uri, p);
+            String uri = uri(a, p);
+            Registration reg = uri == null ? null : dealer.registration(uri, p);
             return singleton(reg == null ? null : reg.id());
         });
         procedures.put("wamp.registration.match", (s, a) -> {
-            String uri = uri(s, a, MatchPolicy.EXACT);
-            Registration reg = uri == null ? null : s.realm().procedures().bestMatch(uri);
+            String uri = uri(a, MatchPolicy.EXACT);
+            Registration reg = uri == null ? null : dealer.bestMatch(uri);
             return singleton(reg == null ? null : reg.id());
         });
         procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
@@ -202,18 +175,13 @@ public final class MetaApi implements Dealer.RouterProcedures {
      * operator grants the power to end other sessions on purpose, never by a broad rule.
      */
     private boolean privileged(Session caller, String procedure) {
-        if (router.config().metaAccess().realm(caller.realm().name()).metaKill()) {
+        if (access.realm(realm.name()).metaKill()) {
             return true;
         }
         Permission rule = caller.permissions().ruleFor(procedure);
         return rule != null && rule.allow().contains(Action.CALL)
                 && (rule.match() == Permission.Match.EXACT
                 || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED_STEM));
-    }
-
-    /** The procedures served. */
-    public Collection<String> procedures() {
-        return procedures.keySet();
     }
 
     @Override
@@ -224,16 +192,11 @@ public final class MetaApi implements Dealer.RouterProcedures {
         }
         if (PRIVILEGED.contains(call.procedure()) && !privileged(caller, call.procedure())) {
             REFUSED.log(() -> call.procedure() + " refused for " + caller + ": it needs postmaster.realm."
-                    + caller.realm().name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
-            caller.sendError(MessageType.CALL, call.request(), ErrorUris.NOT_AUTHORIZED, null);
-            return true;
+                    + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
+            throw Authorization.NOT_AUTHORIZED;
         }
-        try {
-            List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
-            caller.send(new Result(call.request(), Map.of(), results, null));
-        } catch (MetaError e) {
-            caller.sendError(MessageType.CALL, call.request(), e.uri, e.getMessage());
-        }
+        List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
+        caller.send(new Result(call.request(), Map.of(), results, null));
         return true;
     }
 
@@ -255,78 +218,83 @@ public final class MetaApi implements Dealer.RouterProcedures {
      * The first argument if it is a valid URI or pattern of {@code policy} (bounded like every URI a client
      * sends), else null: nothing can be subscribed or registered under it, so the tables are not searched.
      */
-    private static String uri(Session s, Args a, MatchPolicy policy) {
+    private String uri(Args a, MatchPolicy policy) {
         String uri = a.string(0);
-        return policy.valid(uri, s.realm().uriRule()) ? uri : null;
+        return policy.valid(uri, realm.uriRule()) ? uri : null;
     }
 
     private static MatchPolicy policy(Args a) {
         Map<String, Object> options = a.optDict(1);
         MatchPolicy p = MatchPolicy.of(options == null ? null : options.get("match"));
         if (p == null) {
-            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "unknown match policy");
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown match policy");
         }
         return p;
     }
 
     private static Testaments.Scope scope(Args a) {
-        Testaments.Scope scope = Testaments.Scope.of(a.kw("scope"));
-        if (scope == null) {
-            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "scope must be destroyed or detached");
-        }
-        return scope;
+        return Testaments.Scope.of(a.kw("scope"));
     }
 
-    private static List<Session> sessions(Session caller, List<String> authroles) {
-        return caller.realm().sessions().stream()
+    private List<Session> sessions(Session caller, List<String> authroles) {
+        return realm.sessions().stream()
                 .filter(x -> authroles == null || authroles.contains(x.authrole())).toList();
     }
 
-    private static List<Session> others(Session caller, Predicate<Session> which) {
-        return caller.realm().sessions().stream().filter(x -> x != caller && which.test(x)).toList();
+    private List<Session> others(Session caller, Predicate<Session> which) {
+        return realm.sessions().stream().filter(x -> x != caller && which.test(x)).toList();
     }
 
-    private static EventHistory history(Session caller, String topic) {
-        EventHistory h = caller.realm().history(topic);
+    private EventHistory history(Session caller, String topic) {
+        EventHistory h = realm.broker().history(topic);
         if (h == null) {
-            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
                     + " (postmaster.realm.<realm>.history)");
         }
         return h;
     }
 
-    private static Session session(Session caller, long id) {
-        Session s = caller.realm().session(id);
+    private Session session(Session caller, long id) {
+        Session s = realm.session(id);
         if (s == null) {
-            throw new MetaError(ErrorUris.NO_SUCH_SESSION, "no session " + id + " in this realm");
+            throw new Refusal(ErrorUris.NO_SUCH_SESSION, "no session " + id + " in this realm");
         }
         return s;
     }
 
-    private static Subscription subscription(Session caller, long id) {
-        Subscription sub = caller.realm().subscriptionsById().get(id);
+    private Subscription subscription(Session caller, long id) {
+        Subscription sub = realm.broker().subscription(id);
         if (sub == null) {
-            throw new MetaError(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
+            throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
         }
         return sub;
     }
 
-    private static Registration registration(Session caller, long id) {
-        Registration reg = caller.realm().registrationsById().get(id);
+    private Registration registration(Session caller, long id) {
+        Registration reg = realm.dealer().registration(id);
         if (reg == null) {
-            throw new MetaError(ErrorUris.NO_SUCH_REGISTRATION, "no registration " + id + " in this realm");
+            throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, "no registration " + id + " in this realm");
         }
         return reg;
+    }
+
+    /** The caller as its realm keeps it (the meta API is called by joined sessions only). */
+    private Member member(Session s) {
+        Member m = realm.member(s.id());
+        if (m == null) {
+            throw new Refusal(ErrorUris.NO_SUCH_SESSION, "the session has left");
+        }
+        return m;
     }
 
     private static int kill(List<Session> targets, Args a) {
         Object reason = a.kw("reason");
         Object message = a.kw("message");
         if (reason != null && !(reason instanceof String r && Uris.valid(r, Uris.Rule.LOOSE))) {
-            throw new MetaError(ErrorUris.INVALID_URI, "reason must be a URI");
+            throw new Refusal(ErrorUris.INVALID_URI, "reason must be a URI");
         }
         if (message != null && !(message instanceof String)) {
-            throw new MetaError(ErrorUris.INVALID_ARGUMENT, "message must be a string");
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "message must be a string");
         }
         for (Session t : targets) {
             t.kill(reason == null ? ErrorUris.CLOSE_NORMAL : (String) reason, (String) message);
@@ -342,14 +310,14 @@ public final class MetaApi implements Dealer.RouterProcedures {
 
         long id(int i) {
             if (!(at(i) instanceof Long id)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ID");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ID");
             }
             return id;
         }
 
         int count(int i) {
             if (!(at(i) instanceof Long n) || n < 0) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a count");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a count");
             }
             return (int) Math.min(n, Integer.MAX_VALUE);
         }
@@ -364,14 +332,14 @@ public final class MetaApi implements Dealer.RouterProcedures {
                     int c = s.lastIndexOf(':');
                     return java.time.Instant.parse(s.substring(0, c) + '.' + s.substring(c + 1));
                 } catch (RuntimeException e2) {
-                    throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
+                    throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
                 }
             }
         }
 
         String string(int i) {
             if (!(at(i) instanceof String s)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a string");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a string");
             }
             return s;
         }
@@ -380,7 +348,7 @@ public final class MetaApi implements Dealer.RouterProcedures {
         List<Object> optList(int i) {
             Object v = at(i);
             if (v != null && !(v instanceof List<?>)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list");
             }
             return (List<Object>) v;
         }
@@ -389,7 +357,7 @@ public final class MetaApi implements Dealer.RouterProcedures {
         List<String> optStrings(int i) {
             List<Object> l = optList(i);
             if (l != null && !l.stream().allMatch(o -> o instanceof String)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list of strings");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a list of strings");
             }
             return (List<String>) (List<?>) l;
         }
@@ -398,7 +366,7 @@ public final class MetaApi implements Dealer.RouterProcedures {
         Map<String, Object> optDict(int i) {
             Object v = at(i);
             if (v != null && !(v instanceof Map<?, ?>)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a dict");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be a dict");
             }
             return (Map<String, Object>) v;
         }
@@ -414,7 +382,7 @@ public final class MetaApi implements Dealer.RouterProcedures {
                 return Map.of();
             }
             if (!(v instanceof Map<?, ?>)) {
-                throw new MetaError(ErrorUris.INVALID_ARGUMENT, key + " must be a dict");
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a dict");
             }
             return (Map<String, Object>) v;
         }

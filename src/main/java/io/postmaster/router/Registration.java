@@ -1,6 +1,5 @@
-package io.postmaster.router.dealer;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 
 import java.time.Instant;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shares it). The callee list is copy-on-write, changed only under the realm's procedure-table monitor, read
  * without locks when routing a call.
  */
-public final class Registration {
+final class Registration {
     private final long id;
     private final String procedure;
     private final MatchPolicy policy;
@@ -26,7 +25,7 @@ public final class Registration {
     private volatile Callee[] callees = new Callee[0];
 
     /** A callee on this registration and whether it asked that callers be disclosed to it. */
-    record Callee(Session session, boolean discloseCaller) {
+    record Callee(Registration registration, Party party, boolean discloseCaller) {
     }
 
     Registration(long id, String procedure, MatchPolicy policy, InvokePolicy invoke) {
@@ -36,36 +35,34 @@ public final class Registration {
         this.invoke = invoke;
     }
 
-    public long id() { return id; }
-    public String procedure() { return procedure; }
-    public MatchPolicy policy() { return policy; }
-    public InvokePolicy invoke() { return invoke; }
-    /** When the registration was created, in epoch milliseconds. */
-    public long created() { return created; }
+    long id() { return id; }
+    String procedure() { return procedure; }
+    MatchPolicy policy() { return policy; }
+    InvokePolicy invoke() { return invoke; }
 
     /** The sessions serving this registration, in registration order. */
-    public List<Session> callees() {
-        return Arrays.stream(callees).map(Callee::session).toList();
+    List<Session> callees() {
+        return Arrays.stream(callees).map(c -> c.party().session).toList();
     }
 
-    boolean has(Session s) {
+    boolean has(Party s) {
         for (Callee c : callees) {
-            if (c.session() == s) {
+            if (c.party() == s) {
                 return true;
             }
         }
         return false;
     }
 
-    void add(Session s, boolean discloseCaller) {
+    void add(Party s, boolean discloseCaller) {
         Callee[] c = Arrays.copyOf(callees, callees.length + 1);
-        c[c.length - 1] = new Callee(s, discloseCaller);
+        c[c.length - 1] = new Callee(this, s, discloseCaller);
         callees = c;
     }
 
     /** Removes a callee; true when none is left. */
-    boolean remove(Session s) {
-        callees = Arrays.stream(callees).filter(c -> c.session() != s).toArray(Callee[]::new);
+    boolean remove(Party s) {
+        callees = Arrays.stream(callees).filter(c -> c.party() != s).toArray(Callee[]::new);
         return callees.length == 0;
     }
 
@@ -84,7 +81,7 @@ public final class Registration {
     }
 
     /** The registration as the meta API describes it: {@code id, created, uri, match, invoke}. */
-    public Map<String, Object> details() {
+    Map<String, Object> details() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", id);
         d.put("created", Instant.ofEpochMilli(created).toString());

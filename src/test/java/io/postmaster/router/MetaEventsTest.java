@@ -1,4 +1,4 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
 import org.junit.jupiter.api.Test;
 

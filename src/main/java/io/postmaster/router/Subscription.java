@@ -1,13 +1,12 @@
-package io.postmaster.router.broker;
+package io.postmaster.router;
 
-import io.postmaster.router.Session;
 import io.postmaster.router.match.MatchPolicy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One subscription: a topic pattern and the sessions subscribed to it, all sharing its ID. */
-public final class Subscription {
+final class Subscription {
     private final long id;
     private final String topic;
     private final MatchPolicy policy;
@@ -20,13 +19,13 @@ public final class Subscription {
         this.policy = policy;
     }
 
-    public long id() { return id; }
-    public String topic() { return topic; }
-    public MatchPolicy policy() { return policy; }
+    long id() { return id; }
+    String topic() { return topic; }
+    MatchPolicy policy() { return policy; }
     /** When the subscription was created, in epoch milliseconds. */
-    public long created() { return created; }
+    long created() { return created; }
     /** The subscription as the meta API describes it: {@code id, created, uri, match}. */
-    public java.util.Map<String, Object> details() {
+    java.util.Map<String, Object> details() {
         java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
         d.put("id", id);
         d.put("created", java.time.Instant.ofEpochMilli(created).toString());
@@ -36,7 +35,7 @@ public final class Subscription {
     }
 
     /** The subscribed sessions: a live, weakly consistent view. */
-    public Set<Session> subscribers() { return java.util.Collections.unmodifiableSet(subscribers); }
+    Set<Session> subscribers() { return java.util.Collections.unmodifiableSet(subscribers); }
 
     @Override
     public String toString() {

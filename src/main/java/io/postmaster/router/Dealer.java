@@ -1,0 +1,523 @@
+package io.postmaster.router;
+
+import io.postmaster.config.SessionLimits;
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.Ids;
+import io.postmaster.message.MessageType;
+import io.postmaster.message.Uris;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.Call;
+import io.postmaster.message.WampMessage.Cancel;
+import io.postmaster.message.WampMessage.Interrupt;
+import io.postmaster.message.WampMessage.Invocation;
+import io.postmaster.message.WampMessage.Registered;
+import io.postmaster.message.WampMessage.Result;
+import io.postmaster.message.WampMessage.Unregistered;
+import io.postmaster.message.WampMessage.Yield;
+import io.postmaster.router.match.MatchPolicy;
+import io.postmaster.router.match.UriTable;
+import io.postmaster.spi.SessionDetails;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WAMP Dealer of one realm: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the
+ * Advanced Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
+ * pattern-based and shared registrations. It alone holds and changes the realm's RPC tables: the procedure table,
+ * registrations by ID, and per session (its {@link Party}) what it registered, the calls it waits for and the
+ * invocations it owes. It also answers the router's own procedures (the meta API), keeps who may call the
+ * server-side procedures, and sweeps calls that wait too long. It receives only checked work (the {@link Gate}
+ * validated, authorized and intercepted it); see the package doc for the concurrency rules.
+ *
+ * <p>Cluster seam: a call finds its callee through the {@link CalleeLocator} and reaches it through the
+ * {@link InvocationLink}; both default to this node.
+ */
+final class Dealer {
+    private static final Logger LOG = Logger.getLogger(Dealer.class.getName());
+    /** One line per expired call; a caller can leave thousands pending: rate-limited. */
+    private static final RateLimitedLog EXPIRED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog SWEEP_FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final Map<String, Object> PROGRESS = Map.of("progress", true);
+
+    /** Registration meta events. */
+    static final String ON_CREATE = "wamp.registration.on_create";
+    static final String ON_REGISTER = "wamp.registration.on_register";
+    static final String ON_UNREGISTER = "wamp.registration.on_unregister";
+    static final String ON_DELETE = "wamp.registration.on_delete";
+
+    /** The dealer features announced in WELCOME: only those that work. */
+    static final Map<String, Object> FEATURES = features();
+
+    /** Answers calls to the router's own procedures ({@code wamp.*}), or returns false to route normally. */
+    interface RouterProcedures {
+        /** @throws Refusal when the call is refused (a bad argument, an unknown ID, not allowed) */
+        boolean call(Session caller, Call call);
+    }
+
+    private final SessionLimits.Caps caps;
+    private final MetaEvents metaEvents;
+    private final ScheduledExecutorService scheduler;
+    private final UriTable<Registration> procedures = new UriTable<>();
+    private final Map<Long, Registration> registrationsById = new ConcurrentHashMap<>();
+    private final Quota registrationQuota;
+    private final Quota pendingCallQuota;
+    /** Every session of the realm, for the sweep. */
+    private final Set<Party> parties = ConcurrentHashMap.newKeySet();
+    /** Who may call each server-side procedure (instead of the authorizer). */
+    private final Map<String, Predicate<SessionDetails>> localAccess = new ConcurrentHashMap<>();
+    private final CalleeLocator locator;
+    private final InvocationLink link;
+    private volatile RouterProcedures routerProcedures = (s, c) -> false;
+    private volatile ScheduledFuture<?> sweeper;
+
+    /**
+     * @param scheduler runs call timeouts and the sweep
+     * @param locator   finds callees; null for this node's procedure table
+     * @param link      reaches callees ({@link InvocationLink#LOCAL} on a single node)
+     */
+    Dealer(SessionLimits.Caps caps, MetaEvents metaEvents, ScheduledExecutorService scheduler, CalleeLocator locator,
+           InvocationLink link) {
+        this.caps = caps;
+        this.metaEvents = metaEvents;
+        this.scheduler = scheduler;
+        this.registrationQuota = new Quota(caps.realmRegistrations());
+        this.pendingCallQuota = new Quota(caps.realmPendingCalls());
+        this.locator = locator != null ? locator : this::localCallee;
+        this.link = link;
+    }
+
+    private static Map<String, Object> features() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("progressive_call_results", true);
+        f.put("progressive_call_invocations", true);
+        f.put("call_timeout", true);
+        f.put("call_canceling", true);
+        f.put("caller_identification", true);
+        f.put("pattern_based_registration", true);
+        f.put("shared_registration", true);
+        f.put("session_meta_api", true);
+        f.put("registration_meta_api", true);
+        f.put("testament_meta_api", true);
+        return java.util.Collections.unmodifiableMap(f);
+    }
+
+    void routerProcedures(RouterProcedures p) {
+        this.routerProcedures = p;
+    }
+
+    /** The dealer's handle for a joining session. */
+    Party party(Session s) {
+        Party p = new Party(s);
+        parties.add(p);
+        return p;
+    }
+
+    // ------------------------------------------------------------------------------------------ registrations
+
+    /** REGISTER of a valid, authorized procedure or pattern. */
+    void register(Party s, long request, String procedure, MatchPolicy policy, InvokePolicy invoke, boolean disclose) {
+        Registration reg;
+        boolean created;
+        synchronized (procedures) {
+            reg = procedures.get(procedure, policy);
+            created = reg == null;
+            if (!created && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s))) {
+                throw new Refusal(ErrorUris.PROCEDURE_ALREADY_EXISTS, reg.invoke() != invoke
+                        ? "registered with invocation policy " + reg.invoke().wireName() : null);
+            }
+            takeRegistrationSlot(s);
+            if (created) {
+                reg = procedures.getOrCreate(procedure, policy,
+                        () -> new Registration(newId(), procedure, policy, invoke));
+                registrationsById.put(reg.id(), reg);
+            }
+            reg.add(s, disclose);
+            s.registrations.add(reg.id());
+            s.session.send(new Registered(request, reg.id()));
+            // Meta events queued under the table's monitor (in the order the changes happened), published after.
+            if (created) {
+                metaEvents.add(ON_CREATE, List.of(s.session.id(), reg.details()));
+            }
+            metaEvents.add(ON_REGISTER, List.of(s.session.id(), reg.id()));
+        }
+        metaEvents.flush();
+        if (s.session.closed()) {
+            // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
+            remove(s, reg);
+        }
+    }
+
+    /**
+     * Takes a registration slot of the session and of the realm, or refuses with
+     * {@code postmaster.error.limit_reached}. Under the table's monitor; given back by {@link #remove}.
+     */
+    private void takeRegistrationSlot(Party s) {
+        int cap = caps.registrations();
+        String refused = s.registrations.size() >= cap
+                ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
+                : !registrationQuota.tryAcquire()
+                ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
+                : null;
+        if (refused != null) {
+            LIMIT_REACHED.log(() -> "REGISTER refused for " + s + ": " + refused);
+            throw new Refusal(ErrorUris.LIMIT_REACHED, refused);
+        }
+    }
+
+    /**
+     * Takes a pending-call slot of the caller and of the realm, or refuses with
+     * {@code postmaster.error.limit_reached}. Given back by {@link #done}.
+     */
+    private void takeCallSlot(Party caller) {
+        int cap = caps.pendingCalls();
+        String refused = caller.calls.size() >= cap
+                ? "the session has " + cap + " calls waiting for an answer (postmaster.max-pending-calls)"
+                : !pendingCallQuota.tryAcquire()
+                ? "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer"
+                        + " (postmaster.realm-max-pending-calls)"
+                : null;
+        if (refused != null) {
+            LIMIT_REACHED.log(() -> "CALL refused for " + caller + ": " + refused);
+            throw new Refusal(ErrorUris.LIMIT_REACHED, refused);
+        }
+    }
+
+    void unregister(Party s, long request, long registration) {
+        Registration reg = s.registrations.contains(registration) ? registrationsById.get(registration) : null;
+        if (reg == null) {
+            throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, null);
+        }
+        remove(s, reg);
+        s.session.send(new Unregistered(request, null));
+    }
+
+    /**
+     * Removes the session from the registration and publishes on_unregister (and on_delete when it was the last):
+     * the change under the table's monitor like every change, the meta events after it.
+     */
+    private void remove(Party s, Registration reg) {
+        synchronized (procedures) {
+            if (!s.registrations.remove(reg.id())) {
+                return;
+            }
+            registrationQuota.release();
+            boolean empty = reg.remove(s);
+            metaEvents.add(ON_UNREGISTER, List.of(s.session.id(), reg.id()));
+            if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
+                registrationsById.remove(reg.id());
+                metaEvents.add(ON_DELETE, List.of(s.session.id(), reg.id()));
+            }
+        }
+        metaEvents.flush();
+    }
+
+    private long newId() {
+        long id;
+        do {
+            id = Ids.random();
+        } while (registrationsById.containsKey(id));
+        return id;
+    }
+
+    // ------------------------------------------------------------------------------------------ server-side procedures
+
+    /**
+     * From now on, CALLs of {@code procedure} are allowed exactly to the sessions {@code access} admits; false (and
+     * nothing changed) if the procedure has such a rule already.
+     */
+    boolean restrictCalls(String procedure, Predicate<SessionDetails> access) {
+        return localAccess.putIfAbsent(procedure, access) == null;
+    }
+
+    /** Undoes {@link #restrictCalls}. */
+    void unrestrictCalls(String procedure) {
+        localAccess.remove(procedure);
+    }
+
+    /** Who may call {@code procedure} if it is a server-side procedure, else null (the authorizer decides). */
+    Predicate<SessionDetails> localAccess(String procedure) {
+        return localAccess.isEmpty() ? null : localAccess.get(procedure);
+    }
+
+    // ------------------------------------------------------------------------------------------ calls
+
+    /** CALL of a valid, authorized (and intercepted) procedure. */
+    void call(Party caller, Call m) {
+        boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
+        PendingCall ongoing = caller.calls.get(m.request());
+        if (ongoing != null) {
+            continueProgressiveCall(ongoing, m, progress);
+            return;
+        }
+        if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
+            return;
+        }
+        Registration.Callee target = locator.find(m.procedure());
+        if (target == null) {
+            throw new Refusal(ErrorUris.NO_SUCH_PROCEDURE, null);
+        }
+        Object timeoutOption = m.options().get("timeout");
+        if (timeoutOption != null && !(timeoutOption instanceof Long)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
+        }
+        long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
+        takeCallSlot(caller);
+        Party callee = target.party();
+        Registration reg = target.registration();
+        boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
+        PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
+                callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress, progress);
+        caller.calls.put(m.request(), pc);
+        callee.invocations.put(pc.invocation(), pc);
+        if (callee.session.closed()) {
+            // The callee left between lookup and now; its detach may have drained before our put.
+            cancelled(pc);
+            return;
+        }
+        if (timeout > 0) {
+            pc.timer = scheduler.schedule(() -> timedOut(pc), timeout, TimeUnit.MILLISECONDS);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (reg.policy() != MatchPolicy.EXACT) {
+            details.put("procedure", m.procedure());
+        }
+        if (receiveProgress && callee.session.supports(Session.CALLEE_PROGRESSIVE_RESULTS)) {
+            details.put("receive_progress", true);
+        }
+        if (progress) {
+            details.put("progress", true);
+        }
+        if (target.discloseCaller() || Boolean.TRUE.equals(m.options().get("disclose_me"))) {
+            details.put("caller", caller.session.id());
+            details.put("caller_authid", caller.session.authid());
+            details.put("caller_authrole", caller.session.authrole());
+        }
+        if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
+            details.put("timeout", timeout);
+        }
+        link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
+    }
+
+    /** This node's callee for a call of {@code procedure}: the default {@link CalleeLocator}. */
+    private Registration.Callee localCallee(String procedure) {
+        Registration reg = procedures.bestMatch(procedure);
+        return reg == null ? null : reg.pick();
+    }
+
+    /** A further CALL with the request ID of a pending call: the next chunk of a progressive invocation. */
+    private void continueProgressiveCall(PendingCall pc, Call m, boolean progress) {
+        if (!pc.progressiveInvocation()) {
+            throw new ProtocolViolation("CALL request ID " + m.request() + " is already in use by a pending call");
+        }
+        if (!progress) {
+            pc.endProgressiveInvocation();
+        }
+        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), progress ? PROGRESS : Map.of(),
+                m.args(), m.kwargs()));
+    }
+
+    void yield(Party callee, Yield m) {
+        boolean progressive = Boolean.TRUE.equals(m.options().get("progress"));
+        PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
+        if (pc == null) {
+            lateOrUnknown(callee, m.request(), "YIELD");
+            return;
+        }
+        if (progressive) {
+            if (pc.receiveProgress()) {
+                pc.caller().send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
+            } // else: the caller did not ask for progress; the spec lets the dealer drop it
+            return;
+        }
+        done(pc);
+        pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
+    }
+
+    void invocationError(Party callee, WampMessage.Error m) {
+        PendingCall pc = callee.invocations.remove(m.request());
+        if (pc == null) {
+            lateOrUnknown(callee, m.request(), "ERROR");
+            return;
+        }
+        done(pc);
+        String uri = Uris.valid(m.error(), Uris.Rule.LOOSE) ? m.error() : ErrorUris.INVALID_URI;
+        pc.caller().send(new WampMessage.Error(MessageType.CALL.code(), pc.callRequest(), m.details(), uri,
+                m.args(), m.kwargs()));
+    }
+
+    /**
+     * CANCEL with mode {@code skip} (answer the caller now, tell the callee nothing), {@code killnowait} (answer
+     * now and INTERRUPT the callee; the default) or {@code kill} (INTERRUPT the callee; its answer, RESULT or ERROR,
+     * goes to the caller). A callee that did not announce {@code call_canceling} is always treated as {@code skip}.
+     * A CANCEL for a call that has ended already is ignored.
+     */
+    void cancel(Party caller, Cancel m) {
+        Object mode = m.options().getOrDefault("mode", "killnowait");
+        if (!"skip".equals(mode) && !"kill".equals(mode) && !"killnowait".equals(mode)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "mode must be skip, kill or killnowait");
+        }
+        PendingCall pc = caller.calls.get(m.request());
+        if (pc == null) {
+            return;
+        }
+        boolean interruptible = pc.callee().supports(Session.CALLEE_CALL_CANCELING);
+        if ("kill".equals(mode) && interruptible) {
+            interrupt(pc, "kill", ErrorUris.CANCELED);
+            return;
+        }
+        if (end(pc)) {
+            caller.session.sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "canceled by the caller");
+            if (interruptible && !"skip".equals(mode)) {
+                interrupt(pc, "killnowait", ErrorUris.CANCELED);
+            }
+        }
+    }
+
+    private void timedOut(PendingCall pc) {
+        if (end(pc)) {
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.TIMEOUT, "the call timed out");
+            if (pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
+                interrupt(pc, "killnowait", ErrorUris.TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * Starts ending calls pending longer than {@code maxPendingMs}, as timeouts: a sweep every tenth of it (10 ms to
+     * 1 s) on the scheduler. A sweep that throws is logged and the next one runs: a periodic task that throws would
+     * never run again.
+     */
+    void startSweeper(long maxPendingMs, String setting) {
+        long maxNanos = TimeUnit.MILLISECONDS.toNanos(maxPendingMs);
+        long period = Math.max(10, Math.min(1000, maxPendingMs / 10));
+        sweeper = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                // the timeouts of many calls at once reach their callers as the router's burst
+                Pacing.run(() -> expire(maxNanos));
+            } catch (RuntimeException | Error e) {
+                SWEEP_FAILED.log(() -> "the sweep of calls past " + setting + " failed; it runs again in " + period
+                        + " ms", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the sweep. */
+    void close() {
+        ScheduledFuture<?> s = sweeper;
+        if (s != null) {
+            s.cancel(false);
+        }
+    }
+
+    private void expire(long maxNanos) {
+        long now = System.nanoTime();
+        for (Party callee : parties) {
+            for (PendingCall pc : callee.invocations.values()) {
+                if (now - pc.started() > maxNanos) {
+                    EXPIRED.log(() -> pc + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
+                    timedOut(pc);
+                }
+            }
+        }
+    }
+
+    private void interrupt(PendingCall pc, String mode, String reason) {
+        if (pc.markInterrupted()) {
+            link.send(pc.callee(), new Interrupt(pc.invocation(), Map.of("mode", mode, "reason", reason)));
+        }
+    }
+
+    /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
+    void detach(Party s) {
+        for (Long id : s.registrations) {
+            Registration reg = registrationsById.get(id);
+            if (reg != null) {
+                remove(s, reg);
+            }
+        }
+        for (PendingCall pc : s.invocations.values()) {
+            cancelled(pc);
+        }
+        for (PendingCall pc : s.calls.values()) {
+            // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
+            if (end(pc) && pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
+                interrupt(pc, "killnowait", ErrorUris.CANCELED);
+            }
+        }
+        parties.remove(s);
+    }
+
+    /** Ends a call whose callee is gone, if nobody ended it first. */
+    private void cancelled(PendingCall pc) {
+        if (end(pc)) {
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.CANCELED, "the callee left");
+        }
+    }
+
+    /** Takes a pending call out of both maps; true for the one thread that gets to answer it. */
+    private boolean end(PendingCall pc) {
+        if (pc.leaveCallee()) {
+            done(pc);
+            return true;
+        }
+        return false;
+    }
+
+    /** Bookkeeping once the callee's map no longer holds the call. */
+    private void done(PendingCall pc) {
+        if (pc.leaveCaller()) {
+            pendingCallQuota.release();
+        }
+        var t = pc.timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    private static void lateOrUnknown(Party callee, long request, String what) {
+        if (!callee.session.requestIdIssued(request)) {
+            throw new ProtocolViolation(what + " for INVOCATION " + request + ", which was never sent");
+        }
+        // Late: the call ended already (caller left, canceled, timed out). Nothing to do.
+    }
+
+    // ------------------------------------------------------------------------------------------ reading the tables
+
+    /** The registration with this ID, or null. */
+    Registration registration(long id) {
+        return registrationsById.get(id);
+    }
+
+    /** The registration of {@code procedure} under {@code policy}, or null. */
+    Registration registration(String procedure, MatchPolicy policy) {
+        return procedures.get(procedure, policy);
+    }
+
+    /** The registration a call of {@code procedure} would be routed by, or null. */
+    Registration bestMatch(String procedure) {
+        return procedures.bestMatch(procedure);
+    }
+
+    /** The registrations of one match policy. */
+    Collection<Registration> registrations(MatchPolicy policy) {
+        return procedures.entries(policy);
+    }
+
+    /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
+    static PendingCall owed(Party callee, long invocation) {
+        return callee.invocations.get(invocation);
+    }
+}

@@ -1,0 +1,32 @@
+package io.postmaster.router;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One session as the dealer knows it: the registrations it holds, the calls it made and waits for, and the
+ * invocations it owes an answer. Created when the session joins, emptied once when it leaves; only the
+ * {@link Dealer} reads or changes it.
+ *
+ * <p>The maps are concurrent because other sessions' threads touch them (a caller's thread adds to a callee's
+ * {@link #invocations}); removal from the callee's map is the single point that decides who answers a call.
+ */
+final class Party {
+    final Session session;
+    /** Registration IDs held. Changed under the procedure table's monitor. */
+    final Set<Long> registrations = ConcurrentHashMap.newKeySet();
+    /** Calls this session must answer as callee, by INVOCATION request ID. */
+    final Map<Long, PendingCall> invocations = new ConcurrentHashMap<>();
+    /** Calls this session made and waits for, by CALL request ID. */
+    final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+
+    Party(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public String toString() {
+        return session.toString();
+    }
+}
