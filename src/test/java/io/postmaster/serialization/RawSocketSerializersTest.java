@@ -17,9 +17,9 @@ class RawSocketSerializersTest {
     @Test
     void idsAreTheSpecs() {
         assertEquals(JsonSerializer.SUBPROTOCOL, Serializers.forRawSocket(1).subprotocol());
-        assertSame(Serializers.forSubprotocol(MsgpackSerializer.SUBPROTOCOL), Serializers.forRawSocket(2),
+        assertSame(Serializers.bySubprotocol(MsgpackSerializer.SUBPROTOCOL).orElseThrow(), Serializers.forRawSocket(2),
                 "the WebSocket instance: one encoding for both transports");
-        assertSame(Serializers.forSubprotocol(CborSerializer.SUBPROTOCOL), Serializers.forRawSocket(3));
+        assertSame(Serializers.bySubprotocol(CborSerializer.SUBPROTOCOL).orElseThrow(), Serializers.forRawSocket(3));
         for (int id : new int[] {0, 4, 5, 15}) {
             assertNull(Serializers.forRawSocket(id), "id " + id);
         }
@@ -28,7 +28,7 @@ class RawSocketSerializersTest {
     @Test
     void rawSocketJsonIsTheUtf8OfTheWebSocketText() throws Exception {
         Serializer raw = Serializers.forRawSocket(1);
-        JsonSerializer ws = (JsonSerializer) Serializers.forSubprotocol(JsonSerializer.SUBPROTOCOL);
+        JsonSerializer ws = (JsonSerializer) Serializers.bySubprotocol(JsonSerializer.SUBPROTOCOL).orElseThrow();
         assertTrue(raw.binary());
         byte[] bytes = ((Frame.Binary) raw.encode(EVENT)).bytes();
         assertArrayEquals(ws.encodeToString(EVENT).getBytes(StandardCharsets.UTF_8), bytes);
