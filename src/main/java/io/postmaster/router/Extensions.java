@@ -2,24 +2,17 @@ package io.postmaster.router;
 
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.config.RealmConfig;
-import io.postmaster.spi.Action;
-import io.postmaster.spi.AuthResult;
 import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.Authorizer;
-import io.postmaster.spi.HelloDetails;
-import io.postmaster.spi.Identity;
-import io.postmaster.spi.Permission;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionListener;
 import io.postmaster.spi.CallInterceptor;
 import io.postmaster.spi.PublishInterceptor;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -60,21 +53,9 @@ public record Extensions(Map<String, Authenticator> authenticators, Function<Str
      * thread that routes: for a router embedded without a container (the micro-benchmarks, the core's own tests).
      */
     static Extensions openRealms(PostmasterConfig config) {
-        Permissions all = new Permissions(List.of(new Permission("", Permission.Match.PREFIX,
-                EnumSet.allOf(Action.class), false)));
-        Authenticator anonymous = new Authenticator() {
-            public String authmethod() { return "anonymous"; }
-            public AuthResult hello(HelloDetails h) {
-                // the router names anonymous sessions: a client's authid proves nothing
-                return AuthResult.accept(new Identity(UUID.randomUUID().toString(), "anonymous", "static", Map.of()));
-            }
-            public AuthResult authenticate(HelloDetails h, AuthResult.Challenge c, String s, Map<String, Object> e) {
-                return AuthResult.deny("no challenge issued");
-            }
-        };
-        return new Extensions(Map.of("anonymous", anonymous), realm -> {
+        return new Extensions(Map.of("anonymous", Authenticator.anonymous(realm -> null)), realm -> {
             RealmConfig rc = config.realms().get(realm);
             return rc != null && rc.anonymous() ? Set.of("anonymous") : Set.of();
-        }, s -> all, (s, p, uri, a) -> p.decide(uri, a), SessionListener.NONE, Runnable::run);
+        }, s -> Permissions.ALL, (s, p, uri, a) -> p.decide(uri, a), SessionListener.NONE, Runnable::run);
     }
 }
