@@ -1,0 +1,104 @@
+package io.postmaster.inprocess;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.router.InProcessPeer;
+import io.postmaster.router.Peer;
+import io.postmaster.router.Router;
+import io.postmaster.spi.Identity;
+import io.postmaster.spi.WampClient;
+import io.postmaster.spi.WampException;
+import io.postmaster.spi.WampSession;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Joins application code to the router's realms ({@link WampClient}) and ends what it joined when the application
+ * stops ({@link #close()}).
+ */
+public final class LocalClient implements WampClient, AutoCloseable {
+    /** The {@code authmethod} of sessions joined with an identity set in code. */
+    public static final String AUTHMETHOD = "internal";
+    /** What the sessions' transport details say. */
+    public static final Peer.TransportInfo TRANSPORT = new Peer.TransportInfo("in-process", "in-process", true);
+
+    private final Router router;
+    private final Values values;
+    private final Set<LocalSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * @param convert turns application objects that are not plain WAMP values (records, beans) into plain values
+     *                (e.g. with JSON-B), or null to refuse them with {@code wamp.error.invalid_argument}
+     */
+    public LocalClient(Router router, UnaryOperator<Object> convert) {
+        this.router = router;
+        this.values = new Values(convert);
+    }
+
+    @Override
+    public CompletionStage<WampSession> join(String realm, String authid, String authrole) {
+        return join(realm, AUTHMETHOD, new Identity(authid, authrole, "application", Map.of()), TRANSPORT);
+    }
+
+    /**
+     * Joins as an identity vouched for by in-process code.
+     *
+     * @param authmethod what the session's details name as its authmethod
+     * @param transport  the transport facts the session shows (e.g. the HTTP client's address for the bridge)
+     */
+    public CompletionStage<WampSession> join(String realm, String authmethod, Identity identity,
+                                             Peer.TransportInfo transport) {
+        int max = router.config().limits().authidMaxChars();
+        if (identity.authid().length() > max || identity.authrole().length() > max) {
+            return CompletableFuture.failedFuture(new WampException(ErrorUris.INVALID_ARGUMENT,
+                    List.of("authid and authrole may have at most " + max + " characters"), null));
+        }
+        return start(new LocalSession(router, this, realm, new InProcessPeer.Login(authmethod, identity), null, null,
+                transport, values));
+    }
+
+    /**
+     * Joins through the realm's own {@code ticket} authentication, like a WebSocket client presenting the ticket:
+     * the realm must allow the method, and the login guard counts the attempt against {@code transport}'s address.
+     */
+    public CompletionStage<WampSession> joinWithTicket(String realm, String authid, String ticket,
+                                                       Peer.TransportInfo transport) {
+        return start(new LocalSession(router, this, realm, null, authid, ticket, transport, values));
+    }
+
+    private CompletionStage<WampSession> start(LocalSession s) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new WampException(ErrorUris.SYSTEM_SHUTDOWN, List.of(), null));
+        }
+        sessions.add(s);
+        if (closed) { // closed meanwhile: close() may have missed it
+            sessions.remove(s);
+            return CompletableFuture.failedFuture(new WampException(ErrorUris.SYSTEM_SHUTDOWN, List.of(), null));
+        }
+        return s.start();
+    }
+
+    void forget(LocalSession s) {
+        sessions.remove(s);
+    }
+
+    /** Sessions open or joining (for tests and the log). */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    /** Leaves every session (GOODBYE); joins after this fail. */
+    @Override
+    public void close() {
+        closed = true;
+        for (LocalSession s : sessions) {
+            s.leave();
+        }
+    }
+}
