@@ -37,12 +37,13 @@ import java.util.function.Function;
  * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
  * @param connections        per-connection and per-address limits of the transport: connections per client address,
  *                           WebSocket keepalive
+ * @param bridge             the HTTP bridge: which realms it serves and its bounds per request ({@link BridgeConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
-                               OutboundLimits outbound, ConnectionLimits connections) {
+                               OutboundLimits outbound, ConnectionLimits connections, BridgeConfig bridge) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -76,6 +77,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             throw new IllegalArgumentException("metaAccess must be given (MetaAccess.defaults())");
         }
         java.util.Objects.requireNonNull(connections, "connections");
+        java.util.Objects.requireNonNull(bridge, "bridge");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -164,7 +166,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
-                OutboundLimits.from(lookup), ConnectionLimits.from(lookup));
+                OutboundLimits.from(lookup), ConnectionLimits.from(lookup), BridgeConfig.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

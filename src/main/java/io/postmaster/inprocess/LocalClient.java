@@ -59,17 +59,8 @@ public final class LocalClient implements WampClient, AutoCloseable {
             return CompletableFuture.failedFuture(new WampException(ErrorUris.INVALID_ARGUMENT,
                     List.of("authid and authrole may have at most " + max + " characters"), null));
         }
-        return start(new LocalSession(router, this, realm, new InProcessPeer.Login(authmethod, identity), null, null,
-                transport, values));
-    }
-
-    /**
-     * Joins through the realm's own {@code ticket} authentication, like a WebSocket client presenting the ticket:
-     * the realm must allow the method, and the login guard counts the attempt against {@code transport}'s address.
-     */
-    public CompletionStage<WampSession> joinWithTicket(String realm, String authid, String ticket,
-                                                       Peer.TransportInfo transport) {
-        return start(new LocalSession(router, this, realm, null, authid, ticket, transport, values));
+        return start(new LocalSession(router, this, realm, new InProcessPeer.Login(authmethod, identity), transport,
+                values));
     }
 
     private CompletionStage<WampSession> start(LocalSession s) {

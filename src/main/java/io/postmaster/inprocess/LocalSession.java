@@ -62,8 +62,6 @@ final class LocalSession implements WampSession, InProcessPeer {
     private final LocalClient client;
     private final String realm;
     private final Login login;
-    private final String ticketAuthid;
-    private final String ticket;
     private final TransportInfo transport;
     private final Values values;
     private final Executor executor;
@@ -83,19 +81,13 @@ final class LocalSession implements WampSession, InProcessPeer {
     private volatile boolean open;
     private volatile boolean transportClosed;
 
-    /**
-     * @param login        the identity to join as, or null to log in through the realm's methods with a ticket
-     * @param ticketAuthid with {@code login} null: the authid to claim
-     * @param ticket       with {@code login} null: the ticket to answer a {@code ticket} CHALLENGE with
-     */
-    LocalSession(Router router, LocalClient client, String realm, Login login, String ticketAuthid, String ticket,
-                 TransportInfo transport, Values values) {
+    /** @param login the identity to join as */
+    LocalSession(Router router, LocalClient client, String realm, Login login, TransportInfo transport,
+                 Values values) {
         this.router = router;
         this.client = client;
         this.realm = realm;
         this.login = login;
-        this.ticketAuthid = ticketAuthid;
-        this.ticket = ticket;
         this.transport = transport;
         this.values = values;
         this.executor = router.extensions().executor();
@@ -112,10 +104,6 @@ final class LocalSession implements WampSession, InProcessPeer {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("roles", ROLES);
         hello.put("agent", "Postmaster in-process");
-        if (login == null) {
-            hello.put("authmethods", List.of("ticket"));
-            hello.put("authid", ticketAuthid);
-        }
         toRouter(new WampMessage.Hello(realm, hello));
         return joined;
     }
@@ -415,10 +403,6 @@ final class LocalSession implements WampSession, InProcessPeer {
                 registrations.remove((Long) p.handler());
                 p.future().complete(null);
             }
-        } else if (m instanceof WampMessage.Challenge c) {
-            toRouter("ticket".equals(c.authMethod()) && ticket != null
-                    ? new WampMessage.Authenticate(ticket, Map.of())
-                    : new WampMessage.Abort(Map.of(), ErrorUris.NO_AUTH_METHOD));
         } else if (m instanceof WampMessage.Abort a) {
             open = false;
             joined.completeExceptionally(new WampException(a.reason(), List.of(), a.details()));
@@ -556,6 +540,6 @@ final class LocalSession implements WampSession, InProcessPeer {
     public String toString() {
         SessionDetails d = details;
         return "in-process session " + (d == null ? "(joining)" : d.sessionId()) + " (" + realm + ", authid "
-                + (d != null ? d.authid() : login != null ? login.identity().authid() : ticketAuthid) + ")";
+                + (d != null ? d.authid() : login.identity().authid()) + ")";
     }
 }
