@@ -43,7 +43,14 @@ public final class LocalClient implements WampClient, AutoCloseable {
 
     @Override
     public CompletionStage<WampSession> join(String realm, String authid, String authrole) {
-        return join(realm, AUTHMETHOD, new Identity(authid, authrole, "application", Map.of()), TRANSPORT);
+        Identity identity;
+        try {
+            identity = new Identity(authid, authrole, "application", Map.of());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new WampException(ErrorUris.INVALID_ARGUMENT,
+                    List.of(e.getMessage()), null));
+        }
+        return join(realm, AUTHMETHOD, identity, TRANSPORT);
     }
 
     /**
@@ -54,6 +61,9 @@ public final class LocalClient implements WampClient, AutoCloseable {
      */
     public CompletionStage<WampSession> join(String realm, String authmethod, Identity identity,
                                              Peer.TransportInfo transport) {
+        if (realm == null) {
+            return CompletableFuture.failedFuture(new WampException(ErrorUris.NO_SUCH_REALM, List.of(), null));
+        }
         int max = router.config().limits().authidMaxChars();
         if (identity.authid().length() > max || identity.authrole().length() > max) {
             return CompletableFuture.failedFuture(new WampException(ErrorUris.INVALID_ARGUMENT,

@@ -145,6 +145,7 @@ final class LocalSession implements WampSession, InProcessPeer {
         long request = requests.incrementAndGet();
         WampMessage.Publish m;
         try {
+            named(topic, "topic");
             m = new WampMessage.Publish(request, options, topic, values.list(args), values.map(kwargs));
         } catch (IllegalArgumentException e) {
             return invalid(f, e);
@@ -176,6 +177,7 @@ final class LocalSession implements WampSession, InProcessPeer {
         }
         WampMessage.Call m;
         try {
+            named(procedure, "procedure");
             m = new WampMessage.Call(request, options, procedure, values.list(args), values.map(kwargs));
         } catch (IllegalArgumentException e) {
             return invalid(f, e);
@@ -185,6 +187,9 @@ final class LocalSession implements WampSession, InProcessPeer {
 
     @Override
     public CompletionStage<Subscription> subscribe(String topic, String match, Consumer<WampEvent> handler) {
+        if (topic == null || match == null || handler == null) {
+            return invalid(new CompletableFuture<>(), new IllegalArgumentException("topic, match and handler are needed"));
+        }
         long request = requests.incrementAndGet();
         Map<String, Object> options = "exact".equals(match) ? Map.of() : Map.of("match", match);
         return request(request, MessageType.SUBSCRIBE, new CompletableFuture<>(), handler, topic,
@@ -193,6 +198,9 @@ final class LocalSession implements WampSession, InProcessPeer {
 
     @Override
     public CompletionStage<Registration> register(String procedure, Procedure handler) {
+        if (procedure == null || handler == null) {
+            return invalid(new CompletableFuture<>(), new IllegalArgumentException("procedure and handler are needed"));
+        }
         long request = requests.incrementAndGet();
         return request(request, MessageType.REGISTER, new CompletableFuture<>(), handler, procedure,
                 new WampMessage.Register(request, Map.of(), procedure));
@@ -523,6 +531,13 @@ final class LocalSession implements WampSession, InProcessPeer {
             lane.execute(() -> f.complete(value));
         } catch (RejectedExecutionException e) {
             f.complete(value);
+        }
+    }
+
+    /** A URI must be given (whether it is valid is the router's to say, as for any client). */
+    private static void named(String uri, String what) {
+        if (uri == null) {
+            throw new IllegalArgumentException("the " + what + " is needed");
         }
     }
 

@@ -140,6 +140,11 @@ class LocalClientTest {
         assertEquals(LocalClient.AUTHMETHOD, s.details().authmethod());
         assertEquals(1, router.realm("realm1").sessions().size());
         assertEquals(ErrorUris.NO_SUCH_REALM, failure(client.join("nowhere", "billing", "service")).error());
+        assertEquals(ErrorUris.INVALID_ARGUMENT, failure(client.join("realm1", "", "service")).error());
+        assertEquals(ErrorUris.INVALID_ARGUMENT, failure(s.publish(null, List.of(), null)).error(),
+                "an application's mistake fails its request, not its session");
+        assertEquals(ErrorUris.INVALID_ARGUMENT, failure(s.call(null, List.of(), null)).error());
+        assertTrue(s.isOpen());
     }
 
     @Test
