@@ -28,7 +28,7 @@ public class ApplicationClient implements WampClient {
         if (client == null) {
             jsonb = JsonbBuilder.create();
             Jsonb j = jsonb;
-            client = new LocalClient(runtime.router(), v -> j.fromJson(j.toJson(v), Object.class));
+            client = new LocalClient(runtime.router(), v -> ServerProcedures.plain(j, v));
         }
         return client;
     }
