@@ -19,11 +19,13 @@ import io.postmaster.message.ErrorUris;
  *   <tr><td>413</td><td>body bigger than {@code postmaster.bridge.max-body-bytes}
  *       ({@code wamp.error.payload_size_exceeded})</td></tr>
  *   <tr><td>415</td><td>a body that is not {@code application/json} ({@code wamp.error.invalid_argument})</td></tr>
- *   <tr><td>500</td><td>the authorizer failed ({@code wamp.error.authorization_failed})</td></tr>
+ *   <tr><td>500</td><td>the authorizer or the permission provider failed
+ *       ({@code wamp.error.authorization_failed})</td></tr>
  *   <tr><td>502</td><td>the callee failed or left: {@code wamp.error.runtime_error}, {@code wamp.error.canceled},
  *       or the application's own error URI</td></tr>
- *   <tr><td>503</td><td>the bridge or the router is at a limit ({@code postmaster.error.limit_reached}), or shutting
- *       down ({@code wamp.close.system_shutdown})</td></tr>
+ *   <tr><td>503</td><td>the bridge or the router is at a limit ({@code postmaster.error.limit_reached}), its executor
+ *       is saturated ({@code wamp.error.authentication_failed}: "the router is busy"), or it is shutting down
+ *       ({@code wamp.close.system_shutdown})</td></tr>
  *   <tr><td>504</td><td>the call took longer than allowed ({@code wamp.error.timeout})</td></tr>
  * </table>
  */
@@ -45,13 +47,18 @@ final class BridgeErrors {
         };
     }
 
-    /** The status for a refused join (ABORT): the realm, or the credentials. */
+    /**
+     * The status for a session that could not join. The bridge has checked the caller before (a bridged session's
+     * identity is vouched for, never refused by an authenticator), so what is left is the realm, the router's load,
+     * or a failing permission provider.
+     */
     static int joinStatus(String reason) {
         return switch (reason) {
             case ErrorUris.NO_SUCH_REALM -> 404;
-            case ErrorUris.NOT_AUTHORIZED, ErrorUris.AUTHENTICATION_FAILED, ErrorUris.NO_AUTH_METHOD -> 401;
-            case ErrorUris.SYSTEM_SHUTDOWN -> 503;
-            default -> 403;
+            case ErrorUris.INVALID_ARGUMENT -> 400; // an authid (principal name) longer than postmaster.authid-max-chars
+            // the executor is saturated ("the router is busy"), or the application is stopping
+            case ErrorUris.AUTHENTICATION_FAILED, ErrorUris.SYSTEM_SHUTDOWN, ErrorUris.CANCELED -> 503;
+            default -> 500; // the permission provider failed (wamp.error.authorization_failed)
         };
     }
 }

@@ -164,10 +164,10 @@ public final class HttpBridge implements AutoCloseable {
         }
         return join.handle((session, failure) -> {
             if (failure != null) {
-                String reason = cause(failure) instanceof WampException w ? w.error() : ErrorUris.AUTHENTICATION_FAILED;
+                String reason = cause(failure) instanceof WampException w ? w.error() : ErrorUris.RUNTIME_ERROR;
                 int status = BridgeErrors.joinStatus(reason);
                 return done(refused(caller, status, reason, status == 404 ? "the bridge serves no realm named that"
-                        : status == 401 ? "authentication failed" : "the session could not join"));
+                        : status == 503 ? "the router is busy; try again later" : "the session could not join"));
             }
             CompletionStage<Reply> r;
             try {

@@ -26,11 +26,17 @@ public class ApplicationClient implements WampClient {
 
     private synchronized LocalClient client() {
         if (client == null) {
-            jsonb = JsonbBuilder.create();
-            Jsonb j = jsonb;
-            client = new LocalClient(runtime.router(), v -> ServerProcedures.plain(j, v));
+            client = new LocalClient(runtime.router(), v -> ServerProcedures.plain(jsonb(), v));
         }
         return client;
+    }
+
+    /** Made when first needed: plain values never need it. */
+    private synchronized Jsonb jsonb() {
+        if (jsonb == null) {
+            jsonb = JsonbBuilder.create();
+        }
+        return jsonb;
     }
 
     @Override

@@ -47,7 +47,7 @@ public class ServerSubscriptions {
     @Inject
     PostmasterRuntime runtime;
 
-    private Jsonb jsonb;
+    private volatile Jsonb jsonb;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         subscribeAll();
@@ -64,9 +64,6 @@ public class ServerSubscriptions {
                 }
                 if (Modifier.isStatic(m.getModifiers())) {
                     throw new IllegalStateException("@WampSubscription " + m + " must not be static");
-                }
-                if (jsonb == null) {
-                    jsonb = JsonbBuilder.create();
                 }
                 Object instance = beans.getReference(bean, type, beans.createCreationalContext(bean));
                 List<String> realms = s.realm().isEmpty()
@@ -99,6 +96,19 @@ public class ServerSubscriptions {
         }
     }
 
+    private Jsonb jsonb() {
+        Jsonb j = jsonb;
+        if (j == null) {
+            synchronized (this) {
+                if (jsonb == null) {
+                    jsonb = JsonbBuilder.create();
+                }
+                j = jsonb;
+            }
+        }
+        return j;
+    }
+
     /** Calls the method with the event, as {@link io.postmaster.spi.WampProcedure} methods are called. */
     private void deliver(Object instance, Method m, WampEvent event) {
         Parameter[] params = m.getParameters();
@@ -119,7 +129,8 @@ public class ServerSubscriptions {
                 if (raw == null && params[i].getType().isPrimitive()) {
                     throw new IllegalArgumentException("missing argument " + k);
                 }
-                values[i] = raw == null ? null : jsonb.fromJson(jsonb.toJson(raw), params[i].getParameterizedType());
+                Jsonb j = jsonb();
+                values[i] = raw == null ? null : j.fromJson(j.toJson(raw), params[i].getParameterizedType());
             }
         } catch (RuntimeException e) { // the publisher's payload does not fit: its problem, not the router's
             FAILED.log(() -> "an event on " + event.topic() + " does not fit @WampSubscription " + m + "; skipped ("

@@ -16,6 +16,10 @@ import java.lang.annotation.Target;
  * them; a parameter of type {@link WampEvent} receives the whole event instead. An event whose arguments do not
  * convert, or a method that throws, is logged and skipped.
  *
+ * <p>The method runs on the subscribing session's lane, shared by the methods with the same realm, authid and role:
+ * one that blocks holds up the others. A session whose methods fall {@code postmaster.outbound-queue} events behind
+ * is ended, as a WebSocket subscriber would be (logged at WARNING), and its subscriptions with it.
+ *
  * <p>The subscription is authorized like any session's: the role needs a {@code subscribe} rule for the topic, else
  * the deployment fails with the router's refusal.
  */
