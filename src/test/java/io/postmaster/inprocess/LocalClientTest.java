@@ -276,8 +276,6 @@ class LocalClientTest {
                 Thread.currentThread().interrupt();
             }
         }));
-        CompletionStage<CallResult> waiting = slow.call("com.example.nobody.registered.yet", List.of(), null);
-        failure(waiting); // answered at once: nothing pending
         for (int i = 0; i < 20; i++) {
             await(pub.publish("com.example.flood", List.of(i), null, PublishOptions.DEFAULTS.acknowledged()));
         }
