@@ -5,7 +5,6 @@ import io.postmaster.inprocess.LocalClient;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.router.Peer;
-import io.postmaster.router.Router;
 import io.postmaster.spi.CallOptions;
 import io.postmaster.spi.Identity;
 import io.postmaster.spi.PublishOptions;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
  * What the bridge does with one request, free of Jakarta REST (the resource only reads the body and writes the
  * reply): check the body, find who the caller is in the realm, join a session as them, publish or call, leave.
  */
-public final class HttpBridge implements AutoCloseable {
+public final class HttpBridge {
     private static final Logger LOG = Logger.getLogger(HttpBridge.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
     /** The {@code authmethod} of a bridged session whose principal the container authenticated. */
@@ -70,9 +69,13 @@ public final class HttpBridge implements AutoCloseable {
     private final LocalClient client;
     private final Semaphore permits;
 
-    public HttpBridge(Router router) {
-        this.config = router.config().bridge();
-        this.client = new LocalClient(router, null);
+    /**
+     * @param client joins the requests' sessions (and ends those still in progress when it closes)
+     * @param config the bridge's settings
+     */
+    public HttpBridge(LocalClient client, BridgeConfig config) {
+        this.config = config;
+        this.client = client;
         this.permits = new Semaphore(config.maxConcurrent());
     }
 
@@ -302,11 +305,5 @@ public final class HttpBridge implements AutoCloseable {
         body.put("args", args == null ? List.of() : args);
         body.put("kwargs", kwargs == null ? Map.of() : kwargs);
         return new Reply(status, body);
-    }
-
-    /** Ends the sessions of requests in progress. */
-    @Override
-    public void close() {
-        client.close();
     }
 }

@@ -24,9 +24,10 @@ public class ApplicationClient implements WampClient {
     private LocalClient client;
     private Jsonb jsonb;
 
-    private synchronized LocalClient client() {
+    /** The client itself, for Postmaster's own in-process users (the HTTP bridge): its sessions end with it. */
+    public synchronized LocalClient client() {
         if (client == null) {
-            client = new LocalClient(runtime.router(), v -> ServerProcedures.plain(jsonb(), v));
+            client = new LocalClient(runtime.router(), runtime.executor(), v -> ServerProcedures.plain(jsonb(), v));
         }
         return client;
     }

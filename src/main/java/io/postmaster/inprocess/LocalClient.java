@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,16 +29,20 @@ public final class LocalClient implements WampClient, AutoCloseable {
     public static final Peer.TransportInfo TRANSPORT = new Peer.TransportInfo("in-process", "in-process", true);
 
     private final Router router;
+    private final Executor executor;
     private final Values values;
     private final Set<LocalSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
+     * @param executor where the sessions' handlers run and their stages complete: the executor that runs the
+     *                 application's code for the router (bounded; a rejected task ends the session)
      * @param convert turns application objects that are not plain WAMP values (records, beans) into plain values
      *                (e.g. with JSON-B), or null to refuse them with {@code wamp.error.invalid_argument}
      */
-    public LocalClient(Router router, UnaryOperator<Object> convert) {
+    public LocalClient(Router router, Executor executor, UnaryOperator<Object> convert) {
         this.router = router;
+        this.executor = executor;
         this.values = new Values(convert);
     }
 
@@ -69,7 +74,7 @@ public final class LocalClient implements WampClient, AutoCloseable {
             return CompletableFuture.failedFuture(new WampException(ErrorUris.INVALID_ARGUMENT,
                     List.of("authid and authrole may have at most " + max + " characters"), null));
         }
-        return start(new LocalSession(router, this, realm, new InProcessPeer.Login(authmethod, identity), transport,
+        return start(new LocalSession(router, executor, this, realm, new InProcessPeer.Login(authmethod, identity), transport,
                 values));
     }
 

@@ -8,7 +8,6 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.router.Connection;
 import io.postmaster.router.InProcessPeer;
 import io.postmaster.router.Router;
-import io.postmaster.router.SerialExecutor;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.spi.CallOptions;
 import io.postmaster.spi.CallResult;
@@ -65,7 +64,7 @@ final class LocalSession implements WampSession, InProcessPeer {
     private final TransportInfo transport;
     private final Values values;
     private final Executor executor;
-    private final SerialExecutor lane;
+    private final Lane lane;
     private final int queueLimit;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
@@ -82,16 +81,16 @@ final class LocalSession implements WampSession, InProcessPeer {
     private volatile boolean transportClosed;
 
     /** @param login the identity to join as */
-    LocalSession(Router router, LocalClient client, String realm, Login login, TransportInfo transport,
-                 Values values) {
+    LocalSession(Router router, Executor executor, LocalClient client, String realm, Login login,
+                 TransportInfo transport, Values values) {
         this.router = router;
         this.client = client;
         this.realm = realm;
         this.login = login;
         this.transport = transport;
         this.values = values;
-        this.executor = router.extensions().executor();
-        this.lane = new SerialExecutor(executor);
+        this.executor = executor;
+        this.lane = new Lane(executor);
         this.queueLimit = router.config().outboundQueueLimit();
     }
 

@@ -2,6 +2,7 @@ package io.postmaster.bridge;
 
 import io.postmaster.config.AuthConfig;
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.inprocess.LocalClient;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.router.Extensions;
 import io.postmaster.router.Router;
@@ -38,6 +39,7 @@ class HttpBridgeTest {
     ExecutorService executor = Executors.newFixedThreadPool(2);
     List<SessionDetails> joined = new CopyOnWriteArrayList<>();
     Router router;
+    LocalClient client;
     HttpBridge bridge;
 
     void start(Map<String, String> extra) throws Exception {
@@ -61,13 +63,14 @@ class HttpBridgeTest {
         router = new Router(config, timers, new Extensions(Map.of(), realm -> Set.of(),
                 s -> roles.getOrDefault(s.authrole(), Permissions.NONE), (s, p, uri, a) -> p.decide(uri, a),
                 listener, executor));
-        bridge = new HttpBridge(router);
+        client = new LocalClient(router, executor, null);
+        bridge = new HttpBridge(client, config.bridge());
     }
 
     @AfterEach
     void stop() {
         if (bridge != null) {
-            bridge.close();
+            client.close();
             router.close();
         }
         timers.shutdownNow();

@@ -82,7 +82,7 @@ class LocalClientTest {
                 s -> roles.getOrDefault(s.authrole(), Permissions.NONE), (s, p, uri, a) -> p.decide(uri, a),
                 SessionListener.NONE, executor);
         router = new Router(config, timers, ext);
-        client = new LocalClient(router, null);
+        client = new LocalClient(router, executor, null);
     }
 
     void start() {
@@ -177,7 +177,10 @@ class LocalClientTest {
         assertNull(got.poll(100, TimeUnit.MILLISECONDS), "only the eligible session");
 
         await(pub.publish("com.example.retained", List.of("kept"), null, PublishOptions.DEFAULTS.acknowledged().retained()));
-        assertNotNull(router.realm("realm1").retained("com.example.retained"), "retain");
+        WirePeer late = WirePeer.join(router, Map.of("subscriber", Map.of()));
+        late.in(new WampMessage.Subscribe(1, Map.of("get_retained", true), "com.example.retained"));
+        late.next(WampMessage.Subscribed.class);
+        assertEquals(List.of("kept"), late.next(WampMessage.Event.class).args(), "retain");
 
         assertTrue(handlerThreads.stream().allMatch(t -> t.startsWith(EXECUTOR_THREAD)),
                 "handlers run on the executor: " + handlerThreads);
@@ -254,8 +257,6 @@ class LocalClientTest {
         assertEquals(second.request(), interrupt.request(), "the callee is told of the cancellation");
         callee.in(new WampMessage.Error(io.postmaster.message.MessageType.INVOCATION.code(), second.request(),
                 Map.of(), ErrorUris.CANCELED, null, null));
-        waitFor(() -> router.realm("realm1").sessions().stream().allMatch(s -> s.calls().isEmpty()),
-                "the canceled call to end in the router");
 
         CompletionStage<CallResult> timed = caller.call("com.example.stream", List.of(), null,
                 CallOptions.DEFAULTS.timeout(Duration.ofMillis(50)));
@@ -300,7 +301,10 @@ class LocalClientTest {
         client.close();
         waitFor(() -> router.realm("realm1").sessions().isEmpty(), "every session to leave");
         waitFor(() -> client.sessions() == 0, "the client to forget them");
-        assertTrue(router.realm("realm1").procedures().isEmpty(), "nothing left in the tables");
+        WirePeer other = WirePeer.join(router, Map.of("caller", Map.of()));
+        other.in(new WampMessage.Call(1, Map.of(), "com.example.p", null, null));
+        assertEquals(ErrorUris.NO_SUCH_PROCEDURE, other.next(WampMessage.Error.class).error(),
+                "the registration went with its session");
         assertEquals(ErrorUris.SYSTEM_SHUTDOWN, failure(client.join("realm1", "late", "service")).error());
     }
 
