@@ -1,6 +1,7 @@
 package io.postmaster.endpoint;
 
 import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.ErrorUris;
 import io.postmaster.spi.WampEvent;
 import io.postmaster.spi.WampSession;
 import io.postmaster.spi.WampSubscription;
@@ -19,9 +20,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +40,7 @@ import java.util.logging.Logger;
 public class ServerSubscriptions {
     private static final Logger LOG = Logger.getLogger(ServerSubscriptions.class.getName());
     private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog DROPPED = new RateLimitedLog(LOG, Level.WARNING);
     /** Joining and subscribing are in-process and quick; this only bounds a deployment that cannot start. */
     private static final long STARTUP_SECONDS = 30;
 
@@ -53,8 +57,15 @@ public class ServerSubscriptions {
         subscribeAll();
     }
 
+    /** The subscriptions of one session: same realm, authid and role. */
+    private record Group(String realm, String authid, String authrole, List<Subscriber> subscribers) {
+    }
+
+    private record Subscriber(WampSubscription annotation, Object instance, Method method) {
+    }
+
     private void subscribeAll() {
-        Map<String, WampSession> sessions = new HashMap<>();
+        Map<String, Group> groups = new LinkedHashMap<>();
         for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
             Class<?> type = bean.getBeanClass();
             for (Method m : type.getMethods()) {
@@ -69,16 +80,56 @@ public class ServerSubscriptions {
                 List<String> realms = s.realm().isEmpty()
                         ? runtime.router().realms().stream().map(r -> r.name()).toList() : List.of(s.realm());
                 for (String realm : realms) {
-                    WampSession session = sessions.computeIfAbsent(realm + "\n" + s.authid() + "\n" + s.authrole(),
-                            k -> await(client.join(realm, s.authid(), s.authrole()).toCompletableFuture(), m,
-                                    "join " + realm + " as " + s.authid() + " (" + s.authrole() + ")"));
-                    await(session.subscribe(s.value(), s.match(), e -> deliver(instance, m, e)).toCompletableFuture(),
-                            m, "subscribe to " + s.value() + " in " + realm);
+                    groups.computeIfAbsent(realm + "\n" + s.authid() + "\n" + s.authrole(),
+                            k -> new Group(realm, s.authid(), s.authrole(), new ArrayList<>()))
+                            .subscribers().add(new Subscriber(s, instance, m));
                 }
                 LOG.info(() -> "@WampSubscription " + s.value() + " → " + type.getName() + "." + m.getName()
                         + " (as " + s.authid() + ", role " + s.authrole() + ")");
             }
         }
+        for (Group g : groups.values()) {
+            WampSession session = await(client.join(g.realm(), g.authid(), g.authrole()).toCompletableFuture(),
+                    g.subscribers().get(0).method(), "join " + g.realm() + " as " + g.authid() + " (" + g.authrole()
+                            + ")");
+            for (Subscriber sub : g.subscribers()) {
+                await(subscribe(session, sub).toCompletableFuture(), sub.method(), "subscribe to "
+                        + sub.annotation().value() + " in " + g.realm());
+            }
+            rejoinWhenDropped(g, session);
+        }
+    }
+
+    private CompletionStage<WampSession.Subscription> subscribe(WampSession session, Subscriber sub) {
+        return session.subscribe(sub.annotation().value(), sub.annotation().match(),
+                e -> deliver(sub.instance(), sub.method(), e));
+    }
+
+    /**
+     * A session the router dropped because its methods fell behind ({@code wamp.close.lost}) joins and subscribes
+     * again: the methods miss what came meanwhile, not every later event. Any other end (the application stopping, an
+     * operator's kill) is final.
+     */
+    private void rejoinWhenDropped(Group g, WampSession session) {
+        session.ended().thenAccept(reason -> {
+            if (!ErrorUris.CLOSE_LOST.equals(reason)) {
+                return;
+            }
+            DROPPED.log(() -> "the session of the @WampSubscription methods of " + g.authid() + " in " + g.realm()
+                    + " was dropped for falling behind; events were missed. Joining again");
+            client.join(g.realm(), g.authid(), g.authrole()).thenCompose(s -> {
+                CompletableFuture<?>[] all = g.subscribers().stream()
+                        .map(sub -> subscribe(s, sub).toCompletableFuture()).toArray(CompletableFuture[]::new);
+                return CompletableFuture.allOf(all).thenApply(v -> s);
+            }).whenComplete((s, failure) -> {
+                if (failure != null) {
+                    FAILED.log(() -> "the @WampSubscription methods of " + g.authid() + " in " + g.realm()
+                            + " could not subscribe again", failure);
+                } else {
+                    rejoinWhenDropped(g, s);
+                }
+            });
+        });
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f, Method m, String what) {

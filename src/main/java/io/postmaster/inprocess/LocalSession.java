@@ -74,11 +74,12 @@ final class LocalSession implements WampSession, InProcessPeer {
     private final Map<Long, String> topics = new ConcurrentHashMap<>();
     private final Map<Long, Procedure> registrations = new ConcurrentHashMap<>();
     private final CompletableFuture<WampSession> joined = new CompletableFuture<>();
-    private final CompletableFuture<Void> left = new CompletableFuture<>();
+    private final CompletableFuture<String> left = new CompletableFuture<>();
     private volatile Connection connection;
     private volatile SessionDetails details;
     private volatile boolean open;
     private volatile boolean transportClosed;
+    private volatile boolean leaving;
 
     /** @param login the identity to join as */
     LocalSession(Router router, Executor executor, LocalClient client, String realm, Login login,
@@ -207,13 +208,19 @@ final class LocalSession implements WampSession, InProcessPeer {
 
     @Override
     public CompletionStage<Void> leave() {
+        leaving = true;
         synchronized (toRouter) {
             if (open) {
                 connection.onMessage(new WampMessage.Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
             }
         }
         transportClosed(); // the router has ended the session; its GOODBYE reply completes the stage
-        return left;
+        return left.thenApply(reason -> null);
+    }
+
+    @Override
+    public CompletionStage<String> ended() {
+        return left.minimalCompletionStage();
     }
 
     private CompletionStage<Void> unsubscribe(long subscription) {
@@ -314,7 +321,8 @@ final class LocalSession implements WampSession, InProcessPeer {
         transportClosed = true;
         // The router forgets the session at once (not after the handlers' backlog); what waits fails in order.
         Runnable detach = this::detach;
-        Runnable end = () -> ended(new WampException(ErrorUris.CANCELED, List.of("the session ended: " + reason), null));
+        Runnable end = () -> ended(ErrorUris.CLOSE_LOST,
+                new WampException(ErrorUris.CANCELED, List.of("the session ended: " + reason), null));
         try {
             executor.execute(detach);
             lane.execute(end);
@@ -332,9 +340,10 @@ final class LocalSession implements WampSession, InProcessPeer {
         transportClosed = true;
         detach();
         try {
-            lane.execute(() -> ended(new WampException(ErrorUris.CANCELED, List.of("the session left"), null)));
+            lane.execute(() -> ended(ErrorUris.CLOSE_NORMAL,
+                    new WampException(ErrorUris.CANCELED, List.of("the session left"), null)));
         } catch (RejectedExecutionException e) {
-            ended(new WampException(ErrorUris.CANCELED, List.of("the session left"), null));
+            ended(ErrorUris.CLOSE_NORMAL, new WampException(ErrorUris.CANCELED, List.of("the session left"), null));
         }
     }
 
@@ -346,7 +355,8 @@ final class LocalSession implements WampSession, InProcessPeer {
         }
     }
 
-    private void ended(WampException why) {
+    /** @param reason why, for {@link #ended()}; the first reason given wins */
+    private void ended(String reason, WampException why) {
         open = false;
         detach();
         client.forget(this);
@@ -357,7 +367,7 @@ final class LocalSession implements WampSession, InProcessPeer {
                 p.future().completeExceptionally(why);
             }
         }
-        left.complete(null);
+        left.complete(reason);
     }
 
     /** One message from the router, on the lane. */
@@ -414,7 +424,8 @@ final class LocalSession implements WampSession, InProcessPeer {
             open = false;
             joined.completeExceptionally(new WampException(a.reason(), List.of(), a.details()));
         } else if (m instanceof WampMessage.Goodbye g) {
-            ended(new WampException(ErrorUris.CANCELED, List.of("the session ended: " + g.reason()), null));
+            ended(leaving ? ErrorUris.CLOSE_NORMAL : g.reason(),
+                    new WampException(ErrorUris.CANCELED, List.of("the session ended: " + g.reason()), null));
         } else {
             // INTERRUPT: call_canceling is not announced as callee, so the router answers the caller itself
             LOG.fine(() -> this + " ignored " + m.type());

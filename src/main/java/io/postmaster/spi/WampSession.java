@@ -69,6 +69,14 @@ public interface WampSession extends AutoCloseable {
     /** Leaves the realm (GOODBYE); pending calls fail with {@code wamp.error.canceled}. */
     CompletionStage<Void> leave();
 
+    /**
+     * Completes when the session has ended, with why: {@code wamp.close.normal} after {@link #leave()}, the reason of
+     * the router's GOODBYE (e.g. {@code wamp.close.system_shutdown} when the application stops, the meta API's kill
+     * reason), or {@code wamp.close.lost} when the router dropped it without one (its handlers did not keep up). A
+     * session does not come back: join anew.
+     */
+    CompletionStage<String> ended();
+
     /** Leaves without waiting. */
     @Override
     default void close() {

@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
  *
  * <p>The method runs on the subscribing session's lane, shared by the methods with the same realm, authid and role:
  * one that blocks holds up the others. A session whose methods fall {@code postmaster.outbound-queue} events behind
- * is ended, as a WebSocket subscriber would be (logged at WARNING), and its subscriptions with it.
+ * is ended, as a WebSocket subscriber would be (logged at WARNING); it then joins and subscribes again, so the
+ * methods miss the events of the meantime, not all later ones.
  *
  * <p>The subscription is authorized like any session's: the role needs a {@code subscribe} rule for the topic, else
  * the deployment fails with the router's refusal.

@@ -47,6 +47,27 @@ class ServerSubscriptionsTest {
         }
     }
 
+    /** Blocks on its first event until released: its session falls behind. */
+    @ApplicationScoped
+    public static class Sluggard {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final LinkedBlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+
+        @WampSubscription(value = "com.example.flood", realm = "realm1", authrole = "anonymous")
+        public void flooded(WampEvent event) throws InterruptedException {
+            release.await(5, TimeUnit.SECONDS);
+            seen.add(event.args().get(0));
+        }
+
+        void release() {
+            release.countDown();
+        }
+
+        Object next(long ms) throws InterruptedException {
+            return seen.poll(ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
     static Weld weld(String id, Class<?> bean) {
         return new Weld(id).disableDiscovery().addBeanClasses(PostmasterRuntime.class, ExtensionPoints.class,
                 ServerProcedures.class, DefaultCredentialStore.class, DefaultPermissionProvider.class,
@@ -64,6 +85,36 @@ class ServerSubscriptionsTest {
             String seen = desk.next(); // through the bean's proxy
             assertNotNull(seen, "the subscribed method was called");
             assertTrue(seen.startsWith("teax2 on com.example.orders postmaster-app-"), seen);
+        }
+    }
+
+    @Test
+    void aSessionDroppedForFallingBehindSubscribesAgain() throws Exception {
+        String previous = System.setProperty("postmaster.outbound-queue", "4");
+        try (WeldContainer c = weld("subscriptions-dropped", Sluggard.class).initialize()) {
+            Sluggard bean = c.select(Sluggard.class).get();
+            WampSession s = c.select(WampClient.class).get().join("realm1", "flooder", "anonymous")
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            for (long i = 0; i < 10; i++) {
+                s.publish("com.example.flood", java.util.List.of(i), null, PublishOptions.DEFAULTS.acknowledged())
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            bean.release(); // the session was dropped meanwhile (4 events behind) and joins again
+            Object got = null;
+            for (int i = 0; i < 100 && !"after".equals(got); i++) {
+                s.publish("com.example.flood", java.util.List.of("after"), null);
+                got = bean.next(50);
+                while (got != null && !"after".equals(got)) {
+                    got = bean.next(50); // what it had taken before it was dropped
+                }
+            }
+            assertEquals("after", got, "subscribed again after being dropped");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("postmaster.outbound-queue");
+            } else {
+                System.setProperty("postmaster.outbound-queue", previous);
+            }
         }
     }
 

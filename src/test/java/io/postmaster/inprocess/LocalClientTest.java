@@ -283,6 +283,7 @@ class LocalClientTest {
         waitFor(() -> router.realm("realm1").sessions().size() == 1, "the slow session to be cut");
         release.countDown();
         waitFor(() -> !slow.isOpen(), "the slow session to learn it ended");
+        assertEquals(ErrorUris.CLOSE_LOST, await(slow.ended()), "dropped, not left");
         assertEquals(ErrorUris.CANCELED, failure(slow.subscribe("com.example.x", e -> { })).error());
         assertTrue(pub.isOpen(), "the publisher is not held up");
     }
@@ -296,6 +297,7 @@ class LocalClientTest {
         await(b.register("com.example.p", i -> null));
         await(a.leave());
         assertFalse(a.isOpen());
+        assertEquals(ErrorUris.CLOSE_NORMAL, await(a.ended()));
         assertEquals(ErrorUris.CANCELED, failure(a.publish("com.example.t", List.of(), null,
                 PublishOptions.DEFAULTS.acknowledged())).error());
         client.close();
@@ -306,6 +308,10 @@ class LocalClientTest {
         assertEquals(ErrorUris.NO_SUCH_PROCEDURE, other.next(WampMessage.Error.class).error(),
                 "the registration went with its session");
         assertEquals(ErrorUris.SYSTEM_SHUTDOWN, failure(client.join("realm1", "late", "service")).error());
+
+        WampSession c = await(new LocalClient(router, executor, null).join("realm1", "c", "service"));
+        router.close();
+        assertEquals(ErrorUris.SYSTEM_SHUTDOWN, await(c.ended()), "the router's GOODBYE says why");
     }
 
     @Test
