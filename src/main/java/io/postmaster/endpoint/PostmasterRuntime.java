@@ -242,6 +242,12 @@ public class PostmasterRuntime {
         return closer;
     }
 
+    /** The bounded executor that runs application code (the in-process client's handlers among it). */
+    java.util.concurrent.Executor executor() {
+        router();
+        return executor;
+    }
+
     /** The scheduler for timers and deferred work. */
     ScheduledThreadPoolExecutor timers() {
         router();

@@ -2,6 +2,8 @@ package io.postmaster.endpoint;
 
 import io.postmaster.message.ErrorUris;
 import io.postmaster.router.Router;
+import io.postmaster.serialization.JsonValues;
+import io.postmaster.serialization.MalformedMessageException;
 import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.WampException;
 import io.postmaster.spi.WampProcedure;
@@ -145,7 +147,19 @@ public class ServerProcedures {
         }
         // To plain JSON values (maps, lists, strings, numbers, booleans), which every serializer can write.
         List<Object> out = new ArrayList<>(1);
-        out.add(jsonb.fromJson(jsonb.toJson(result), Object.class));
+        out.add(plain(jsonb, result));
         return out;
+    }
+
+    /**
+     * An application object as plain WAMP values, through its JSON-B form: read back by Postmaster itself, so that an
+     * integer stays an integer on every server (one JSON-B implementation reads every number back as a double).
+     */
+    static Object plain(Jsonb jsonb, Object value) {
+        try {
+            return JsonValues.parse(jsonb.toJson(value));
+        } catch (MalformedMessageException e) {
+            throw new IllegalStateException("JSON-B wrote what is not JSON: " + e.getMessage());
+        }
     }
 }

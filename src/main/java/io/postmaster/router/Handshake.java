@@ -72,7 +72,11 @@ final class Handshake {
     static Handshake of(Router router, Connection connection, Realm realm, Hello h, List<?> offered, Peer peer) {
         Extensions ext = router.extensions();
         List<Authenticator> candidates = new ArrayList<>();
-        for (Object m : offered) {
+        InProcessPeer.Login vouched = peer instanceof InProcessPeer local ? local.login() : null;
+        if (vouched != null) {
+            candidates.add(new Vouched(vouched)); // set in code: the only candidate, whatever HELLO offers
+        }
+        for (Object m : vouched != null ? List.of() : offered) {
             Authenticator a = m instanceof String s && ext.authmethods().apply(realm.name()).contains(s)
                     ? ext.authenticators().get(s) : null;
             if (a != null && !candidates.contains(a)) {
@@ -107,7 +111,7 @@ final class Handshake {
         }
         Authenticator a = candidates.get(next++);
         current = a;
-        if (!ANONYMOUS.equals(a.authmethod()) && !guarded && !admit(a)) {
+        if (!withoutCredentials(a) && !guarded && !admit(a)) {
             return;
         }
         run(() -> outcome(a.hello(hello)));
@@ -227,16 +231,30 @@ final class Handshake {
             }
         };
         try {
-            if (ANONYMOUS.equals(current.authmethod())) {
+            if (withoutCredentials(current)) {
                 router.extensions().executor().execute(task);
             } else {
                 router.checks().execute(task);
             }
         } catch (RejectedExecutionException e) {
-            BUSY_LOG.log(() -> "authentication refused: " + (ANONYMOUS.equals(current.authmethod())
+            BUSY_LOG.log(() -> "authentication refused: " + (withoutCredentials(current)
                     ? "the executor is saturated (postmaster.executor-queue)"
                     : "credential checks are saturated (postmaster.login.check-queue)"));
             refuse(ErrorUris.AUTHENTICATION_FAILED, "the router is busy; try again later");
+        }
+    }
+
+    /** Whether {@code a} checks no credential: the login guard and the check lane are for those that do. */
+    private static boolean withoutCredentials(Authenticator a) {
+        return a instanceof Vouched || ANONYMOUS.equals(a.authmethod());
+    }
+
+    /** Admits the identity an {@link InProcessPeer} carries; never in {@link Extensions#authenticators()}. */
+    private record Vouched(InProcessPeer.Login login) implements Authenticator {
+        public String authmethod() { return login.authmethod(); }
+        public AuthResult hello(HelloDetails hello) { return AuthResult.accept(login.identity()); }
+        public AuthResult authenticate(HelloDetails h, AuthResult.Challenge c, String s, Map<String, Object> e) {
+            return AuthResult.deny("no challenge issued");
         }
     }
 
