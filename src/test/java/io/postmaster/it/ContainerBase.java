@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
@@ -163,8 +164,17 @@ abstract class ContainerBase {
         return c;
     }
 
-    /** A raw socket connection from {@code from} (any of 127/8 on Linux), handshake done for {@code wamp.2.json}. */
+    /**
+     * A raw socket connection from {@code from}, handshake done for {@code wamp.2.json}. The hostile tests dial from
+     * addresses of their own in 127/8, which Linux routes to the loopback interface as they are.
+     */
     RawWebSocket raw(String from) throws IOException {
-        return new RawWebSocket(ws(), InetAddress.getByName(from), "wamp.2.json");
+        try {
+            return new RawWebSocket(ws(), InetAddress.getByName(from), "wamp.2.json");
+        } catch (BindException e) {
+            throw new IllegalStateException("cannot dial from " + from + ": this suite dials from several 127/8"
+                    + " addresses, which only Linux has without configuration (elsewhere add the alias, e.g. macOS:"
+                    + " sudo ifconfig lo0 alias " + from + ")", e);
+        }
     }
 }

@@ -9,7 +9,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,15 +41,15 @@ class PeerAddressIT extends ContainerBase {
 
     @Test
     void eachSessionKnowsItsPeersAddressAndPort() throws Exception {
-        InetAddress[] from = {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2")};
+        String[] from = {"127.0.0.1", "127.0.0.2"};
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<RawWebSocket>> opening = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
-            InetAddress local = from[i % from.length];
+            String local = from[i % from.length];
             Callable<RawWebSocket> open = () -> {
                 start.await();
-                return new RawWebSocket(ws(), local, "wamp.2.json");
+                return raw(local);
             };
             opening.add(pool.submit(open));
         }
