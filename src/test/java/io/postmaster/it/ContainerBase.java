@@ -1,6 +1,7 @@
 package io.postmaster.it;
 
 import io.postmaster.message.WampMessage;
+import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -42,6 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 abstract class ContainerBase {
+    private static final JsonSerializer JSON = new JsonSerializer();
+
     /** The deployment's base URL, as the container reports it. */
     @ArquillianResource
     URL base;
@@ -162,6 +165,21 @@ abstract class ContainerBase {
         c.send(new WampMessage.Authenticate(ticket, Map.of()));
         c.next(WampMessage.Welcome.class);
         return c;
+    }
+
+    /** Sends {@code m} as JSON over a raw connection. */
+    static void send(RawWebSocket c, WampMessage m) throws IOException {
+        c.sendText(JSON.encodeToString(m));
+    }
+
+    /** Sends HELLO for {@code realm} with every client role, anonymously, over a raw connection. */
+    static void hello(RawWebSocket c, String realm) throws IOException {
+        send(c, new WampMessage.Hello(realm, WampTestClient.ROLES));
+    }
+
+    /** The next message on a raw connection, decoded from JSON. */
+    static WampMessage read(RawWebSocket c) throws Exception {
+        return JSON.decode(c.readText());
     }
 
     /**

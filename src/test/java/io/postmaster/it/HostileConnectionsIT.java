@@ -1,7 +1,6 @@
 package io.postmaster.it;
 
 import io.postmaster.message.WampMessage;
-import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.testing.Await;
 import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
@@ -13,9 +12,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,6 @@ class HostileConnectionsIT extends ContainerBase {
     private static final int CAP = 50;
     /** A silent peer is closed within (max-missed + 2) ping intervals of its last frame: 6 s, with some slack. */
     private static final int SILENT_PEER_CLOSED_WITHIN_MS = 12_000;
-    private static final JsonSerializer JSON = new JsonSerializer();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -56,7 +54,7 @@ class HostileConnectionsIT extends ContainerBase {
                 // A connection counts once the container has opened the endpoint, a moment after its 101: a
                 // WELCOME shows it has, so that the next handshake meets the count it should (one that passed the
                 // check before would be closed with 1008 as it opened, a race this test is not about).
-                c.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+                hello(c, "realm1");
                 assertTrue(c.readText().startsWith("[2,"), "connection " + (i + 1) + " is admitted: WELCOME");
             }
             IOException refused = assertThrows(IOException.class, () -> raw(attacker),
@@ -73,7 +71,7 @@ class HostileConnectionsIT extends ContainerBase {
             RawWebSocket again = Await.value("a connection from " + attacker + " once one of the " + CAP + " closed",
                     Duration.ofSeconds(5), () -> raw(attacker));
             open.add(again);
-            again.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+            hello(again, "realm1");
             assertTrue(again.readText().startsWith("[2,"), "a connection in the freed place works: WELCOME");
         } finally {
             for (RawWebSocket s : open) {
@@ -118,7 +116,7 @@ class HostileConnectionsIT extends ContainerBase {
     void aPeerThatNeverAnswersPingsIsClosedAnAnsweringIdlePeerStays() throws Exception {
         try (RawWebSocket silent = raw("127.0.0.1");
              WampTestClient answering = join("realm1")) { // the JDK client answers pings
-            silent.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+            hello(silent, "realm1");
             assertTrue(silent.readText().startsWith("[2,"), "WELCOME");
 
             int code = silent.awaitCloseIgnoringPings(SILENT_PEER_CLOSED_WITHIN_MS);

@@ -44,11 +44,7 @@ class HostileLoginIT extends ContainerBase {
             d.put("authid", authid);
         }
         d.put("authmethods", List.of(method));
-        c.sendText(JSON.encodeToString(new WampMessage.Hello(realm, d)));
-    }
-
-    private static WampMessage read(RawWebSocket c) throws Exception {
-        return JSON.decode(c.readText());
+        send(c, new WampMessage.Hello(realm, d));
     }
 
     private static void closeAll(List<RawWebSocket> connections) {
@@ -126,7 +122,7 @@ class HostileLoginIT extends ContainerBase {
                 }
                 assertInstanceOf(Challenge.class, first);
                 challenged++;
-                c.sendText(JSON.encodeToString(new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of())));
+                send(c, new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of()));
                 c.setReadTimeout(150);
                 try {
                     assertInstanceOf(Abort.class, read(c));
@@ -159,7 +155,7 @@ class HostileLoginIT extends ContainerBase {
                 hello(c, "authrealm", "reset-d", "wampcra");
                 assertInstanceOf(Challenge.class, read(c));
                 long t0 = System.nanoTime();
-                c.sendText(JSON.encodeToString(new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of())));
+                send(c, new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of()));
                 Abort a = assertInstanceOf(Abort.class, read(c));
                 assertEquals(ErrorUris.NOT_AUTHORIZED, a.reason());
                 delay[i] = (System.nanoTime() - t0) / 1_000_000;
@@ -189,7 +185,7 @@ class HostileLoginIT extends ContainerBase {
             }
             try (RawWebSocket victim = raw("127.0.0.1")) {
                 for (RawWebSocket c : flood) {
-                    c.sendText(JSON.encodeToString(new WampMessage.Authenticate("wrong ticket", Map.of())));
+                    send(c, new WampMessage.Authenticate("wrong ticket", Map.of()));
                 }
                 long t0 = System.nanoTime();
                 hello(victim, "realm1", null, "anonymous");

@@ -1,10 +1,8 @@
 package io.postmaster.it;
 
 import io.postmaster.message.WampMessage;
-import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.testing.Await;
 import io.postmaster.testing.RawWebSocket;
-import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PeerAddressIT extends ContainerBase {
     private static final int CONNECTIONS = 16;
-    private static final JsonSerializer JSON = new JsonSerializer();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -61,8 +58,8 @@ class PeerAddressIT extends ContainerBase {
             }
             HttpClient http = HttpClient.newHttpClient();
             for (RawWebSocket c : connections) {
-                c.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
-                WampMessage welcome = JSON.decode(c.readText());
+                hello(c, "realm1");
+                WampMessage welcome = read(c);
                 long session = assertInstanceOf(WampMessage.Welcome.class, welcome).session();
                 HttpRequest probe = HttpRequest.newBuilder(http("/postmaster-it/peer?realm=realm1&session=" + session))
                         .build();
