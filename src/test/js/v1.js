@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // WAMP v1 clients with the real Autobahn|JS 0.8.2 (the last v1 release; not on npm: loaded from the file named by
 // --ab08), in the same realms as WAMP v2 clients (Autobahn|JS v2 from node_modules).
-// Usage: node v1.js --url ws://127.0.0.1:8380/ws --ab08 ../../../shared/clients/autobahn-js-0.8.2/autobahn.js
+// Usage: node v1.js --url ws://127.0.0.1:8380/ws --ab08 vendor/autobahn-js-0.8.2/autobahn.js
 //                   [--only name,name] [--verbose]
 // The router's settings are those of src/test/resources/postmaster-it.properties: v1 clients join realm1 by default
 // and authrealm with ?realm=authrealm; on realm1 http://example.com/api# names com.example., on authrealm
@@ -17,7 +17,7 @@ const {
 // Autobahn|JS 0.8.2 wants the globals `when` and `CryptoJS` and attaches `ab` to its `this`: run it as a script.
 globalThis.when = require('when');
 globalThis.CryptoJS = require('crypto-js');
-const AB08 = opt('--ab08', '../../../shared/clients/autobahn-js-0.8.2/autobahn.js');
+const AB08 = opt('--ab08', 'vendor/autobahn-js-0.8.2/autobahn.js');
 vm.runInThisContext(fs.readFileSync(AB08, 'utf8'), { filename: AB08 });
 const { ab } = globalThis;
 

@@ -1,5 +1,7 @@
 package io.postmaster.bench;
 
+import io.postmaster.testing.RawWebSocket;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
-import static io.postmaster.bench.Hostile.intProp;
-import static io.postmaster.bench.Hostile.prop;
+import static io.postmaster.bench.Procs.intProp;
+import static io.postmaster.bench.Procs.prop;
 
 /**
  * The attacks of the hostile soak. Each is bounded in count and time and stops by itself; each drives the phases of
@@ -104,7 +106,7 @@ final class Attacks {
     private void pausedSubscriber(Hostile.Run r) throws Exception {
         int events = intProp("hostile.paused.events", 1200);
         int kib = intProp("hostile.paused.event-kib", 256);
-        RawWs sub = new RawWs(uri, attacker, 16 * 1024, 10_000);
+        RawWebSocket sub = new RawWebSocket(uri, attacker, 16 * 1024, 10_000, "wamp.2.json");
         try {
             sub.sendText("[1,\"" + Hostile.REALM + "\"," + LoadClient.ROLES + "]");
             expect(sub.readText(), 2, "WELCOME");
@@ -118,7 +120,7 @@ final class Attacks {
             Scenarios.sleep(1);
             r.holding();
             // resume reading: what did the router keep for the paused subscriber?
-            sub.timeout(5000);
+            sub.setReadTimeout(5000);
             int received = 0;
             String end = "still connected";
             try {
@@ -128,7 +130,7 @@ final class Attacks {
                         received++;
                     }
                 }
-            } catch (RawWs.Closed c) {
+            } catch (RawWebSocket.Closed c) {
                 end = c.getMessage();
             } catch (java.net.SocketTimeoutException e) {
                 end = "no more events for 5 s";
@@ -247,11 +249,11 @@ final class Attacks {
                 hello.append(f == 0 ? "" : ",").append("\"c").append(c).append('f').append(f++).append("\":true");
             }
             hello.append("}}}}]");
-            try (RawWs ws = new RawWs(uri, attacker, 0, 30_000)) {
+            try (RawWebSocket ws = new RawWebSocket(uri, attacker, 0, 30_000, "wamp.2.json")) {
                 ws.sendText(hello.toString());
                 String m = ws.readText();
                 o.add(LoadClient.type(m) == 2 ? "WELCOME" : describeAnswer(m));
-            } catch (RawWs.Closed e) {
+            } catch (RawWebSocket.Closed e) {
                 o.add(e.getMessage());
             } catch (IOException e) {
                 o.add(e.toString());
@@ -409,7 +411,7 @@ final class Attacks {
 
     private void guess(String method, String authid, AtomicLong guesses, AtomicLong aborted, AtomicLong welcomed,
                        Outcomes refused) {
-        try (RawWs ws = new RawWs(uri, attacker, 0, 5000)) {
+        try (RawWebSocket ws = new RawWebSocket(uri, attacker, 0, 5000, "wamp.2.json")) {
             ws.sendText("[1,\"authrealm\",{\"roles\":{\"caller\":{}},\"authmethods\":[\"" + method + "\"],\"authid\":\""
                     + authid + "\"}]");
             String challenge;
@@ -428,7 +430,7 @@ final class Attacks {
                     : "guess-" + System.nanoTime();
             ws.sendText("[5,\"" + wrong + "\",{}]");
             guesses.incrementAndGet();
-            ws.timeout(150);
+            ws.setReadTimeout(150);
             String answer = ws.pollText();
             if (answer != null && LoadClient.type(answer) == 3) {
                 aborted.incrementAndGet();
@@ -436,7 +438,7 @@ final class Attacks {
                 welcomed.incrementAndGet();
             }
             ws.abort();
-        } catch (RawWs.Closed e) {
+        } catch (RawWebSocket.Closed e) {
             refused.add(e.getMessage());
         } catch (IOException e) {
             refused.add(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -519,7 +521,7 @@ final class Attacks {
     /** One address opens WAMP sessions (handshake, HELLO, WELCOME) up to a bound and keeps them. */
     private void connFlood(Hostile.Run r) throws Exception {
         int n = intProp("hostile.conn-flood.connections", 3000);
-        List<RawWs> open = Collections.synchronizedList(new ArrayList<>());
+        List<RawWebSocket> open = Collections.synchronizedList(new ArrayList<>());
         Outcomes refusals = new Outcomes();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger firstRefusedAt = new AtomicInteger(-1);
@@ -530,9 +532,9 @@ final class Attacks {
             workers.execute(() -> {
                 int i;
                 while ((i = next.incrementAndGet()) <= n && refusals.total() < 200) {
-                    RawWs ws = null;
+                    RawWebSocket ws = null;
                     try {
-                        ws = new RawWs(uri, attacker, 0, 10_000);
+                        ws = new RawWebSocket(uri, attacker, 0, 10_000, "wamp.2.json");
                         ws.sendText("[1,\"" + Hostile.REALM + "\"," + LoadClient.ROLES + "]");
                         String m = ws.readText();
                         if (LoadClient.type(m) == 2) {
@@ -540,7 +542,7 @@ final class Attacks {
                             continue;
                         }
                         refusals.add(describeAnswer(m));
-                    } catch (RawWs.Closed e) {
+                    } catch (RawWebSocket.Closed e) {
                         refusals.add(e.getMessage());
                     } catch (IOException e) {
                         refusals.add(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
@@ -561,7 +563,7 @@ final class Attacks {
         r.leaving();
         int accepted = open.size();
         synchronized (open) {
-            open.forEach(RawWs::abort);
+            open.forEach(RawWebSocket::abort);
         }
         r.outcome(String.format(Locale.ROOT, "%,d of %,d sessions from one address accepted in %.1f s%s", accepted,
                 Math.min(n, next.get() - 1), s, refusals.total() == 0 ? ""

@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ToDoubleFunction;
+
+import static io.postmaster.bench.Procs.cores;
+import static io.postmaster.bench.Procs.loadAverage;
+import static io.postmaster.bench.Procs.prop;
 
 /**
  * The benchmark command ({@code mvn -Pbench}): starts Postmaster on the provisioned {@code mvn -Prun} WildFly (or on
@@ -44,14 +47,16 @@ import java.util.function.ToDoubleFunction;
 public final class Bench {
     private static final String REALM = "realm1";
 
-    private final List<Process> started = new ArrayList<>();
     private final Path dir;
+    private final LoadClient.Pool pool = new LoadClient.Pool(2);
+    private final RouterProcesses routers;
     /** The echo WAR deployed beside Postmaster for the floor, removed again at the end. */
     private Path echoWar;
     private URI echoUri;
 
     private Bench(Path dir) {
         this.dir = dir;
+        this.routers = new RouterProcesses(pool, dir, "bench");
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,16 +93,15 @@ public final class Bench {
         log("machine: " + machine);
         log("load average at start: " + loadAverage());
 
-        LoadClient.Pool pool = new LoadClient.Pool(2);
         Scenarios s = new Scenarios(pool);
         List<Scenarios.Target> targets = new ArrayList<>();
         targets.add(switch (server) {
-            case "wildfly" -> startWildFly(pool, offset, cpu);
-            case "payara" -> startPayara(pool, 8080 + offset, cpu);
+            case "wildfly" -> startWildFly(offset, cpu);
+            case "payara" -> startPayara(8080 + offset, cpu);
             default -> throw new IllegalArgumentException("unknown bench.server " + server + " (wildfly or payara)");
         });
         if (!"none".equals(peer)) {
-            targets.add(startPeer(pool, peer, peerPort, cpu));
+            targets.add(startPeer(peer, peerPort, cpu));
         }
 
         Scenarios.Target t0 = targets.get(0);
@@ -160,7 +164,7 @@ public final class Bench {
         table.append("settings: JSON, warm-up ").append(warmup).append(" s per router, ").append(duration)
                 .append(" s per measurement; Postmaster on ").append(targets.get(0).uri())
                 .append(server.equals("payara") ? " (Payara Micro, heap " + payaraHeap()
-                        : " (the mvn -Prun WildFly, " + ioThreads(cpu) + " I/O thread(s)"
+                        : " (the mvn -Prun WildFly, " + RouterProcesses.ioThreads(cpu) + " I/O thread(s)"
                         + (heap() == null ? "" : ", heap " + heap()))
                 .append(")\n");
         table.append("load average during the runs (1 min): ").append(loadRange(loads)).append("\n");
@@ -247,33 +251,25 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------ routers
 
-    private Scenarios.Target startWildFly(LoadClient.Pool pool, int offset, String cpu) throws Exception {
+    private Scenarios.Target startWildFly(int offset, String cpu) throws Exception {
         Path home = Path.of(prop("bench.jboss.home", "target/run-server")).toAbsolutePath();
-        if (!Files.isRegularFile(home.resolve("bin/standalone.sh"))) {
-            throw new IllegalStateException(home + " holds no provisioned WildFly (mvn -Pbench provisions it)");
-        }
+        ProcessBuilder pb = RouterProcesses.wildFly(home, "bench", cpu, offset);
         int port = 8080 + offset;
         echoWar = home.resolve("standalone/deployments/postmaster-echo.war");
         exportEchoWar(port);
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "sh", home.resolve("bin/standalone.sh").toString(),
-                "-b=127.0.0.1", "-Djboss.socket.binding.port-offset=" + offset);
-        pb.environment().put("JBOSS_HOME", home.toString());
-        pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
-        // as src/main/run/run-foreground.sh does for mvn -Prun: one Undertow I/O thread per core the server may use
-        pb.environment().put("POSTMASTER_IO_THREADS", Integer.toString(ioThreads(cpu)));
         noConnectionCap(pb);
         if (heap() != null) {
             pb.environment().put("JBOSS_JAVA_SIZING", heap());
         }
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("wildfly.log").toFile());
-        return start(pool, "Postmaster", pb, port, true);
+        return start("Postmaster", pb, port, true);
     }
 
     /**
      * Payara Micro as {@code mvn -Prun -Dcontainer=payara} starts it (same pre-boot commands, Postmaster at / by its
      * glassfish-web.xml), with the echo WAR deployed too, in a fresh temporary root directory each run.
      */
-    private Scenarios.Target startPayara(LoadClient.Pool pool, int port, String cpu) throws Exception {
+    private Scenarios.Target startPayara(int port, String cpu) throws Exception {
         Path jar = Path.of(prop("bench.payara.jar", "target/payara-micro.jar")).toAbsolutePath();
         Path war = Path.of(prop("bench.war", "target/postmaster.war")).toAbsolutePath();
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(war)) {
@@ -290,7 +286,7 @@ public final class Bench {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         noConnectionCap(pb);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("payara.log").toFile());
-        return start(pool, "Postmaster", pb, port, true);
+        return start("Postmaster", pb, port, true);
     }
 
     /** The bare echo endpoint's WAR, at {@link #echoWar}, served at /postmaster-echo. */
@@ -300,63 +296,25 @@ public final class Bench {
         echoUri = URI.create("ws://127.0.0.1:" + port + "/postmaster-echo/echo");
     }
 
-    private Scenarios.Target startPeer(LoadClient.Pool pool, String peer, int port, String cpu) throws Exception {
+    private Scenarios.Target startPeer(String peer, int port, String cpu) throws Exception {
         if (!"fox-wamp".equals(peer)) {
             throw new IllegalArgumentException("unknown peer " + peer + " (fox-wamp or none)");
         }
         File script = Path.of(prop("bench.js.dir", "src/bench/js"), "fox-router.js").toFile();
         ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "node", script.getPath(), Integer.toString(port));
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("fox-wamp.log").toFile());
-        return start(pool, "fox-wamp", pb, port, false);
+        return start("fox-wamp", pb, port, false);
     }
 
-    private Scenarios.Target start(LoadClient.Pool pool, String name, ProcessBuilder pb, int port, boolean jvm)
-            throws Exception {
-        if (Procs.listeningPid(port) > 0) {
-            throw new IllegalStateException("port " + port + " is taken: stop what listens there first");
-        }
-        log("starting " + name + " on port " + port + ": " + String.join(" ", pb.command()));
-        Process p = pb.start();
-        started.add(p);
+    private Scenarios.Target start(String name, ProcessBuilder pb, int port, boolean jvm) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + dir);
-            }
-            try {
-                LoadClient c = LoadClient.connect(pool, uri, REALM, (x, m) -> { }).get(5, TimeUnit.SECONDS);
-                c.close();
-                break;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " did not accept a WAMP session within 120 s", e);
-                }
-                Thread.sleep(500);
-            }
-        }
-        long pid = Procs.listeningPid(port);
-        log(name + " is up, pid " + pid);
+        long pid = routers.start(name, pb, uri, REALM, 120);
         return new Scenarios.Target(name, uri, REALM, pid, jvm);
     }
 
-    /** Stops every process this run started, children (the WildFly JVM under standalone.sh) first. */
+    /** Stops every process this run started, and removes the echo WAR. */
     private synchronized void stopAll() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-        }
-        for (Process p : started) {
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        started.clear();
+        routers.stopAll();
         if (echoWar != null) {
             for (String suffix : new String[] {"", ".deployed", ".failed", ".isdeploying", ".undeployed"}) {
                 try {
@@ -367,16 +325,6 @@ public final class Bench {
             }
             echoWar = null;
         }
-    }
-
-    /** How many CPUs a taskset list such as {@code 0}, {@code 0-1} or {@code 0,2-3} names. */
-    static int ioThreads(String cpuList) {
-        int n = 0;
-        for (String part : cpuList.split(",")) {
-            String[] range = part.trim().split("-");
-            n += range.length == 1 ? 1 : Integer.parseInt(range[1].trim()) - Integer.parseInt(range[0].trim()) + 1;
-        }
-        return Math.max(1, n);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -407,26 +355,6 @@ public final class Bench {
 
     /** Postmaster's RawSocket port for this run, 0 when no scenario uses it. */
     private int rawSocketPort;
-
-    private static String prop(String key, String def) {
-        return System.getProperty(key, def);
-    }
-
-    private static long cores() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (Exception e) {
-            return "?";
-        }
-    }
 
     private static String loadRange(List<String> loads) {
         double[] v = loads.stream().mapToDouble(Double::parseDouble).sorted().toArray();

@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import static io.postmaster.bench.Procs.cores;
+import static io.postmaster.bench.Procs.intProp;
+import static io.postmaster.bench.Procs.loadAverage;
+import static io.postmaster.bench.Procs.prop;
+
 /**
  * The hostile soak ({@code mvn -Phostile}): starts Postmaster on the provisioned {@code mvn -Prun} WildFly and runs
  * attack scenarios against it, one after the other, each bounded in volume and time. Around each attack it measures
@@ -40,7 +45,7 @@ public final class Hostile {
     private final String heap;
     private final Path config;
     private final LoadClient.Pool pool = new LoadClient.Pool(2);
-    private Process server;
+    private final RouterProcesses routers;
     private long pid;
     private int victims;
     private final List<String> restarts = new ArrayList<>();
@@ -52,6 +57,7 @@ public final class Hostile {
         cpu = prop("hostile.router.cpu", "0");
         heap = prop("hostile.heap", "-Xms256m -Xmx2g");
         config = Path.of(prop("hostile.config", "src/bench/hostile/postmaster-hostile.properties")).toAbsolutePath();
+        routers = new RouterProcesses(pool, dir, "hostile");
     }
 
     public static void main(String[] args) throws Exception {
@@ -321,7 +327,7 @@ public final class Hostile {
         t.append("machine: ").append(machine).append("; load average (1 min) at start ").append(loadStart)
                 .append(", at end ").append(loadAverage()).append('\n');
         t.append("router: Postmaster on the mvn -Prun WildFly at ").append(uri()).append(", pinned to CPU ").append(cpu)
-                .append(" (").append(Bench.ioThreads(cpu)).append(" I/O thread(s)), heap ").append(heap)
+                .append(" (").append(RouterProcesses.ioThreads(cpu)).append(" I/O thread(s)), heap ").append(heap)
                 .append(", settings ").append(dir.getParent().getParent().relativize(config)).append(" (otherwise the defaults)")
                 .append("; attackers from ").append(prop("hostile.attacker.address", "127.0.0.2"))
                 .append(" (raw sockets) or 127.0.0.1 (JDK client)\n");
@@ -387,44 +393,16 @@ public final class Hostile {
     }
 
     private void startServer() throws Exception {
-        if (!Files.isRegularFile(home.resolve("bin/standalone.sh"))) {
-            throw new IllegalStateException(home + " holds no provisioned WildFly (mvn -Phostile provisions it)");
-        }
         if (!Files.isRegularFile(config)) {
             throw new IllegalStateException("no settings file " + config);
         }
-        if (Procs.listeningPid(port) > 0) {
-            throw new IllegalStateException("port " + port + " is taken: stop what listens there first");
-        }
         int offset = port - 8080;
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "sh", home.resolve("bin/standalone.sh").toString(),
-                "-b=127.0.0.1", "-Djboss.socket.binding.port-offset=" + offset, "-Dpostmaster.config=" + config);
-        pb.environment().put("JBOSS_HOME", home.toString());
-        pb.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
-        pb.environment().put("POSTMASTER_IO_THREADS", Integer.toString(Bench.ioThreads(cpu)));
+        ProcessBuilder pb = RouterProcesses.wildFly(home, "hostile", cpu, offset, "-Dpostmaster.config=" + config);
         pb.environment().put("JBOSS_JAVA_SIZING", heap);
         pb.redirectErrorStream(true).redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dir.resolve("wildfly.log").toFile()));
-        log("starting the router on port " + port + " (management " + (9990 + offset) + "): "
-                + String.join(" ", pb.command()));
-        server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (true) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the router exited with " + server.exitValue() + "; see " + dir);
-            }
-            try {
-                LoadClient.connect(pool, uri(), REALM, (x, m) -> { }).get(5, TimeUnit.SECONDS).close();
-                break;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the router did not welcome a session within 180 s", e);
-                }
-                Thread.sleep(500);
-            }
-        }
-        pid = Procs.listeningPid(port);
-        log("router is up, pid " + pid);
+        log("management port " + (9990 + offset));
+        pid = routers.start("the router", pb, uri(), REALM, 180);
         warmUp();
     }
 
@@ -467,51 +445,14 @@ public final class Hostile {
     }
 
     private synchronized void stopServer() {
-        if (server == null) {
-            return;
+        routers.stopAll();
+        if (pid > 0) { // the server JVM, should it have outlived its shell
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            pid = 0;
         }
-        server.descendants().forEach(ProcessHandle::destroy);
-        server.destroy();
-        try {
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
-            }
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroyForcibly();
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server = null;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    static String prop(String key, String def) {
-        String v = System.getProperty(key);
-        return v == null || v.isBlank() || v.startsWith("${") ? def : v;
-    }
-
-    static int intProp(String key, int def) {
-        return Integer.parseInt(prop(key, Integer.toString(def)));
-    }
-
-    private static long cores() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (Exception e) {
-            return "?";
-        }
-    }
 
     static void log(String s) {
         System.out.println("[hostile] " + s);

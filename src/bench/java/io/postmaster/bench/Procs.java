@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the benchmark reads about a router process: Linux {@code /proc}, {@code ss}, {@code jcmd}. */
+/**
+ * What the benchmark and the soak command read about a router process and the machine (Linux {@code /proc},
+ * {@code ss}, {@code jcmd}), and their settings (system properties).
+ */
 final class Procs {
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat. 100 on every Linux this runs on. */
     static final int CLK_TCK = 100;
@@ -107,5 +110,33 @@ final class Procs {
             // not on this system
         }
         return "?";
+    }
+
+    /** The number of CPUs in /proc/cpuinfo, -1 if unknown. */
+    static long cores() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The 1-minute load average, "?" if unknown. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /** A setting: the system property {@code key}, {@code def} if unset, blank or an unresolved Maven {@code ${...}}. */
+    static String prop(String key, String def) {
+        String v = System.getProperty(key);
+        return v == null || v.isBlank() || v.startsWith("${") ? def : v;
+    }
+
+    static int intProp(String key, int def) {
+        return Integer.parseInt(prop(key, Integer.toString(def)));
     }
 }

@@ -4,10 +4,12 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.router.Router;
+import io.postmaster.testing.Await;
 import io.postmaster.testing.WampTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -201,8 +203,15 @@ class EndpointTest {
             slow.send(new Hello("realm1", WampTestClient.ROLES));
             slow.send(new Subscribe(1, Map.of(), "com.example.flood"));
             fast.send(new Subscribe(1, Map.of(), "com.example.flood"));
-            fast.next(Subscribed.class);
-            Thread.sleep(200);
+            long subscription = fast.next(Subscribed.class).subscription();
+            // 'slow' cannot tell when it has joined and subscribed: 'fast' asks the meta API until it has
+            long[] request = {100};
+            Await.until("the slow subscriber has subscribed", Duration.ofSeconds(10), () -> {
+                fast.send(new Call(++request[0], Map.of(), "wamp.subscription.count_subscribers",
+                        List.of(subscription), null));
+                Result r = fast.next(Result.class);
+                return Long.valueOf(2).equals(r.args().get(0));
+            });
             String payload = "y".repeat(16 * 1024);
             int sent = 0;
             int received = 0;

@@ -4,14 +4,9 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -24,23 +19,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code @WampSubscription} bean receives it too and answers with it; the HTTP bridge publishes and calls with the
  * realm's bearer token for role {@code member}.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ApplicationClientIT {
+class ApplicationClientIT extends ContainerBase {
     static final String TOKEN = "backoffice-bridge-token-2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e0b";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.exampleWar();
+        return exampleWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     @Test
     void aRestResourcePublishesAndABeanSubscribes() throws Exception {
         String text = "hello " + System.nanoTime();
-        try (WampTestClient browser = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient browser = WampTestClient.join(ws(), "realm1")) {
             browser.send(new Subscribe(1, Map.of(), "com.example.announcements"));
             browser.next(Subscribed.class);
             HttpResponse<String> r = new BridgeHttp(base).post("/api/announcements",
@@ -57,7 +48,7 @@ class ApplicationClientIT {
     void theBridgePublishesAndCalls() throws Exception {
         BridgeHttp http = new BridgeHttp(base);
         String text = "via the bridge " + System.nanoTime();
-        try (WampTestClient browser = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient browser = WampTestClient.join(ws(), "realm1")) {
             browser.send(new Subscribe(1, Map.of(), "com.example.announcements"));
             browser.next(Subscribed.class);
             HttpResponse<String> r = http.post("/bridge/publish", "{\"realm\":\"realm1\",\"topic\":"

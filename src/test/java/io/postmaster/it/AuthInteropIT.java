@@ -1,33 +1,22 @@
 package io.postmaster.it;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.List;
-
 
 /**
  * Authentication with a real client: Autobahn|JS (npm {@code autobahn}, installed by the build from
  * {@code src/test/js/package-lock.json}) runs {@code src/test/js/auth.js} against the deployed WAR. The Basic
  * Profile scenarios for every client and serializer are in {@link InteropMatrixIT}.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AuthInteropIT {
+class AuthInteropIT extends ContainerBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     /**
      * Authentication (ticket, wampcra salted, cryptosign) and role permissions with Autobahn|JS, on the realm
@@ -35,8 +24,8 @@ class AuthInteropIT {
      */
     @Test
     void autobahnJsAuthentication() throws Exception {
-        NodeScripts.run(List.of("ticket-ok", "ticket-wrong", "wampcra-salted-ok", "wampcra-salted-wrong",
+        ClientScripts.node(List.of("ticket-ok", "ticket-wrong", "wampcra-salted-ok", "wampcra-salted-wrong",
                 "wampcra-unknown-user", "cryptosign-ok", "cryptosign-unknown-key", "anonymous-refused",
-                "role-permissions"), "auth.js", "--url", Deployments.ws(base).toString(), "--realm", "authrealm");
+                "role-permissions"), "auth.js", "--url", ws().toString(), "--realm", "authrealm");
     }
 }

@@ -7,14 +7,9 @@ import io.postmaster.message.WampMessage.*;
 import io.postmaster.message.WampMessage.Error;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,24 +23,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * pass itself off as a user by choosing its authid. Realms and users: {@code src/test/resources/postmaster-it.properties}
  * ({@code realm1} as shipped, {@code authrealm} with user {@code joe}, {@code adminrealm} with an operator role).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileAuthzIT {
+class HostileAuthzIT extends ContainerBase {
     private static final Map<String, Object> ROLES = WampTestClient.ROLES;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     // ------------------------------------------------------------------------------------------ testaments
 
     @Test
     void aTestamentCannotForgeRouterEvents() throws Exception {
-        try (WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient a = join("realm1")) {
             Error e = callError(a, 1, "wamp.session.add_testament",
                     List.of("wamp.session.on_leave", List.of(1L, "admin", "admin")), null);
             assertEquals(ErrorUris.INVALID_URI, e.error(), "a testament in the reserved wamp. namespace");
@@ -54,7 +44,7 @@ class HostileAuthzIT {
 
     @Test
     void aTestamentNeedsThePermissionToPublish() throws Exception {
-        try (WampTestClient joe = ticket("authrealm", "joe", "joe-secret-ticket")) {
+        try (WampTestClient joe = joinWithTicket("authrealm", "joe", "joe-secret-ticket")) {
             // role user: com.example. prefix publish, but com.example.admin. none
             Error e = callError(joe, 1, "wamp.session.add_testament", List.of("com.example.admin.alert"), null);
             assertEquals(ErrorUris.NOT_AUTHORIZED, e.error(), "a testament on a topic the role may not publish to");
@@ -68,8 +58,8 @@ class HostileAuthzIT {
     @Test
     void testamentScopesAreTwoBucketsAndDetachedOnesFireFirst() throws Exception {
         String topic = "com.example.testament." + System.nanoTime();
-        try (WampTestClient s = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient s = join("realm1");
+             WampTestClient a = join("realm1")) {
             s.send(new Subscribe(1, Map.of(), topic));
             s.next(Subscribed.class);
             addTestament(a, 1, topic, "destroyed-1", null);
@@ -94,7 +84,7 @@ class HostileAuthzIT {
 
     @Test
     void testamentsAreCappedPerSessionByCountAndBytes() throws Exception {
-        try (WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient a = join("realm1")) {
             long request = 1;
             WampMessage answer;
             int accepted = 0;
@@ -124,8 +114,8 @@ class HostileAuthzIT {
 
     @Test
     void anAnonymousSessionCannotKillOnTheDefaultRealm() throws Exception {
-        try (WampTestClient victim = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient victim = join("realm1");
+             WampTestClient a = join("realm1")) {
             long victimId = sessionIdOf(victim);
             String victimAuthid = (String) ((Map<?, ?>) call(a, 1, "wamp.session.get", List.of(victimId), null)
                     .args().get(0)).get("authid");
@@ -150,10 +140,10 @@ class HostileAuthzIT {
 
     @Test
     void anAnonymousSessionDoesNotSeeOtherSessionsAddresses() throws Exception {
-        try (WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient a = join("realm1")) {
             a.send(new Subscribe(1, Map.of(), "wamp.session.on_join"));
             a.next(Subscribed.class);
-            try (WampTestClient victim = WampTestClient.join(Deployments.ws(base), "realm1")) {
+            try (WampTestClient victim = join("realm1")) {
                 long victimId = sessionIdOf(victim);
                 Map<?, ?> joined = null;
                 while (joined == null) {
@@ -174,9 +164,9 @@ class HostileAuthzIT {
     @Test
     void aRoleWithAnExplicitRuleMayKillAndSeeAddresses() throws Exception {
         // adminrealm: anonymous has "* prefix all" (not enough to kill), operator an explicit wamp.session.kill rule
-        try (WampTestClient anon = WampTestClient.join(Deployments.ws(base), "adminrealm");
-             WampTestClient victim = WampTestClient.join(Deployments.ws(base), "adminrealm");
-             WampTestClient op = ticket("adminrealm", "operator", "operator-ticket")) {
+        try (WampTestClient anon = join("adminrealm");
+             WampTestClient victim = join("adminrealm");
+             WampTestClient op = joinWithTicket("adminrealm", "operator", "operator-ticket")) {
             long victimId = sessionIdOf(victim);
             assertEquals(ErrorUris.NOT_AUTHORIZED,
                     callError(anon, 1, "wamp.session.kill", List.of(victimId), null).error(),
@@ -194,9 +184,9 @@ class HostileAuthzIT {
     @Test
     void anAnonymousSessionCannotChooseItsAuthid() throws Exception {
         String ns = "com.example.who." + System.nanoTime();
-        try (WampTestClient callee = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient fake = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient callee = join("realm1");
+             WampTestClient publisher = join("realm1");
+             WampTestClient fake = connect("wamp.2.json")) {
             Map<String, Object> hello = new LinkedHashMap<>(ROLES);
             hello.put("authid", "joe");
             fake.send(new Hello("realm1", hello));
@@ -231,18 +221,6 @@ class HostileAuthzIT {
     private static void assertNoPeerAddress(Map<?, ?> details, String where) {
         assertFalse(details.get("transport") instanceof Map<?, ?> t && t.containsKey("peer"),
                 where + " discloses the peer address to an anonymous session: " + details);
-    }
-
-    private WampTestClient ticket(String realm, String authid, String ticket) throws Exception {
-        WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json");
-        Map<String, Object> hello = new LinkedHashMap<>(ROLES);
-        hello.put("authmethods", List.of("ticket"));
-        hello.put("authid", authid);
-        c.send(new Hello(realm, hello));
-        c.next(Challenge.class);
-        c.send(new Authenticate(ticket, Map.of()));
-        c.next(Welcome.class);
-        return c;
     }
 
     /** The session ID of a joined client: WampTestClient.join keeps no WELCOME, so c discloses itself to itself. */

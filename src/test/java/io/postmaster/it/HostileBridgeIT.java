@@ -6,14 +6,9 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,18 +24,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * sessions use. Settings: {@code src/test/resources/postmaster-it.properties} (bridge on {@code authrealm}, token
  * {@code shop} with role {@code user}: {@code com.example.} but not {@code com.example.admin.}).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileBridgeIT {
+class HostileBridgeIT extends ContainerBase {
     static final String TOKEN = "shop-bridge-token-7f3c9a1e5b2d4f60a8c1e3b5d7f9a2c4";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     HttpResponse<String> publish(String json) throws Exception {
         return new BridgeHttp(base).post("/bridge/publish", json, TOKEN);
@@ -152,7 +143,7 @@ class HostileBridgeIT {
     @Test
     void aWebSocketClientCannotClaimTheInProcessLogin() throws Exception {
         for (String realm : List.of("authrealm", "realm1")) {
-            try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+            try (WampTestClient c = WampTestClient.connect(ws(), "wamp.2.json")) {
                 Map<String, Object> hello = new LinkedHashMap<>(WampTestClient.ROLES);
                 hello.put("authmethods", List.of("internal", "container", "bearer"));
                 hello.put("authid", "peter");
@@ -165,7 +156,7 @@ class HostileBridgeIT {
     }
 
     private WampTestClient ticket(String realm, String authid, String ticket) throws Exception {
-        WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json");
+        WampTestClient c = WampTestClient.connect(ws(), "wamp.2.json");
         Map<String, Object> hello = new LinkedHashMap<>(WampTestClient.ROLES);
         hello.put("authmethods", List.of("ticket"));
         hello.put("authid", authid);

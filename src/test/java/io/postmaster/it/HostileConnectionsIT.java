@@ -1,30 +1,25 @@
 package io.postmaster.it;
 
 import io.postmaster.message.WampMessage;
-import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.testing.Await;
+import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -36,71 +31,51 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code postmaster.max-connections-per-address=50}, {@code postmaster.ping-interval-ms=2000},
  * {@code postmaster.ping-max-missed=1}.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileConnectionsIT {
+class HostileConnectionsIT extends ContainerBase {
     /** postmaster.max-connections-per-address of the suite's settings. */
     private static final int CAP = 50;
     /** A silent peer is closed within (max-missed + 2) ping intervals of its last frame: 6 s, with some slack. */
     private static final int SILENT_PEER_CLOSED_WITHIN_MS = 12_000;
-    private static final JsonSerializer JSON = new JsonSerializer();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void oneAddressCannotOpenMoreConnectionsThanTheCapOthersStillCan() throws Exception {
-        URI ws = Deployments.ws(base);
         // An address of its own, so that no other test's connections count towards it.
-        InetAddress attacker = InetAddress.getByName("127.0.0.50");
+        String attacker = "127.0.0.50";
         List<RawWebSocket> open = new ArrayList<>();
         try {
             for (int i = 0; i < CAP; i++) {
-                RawWebSocket c = new RawWebSocket(ws, attacker, "wamp.2.json");
+                RawWebSocket c = raw(attacker);
                 open.add(c);
                 // A connection counts once the container has opened the endpoint, a moment after its 101: a
                 // WELCOME shows it has, so that the next handshake meets the count it should (one that passed the
                 // check before would be closed with 1008 as it opened, a race this test is not about).
-                c.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+                hello(c, "realm1");
                 assertTrue(c.readText().startsWith("[2,"), "connection " + (i + 1) + " is admitted: WELCOME");
             }
-            IOException refused = assertThrows(IOException.class, () -> new RawWebSocket(ws, attacker, "wamp.2.json"),
+            IOException refused = assertThrows(IOException.class, () -> raw(attacker),
                     "connection " + (CAP + 1) + " from one address is refused");
             assertTrue(refused.getMessage().contains(" 429"), "with HTTP 429: " + refused.getMessage());
 
-            try (WampTestClient other = WampTestClient.join(ws, "realm1")) {
+            try (WampTestClient other = join("realm1")) {
                 other.send(new WampMessage.Subscribe(1, Map.of(), "com.example.unaffected"));
                 other.next(WampMessage.Subscribed.class); // another address is not affected
             }
 
             open.remove(0).close();
-            RawWebSocket again = openWithin(ws, attacker, 5_000);
+            // The place is free once the server has seen the close, which the client cannot observe: retried.
+            RawWebSocket again = Await.value("a connection from " + attacker + " once one of the " + CAP + " closed",
+                    Duration.ofSeconds(5), () -> raw(attacker));
             open.add(again);
-            again.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+            hello(again, "realm1");
             assertTrue(again.readText().startsWith("[2,"), "a connection in the freed place works: WELCOME");
         } finally {
             for (RawWebSocket s : open) {
                 s.close();
-            }
-        }
-    }
-
-    /** The place of a closed connection is free once the server has seen the close: retried until then. */
-    private static RawWebSocket openWithin(URI ws, InetAddress from, long ms) throws Exception {
-        long deadline = System.nanoTime() + ms * 1_000_000;
-        while (true) {
-            try {
-                return new RawWebSocket(ws, from, "wamp.2.json");
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50); // waiting for the server's onClose, which the client cannot observe
             }
         }
     }
@@ -113,8 +88,8 @@ class HostileConnectionsIT {
      */
     @Test
     void aRequestHeadThatTricklesInIsCutOff() throws Exception {
-        assumeTrue(Deployments.container().equals("wildfly"), "the suite's WildFly has Postmaster's server settings");
-        URI ws = Deployments.ws(base);
+        assumeTrue(container().equals("wildfly"), "the suite's WildFly has Postmaster's server settings");
+        URI ws = ws();
         try (Socket s = new Socket(ws.getHost(), ws.getPort())) {
             s.setSoTimeout(1_000);
             OutputStream out = s.getOutputStream();
@@ -139,15 +114,14 @@ class HostileConnectionsIT {
 
     @Test
     void aPeerThatNeverAnswersPingsIsClosedAnAnsweringIdlePeerStays() throws Exception {
-        URI ws = Deployments.ws(base);
-        try (RawWebSocket silent = new RawWebSocket(ws, InetAddress.getByName("127.0.0.1"), "wamp.2.json");
-             WampTestClient answering = WampTestClient.join(ws, "realm1")) { // the JDK client answers pings
-            silent.sendText(JSON.encodeToString(new WampMessage.Hello("realm1", WampTestClient.ROLES)));
+        try (RawWebSocket silent = raw("127.0.0.1");
+             WampTestClient answering = join("realm1")) { // the JDK client answers pings
+            hello(silent, "realm1");
             assertTrue(silent.readText().startsWith("[2,"), "WELCOME");
 
             int code = silent.awaitCloseIgnoringPings(SILENT_PEER_CLOSED_WITHIN_MS);
             assertEquals(1001, code, "closed as gone away");
-            assertTrue(silent.pingsSeen >= 1, "it was pinged first");
+            assertTrue(silent.pingsSeen() >= 1, "it was pinged first");
 
             // The answering peer was just as idle all that time, and is still there.
             assertFalse(answering.closed(), "a peer that answers pings is not closed");
@@ -163,14 +137,10 @@ class HostileConnectionsIT {
      */
     @Test
     void aFloodOfProtocolViolationsWritesABoundedNumberOfLogLines() throws Exception {
-        String home = System.getProperty("jboss.home");
-        assumeTrue(Deployments.container().equals("wildfly") && home != null, "the suite reads WildFly's server log");
-        Path log = Path.of(home, "standalone", "log", "server.log");
+        Path log = assumeServerLog();
         long before = violationLines(log);
-        URI ws = Deployments.ws(base);
-        InetAddress attacker = InetAddress.getByName("127.0.0.60");
         for (int i = 0; i < 200; i++) {
-            try (RawWebSocket c = new RawWebSocket(ws, attacker, "wamp.2.json")) {
+            try (RawWebSocket c = raw("127.0.0.60")) {
                 c.sendText("[32,1,{},\"com.example.before.hello\"]"); // SUBSCRIBE before HELLO
                 assertTrue(c.readText().startsWith("[3,"), "violation " + (i + 1) + " is answered with ABORT");
             }
@@ -180,8 +150,6 @@ class HostileConnectionsIT {
     }
 
     private static long violationLines(Path log) throws IOException {
-        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains("protocol violation by")).count();
-        }
+        return countLines(log, l -> l.contains("protocol violation by"));
     }
 }

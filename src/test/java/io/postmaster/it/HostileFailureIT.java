@@ -6,17 +6,10 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,23 +21,18 @@ import static org.junit.jupiter.api.Assertions.*;
  * bean, see {@link FailingExtensions}) ends in an answer or a close, never in silence, and the failure is logged at
  * WARNING; the session's later requests and other sessions are served as before.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileFailureIT {
+class HostileFailureIT extends ContainerBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar().addClasses(FailingExtensions.class, FailingExtensions.FailingAuthorizer.class,
+        return builtWar().addClasses(FailingExtensions.class, FailingExtensions.FailingAuthorizer.class,
                 FailingExtensions.FailingInterceptor.class);
     }
 
-    @ArquillianResource
-    URL base;
-
     @Test
     void aSubscribeWhoseHandlingFailsIsAnsweredOrClosedAndLogged() throws Exception {
-        try (WampTestClient victim = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient bystander = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient victim = join("realm1");
+             WampTestClient bystander = join("realm1")) {
             victim.send(new Subscribe(1, Map.of(), FailingExtensions.PREFIX + "topic"));
             WampMessage answer = victim.poll(5_000);
             if (answer == null) {
@@ -63,7 +51,7 @@ class HostileFailureIT {
 
     @Test
     void aPublicationWhoseInterceptorFailsIsAnsweredAndTheSessionGoesOn() throws Exception {
-        try (WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient publisher = join("realm1")) {
             publisher.send(new Publish(1, Map.of("acknowledge", true), FailingExtensions.PREFIX + "topic",
                     List.of("x"), null));
             WampMessage answer = publisher.poll(5_000);
@@ -81,14 +69,12 @@ class HostileFailureIT {
 
     /** WildFly's server log holds a WARNING line of Postmaster's naming {@code what}. Other servers: not checked. */
     private static void assertWarningLogged(String what) throws IOException {
-        String home = System.getProperty("jboss.home");
-        if (!Deployments.container().equals("wildfly") || home == null) {
+        Path log = serverLog();
+        if (log == null) {
             return;
         }
-        Path log = Path.of(home, "standalone", "log", "server.log");
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertTrue(lines.stream().anyMatch(l -> (l.contains(" WARN ") || l.contains(" WARNING "))
-                        && l.contains("[io.postmaster.") && l.contains(what)),
+        assertTrue(countLines(log, l -> (l.contains(" WARN ") || l.contains(" WARNING "))
+                        && l.contains("[io.postmaster.") && l.contains(what)) > 0,
                 "a WARN line of io.postmaster naming " + what + " in " + log);
     }
 }

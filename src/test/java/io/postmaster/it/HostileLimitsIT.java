@@ -6,14 +6,9 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,23 +24,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * the HELLO and URI bounds are the built-in defaults. Also: values that one serializer cannot carry to another
  * are refused, never delivered altered.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileLimitsIT {
+class HostileLimitsIT extends ContainerBase {
     /** The router's answer at a cap (the spec defines no URI for it). */
     static final String LIMIT_REACHED = "postmaster.error.limit_reached";
     static final String REALM = "limits";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    WampTestClient join(String realm) throws Exception {
-        return WampTestClient.join(Deployments.ws(base), realm);
+        return builtWar();
     }
 
     static void assertError(WampMessage m, MessageType type, long request, String uri) {
@@ -162,7 +148,7 @@ class HostileLimitsIT {
     void oversizeHelloIsAborted() throws Exception {
         Map<String, Object> details = new HashMap<>(WampTestClient.ROLES);
         details.put("authextra", Map.of("junk", "x".repeat(100_000)));
-        try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient c = connect("wamp.2.json")) {
             c.send(new Hello("realm1", details));
             assertEquals(ErrorUris.INVALID_ARGUMENT, c.next(Abort.class).reason());
         }
@@ -172,13 +158,13 @@ class HostileLimitsIT {
         }
         details = new HashMap<>(WampTestClient.ROLES);
         details.put("authextra", nested);
-        try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient c = connect("wamp.2.json")) {
             c.send(new Hello("realm1", details));
             assertEquals(ErrorUris.INVALID_ARGUMENT, c.next(Abort.class).reason());
         }
         details = new HashMap<>(WampTestClient.ROLES);
         details.put("authid", "a".repeat(300));
-        try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient c = connect("wamp.2.json")) {
             c.send(new Hello("realm1", details));
             assertEquals(ErrorUris.INVALID_ARGUMENT, c.next(Abort.class).reason());
         }
@@ -216,13 +202,13 @@ class HostileLimitsIT {
                 "[16,2,{\"acknowledge\":true},\"com.limits.json\",[\"\\ud800\"]]",
                 "[16,3,{\"acknowledge\":true},\"com.limits.json\",[],{\"k\":\"a\\udc00b\"}]");
         try (WampTestClient sub = join("realm1");
-             WampTestClient msgpack = WampTestClient.join(Deployments.ws(base), "realm1", "wamp.2.msgpack")) {
+             WampTestClient msgpack = join("realm1", "wamp.2.msgpack")) {
             sub.send(new Subscribe(1, Map.of(), "com.limits.json"));
             sub.next(Subscribed.class);
             msgpack.send(new Subscribe(1, Map.of(), "com.limits.json"));
             msgpack.next(Subscribed.class);
             for (String text : bad) {
-                try (WampTestClient pub = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+                try (WampTestClient pub = connect("wamp.2.json")) {
                     pub.send(new Hello("realm1", WampTestClient.ROLES));
                     pub.next(Welcome.class);
                     pub.sendText(text);
@@ -230,7 +216,7 @@ class HostileLimitsIT {
                 }
             }
             // a MessagePack string that is not UTF-8: [16, 4, {}, "com.limits.json", ["\xff"]]
-            try (WampTestClient pub = WampTestClient.join(Deployments.ws(base), "realm1", "wamp.2.msgpack")) {
+            try (WampTestClient pub = join("realm1", "wamp.2.msgpack")) {
                 byte[] topic = "com.limits.json".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
                 b.write(new byte[] {(byte) 0x95, 0x10, 0x04, (byte) 0x80, (byte) (0xa0 + topic.length)});

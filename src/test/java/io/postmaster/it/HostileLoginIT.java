@@ -5,19 +5,13 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Abort;
 import io.postmaster.message.WampMessage.Challenge;
 import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,23 +28,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * address, 4 per authid). Each test dials from its own loopback addresses ({@code 127.0.7.x}, {@code 127.0.8.x}) and
  * uses its own authids, so the router's records of one test never bear on another test or another IT.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileLoginIT {
+class HostileLoginIT extends ContainerBase {
     private static final JsonSerializer JSON = new JsonSerializer();
     private static final int PENDING_PER_ADDRESS = 8;
     private static final int PENDING_PER_AUTHID = 4;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    private RawWebSocket open(String from) throws IOException {
-        return new RawWebSocket(Deployments.ws(base), InetAddress.getByName(from), JsonSerializer.SUBPROTOCOL);
+        return builtWar();
     }
 
     private static void hello(RawWebSocket c, String realm, String authid, String method) throws Exception {
@@ -59,21 +44,11 @@ class HostileLoginIT {
             d.put("authid", authid);
         }
         d.put("authmethods", List.of(method));
-        c.sendText(JSON.encodeToString(new WampMessage.Hello(realm, d)));
-    }
-
-    private static WampMessage read(RawWebSocket c) throws Exception {
-        return JSON.decode(c.readText());
+        send(c, new WampMessage.Hello(realm, d));
     }
 
     private static void closeAll(List<RawWebSocket> connections) {
-        for (RawWebSocket c : connections) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
+        connections.forEach(RawWebSocket::close);
     }
 
     /**
@@ -87,7 +62,7 @@ class HostileLoginIT {
             int challenged = 0;
             int refused = 0;
             for (int i = 0; i < 2 * PENDING_PER_ADDRESS; i++) {
-                RawWebSocket c = open("127.0.7.1");
+                RawWebSocket c = raw("127.0.7.1");
                 connections.add(c);
                 long t0 = System.nanoTime();
                 hello(c, "authrealm", "parallel-a-" + i, "wampcra");
@@ -115,7 +90,7 @@ class HostileLoginIT {
         try {
             int challenged = 0;
             for (int i = 0; i < 2 * PENDING_PER_AUTHID; i++) {
-                RawWebSocket c = open("127.0.7." + (10 + i));
+                RawWebSocket c = raw("127.0.7." + (10 + i));
                 connections.add(c);
                 hello(c, "authrealm", "parallel-b", "wampcra");
                 if (read(c) instanceof Challenge) {
@@ -138,7 +113,7 @@ class HostileLoginIT {
         int challenged = 0;
         int refusedAtHello = 0;
         for (int i = 0; i < 30 && refusedAtHello == 0; i++) {
-            try (RawWebSocket c = open("127.0.7.30")) {
+            try (RawWebSocket c = raw("127.0.7.30")) {
                 hello(c, "authrealm", "abandon-c-" + i, "wampcra");
                 WampMessage first = read(c);
                 if (first instanceof Abort) {
@@ -147,7 +122,7 @@ class HostileLoginIT {
                 }
                 assertInstanceOf(Challenge.class, first);
                 challenged++;
-                c.sendText(JSON.encodeToString(new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of())));
+                send(c, new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of()));
                 c.setReadTimeout(150);
                 try {
                     assertInstanceOf(Abort.class, read(c));
@@ -171,16 +146,16 @@ class HostileLoginIT {
         long[] delay = new long[4];
         for (int i = 0; i < 4; i++) {
             if (i == 3) {
-                try (RawWebSocket anonymous = open(from)) {
+                try (RawWebSocket anonymous = raw(from)) {
                     hello(anonymous, "realm1", null, "anonymous");
                     assertInstanceOf(WampMessage.Welcome.class, read(anonymous));
                 }
             }
-            try (RawWebSocket c = open(from)) {
+            try (RawWebSocket c = raw(from)) {
                 hello(c, "authrealm", "reset-d", "wampcra");
                 assertInstanceOf(Challenge.class, read(c));
                 long t0 = System.nanoTime();
-                c.sendText(JSON.encodeToString(new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of())));
+                send(c, new WampMessage.Authenticate("d3JvbmcgZ3Vlc3M=", Map.of()));
                 Abort a = assertInstanceOf(Abort.class, read(c));
                 assertEquals(ErrorUris.NOT_AUTHORIZED, a.reason());
                 delay[i] = (System.nanoTime() - t0) / 1_000_000;
@@ -202,15 +177,15 @@ class HostileLoginIT {
         try {
             for (int a = 0; a < addresses; a++) {
                 for (int i = 0; i < PENDING_PER_ADDRESS; i++) {
-                    RawWebSocket c = open("127.0.8." + (1 + a));
+                    RawWebSocket c = raw("127.0.8." + (1 + a));
                     flood.add(c);
                     hello(c, "authrealm", "flood-" + a + "-" + i, "ticket");
                     assertInstanceOf(Challenge.class, read(c));
                 }
             }
-            try (RawWebSocket victim = open("127.0.0.1")) {
+            try (RawWebSocket victim = raw("127.0.0.1")) {
                 for (RawWebSocket c : flood) {
-                    c.sendText(JSON.encodeToString(new WampMessage.Authenticate("wrong ticket", Map.of())));
+                    send(c, new WampMessage.Authenticate("wrong ticket", Map.of()));
                 }
                 long t0 = System.nanoTime();
                 hello(victim, "realm1", null, "anonymous");
@@ -249,7 +224,7 @@ class HostileLoginIT {
     }
 
     private Map<String, Object> challenge(String from, String authid) throws Exception {
-        try (RawWebSocket c = open(from)) {
+        try (RawWebSocket c = raw(from)) {
             hello(c, "authrealm", authid, "wampcra");
             return assertInstanceOf(Challenge.class, read(c)).extra();
         }

@@ -10,15 +10,9 @@ import io.postmaster.message.WampMessage.Unsubscribe;
 import io.postmaster.message.WampMessage.Unsubscribed;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URI;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,9 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * its subscriptions are torn down when it leaves. Matching costs O(URI length) whatever the number of patterns, and
  * a leaving session's cleanup holds the topic table only for its own entries, one at a time.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileMatchingIT {
+class HostileMatchingIT extends ContainerBase {
     /**
      * Prefix subscriptions the attacking session holds: enough for the quadratic cost of a scan per match to show
      * in seconds. The test configuration ({@code postmaster-it.properties}) must let one session hold this many.
@@ -60,18 +52,14 @@ class HostileMatchingIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void manyPrefixSubscriptionsCostOtherSessionsNothing() throws Exception {
-        URI ws = Deployments.ws(base);
-        try (WampTestClient observer = WampTestClient.join(ws, "realm1");
-             WampTestClient victim = WampTestClient.join(ws, "realm1");
-             WampTestClient attacker = WampTestClient.join(ws, "realm1")) {
+        try (WampTestClient observer = join("realm1");
+             WampTestClient victim = join("realm1");
+             WampTestClient attacker = join("realm1")) {
             observer.send(new Subscribe(1, Map.of(), "wamp.session.on_leave"));
             observer.next(Subscribed.class);
 

@@ -4,30 +4,14 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
+import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,9 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * instead of being taken for a slow consumer. Volumes are the smallest that show each defect with the default
  * settings; the expensive versions belong to the soak command.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileOutboundIT {
+class HostileOutboundIT extends ContainerBase {
     /** Above the default postmaster.outbound-queue-bytes (4 MiB) many times over, far below the message limit. */
     private static final int EVENTS = 100;
     private static final int EVENT_BYTES = 256 * 1024;
@@ -57,20 +39,18 @@ class HostileOutboundIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void aSubscriberThatStopsReadingIsCutByBytesWhileOneThatReadsGetsEverything() throws Exception {
-        URI ws = Deployments.ws(base);
         String topic = "com.example.hostile.paused";
         String payload = "x".repeat(EVENT_BYTES);
-        try (StalledClient paused = new StalledClient(ws);
-             WampTestClient reader = WampTestClient.join(ws, "realm1");
-             WampTestClient publisher = WampTestClient.join(ws, "realm1")) {
+        // reads only when asked, with a small receive buffer: a router that keeps sending to it while it does not
+        // read backs up at once
+        try (RawWebSocket paused = new RawWebSocket(ws(), null, 4096, RawWebSocket.DEFAULT_TIMEOUT_MS, "wamp.2.json");
+             WampTestClient reader = join("realm1");
+             WampTestClient publisher = join("realm1")) {
             paused.sendText("[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]");
             assertTrue(paused.readText().startsWith("[2,"), "WELCOME");
             paused.sendText("[32,1,{},\"" + topic + "\"]");
@@ -93,16 +73,16 @@ class HostileOutboundIT {
             Integer code = null;
             boolean ended = false;
             while (code == null && !ended) {
-                StalledClient.Frame f = paused.readFrame(5_000);
+                RawWebSocket.Frame f = paused.readFrame(5_000);
                 if (f == null) {
                     fail("the paused subscriber's connection is still open after " + events + " events and the"
                             + " 5 s that followed: neither closed with 1008 nor dropped");
                 }
-                if (f == StalledClient.END) {
+                if (f == RawWebSocket.END) {
                     ended = true;
-                } else if (f.opcode() == 0x8) {
+                } else if (f.opcode() == RawWebSocket.Frame.CLOSE) {
                     code = f.closeCode();
-                } else if (f.opcode() == 0x1) {
+                } else if (f.opcode() == RawWebSocket.Frame.TEXT) {
                     events++;
                 }
             }
@@ -123,10 +103,9 @@ class HostileOutboundIT {
 
     @Test
     void theErrorsForEveryPendingCallOfACalleeThatLeftReachTheCaller() throws Exception {
-        URI ws = Deployments.ws(base);
         String procedure = "com.example.hostile.stalling";
-        try (WampTestClient caller = WampTestClient.join(ws, "realm1")) {
-            WampTestClient callee = WampTestClient.join(ws, "realm1");
+        try (WampTestClient caller = join("realm1")) {
+            WampTestClient callee = join("realm1");
             callee.send(new Register(1, Map.of(), procedure));
             callee.next(Registered.class);
             for (int i = 1; i <= PENDING_CALLS; i++) {
@@ -150,112 +129,6 @@ class HostileOutboundIT {
             assertFalse(caller.closed(), "the caller, which reads, stays connected");
             caller.send(new Call(PENDING_CALLS + 1, Map.of(), procedure, null, null));
             assertEquals(ErrorUris.NO_SUCH_PROCEDURE, caller.next(WampMessage.Error.class).error());
-        }
-    }
-
-    /**
-     * A WebSocket client that reads only when asked: its receive buffer is small, so a router that keeps sending to
-     * it while it does not read backs up at once.
-     */
-    static final class StalledClient implements AutoCloseable {
-        record Frame(int opcode, byte[] payload) {
-            int closeCode() {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-            }
-        }
-
-        /** What {@link #readFrame} returns when the server ended the connection. */
-        static final Frame END = new Frame(-1, new byte[0]);
-
-        private final Socket socket = new Socket();
-        private final DataInputStream in;
-        private final OutputStream out;
-
-        StalledClient(URI ws) throws IOException {
-            socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5000);
-            socket.setSoTimeout(10_000);
-            in = new DataInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
-            byte[] key = new byte[16];
-            ThreadLocalRandom.current().nextBytes(key);
-            out.write(("GET " + ws.getRawPath() + " HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                    + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: wamp.2.json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String head = readHead(in);
-            if (!head.startsWith("HTTP/1.1 101")) {
-                socket.close();
-                throw new IOException("handshake refused: " + head);
-            }
-        }
-
-        void sendText(String text) throws IOException {
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            ByteArrayOutputStream f = new ByteArrayOutputStream();
-            f.write(0x81);
-            if (payload.length < 126) {
-                f.write(0x80 | payload.length);
-            } else {
-                f.write(0x80 | 126);
-                f.write(payload.length >>> 8);
-                f.write(payload.length);
-            }
-            f.write(new byte[4]); // a zero mask
-            f.write(payload);
-            out.write(f.toByteArray());
-            out.flush();
-        }
-
-        String readText() throws IOException {
-            Frame f = readFrame(10_000);
-            if (f == null || f.opcode() != 0x1) {
-                throw new IOException("expected a text frame, got " + f);
-            }
-            return new String(f.payload(), StandardCharsets.UTF_8);
-        }
-
-        /** The next frame, {@link #END} if the connection ended, or null if none comes within {@code timeoutMs}. */
-        Frame readFrame(int timeoutMs) throws IOException {
-            socket.setSoTimeout(timeoutMs);
-            try {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7f;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
-                byte[] payload = new byte[(int) len];
-                in.readFully(payload);
-                return new Frame(b0 & 0x0f, payload);
-            } catch (SocketTimeoutException e) {
-                return null;
-            } catch (java.io.EOFException | java.net.SocketException e) { // ended, or reset
-                return END;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int state = 0;
-            while (state < 4) {
-                int c = in.read();
-                if (c < 0) {
-                    throw new IOException("connection closed during the handshake: " + b);
-                }
-                b.write(c);
-                state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
-                        ? state + 1 : c == '\r' ? 1 : 0;
-            }
-            return b.toString(StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -2,18 +2,14 @@ package io.postmaster.it;
 
 import io.postmaster.message.WampMessage;
 import io.postmaster.testing.RawSocketTestClient;
+import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,19 +28,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * vanishing. The suite's settings: {@code postmaster.rawsocket.handshake-timeout-ms=2000}, the per-address cap 50,
  * pings every 2 s closing after 1 unanswered.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileRawSocketIT {
+class HostileRawSocketIT extends ContainerBase {
     /** postmaster.max-connections-per-address of the suite's settings. */
     private static final int CAP = 50;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     private static RawSocketTestClient connect() throws IOException {
         return RawSocketTestClient.connect(RawSockets.HOST, RawSockets.port(), null);
@@ -193,7 +185,7 @@ class HostileRawSocketIT {
                 assertTrue(over.closedWithin(5_000));
             }
             IOException refused = assertThrows(IOException.class,
-                    () -> new RawWebSocket(Deployments.ws(base), attacker, "wamp.2.json"),
+                    () -> new RawWebSocket(ws(), attacker, "wamp.2.json"),
                     "a WebSocket from the same address counts against the same cap");
             assertTrue(refused.getMessage().contains(" 429"), refused.getMessage());
             try (RawSocketTestClient other = RawSocketTestClient.connect(RawSockets.HOST, RawSockets.port(),
@@ -228,7 +220,7 @@ class HostileRawSocketIT {
         Arrays.fill(chunk, (byte) 7);
         int events = 300; // 19 MiB: more than the socket buffers and the 4 MiB outbound-queue-bytes together
         try (RawSocketTestClient paused = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 2, "realm1");
-             WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1", "wamp.2.msgpack");
+             WampTestClient publisher = WampTestClient.join(ws(), "realm1", "wamp.2.msgpack");
              // connections are spread over the I/O threads in turn: with these two, one shares the paused one's
              RawSocketTestClient other1 = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 1, "realm1");
              RawSocketTestClient other2 = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), 3, "realm1")) {
@@ -262,7 +254,7 @@ class HostileRawSocketIT {
     @Test
     void aMessageLargerThanTheClientAcceptsEndsItsSessionWithAReason() throws Exception {
         String topic = "com.example.rs.big." + System.nanoTime();
-        try (WampTestClient publisher = WampTestClient.join(Deployments.ws(base), "realm1");
+        try (WampTestClient publisher = WampTestClient.join(ws(), "realm1");
              // after the publisher: the handshake must follow the connect within the suite's 2 s
              RawSocketTestClient small = RawSocketTestClient.connect(RawSockets.HOST, RawSockets.port(), null)) {
             assertEquals(1, small.handshake(2 << 4 | 1)[1] & 0x0F); // accepts 2 KiB at most

@@ -1,15 +1,10 @@
 package io.postmaster.it;
 
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
-import java.net.URL;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,22 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Bad WAMP v1 input over real sockets against the deployed WAR (subprotocol {@code wamp}): each gets the v1 answer
  * (CALLERROR, or a close with a reason) and no other session notices.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileV1IT {
+class HostileV1IT extends ContainerBase {
     private static final String TOPIC = "http://example.com/hostile#t";
     private static final String ERR = "http://api.wamp.ws/error#";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
-
     private V1RawClient open() throws Exception {
-        V1RawClient c = V1RawClient.connect(Deployments.ws(base));
+        V1RawClient c = V1RawClient.connect(ws());
         c.welcome();
         return c;
     }
@@ -49,7 +39,7 @@ class HostileV1IT {
 
     @Test
     void subprotocolWampGetsAV1Welcome() throws Exception {
-        try (V1RawClient c = V1RawClient.connect(Deployments.ws(base))) {
+        try (V1RawClient c = V1RawClient.connect(ws())) {
             assertEquals("wamp", c.subprotocol());
             String id = c.welcome();
             assertEquals(16, id.length(), id);
@@ -112,7 +102,7 @@ class HostileV1IT {
 
     @Test
     void wrongCraSignatureAndASecondTry() throws Exception {
-        URI auth = URI.create(Deployments.ws(base) + "?realm=authrealm");
+        URI auth = URI.create(ws() + "?realm=authrealm");
         try (V1RawClient c = V1RawClient.connect(auth)) {
             c.welcome();
             c.send("[2,\"r\",\"http://api.wamp.ws/procedure#authreq\",\"peter\"]");
@@ -129,7 +119,7 @@ class HostileV1IT {
 
     @Test
     void aRealmV1ClientsMayNotJoinIsRefused() throws Exception {
-        try (V1RawClient c = V1RawClient.connect(URI.create(Deployments.ws(base) + "?realm=adminrealm"))) {
+        try (V1RawClient c = V1RawClient.connect(URI.create(ws() + "?realm=adminrealm"))) {
             assertTrue(c.awaitClose().startsWith("1008 "), "closed with a reason, no WELCOME");
             assertNull(c.poll(10));
         }

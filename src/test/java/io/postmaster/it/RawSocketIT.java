@@ -7,15 +7,10 @@ import io.postmaster.serialization.MsgpackSerializer;
 import io.postmaster.testing.RawSocketTestClient;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
-import java.net.URL;
 import java.util.List;
 import java.util.Map;
 
@@ -28,17 +23,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * Deploying and undeploying this class and {@link HostileRawSocketIT} one after the other also shows that an
  * undeploy frees the port: a port left bound would fail the next deployment.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RawSocketIT {
+class RawSocketIT extends ContainerBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     private static final Map<String, Object> ACK = Map.of("acknowledge", true);
 
@@ -54,7 +45,7 @@ class RawSocketIT {
     }
 
     private void exchange(int serializer, String subprotocol) throws Exception {
-        URI ws = Deployments.ws(base);
+        URI ws = ws();
         String suffix = serializer + "." + subprotocol.substring(7) + "." + System.nanoTime();
         try (RawSocketTestClient raw = RawSocketTestClient.join(RawSockets.HOST, RawSockets.port(), serializer,
                 "realm1");
@@ -119,7 +110,7 @@ class RawSocketIT {
     @Test
     void metaApiDescribesARawSocketSessionAsSuch() throws Exception {
         try (RawSocketTestClient raw = RawSocketTestClient.open(RawSockets.HOST, RawSockets.port(), 3);
-             WampTestClient web = WampTestClient.join(Deployments.ws(base), "realm1")) {
+             WampTestClient web = WampTestClient.join(ws(), "realm1")) {
             raw.send(new WampMessage.Hello("realm1", WampTestClient.ROLES));
             long id = raw.next(WampMessage.Welcome.class).session();
             web.send(new WampMessage.Call(1, Map.of(), "wamp.session.get", List.of(id), Map.of()));

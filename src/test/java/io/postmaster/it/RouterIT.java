@@ -6,14 +6,9 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Arrays;
 import java.util.List;
@@ -24,22 +19,17 @@ import java.util.concurrent.ExecutionException;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The deployed WAR on a real server: the session lifecycle and every kind of bad input, over real WebSockets. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RouterIT {
+class RouterIT extends ContainerBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void sessionPubSubRpcAndGoodbye() throws Exception {
-        try (WampTestClient a = WampTestClient.join(Deployments.ws(base), "realm1");
-             WampTestClient b = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient a = join("realm1");
+             WampTestClient b = join("realm1")) {
             b.send(new Subscribe(1, Map.of(), "com.example.t"));
             long sub = b.next(Subscribed.class).subscription();
             a.send(new Publish(1, Map.of("acknowledge", true), "com.example.t", List.of(1L), Map.of("k", "v")));
@@ -60,7 +50,7 @@ class RouterIT {
 
     @Test
     void unknownRealmIsAborted() throws Exception {
-        try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient c = connect("wamp.2.json")) {
             c.send(new Hello("no.such.realm", WampTestClient.ROLES));
             assertEquals(ErrorUris.NO_SUCH_REALM, c.next(Abort.class).reason());
         }
@@ -76,17 +66,17 @@ class RouterIT {
     @Test
     void aHandshakeWithoutAWampSubprotocolIsRefusedWith400() throws Exception {
         for (String[] offered : List.of(new String[0], new String[] {"foo"}, new String[] {"wamp.2.bogus"})) {
-            String what = "offering " + Arrays.toString(offered) + " on " + Deployments.container();
+            String what = "offering " + Arrays.toString(offered) + " on " + container();
             WampTestClient c;
             try {
-                c = WampTestClient.connect(Deployments.ws(base), offered);
+                c = connect(offered);
             } catch (ExecutionException e) {
                 WebSocketHandshakeException h = assertInstanceOf(WebSocketHandshakeException.class, e.getCause(), what);
                 assertEquals(400, h.getResponse().statusCode(), what);
                 continue;
             }
             try (c) {
-                assertFalse(FILTER_SEES_THE_UPGRADE.contains(Deployments.container()),
+                assertFalse(FILTER_SEES_THE_UPGRADE.contains(container()),
                         what + ": accepted, expected HTTP 400");
                 assertEquals(1002, c.closeCode(), what);
                 assertNull(c.poll(0), what + ": a WAMP message before the close");
@@ -96,12 +86,12 @@ class RouterIT {
 
     @Test
     void protocolViolationsAbortOnlyTheOffender() throws Exception {
-        try (WampTestClient bystander = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient bystander = join("realm1")) {
             bystander.send(new Subscribe(1, Map.of(), "com.example.bystander"));
             bystander.next(Subscribed.class);
             List<String> early = List.of("[32,1,{},\"com.example.t\"]"); // SUBSCRIBE before HELLO
             for (String text : early) {
-                try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+                try (WampTestClient c = connect("wamp.2.json")) {
                     c.sendText(text);
                     assertEquals(ErrorUris.PROTOCOL_VIOLATION, c.next(Abort.class).reason());
                     assertEquals(1002, c.closeCode());
@@ -114,7 +104,7 @@ class RouterIT {
                     "this is not JSON",
                     "[70,12345,{}]");                              // YIELD for an invocation never sent
             for (String text : afterWelcome) {
-                try (WampTestClient c = WampTestClient.join(Deployments.ws(base), "realm1")) {
+                try (WampTestClient c = join("realm1")) {
                     c.send(new Register(1, Map.of(), "com.example.offender"));
                     c.next(Registered.class);
                     c.sendText(text);
@@ -123,7 +113,7 @@ class RouterIT {
                 }
             }
             // the offenders' registrations are gone, the bystander is fine
-            try (WampTestClient c = WampTestClient.join(Deployments.ws(base), "realm1")) {
+            try (WampTestClient c = join("realm1")) {
                 c.send(new Call(1, Map.of(), "com.example.offender", null, null));
                 WampMessage.Error err = c.next(WampMessage.Error.class);
                 assertEquals(ErrorUris.NO_SUCH_PROCEDURE, err.error());
@@ -135,7 +125,7 @@ class RouterIT {
 
     @Test
     void badUrisGetInvalidUri() throws Exception {
-        try (WampTestClient c = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient c = join("realm1")) {
             c.send(new Subscribe(1, Map.of(), "com..example"));
             WampMessage.Error e = c.next(WampMessage.Error.class);
             assertEquals(MessageType.SUBSCRIBE.code(), e.requestType());
@@ -149,7 +139,7 @@ class RouterIT {
 
     @Test
     void anOversizeMessageClosesWith1009() throws Exception {
-        try (WampTestClient c = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient c = join("realm1")) {
             c.sendText("[16,1,{},\"com.example.big\",[\"" + "x".repeat(1024 * 1024) + "\"]]");
             assertEquals(1009, c.closeCode());
         }
@@ -157,8 +147,8 @@ class RouterIT {
 
     @Test
     void calleeLeavingCancelsPendingCalls() throws Exception {
-        try (WampTestClient caller = WampTestClient.join(Deployments.ws(base), "realm1")) {
-            WampTestClient callee = WampTestClient.join(Deployments.ws(base), "realm1");
+        try (WampTestClient caller = join("realm1")) {
+            WampTestClient callee = join("realm1");
             callee.send(new Register(1, Map.of(), "com.example.slow"));
             callee.next(Registered.class);
             caller.send(new Call(1, Map.of(), "com.example.slow", null, null));
