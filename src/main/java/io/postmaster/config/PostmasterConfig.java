@@ -42,7 +42,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
-                               OutboundLimits outbound, ConnectionLimits connections) {
+                               OutboundLimits outbound, ConnectionLimits connections,
+                               WebrocketConfig webrocket, WebwireConfig webwire) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -76,6 +77,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             throw new IllegalArgumentException("metaAccess must be given (MetaAccess.defaults())");
         }
         java.util.Objects.requireNonNull(connections, "connections");
+        java.util.Objects.requireNonNull(webrocket, "webrocket");
+        java.util.Objects.requireNonNull(webwire, "webwire");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -164,7 +167,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
-                OutboundLimits.from(lookup), ConnectionLimits.from(lookup));
+                OutboundLimits.from(lookup), ConnectionLimits.from(lookup),
+                WebrocketConfig.from(lookup), WebwireConfig.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
