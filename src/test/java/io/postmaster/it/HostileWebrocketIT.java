@@ -1,0 +1,87 @@
+package io.postmaster.it;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * webrocket clients that push the router: what they may make it hold is bounded, they get webrocket's answer or a
+ * close, and the others are not disturbed. (Realm {@code rocket}; {@code postmaster.webrocket.max-frame-bytes} is
+ * 16384 in the test configuration, {@code max-queued-ops} the default 64.)
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HostileWebrocketIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private RawWebSocket connect() throws IOException {
+        return new RawWebSocket(URI.create("ws://127.0.0.1:" + base.getPort() + "/webrocket/rocket"),
+                InetAddress.getLoopbackAddress(), "ws");
+    }
+
+    /**
+     * webrocket answers one operation at a time, in order; a client that sends more ahead than
+     * {@code postmaster.webrocket.max-queued-ops} (here while its login's hash is checked) is closed with 1008
+     * instead of the router queueing them without bound. A bystander's operations go on.
+     */
+    @Test
+    void operationsFarAheadOfTheirAnswersCloseTheConnection() throws Exception {
+        try (RawWebSocket bystander = connect();
+             SeedSocket flooder = new SeedSocket(URI.create("ws://127.0.0.1:" + base.getPort() + "/webrocket/rocket"),
+                     "ws")) {
+            assertEquals("{\"ok\":true}",
+                    ask(bystander, "{\"auth\":{\"access\":\"read-only\",\"secret\":\"ro-secret\"}}"));
+            List<String> burst = new ArrayList<>();
+            burst.add("{\"auth\":{\"access\":\"read-write\",\"secret\":\"rw-secret\"}}");
+            for (int i = 0; i < 200; i++) {
+                burst.add("{\"subscribe\":{\"channel\":\"flood" + i + "\"}}");
+            }
+            flooder.sendTexts(burst); // in one write: they arrive together, while the login's hash is checked
+            assertEquals(1008, flooder.awaitClose(10_000));
+            assertEquals("{\"ok\":true}", ask(bystander, "{\"subscribe\":{\"channel\":\"bystander\"}}"));
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitClosesWith1009() throws Exception {
+        try (RawWebSocket ws = connect()) {
+            ws.sendText("{\"subscribe\":{\"channel\":\"" + "x".repeat(20_000) + "\"}}");
+            assertEquals(1009, ws.awaitCloseIgnoringPings(5000));
+        }
+    }
+
+    @Test
+    void aChannelNameOverTheLimitIsInvalid() throws Exception {
+        try (RawWebSocket ws = connect()) {
+            assertEquals("{\"ok\":true}", ask(ws, "{\"auth\":{\"access\":\"read-only\",\"secret\":\"ro-secret\"}}"));
+            assertEquals("{\"err\":\"invalid_channel_name\"}",
+                    ask(ws, "{\"subscribe\":{\"channel\":\"" + "x".repeat(201) + "\"}}"));
+            assertEquals("{\"ok\":true}", ask(ws, "{\"subscribe\":{\"channel\":\"" + "x".repeat(200) + "\"}}"));
+        }
+    }
+
+    private static String ask(RawWebSocket ws, String frame) throws IOException {
+        ws.sendText(frame);
+        return ws.readText();
+    }
+}
