@@ -24,7 +24,7 @@ import static io.postmaster.config.WebrocketConfig.atLeast;
  *                           read) the connection is closed with 1008
  * @param sessions           whether webwire sessions exist; without, a restoration gets "sessions disabled" and
  *                           {@code webwire.session.create} fails
- * @param maxSessions        sessions the store keeps; past it a creation fails ({@code wamp.error.limit_exceeded}
+ * @param maxSessions        sessions the store keeps; past it a creation fails ({@code postmaster.error.limit_reached}
  *                           to the backend that asked), after the expired ones were dropped
  * @param maxSessionBytes    bytes all stored sessions may take (key, authid, role and info measured as JSON)
  * @param maxInfoBytes       bytes one session's info may take (measured as JSON); more is refused at creation
