@@ -21,6 +21,7 @@ public class BridgeConfigurator extends ServerEndpointConfig.Configurator {
     private static final Logger LOG = Logger.getLogger(BridgeConfigurator.class.getName());
     private static final RateLimitedLog REFUSED_ORIGIN = new RateLimitedLog(LOG, Level.INFO);
     private static final String PEER_ADDRESS = "io.postmaster.bridge.peerAddress";
+    private static final String PEER_HOST = "io.postmaster.bridge.peerHost";
 
     @Override
     public boolean checkOrigin(String origin) {
@@ -38,6 +39,16 @@ public class BridgeConfigurator extends ServerEndpointConfig.Configurator {
         if (peer != null) {
             sec.getUserProperties().put(PEER_ADDRESS, peer);
         }
+        String host = BridgeFilter.handshakeHost();
+        if (host != null) {
+            sec.getUserProperties().put(PEER_HOST, host);
+        }
+    }
+
+    /** The peer's host address alone, or null where the container did not say. */
+    public static String peerHost(Session ws) {
+        Object h = ws.getUserProperties().get(PEER_HOST);
+        return h != null ? h.toString() : null;
     }
 
     /** The peer's address as {@code host:port}, or {@code "unknown"}. */

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads of the seed-protocol endpoints, for the application's lifetime: an executor for the work the adapters
  * may not do on the router's threads (the next operation after an answer, an AUTHENTICATE after a CHALLENGE), with a
  * bounded queue ({@value #QUEUE} tasks; a connection whose task is refused is closed with 1011), and a closer for the
- * container's {@code Session.close}, which may block (its queue holds at most one close per open connection).
+ * container's {@code Session.close}, which may block (its queue holds at most one close per open connection), and one
+ * timer thread.
  */
 @ApplicationScoped
 public class Bridges {
@@ -22,6 +23,21 @@ public class Bridges {
     static final int QUEUE = 10_000;
     private final ThreadPoolExecutor executor = pool("postmaster-bridge-", new ArrayBlockingQueue<>(QUEUE));
     private final ThreadPoolExecutor closer = pool("postmaster-bridge-close-", new LinkedBlockingQueue<>());
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timers();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread th = new Thread(r, "postmaster-bridge-timer");
+                    th.setDaemon(true);
+                    th.setContextClassLoader(loader);
+                    return th;
+                });
+        t.setRemoveOnCancelPolicy(true);
+        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return t;
+    }
 
     private static ThreadPoolExecutor pool(String name, java.util.concurrent.BlockingQueue<Runnable> queue) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -44,9 +60,15 @@ public class Bridges {
         return closer;
     }
 
+    /** Timers (a detached session's expiry): short tasks that never block, at most one per detached session. */
+    public java.util.concurrent.ScheduledExecutorService timers() {
+        return timers;
+    }
+
     @PreDestroy
     void stop() {
         executor.shutdown();
         closer.shutdown();
+        timers.shutdown();
     }
 }

@@ -37,13 +37,17 @@ import java.util.function.Function;
  * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
  * @param connections        per-connection and per-address limits of the transport: connections per client address,
  *                           WebSocket keepalive
+ * @param webrocket          the webrocket endpoint: realms served and per-connection bounds ({@link WebrocketConfig})
+ * @param webwire            the webwire endpoint: its realm, sessions and per-connection bounds ({@link WebwireConfig})
+ * @param resumption         WAMP sessions that survive a lost transport, on {@code /ws-resume} ({@link ResumptionConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections,
-                               WebrocketConfig webrocket, WebwireConfig webwire) {
+                               WebrocketConfig webrocket, WebwireConfig webwire,
+                               ResumptionConfig resumption) {
 
     public static final String FILE_PROPERTY = "postmaster.config";
     public static final String REALMS = "postmaster.realms";
@@ -79,6 +83,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(connections, "connections");
         java.util.Objects.requireNonNull(webrocket, "webrocket");
         java.util.Objects.requireNonNull(webwire, "webwire");
+        java.util.Objects.requireNonNull(resumption, "resumption");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -168,7 +173,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup),
-                WebrocketConfig.from(lookup), WebwireConfig.from(lookup));
+                WebrocketConfig.from(lookup), WebwireConfig.from(lookup), ResumptionConfig.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

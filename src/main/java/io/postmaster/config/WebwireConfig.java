@@ -34,10 +34,17 @@ import static io.postmaster.config.WebrocketConfig.atLeast;
  *                           and a restoration gets "session not found"
  * @param backendRoles       the roles that may call the router procedures {@code webwire.session.create},
  *                           {@code webwire.session.close} and {@code webwire.signal}
+ * @param bufferedSignals    signals to a session that has no connection kept for its next restoration, in order;
+ *                           one more (or more bytes than below) drops them all and the session with them: the
+ *                           restoration then gets "session not found" and the client starts afresh
+ * @param bufferedBytes      the bytes of those signals per session
+ * @param bufferedTotalBytes the bytes of the signals kept for all sessions together; past it the session whose signal
+ *                           does not fit is dropped as above
  */
 public record WebwireConfig(String realm, int maxFrameBytes, int maxPendingRequests, int maxOutbound,
                             boolean sessions, int maxSessions, int maxSessionBytes, int maxInfoBytes,
-                            int maxConnections, Duration sessionIdle, List<String> backendRoles) {
+                            int maxConnections, Duration sessionIdle, List<String> backendRoles,
+                            int bufferedSignals, int bufferedBytes, long bufferedTotalBytes) {
     public static final String REALM = "postmaster.webwire.realm";
     public static final String MAX_FRAME_BYTES = "postmaster.webwire.max-frame-bytes";
     public static final String MAX_PENDING_REQUESTS = "postmaster.webwire.max-pending-requests";
@@ -49,6 +56,9 @@ public record WebwireConfig(String realm, int maxFrameBytes, int maxPendingReque
     public static final String MAX_CONNECTIONS_PER_SESSION = "postmaster.webwire.max-connections-per-session";
     public static final String SESSION_IDLE_MS = "postmaster.webwire.session-idle-ms";
     public static final String BACKEND_ROLES = "postmaster.webwire.backend-roles";
+    public static final String MAX_BUFFERED_SIGNALS = "postmaster.webwire.max-buffered-signals";
+    public static final String MAX_BUFFERED_BYTES = "postmaster.webwire.max-buffered-bytes";
+    public static final String MAX_BUFFERED_TOTAL_BYTES = "postmaster.webwire.max-buffered-total-bytes";
 
     public WebwireConfig {
         atLeast(MAX_FRAME_BYTES, maxFrameBytes, 1024);
@@ -62,6 +72,12 @@ public record WebwireConfig(String realm, int maxFrameBytes, int maxPendingReque
             throw new IllegalArgumentException(SESSION_IDLE_MS + " must be at least 1000, got " + sessionIdle.toMillis());
         }
         backendRoles = List.copyOf(backendRoles);
+        atLeast(MAX_BUFFERED_SIGNALS, bufferedSignals, 0);
+        atLeast(MAX_BUFFERED_BYTES, bufferedBytes, 0);
+        if (bufferedTotalBytes < bufferedBytes) {
+            throw new IllegalArgumentException(MAX_BUFFERED_TOTAL_BYTES + " must be at least "
+                    + MAX_BUFFERED_BYTES + " (" + bufferedBytes + "), got " + bufferedTotalBytes);
+        }
     }
 
     /** The defaults: no realm served. */
@@ -76,7 +92,9 @@ public record WebwireConfig(String realm, int maxFrameBytes, int maxPendingReque
                 intValue(lookup, MAX_SESSION_BYTES, 16 * 1024 * 1024), intValue(lookup, MAX_INFO_BYTES, 4096),
                 intValue(lookup, MAX_CONNECTIONS_PER_SESSION, 4),
                 Duration.ofMillis(intValue(lookup, SESSION_IDLE_MS, 30 * 60 * 1000)),
-                list(lookup.apply(BACKEND_ROLES), "webwire-backend"));
+                list(lookup.apply(BACKEND_ROLES), "webwire-backend"), intValue(lookup, MAX_BUFFERED_SIGNALS, 256),
+                intValue(lookup, MAX_BUFFERED_BYTES, 256 * 1024),
+                PostmasterConfig.longValue(lookup, MAX_BUFFERED_TOTAL_BYTES, 64L * 1024 * 1024));
     }
 
     /** Whether the endpoint serves a realm. */

@@ -3,6 +3,8 @@ package io.postmaster.webrocket;
 import io.postmaster.bridge.BridgeConfigurator;
 import io.postmaster.bridge.Bridges;
 import io.postmaster.bridge.Outbound;
+import io.postmaster.endpoint.OpenConnections;
+import io.postmaster.endpoint.PostmasterRuntime;
 import io.postmaster.config.WebrocketConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -37,6 +39,8 @@ public class WebrocketEndpoint {
     @Inject
     Router router;
     @Inject
+    PostmasterRuntime runtime;
+    @Inject
     Bridges bridges;
     @Inject
     ChannelDirectory directory;
@@ -44,6 +48,8 @@ public class WebrocketEndpoint {
     private WebrocketConnection connection;
     private Outbound outbound;
     private int maxFrame;
+    /** The address this connection is counted under, or null if it is not counted. */
+    private String countedAs;
 
     @OnOpen
     public void open(Session ws, @PathParam("realm") String realm) throws IOException {
@@ -55,6 +61,15 @@ public class WebrocketEndpoint {
             ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no webrocket on this realm"));
             return;
         }
+        String host = BridgeConfigurator.peerHost(ws);
+        OpenConnections open = runtime.openConnections();
+        if (!open.opened(host)) {
+            REFUSED.log(() -> "webrocket connection " + ws.getId() + " from " + host + " closed: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
+            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+            return;
+        }
+        countedAs = host;
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxTextMessageBufferSize(maxFrame);
         ws.setMaxBinaryMessageBufferSize(1024);
@@ -99,6 +114,11 @@ public class WebrocketEndpoint {
 
     @OnClose
     public void close(Session ws, CloseReason reason) {
+        String counted = countedAs;
+        if (counted != null) {
+            countedAs = null;
+            runtime.openConnections().closed(counted);
+        }
         Outbound out = outbound;
         if (out != null) {
             out.transportClosed();

@@ -58,6 +58,11 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized Stored peek(String key) {
+        return sessions.get(key);
+    }
+
+    @Override
     public synchronized void touch(String key, Instant now) {
         sessions.computeIfPresent(key, (k, s) -> s.used(now));
     }
@@ -72,14 +77,17 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized void expire(Instant now, Predicate<String> inUse) {
+    public synchronized java.util.List<String> expire(Instant now, Predicate<String> inUse) {
+        java.util.List<String> dropped = new java.util.ArrayList<>();
         for (Iterator<Stored> it = sessions.values().iterator(); it.hasNext(); ) {
             Stored s = it.next();
             if (expired(s, now) && !inUse.test(s.key())) {
                 it.remove();
                 bytes -= s.bytes();
+                dropped.add(s.key());
             }
         }
+        return dropped;
     }
 
     @Override

@@ -44,14 +44,21 @@ public interface SessionStore {
      */
     Stored lookup(String key, Instant now, Predicate<String> inUse);
 
+    /** The session as stored, its last use unchanged; null if unknown. */
+    Stored peek(String key);
+
     /** Marks the session used at {@code now} (its last connection left): its idle time starts again. */
     void touch(String key, Instant now);
 
     /** Removes the session; the one removed, or null. */
     Stored remove(String key);
 
-    /** Drops the sessions idle for longer than allowed, except those {@code inUse} (they have connections). */
-    void expire(Instant now, Predicate<String> inUse);
+    /**
+     * Drops the sessions idle for longer than allowed, except those {@code inUse} (they have connections).
+     *
+     * @return the keys dropped
+     */
+    java.util.List<String> expire(Instant now, Predicate<String> inUse);
 
     /** Sessions stored. */
     int size();

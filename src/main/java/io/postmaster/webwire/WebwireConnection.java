@@ -80,6 +80,8 @@ final class WebwireConnection implements Leg.Owner {
     private SessionStore.Stored session;
     private boolean gone;
     private long nextRequest = 1;
+    /** Signals that wait for the reply to a restoration (the session's backlog, then newer ones), or null. */
+    private List<byte[]> held;
 
     WebwireConnection(WebwireService service, Router router, String realm, Sink out, WebwireConfig config,
                       Peer.TransportInfo transport) {
@@ -283,7 +285,36 @@ final class WebwireConnection implements Leg.Owner {
 
     /** A backend's signal for this connection. */
     void signalled(byte[] frame) {
+        synchronized (this) {
+            if (held != null) {
+                if (held.size() < config.maxOutbound()) {
+                    held.add(frame);
+                    return;
+                }
+                held = null;
+                gone = true;
+                out.close(1008, "not reading fast enough");
+                return;
+            }
+        }
         out.binary(frame);
+    }
+
+    /** Signals kept while the session had no connection: sent once the restoration is answered. */
+    synchronized void hold(List<byte[]> frames) {
+        held = new ArrayList<>(frames);
+    }
+
+    /** Sends what was held for after the restoration's reply. */
+    private void release() {
+        List<byte[]> h;
+        synchronized (this) {
+            h = held;
+            held = null;
+        }
+        if (h != null) {
+            h.forEach(out::binary);
+        }
     }
 
     /** Carries out a pending change of WAMP session once no request is in flight. */
@@ -385,6 +416,7 @@ final class WebwireConnection implements Leg.Owner {
         if (sw != null && sw.restoreId() != null) {
             out.binary(Wire.reply(sw.restoreId(), Encoding.UTF8, service.json(sw.target())));
         }
+        release();
         run(this::flush);
     }
 
@@ -416,16 +448,20 @@ final class WebwireConnection implements Leg.Owner {
             connection = null;
         }
         if (sw != null && sw.target() != null) {
-            // the session is gone meanwhile, or its role may not join: not found, and on anonymously
+            // The session is gone meanwhile or its role may not join (not authorized): "not found". Or the login
+            // guard turned the join away for now (too many logins at once): an internal error, the session kept for
+            // a later try. Either way the connection goes on anonymously.
+            boolean gone = ErrorUris.NOT_AUTHORIZED.equals(reason);
             REFUSED.log(() -> "webwire connection from " + transport.peerAddress() + " could not join with its"
                     + " session: " + reason);
             service.detach(sw.target().key(), this);
             synchronized (this) {
+                held = null;
                 session = null;
                 switching = new Switch(null, null);
             }
             if (sw.restoreId() != null) {
-                out.binary(Wire.special(Wire.SESSION_NOT_FOUND, sw.restoreId()));
+                out.binary(Wire.special(gone ? Wire.SESSION_NOT_FOUND : Wire.INTERNAL_ERROR, sw.restoreId()));
             } else {
                 out.binary(Wire.sessionClosed());
             }

@@ -2,6 +2,8 @@ package io.postmaster.webwire;
 
 import io.postmaster.bridge.BridgeConfigurator;
 import io.postmaster.bridge.Outbound;
+import io.postmaster.endpoint.OpenConnections;
+import io.postmaster.endpoint.PostmasterRuntime;
 import io.postmaster.config.WebwireConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -34,11 +36,15 @@ public class WebwireEndpoint {
     @Inject
     Router router;
     @Inject
+    PostmasterRuntime runtime;
+    @Inject
     WebwireService service;
 
     private WebwireConnection connection;
     private Outbound outbound;
     private int maxFrame;
+    /** The address this connection is counted under, or null if it is not counted. */
+    private String countedAs;
 
     @OnOpen
     public void open(Session ws) throws IOException {
@@ -49,6 +55,15 @@ public class WebwireEndpoint {
             ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "webwire is not served here"));
             return;
         }
+        String host = BridgeConfigurator.peerHost(ws);
+        OpenConnections open = runtime.openConnections();
+        if (!open.opened(host)) {
+            REFUSED.log(() -> "webwire connection " + ws.getId() + " from " + host + " closed: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
+            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+            return;
+        }
+        countedAs = host;
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxBinaryMessageBufferSize(maxFrame);
         ws.setMaxTextMessageBufferSize(1024);
@@ -97,6 +112,11 @@ public class WebwireEndpoint {
 
     @OnClose
     public void close(Session ws, CloseReason reason) {
+        String counted = countedAs;
+        if (counted != null) {
+            countedAs = null;
+            runtime.openConnections().closed(counted);
+        }
         Outbound out = outbound;
         if (out != null) {
             out.transportClosed();

@@ -2,6 +2,7 @@ package io.postmaster.webwire;
 
 import io.postmaster.bridge.BridgeFilter;
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.endpoint.PostmasterRuntime;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,6 +30,8 @@ public class WebwireFilter extends BridgeFilter {
     PostmasterConfig config;
     @Inject
     WebwireService service;
+    @Inject
+    PostmasterRuntime runtime;
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -60,6 +63,6 @@ public class WebwireFilter extends BridgeFilter {
             res.getOutputStream().write(VERSION);
             return;
         }
-        withPeer(req, res, chain);
+        handshake(req, res, chain, runtime.openConnections());
     }
 }

@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * {@code [connections]}.</li>
  * <li>{@code webwire.signal(target, name, payload)}, kwargs {@code encoding} ({@code binary}, {@code utf8} (default
  * for text), {@code utf16}): a signal to one connection ({@code target} a WAMP session ID) or to every connection of
- * a session ({@code target} its key); returns {@code [connections reached]}.</li>
+ * a session ({@code target} its key); returns {@code [connections reached]}. Signals to a session that has no
+ * connection are kept for its next restoration, in order, within {@code postmaster.webwire.max-buffered-*}.</li>
  * </ul>
  * Each is open to the roles in {@code postmaster.webwire.backend-roles} only.
  */
@@ -62,6 +63,16 @@ public class WebwireService {
     private SessionStore store;
     private final ConcurrentHashMap<Long, WebwireConnection> byWampSession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<WebwireConnection>> attached = new ConcurrentHashMap<>();
+    /** Signals kept for sessions without a connection, by key; only for stored sessions. */
+    private final ConcurrentHashMap<String, Backlog> backlogs = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong backlogBytes = new java.util.concurrent.atomic.AtomicLong();
+    private static final RateLimitedLog OVERFLOW = new RateLimitedLog(LOG, Level.INFO);
+
+    /** The signals kept for one session while it has no connection. Guarded by the {@code attached} entry's lock. */
+    private static final class Backlog {
+        final java.util.ArrayDeque<byte[]> frames = new java.util.ArrayDeque<>();
+        long bytes;
+    }
 
     private synchronized SessionStore store() {
         if (store == null) {
@@ -131,8 +142,13 @@ public class WebwireService {
             if (s.contains(c) || s.size() < max) {
                 s.add(c);
                 ok[0] = true;
+                Backlog b = backlogs.remove(key);
+                if (b != null) {
+                    backlogBytes.addAndGet(-b.bytes);
+                    c.hold(List.copyOf(b.frames)); // sent after the restoration's reply, before anything newer
+                }
             }
-            return s;
+            return s.isEmpty() ? null : s;
         });
         return ok[0];
     }
@@ -157,7 +173,45 @@ public class WebwireService {
     // ------------------------------------------------------------------------------------------ sessions
 
     SessionStore.Stored lookup(String key) {
-        return key.length() > 256 ? null : store().lookup(key, Instant.now(), attached::containsKey);
+        if (key.length() > 256) {
+            return null;
+        }
+        SessionStore.Stored s = store().lookup(key, Instant.now(), attached::containsKey);
+        if (s == null) {
+            dropBacklog(key);
+        }
+        return s;
+    }
+
+    private void dropBacklog(String key) {
+        Backlog b = backlogs.remove(key);
+        if (b != null) {
+            backlogBytes.addAndGet(-b.bytes);
+        }
+    }
+
+    /**
+     * Keeps a signal for a session without a connection (call inside the session's {@code attached} entry lock).
+     * Past the bounds the session is closed: its next restoration gets "session not found" and starts afresh.
+     */
+    private void keep(String key, byte[] frame) {
+        if (store().peek(key) == null) {
+            return; // no such session: nobody to keep it for
+        }
+        WebwireConfig c = config();
+        Backlog b = backlogs.computeIfAbsent(key, k -> new Backlog());
+        if (b.frames.size() >= c.bufferedSignals() || b.bytes + frame.length > c.bufferedBytes()
+                || backlogBytes.get() + frame.length > c.bufferedTotalBytes()) {
+            OVERFLOW.log(() -> "webwire session closed: more signals for it while it has no connection than "
+                    + WebwireConfig.MAX_BUFFERED_SIGNALS + " / " + WebwireConfig.MAX_BUFFERED_BYTES + " / "
+                    + WebwireConfig.MAX_BUFFERED_TOTAL_BYTES + " allow");
+            dropBacklog(key);
+            store().remove(key);
+            return;
+        }
+        b.frames.add(frame);
+        b.bytes += frame.length;
+        backlogBytes.addAndGet(frame.length);
     }
 
     /** The JSON webwire sends for a session: {@code {"k":key,"c":created,"l":last lookup,"i":info}}. */
@@ -221,7 +275,7 @@ public class WebwireService {
             try {
                 store().create(s);
             } catch (SessionStore.Full full) {
-                store().expire(now, k -> attached.containsKey(k));
+                store().expire(now, attached::containsKey).forEach(this::dropBacklog);
                 store().create(s);
             }
         } catch (SessionStore.Full full) {
@@ -241,6 +295,7 @@ public class WebwireService {
     /** Closes a session: removed from the store, every connection told. The number of connections it had. */
     int close(String key) {
         store().remove(key);
+        dropBacklog(key);
         Set<WebwireConnection> conns = attached.remove(key);
         if (conns == null) {
             return 0;
@@ -281,9 +336,17 @@ public class WebwireService {
             return 1;
         }
         if (target instanceof String key) {
-            Set<WebwireConnection> conns = connections(key);
-            conns.forEach(c -> c.signalled(frame));
-            return conns.size();
+            int[] reached = {0};
+            attached.compute(key, (k, set) -> {
+                if (set == null || set.isEmpty()) {
+                    keep(key, frame); // for the session's next restoration
+                    return null;
+                }
+                set.forEach(c -> c.signalled(frame));
+                reached[0] = set.size();
+                return set;
+            });
+            return reached[0];
         }
         throw new WampException(ErrorUris.INVALID_ARGUMENT, "the target is a WAMP session ID or a session key");
     }

@@ -84,4 +84,34 @@ class HostileWebrocketIT {
         ws.sendText(frame);
         return ws.readText();
     }
+
+    /**
+     * webrocket connections count towards {@code postmaster.max-connections-per-address} (50 in the test
+     * configuration) together with WAMP's: one address cannot open more by switching endpoints.
+     */
+    @Test
+    void connectionsCountPerAddressWithThoseOfWamp() throws Exception {
+        InetAddress attacker = InetAddress.getByName("127.0.0.51"); // an address of its own
+        URI rocket = URI.create("ws://127.0.0.1:" + base.getPort() + "/webrocket/rocket");
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                RawWebSocket c = new RawWebSocket(rocket, attacker, "ws");
+                open.add(c);
+                assertEquals("{\"ok\":true}", ask(c, "{\"logout\":true}"), "connection " + (i + 1) + " is open");
+            }
+            IOException wamp = assertThrows(IOException.class,
+                    () -> new RawWebSocket(Deployments.ws(base), attacker, "wamp.2.json"));
+            assertTrue(wamp.getMessage().contains(" 429"), wamp.getMessage());
+            IOException more = assertThrows(IOException.class, () -> new RawWebSocket(rocket, attacker, "ws"));
+            assertTrue(more.getMessage().contains(" 429"), more.getMessage());
+            try (RawWebSocket other = connect()) { // another address is not affected
+                assertEquals("{\"ok\":true}", ask(other, "{\"logout\":true}"));
+            }
+        } finally {
+            for (RawWebSocket c : open) {
+                c.close();
+            }
+        }
+    }
 }

@@ -162,7 +162,7 @@ class WebwireIT {
             assertEquals("reply hi", client.answer());
             backend.send(new Call(2, Map.of(), "webwire.signal", List.of(session, "ping", "pong"), null));
             assertEquals(List.of(1L), backend.next(Result.class).args());
-            assertEquals("signal-in binary pong", client.pushed().replace("utf8", "binary"));
+            assertEquals("signal-in utf8 pong", client.pushed());
         }
     }
 
@@ -237,6 +237,54 @@ class WebwireIT {
             assertTrue(whoami(backend, b).endsWith("/anonymous"));
             try (WebwireGoClient c = connected()) {
                 assertEquals("error SessNotFoundErr", c.ask("restore " + key));
+            }
+        }
+    }
+
+    /**
+     * Signals the session {@code key} once it has no connection left (a signal to a connection that is closing is
+     * lost with it, so this probes until one is kept); the probe kept is {@code probe}.
+     */
+    private static void awaitDetached(WampTestClient backend, String key, String probe) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long request = 1000;
+        while (true) {
+            backend.send(new Call(++request, Map.of(), "webwire.signal", List.of(key, "probe", probe), null));
+            if (List.of(0L).equals(backend.next(Result.class).args())) {
+                return; // kept, not delivered
+            }
+            assertTrue(System.nanoTime() < deadline, "the session still has a connection after 10 s");
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void signalsToASessionWithoutConnectionArriveInOrderAfterItsRestorationWithinTheLimit() throws Exception {
+        try (WampTestClient backend = backend("webwire.request.login")) {
+            String key;
+            try (WebwireGoClient first = connected()) {
+                key = login(backend, first, "dee");
+            }
+            awaitDetached(backend, key, "zero");
+            for (String s : List.of("one", "two")) {
+                backend.send(new Call(2, Map.of(), "webwire.signal", List.of(key, "news", s), null));
+                assertEquals(List.of(0L), backend.next(Result.class).args());
+            }
+            try (WebwireGoClient again = connected()) {
+                assertEquals("restored", again.ask("restore " + key));
+                assertEquals("signal-in utf8 zero", again.pushed());
+                assertEquals("signal-in utf8 one", again.pushed());
+                assertEquals("signal-in utf8 two", again.pushed());
+            }
+            // postmaster.webwire.max-buffered-signals is 3: a fourth ends the session, and the client is told so
+            awaitDetached(backend, key, "zero");
+            for (String s : List.of("one", "two", "three")) {
+                backend.send(new Call(3, Map.of(), "webwire.signal", List.of(key, "news", s), null));
+                assertEquals(List.of(0L), backend.next(Result.class).args());
+            }
+            try (WebwireGoClient late = connected()) {
+                assertEquals("error SessNotFoundErr", late.ask("restore " + key));
+                assertEquals("session none", late.ask("session"));
             }
         }
     }
