@@ -23,9 +23,9 @@ public class Bridges {
     static final int QUEUE = 10_000;
     private final ThreadPoolExecutor executor = pool("postmaster-bridge-", new ArrayBlockingQueue<>(QUEUE));
     private final ThreadPoolExecutor closer = pool("postmaster-bridge-close-", new LinkedBlockingQueue<>());
-    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timers();
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = newTimers();
 
-    private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+    private static java.util.concurrent.ScheduledThreadPoolExecutor newTimers() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
                 r -> {
