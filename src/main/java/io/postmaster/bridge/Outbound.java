@@ -15,9 +15,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The frames on their way to one WebSocket, in order: at most {@code max} waiting, one async send in flight (the
- * most JSR-356 promises everywhere), the next chained from the completion handler. A client that does not read
- * until {@code max} frames wait is closed with 1008 and a logged reason, never silently skipped. Closing waits for
+ * The frames on their way to one WebSocket, in order: at most {@code max} frames and {@code maxBytes} bytes (text
+ * counted in characters) waiting or in flight, one async send in flight (the most JSR-356 promises everywhere), the
+ * next chained from the completion handler. A client that does not read until a bound is reached is closed with 1008
+ * and a logged reason, never silently skipped; one frame alone is always accepted, whatever its size. Closing waits for
  * what was queued before; the container's close, which may block, runs on {@code closer}.
  *
  * <p>Thread-safe; {@link #text}, {@link #binary} and {@link #close} never block.
@@ -28,6 +29,9 @@ public final class Outbound implements SendHandler {
 
     private final Session ws;
     private final int max;
+    private final long maxBytes;
+    private long bytes;                                          // guarded by this: queued and in flight
+    private int inFlight;                                        // guarded by this: the size of the frame in flight
     private final Executor closer;
     private final String what;
     private final ArrayDeque<Object> queue = new ArrayDeque<>(); // guarded by this: String or ByteBuffer
@@ -38,9 +42,10 @@ public final class Outbound implements SendHandler {
     /**
      * @param what what the connection is, for the log (e.g. "webrocket connection")
      */
-    public Outbound(Session ws, int max, Executor closer, String what) {
+    public Outbound(Session ws, int max, long maxBytes, Executor closer, String what) {
         this.ws = ws;
         this.max = max;
+        this.maxBytes = maxBytes;
         this.closer = closer;
         this.what = what;
     }
@@ -58,9 +63,10 @@ public final class Outbound implements SendHandler {
             if (closed || closing != null) {
                 return;
             }
-            if (queue.size() >= max) {
-                SLOW.log(() -> what + " " + ws.getId() + " closed: " + max + " frames wait to be written to it (it"
-                        + " does not read)");
+            int size = size(frame);
+            if (queue.size() >= max || (bytes > 0 && bytes + size > maxBytes)) {
+                SLOW.log(() -> what + " " + ws.getId() + " closed: " + queue.size() + " frames, " + bytes
+                        + " bytes wait to be written to it (it does not read; postmaster.outbound-queue-bytes)");
                 queue.clear();
                 closing = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not reading fast enough");
                 if (!sending) {
@@ -69,6 +75,7 @@ public final class Outbound implements SendHandler {
                 return;
             }
             queue.add(frame);
+            bytes += size;
             if (sending) {
                 return;
             }
@@ -95,11 +102,18 @@ public final class Outbound implements SendHandler {
     public synchronized void transportClosed() {
         closed = true;
         queue.clear();
+        bytes = 0;
+    }
+
+    private static int size(Object frame) {
+        return frame instanceof String s ? s.length() : ((ByteBuffer) frame).remaining();
     }
 
     private void sendNext() {
         Object next;
         synchronized (this) {
+            bytes -= inFlight;
+            inFlight = 0;
             next = queue.poll();
             if (next == null || closed) {
                 sending = false;
@@ -108,6 +122,7 @@ public final class Outbound implements SendHandler {
                 }
                 return;
             }
+            inFlight = size(next);
         }
         try {
             if (next instanceof String s) {

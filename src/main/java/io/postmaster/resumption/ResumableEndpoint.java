@@ -79,7 +79,8 @@ public class ResumableEndpoint implements Resumable.Transport {
         maxMessageSize = router.config().maxMessageSize();
         ws.setMaxTextMessageBufferSize(maxMessageSize);
         ws.setMaxBinaryMessageBufferSize(maxMessageSize);
-        outbound = new Outbound(ws, router.config().outboundQueueLimit(), bridges.closer(), "WAMP (resumable)");
+        outbound = new Outbound(ws, router.config().outboundQueueLimit(),
+                router.config().outbound().queueBytes(), bridges.closer(), "WAMP (resumable)");
         info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), serializer.subprotocol(), ws.isSecure());
     }
 

@@ -154,11 +154,14 @@ final class WebrocketConnection implements Leg.Owner {
             return true;
         }
         if (c == null) {
+            REFUSED.log(() -> "webrocket operation from " + transport.peerAddress() + " refused: not logged in");
             return answer(Replies.err(Replies.ACCESS_DENIED));
         }
         if (op instanceof Op.Subscribe s) {
             String topic = s.channel().length() > config.maxChannelChars() ? null : Channels.topic(s.channel());
             if (topic == null) {
+                REFUSED.log(() -> "webrocket subscription from " + transport.peerAddress() + " refused: invalid channel"
+                        + " name (empty, or longer than " + WebrocketConfig.MAX_CHANNEL_CHARS + ")");
                 return answer(Replies.err(Replies.INVALID_CHANNEL_NAME));
             }
             synchronized (this) {
@@ -175,6 +178,7 @@ final class WebrocketConnection implements Leg.Owner {
         Op.Publish p = (Op.Publish) op;
         String topic = p.channel().length() > config.maxChannelChars() ? null : Channels.topic(p.channel());
         if (topic == null || !directory.exists(realm, p.channel())) {
+            REFUSED.log(() -> "webrocket publication from " + transport.peerAddress() + " refused: no such channel");
             return answer(Replies.err(Replies.INVALID_CHANNEL));
         }
         Map<String, Object> kwargs = new LinkedHashMap<>();

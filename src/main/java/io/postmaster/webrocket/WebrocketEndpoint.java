@@ -73,7 +73,8 @@ public class WebrocketEndpoint {
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxTextMessageBufferSize(maxFrame);
         ws.setMaxBinaryMessageBufferSize(1024);
-        Outbound out = new Outbound(ws, cfg.maxOutbound(), bridges.closer(), "webrocket connection");
+        Outbound out = new Outbound(ws, cfg.maxOutbound(),
+                router.config().outbound().queueBytes(), bridges.closer(), "webrocket connection");
         outbound = out;
         Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webrocket",
                 ws.isSecure());

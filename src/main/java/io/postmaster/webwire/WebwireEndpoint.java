@@ -67,7 +67,8 @@ public class WebwireEndpoint {
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxBinaryMessageBufferSize(maxFrame);
         ws.setMaxTextMessageBufferSize(1024);
-        Outbound out = new Outbound(ws, cfg.maxOutbound(), service.closer(), "webwire connection");
+        Outbound out = new Outbound(ws, cfg.maxOutbound(),
+                router.config().outbound().queueBytes(), service.closer(), "webwire connection");
         outbound = out;
         Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webwire",
                 ws.isSecure());

@@ -114,4 +114,26 @@ class HostileWebrocketIT {
             }
         }
     }
+
+    /**
+     * A webrocket subscriber that stops reading while a WAMP client publishes to its channel is closed with 1008 once
+     * what waits for it passes {@code postmaster.outbound-queue-bytes} (4 MiB by default), instead of the router
+     * holding every event for it; the publisher is not held up.
+     */
+    @Test
+    void aSubscriberThatDoesNotReadIsClosedOnceItsQueueIsFull() throws Exception {
+        try (RawWebSocket stalled = connect();
+             io.postmaster.testing.WampTestClient publisher = io.postmaster.testing.WampTestClient.join(
+                     Deployments.ws(base), "rocket")) {
+            assertEquals("{\"ok\":true}", ask(stalled, "{\"auth\":{\"access\":\"read-only\",\"secret\":\"ro-secret\"}}"));
+            assertEquals("{\"ok\":true}", ask(stalled, "{\"subscribe\":{\"channel\":\"stalled\"}}"));
+            String big = "x".repeat(500_000);
+            for (int i = 0; i < 60; i++) { // 30 MB: more than the queue and the sockets' buffers hold
+                publisher.send(new io.postmaster.message.WampMessage.Publish(i + 1, java.util.Map.of("acknowledge", true),
+                        "webrocket.stalled", List.of(big), java.util.Map.of("event", "e")));
+                publisher.next(io.postmaster.message.WampMessage.Published.class);
+            }
+            assertEquals(1008, stalled.awaitCloseIgnoringPings(20_000));
+        }
+    }
 }
