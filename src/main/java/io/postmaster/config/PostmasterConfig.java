@@ -44,13 +44,17 @@ import java.util.function.Function;
  *                           realms' v1 ↔ v2 URI mappings ({@link V1Settings})
  * @param rawSocket          WAMP over RawSocket: whether, where, and its own limits ({@link RawSocketConfig})
  * @param bridge             the HTTP bridge: which realms it serves and its bounds per request ({@link BridgeConfig})
+ * @param webrocket          the webrocket endpoint: realms served and per-connection bounds ({@link WebrocketConfig})
+ * @param webwire            the webwire endpoint: its realm, sessions and per-connection bounds ({@link WebwireConfig})
+ * @param resumption         WAMP sessions that survive a lost transport, on {@code /ws-resume} ({@link ResumptionConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections, V1Settings v1,
-                               RawSocketConfig rawSocket, BridgeConfig bridge) {
+                               RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
+                               WebwireConfig webwire, ResumptionConfig resumption) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -87,6 +91,9 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(v1, "v1");
         java.util.Objects.requireNonNull(rawSocket, "rawSocket");
         java.util.Objects.requireNonNull(bridge, "bridge");
+        java.util.Objects.requireNonNull(webrocket, "webrocket");
+        java.util.Objects.requireNonNull(webwire, "webwire");
+        java.util.Objects.requireNonNull(resumption, "resumption");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -167,7 +174,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup), V1Settings.from(lookup),
-                RawSocketConfig.from(lookup), BridgeConfig.from(lookup));
+                RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
+                WebwireConfig.from(lookup), ResumptionConfig.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -7,14 +7,15 @@ import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The open WebSocket connections per client address, for {@code postmaster.max-connections-per-address}. An IPv6
+ * The open WebSocket connections per client address, for {@code postmaster.max-connections-per-address}: those of
+ * {@code /ws} and of the seed-protocol endpoints, counted together. An IPv6
  * client counts by its /64: one host is usually given a whole /64 and could otherwise open its connections from as
  * many addresses as it likes.
  *
  * <p>An address is an entry only while it has a connection open, so the map holds at most one entry per open
  * connection; it belongs to the deployment, never to a static field. Thread-safe: each count changes atomically.
  */
-final class OpenConnections {
+public final class OpenConnections {
     private final int max;
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
@@ -23,12 +24,12 @@ final class OpenConnections {
         this.max = max;
     }
 
-    int max() {
+    public int max() {
         return max;
     }
 
     /** Whether the address already has as many connections as it may: a handshake from it is refused early. */
-    boolean full(String address) {
+    public boolean full(String address) {
         return max > 0 && address != null && open.getOrDefault(key(address), 0) >= max;
     }
 
@@ -38,7 +39,7 @@ final class OpenConnections {
      *
      * @return false when the connection is over the limit (and was not counted)
      */
-    boolean opened(String address) {
+    public boolean opened(String address) {
         if (address == null) {
             return true; // the container did not say (see Transports): nothing to count
         }
@@ -55,7 +56,7 @@ final class OpenConnections {
     }
 
     /** A connection counted by {@link #opened} has closed. */
-    void closed(String address) {
+    public void closed(String address) {
         if (address != null) {
             open.computeIfPresent(key(address), (k, n) -> n <= 1 ? null : n - 1);
         }

@@ -230,8 +230,8 @@ public class PostmasterRuntime {
         return pool;
     }
 
-    /** The open WebSocket connections per client address. */
-    OpenConnections openConnections() {
+    /** The open WebSocket connections per client address (also counted by the seed-protocol endpoints). */
+    public OpenConnections openConnections() {
         router();
         return openConnections;
     }

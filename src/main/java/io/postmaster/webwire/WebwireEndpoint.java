@@ -1,0 +1,135 @@
+package io.postmaster.webwire;
+
+import io.postmaster.adapter.BridgeConfigurator;
+import io.postmaster.adapter.Outbound;
+import io.postmaster.endpoint.OpenConnections;
+import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.config.WebwireConfig;
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.router.Peer;
+import io.postmaster.router.Router;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The webwire endpoint at the context root (webwire clients dial {@code ws://host:port/}): binary frames, no
+ * subprotocol. One instance per connection; it only adapts JSR-356 to a {@link WebwireConnection}.
+ */
+@Dependent
+@ServerEndpoint(value = "/", configurator = BridgeConfigurator.class)
+public class WebwireEndpoint {
+    private static final Logger LOG = Logger.getLogger(WebwireEndpoint.class.getName());
+    private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
+
+    @Inject
+    Router router;
+    @Inject
+    PostmasterRuntime runtime;
+    @Inject
+    WebwireService service;
+
+    private WebwireConnection connection;
+    private Outbound outbound;
+    private int maxFrame;
+    /** The address this connection is counted under, or null if it is not counted. */
+    private String countedAs;
+
+    @OnOpen
+    public void open(Session ws) throws IOException {
+        WebwireConfig cfg = router.config().webwire();
+        if (!cfg.enabled() || service.shuttingDown()) {
+            REFUSED.log(() -> "webwire connection " + ws.getId() + " refused: " + (cfg.enabled() ? "shutting down"
+                    : "webwire is not served (" + WebwireConfig.REALM + ")"));
+            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "webwire is not served here"));
+            return;
+        }
+        String host = BridgeConfigurator.peerHost(ws);
+        OpenConnections open = runtime.openConnections();
+        if (!open.opened(host)) {
+            REFUSED.log(() -> "webwire connection " + ws.getId() + " from " + host + " closed: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
+            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+            return;
+        }
+        countedAs = host;
+        maxFrame = cfg.maxFrameBytes();
+        ws.setMaxBinaryMessageBufferSize(maxFrame);
+        ws.setMaxTextMessageBufferSize(1024);
+        Outbound out = new Outbound(ws, cfg.maxOutbound(),
+                router.config().outbound().queueBytes(), service.closer(), "webwire connection");
+        outbound = out;
+        Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webwire",
+                ws.isSecure());
+        WebwireConnection c = new WebwireConnection(service, router, cfg.realm(), new WebwireConnection.Sink() {
+            public void binary(byte[] frame) { out.binary(frame); }
+            public void close(int code, String reason) { out.close(code, reason); }
+        }, cfg, info);
+        connection = c;
+        c.start();
+    }
+
+    @OnMessage
+    public void binary(Session ws, ByteBuffer data) {
+        WebwireConnection c = connection;
+        if (c == null) {
+            return;
+        }
+        // Undertow enforces the buffer size set in open(); Tyrus only for fragmented messages: measured here too.
+        if (data.remaining() > maxFrame) {
+            REFUSED.log(() -> "webwire connection " + ws.getId() + " closed: frame larger than "
+                    + WebwireConfig.MAX_FRAME_BYTES);
+            outbound.close(1009, "frame too big");
+            return;
+        }
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        try {
+            c.onFrame(b);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "webwire connection " + ws.getId() + " failed; closing it", e);
+            outbound.close(1011, "internal error");
+        }
+    }
+
+    @OnMessage
+    public void text(Session ws, String text) {
+        if (outbound != null) {
+            REFUSED.log(() -> "webwire connection " + ws.getId() + " closed: a text frame (webwire is binary)");
+            outbound.close(1003, "webwire frames are binary");
+        }
+    }
+
+    @OnClose
+    public void close(Session ws, CloseReason reason) {
+        String counted = countedAs;
+        if (counted != null) {
+            countedAs = null;
+            runtime.openConnections().closed(counted);
+        }
+        Outbound out = outbound;
+        if (out != null) {
+            out.transportClosed();
+        }
+        WebwireConnection c = connection;
+        if (c != null) {
+            c.onClose();
+        }
+    }
+
+    @OnError
+    public void error(Session ws, Throwable t) {
+        LOG.log(Level.FINE, "webwire connection " + ws.getId() + " error", t);
+    }
+}
