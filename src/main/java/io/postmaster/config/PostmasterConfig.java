@@ -40,12 +40,14 @@ import java.util.function.Function;
  * @param outbound           what may wait to be written to connections, in bytes, and the router's own bursts
  * @param connections        per-connection and per-address limits of the transport: connections per client address,
  *                           WebSocket keepalive
+ * @param scram              the bounds of {@code wamp-scram}: key-derivation caps and the decoy's parameters
+ *                           ({@link ScramLimits})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
-                               OutboundLimits outbound, ConnectionLimits connections) {
+                               OutboundLimits outbound, ConnectionLimits connections, ScramLimits scram) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -79,6 +81,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
             throw new IllegalArgumentException("metaAccess must be given (MetaAccess.from)");
         }
         java.util.Objects.requireNonNull(connections, "connections");
+        java.util.Objects.requireNonNull(scram, "scram");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -158,7 +161,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         return new PostmasterConfig(maxMessageSize, outbound, Duration.ofMillis(helloMs), origins, realms,
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
-                OutboundLimits.from(lookup), ConnectionLimits.from(lookup));
+                OutboundLimits.from(lookup), ConnectionLimits.from(lookup), ScramLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
