@@ -8,6 +8,7 @@ import io.postmaster.spi.CredentialStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /** The built-in authentication methods, wired to a credential store. */
 public final class BuiltIns {
@@ -53,8 +54,9 @@ public final class BuiltIns {
                     continue;
                 }
                 String key = "postmaster.realm." + realm.realm() + ".user." + u.authid() + ".scram";
-                String why = Scram.parseStored(u.role(), u.scram()).map(c -> Scram.unusable(c, scram))
-                        .orElse("not kdf$iterations$memory$salt$StoredKey$ServerKey as Passwords scram makes it");
+                Optional<CredentialStore.ScramCredential> c = Scram.parseStored(u.role(), u.scram());
+                String why = c.isEmpty() ? "not kdf$iterations$memory$salt$StoredKey$ServerKey as Passwords scram makes it"
+                        : Scram.unusable(c.get(), scram);
                 if (why != null) {
                     throw new IllegalArgumentException(key + ": " + why);
                 }

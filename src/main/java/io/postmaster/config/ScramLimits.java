@@ -47,7 +47,9 @@ public record ScramLimits(int pbkdf2MaxIterations, int argon2MaxIterations, int 
             throw new IllegalArgumentException(DECOY_KDF + " must be " + ARGON2ID13 + " or " + PBKDF2 + ", got '"
                     + decoyKdf + "'");
         }
-        String why = outOfBounds(decoyKdf, decoyIterations, decoyMemory);
+        // (the fields are not assigned yet in a compact constructor: the caps are passed as they are)
+        String why = outOfBounds(decoyKdf, decoyIterations, decoyMemory, pbkdf2MaxIterations, argon2MaxIterations,
+                argon2MaxMemory);
         if (why != null) {
             throw new IllegalArgumentException(DECOY_ITERATIONS + "/" + DECOY_MEMORY + ": " + why);
         }
@@ -76,6 +78,11 @@ public record ScramLimits(int pbkdf2MaxIterations, int argon2MaxIterations, int 
      * {@code memory} counts only for Argon2id.
      */
     public String outOfBounds(String kdf, int iterations, int memory) {
+        return outOfBounds(kdf, iterations, memory, pbkdf2MaxIterations, argon2MaxIterations, argon2MaxMemory);
+    }
+
+    private static String outOfBounds(String kdf, int iterations, int memory, int pbkdf2MaxIterations,
+                                      int argon2MaxIterations, int argon2MaxMemory) {
         if (PBKDF2.equals(kdf)) {
             return iterations < 1 || iterations > pbkdf2MaxIterations
                     ? "PBKDF2 iterations " + iterations + " outside 1.." + pbkdf2MaxIterations + " ("
