@@ -39,6 +39,13 @@ public final class ConfiguredCredentials implements CredentialStore {
         return null;
     }
 
+    /** The user's {@code scram} key taken apart; null when absent (checked at startup, see {@link BuiltIns}). */
+    @Override
+    public ScramCredential scramCredential(String realm, String authid) {
+        AuthConfig.User u = user(realm, authid);
+        return u == null || u.scram() == null ? null : Scram.parseStored(u.role(), u.scram()).orElse(null);
+    }
+
     @Override
     public Identity checkTicket(String realm, String authid, String ticket) {
         AuthConfig.User u = user(realm, authid);

@@ -59,9 +59,12 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
      * @param wampcraKey      the Base64 PBKDF2 key derived from the wampcra password ({@code derive_key} in Autobahn)
      * @param wampcraSalt     the salt it was derived with
      * @param cryptosignKeys  Ed25519 public keys (64 hex digits each)
+     * @param scram           the wamp-scram credential as {@code Passwords scram} makes it:
+     *                        {@code kdf$iterations$memory$salt$StoredKey$ServerKey} (Base64), or null
      */
     public record User(String authid, String role, String ticket, String wampcraSecret, String wampcraKey,
-                       String wampcraSalt, int wampcraIterations, int wampcraKeylen, List<String> cryptosignKeys) {
+                       String wampcraSalt, int wampcraIterations, int wampcraKeylen, List<String> cryptosignKeys,
+                       String scram) {
     }
 
     /** Reads the settings for the realms of {@code config}. */
@@ -79,7 +82,7 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
     private static RealmAuth realm(Function<String, String> lookup, RealmConfig rc) {
         String p = "postmaster.realm." + rc.name() + ".";
         Set<String> methods = new LinkedHashSet<>(PostmasterConfig.list(lookup.apply(p + "authmethods"),
-                rc.anonymous() ? "anonymous" : "ticket,wampcra,cryptosign"));
+                rc.anonymous() ? "anonymous" : "ticket,wampcra,cryptosign,wamp-scram"));
         if (rc.anonymous()) {
             methods.add("anonymous");
         } else {
@@ -114,7 +117,8 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                     blankToNull(lookup.apply(u + "wampcra-salt")), integer(lookup, u + "wampcra-iterations", 1000, 1),
                     integer(lookup, u + "wampcra-keylen", 32, 1),
                     PostmasterConfig.list(lookup.apply(u + "cryptosign-pubkeys"), "").stream()
-                            .map(k -> k.toLowerCase(Locale.ROOT)).toList()));
+                            .map(k -> k.toLowerCase(Locale.ROOT)).toList(),
+                    blankToNull(lookup.apply(u + "scram"))));
         }
         return new RealmAuth(rc.name(), Collections.unmodifiableSet(methods), anonymousRole,
                 Collections.unmodifiableMap(roles), Collections.unmodifiableMap(users));

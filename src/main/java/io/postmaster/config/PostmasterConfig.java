@@ -47,6 +47,8 @@ import java.util.function.Function;
  * @param webrocket          the webrocket endpoint: realms served and per-connection bounds ({@link WebrocketConfig})
  * @param webwire            the webwire endpoint: its realm, sessions and per-connection bounds ({@link WebwireConfig})
  * @param resumption         WAMP sessions that survive a lost transport, on {@code /ws-resume} ({@link ResumptionConfig})
+ * @param scram              the bounds of {@code wamp-scram}: key-derivation caps and the decoy's parameters
+ *                           ({@link ScramLimits})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -54,7 +56,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections, V1Settings v1,
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
-                               WebwireConfig webwire, ResumptionConfig resumption) {
+                               WebwireConfig webwire, ResumptionConfig resumption,
+                               ScramLimits scram) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -94,6 +97,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(webrocket, "webrocket");
         java.util.Objects.requireNonNull(webwire, "webwire");
         java.util.Objects.requireNonNull(resumption, "resumption");
+        java.util.Objects.requireNonNull(scram, "scram");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -175,7 +179,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup), V1Settings.from(lookup),
                 RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
-                WebwireConfig.from(lookup), ResumptionConfig.from(lookup));
+                WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
+                ScramLimits.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -34,4 +34,9 @@ public class DefaultCredentialStore implements CredentialStore {
     public Identity publicKeyOwner(String realm, String authid, String pubkey) throws Exception {
         return delegate.publicKeyOwner(realm, authid, pubkey);
     }
+
+    @Override
+    public ScramCredential scramCredential(String realm, String authid) throws Exception {
+        return delegate.scramCredential(realm, authid);
+    }
 }

@@ -3,6 +3,7 @@ package io.postmaster.endpoint;
 import io.postmaster.auth.BuiltIns;
 import io.postmaster.config.AuthConfig;
 import io.postmaster.config.LoginLimits;
+import io.postmaster.config.ScramLimits;
 import io.postmaster.router.Extensions;
 import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.Authorizer;
@@ -56,9 +57,9 @@ public class ExtensionPoints {
     @Inject
     Event<SessionLeft> left;
 
-    Extensions build(AuthConfig config, LoginLimits login, Executor executor) {
+    Extensions build(AuthConfig config, LoginLimits login, ScramLimits scram, Executor executor) {
         Map<String, Authenticator> byMethod = new LinkedHashMap<>();
-        for (Authenticator a : BuiltIns.authenticators(config, credentials, login)) {
+        for (Authenticator a : BuiltIns.authenticators(config, credentials, login, scram)) {
             byMethod.put(a.authmethod(), a);
         }
         List<Authenticator> beans = new ArrayList<>();

@@ -5,7 +5,7 @@ import java.util.function.Function;
 
 /**
  * One authentication method ({@code authmethod} in HELLO). Postmaster ships {@code anonymous}, {@code ticket},
- * {@code wampcra} and {@code cryptosign}; an application adds a method, or replaces a built-in one, with a CDI bean
+ * {@code wampcra}, {@code cryptosign} and {@code wamp-scram}; an application adds a method, or replaces a built-in one, with a CDI bean
  * implementing this interface: with two beans for one method, the one with the higher {@code @Priority} wins.
  *
  * <p>The client's offered methods are tried in the client's order, among those the realm allows

@@ -25,6 +25,31 @@ public interface CredentialStore {
     Identity publicKeyOwner(String realm, String authid, String pubkey) throws Exception;
 
     /**
+     * wamp-scram: what the server keeps of {@code authid}'s password, or null if there is none (the client then gets
+     * a challenge that looks like a real one, and a denial). The default knows nobody, so that stores written before
+     * wamp-scram existed keep compiling.
+     */
+    default ScramCredential scramCredential(String realm, String authid) throws Exception {
+        return null;
+    }
+
+    /**
+     * A wamp-scram credential: the server's side of SCRAM, from which the password cannot be recovered but by
+     * guessing.
+     *
+     * @param authrole   the role the user gets
+     * @param kdf        {@code argon2id13} or {@code pbkdf2}
+     * @param salt       the user's random salt (raw bytes)
+     * @param iterations the KDF's iterations (Argon2id: passes)
+     * @param memory     Argon2id's memory in KiB (0 for PBKDF2)
+     * @param storedKey  SHA-256(HMAC(SaltedPassword, "Client Key")), 32 bytes
+     * @param serverKey  HMAC(SaltedPassword, "Server Key"), 32 bytes
+     */
+    record ScramCredential(String authrole, String kdf, byte[] salt, int iterations, int memory, byte[] storedKey,
+                           byte[] serverKey) {
+    }
+
+    /**
      * A wampcra secret.
      *
      * @param authrole   the role the user gets
