@@ -199,8 +199,12 @@ class EndpointTest {
         try (WampTestClient slow = WampTestClient.connect(SERVER.uri(), false, "wamp.2.json");
              WampTestClient fast = WampTestClient.join(SERVER.uri(), "realm1");
              WampTestClient pub = WampTestClient.join(SERVER.uri(), "realm1")) {
-            // 'slow' reads nothing, so it never even sees its WELCOME; the router queues for it all the same.
+            // 'slow' reads nothing, so it never even sees its WELCOME; the router queues for it all the same. It
+            // subscribes once it has joined (a SUBSCRIBE before WELCOME is a protocol violation, which would end it)
+            Router router = SERVER.weld().select(Router.class).get();
             slow.send(new Hello("realm1", WampTestClient.ROLES));
+            Await.until("the slow subscriber has joined", Duration.ofSeconds(10),
+                    () -> router.realm("realm1").sessions().size() == 3);
             slow.send(new Subscribe(1, Map.of(), "com.example.flood"));
             fast.send(new Subscribe(1, Map.of(), "com.example.flood"));
             long subscription = fast.next(Subscribed.class).subscription();
@@ -215,7 +219,6 @@ class EndpointTest {
             String payload = "y".repeat(16 * 1024);
             int sent = 0;
             int received = 0;
-            Router router = SERVER.weld().select(Router.class).get();
             long deadline = System.currentTimeMillis() + 20_000;
             while (router.realm("realm1").sessions().size() == 3 && System.currentTimeMillis() < deadline) {
                 pub.send(new Publish(++sent, Map.of(), "com.example.flood", List.of(payload), null));
