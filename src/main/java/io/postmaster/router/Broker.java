@@ -75,6 +75,7 @@ final class Broker {
     private final int retainedMax;
     private long retainedBytes; // guarded by retained
     private final Map<String, EventHistory> history = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong historySequence = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param authorization asked again when a testament fires
@@ -89,7 +90,8 @@ final class Broker {
         this.authorization = authorization;
         this.relay = relay;
         this.subscriptionQuota = new Quota(caps.realmSubscriptions());
-        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit, caps.historyBytes())));
+        config.history().forEach((topic, limit) -> history.put(topic,
+                new EventHistory(historySequence, limit, caps.historyBytes())));
     }
 
     private static Map<String, Object> features() {
@@ -236,7 +238,7 @@ final class Broker {
         Map<String, Object> details = disclose ? publisherDetails(publisher) : Map.of();
         long publication = route(m.topic(), details, m.args(), m.kwargs(), filter);
         if (Boolean.TRUE.equals(options.get("retain"))) {
-            retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs()));
+            retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs(), filter));
         }
         if (Boolean.TRUE.equals(options.get("acknowledge"))) {
             publisher.send(new Published(m.request(), publication));
@@ -265,7 +267,7 @@ final class Broker {
         topics.forEachMatch(topic, sub -> deliver(sub, filter, publication, topic, details, args, kwargs));
         EventHistory h = history.isEmpty() ? null : history.get(topic);
         if (h != null) {
-            h.record(topic, publication, details, args, kwargs);
+            h.record(topic, publication, details, args, kwargs, filter);
         }
     }
 
@@ -338,24 +340,26 @@ final class Broker {
     }
 
     private static long size(String topic, Retained r, long budget) {
-        return topic.length() + Sizes.json(r.details(), budget, Integer.MAX_VALUE)
+        return topic.length() + (r.filter() == null ? 0 : r.filter().bytes())
+                + Sizes.json(r.details(), budget, Integer.MAX_VALUE)
                 + Sizes.json(r.args(), budget, Integer.MAX_VALUE) + Sizes.json(r.kwargs(), budget, Integer.MAX_VALUE);
     }
 
     /**
-     * The retained events a new subscriber asked for: for an exact topic one lookup; for a pattern a scan of the
-     * retained topics (at most {@code postmaster.retained-max} of them).
+     * The retained events a new subscriber asked for, those it would have been eligible for when they were published:
+     * for an exact topic one lookup; for a pattern a scan of the retained topics (at most
+     * {@code postmaster.retained-max} of them).
      */
     private void sendRetained(Subscription sub, Session s) {
         if (sub.policy() == MatchPolicy.EXACT) {
             Retained r = retained.get(sub.topic());
-            if (r != null) {
+            if (r != null && r.eligible(s)) {
                 sendRetained(sub, s, sub.topic(), r);
             }
             return;
         }
         retained.forEach((topic, r) -> {
-            if (sub.policy().matches(sub.topic(), topic)) {
+            if (sub.policy().matches(sub.topic(), topic) && r.eligible(s)) {
                 sendRetained(sub, s, topic, r);
             }
         });
@@ -416,7 +420,7 @@ final class Broker {
         Map<String, Object> details = disclose ? publisherDetails(s) : Map.of();
         long publication = route(t.topic(), details, t.args(), t.kwargs(), filter);
         if (Boolean.TRUE.equals(t.options().get("retain"))) {
-            retain(t.topic(), new Retained(publication, details, t.args(), t.kwargs()));
+            retain(t.topic(), new Retained(publication, details, t.args(), t.kwargs(), filter));
         }
     }
 
@@ -445,5 +449,23 @@ final class Broker {
     /** The event history of a topic, or null if the realm keeps none for it. */
     EventHistory history(String topic) {
         return history.isEmpty() ? null : history.get(topic);
+    }
+
+    /**
+     * The event histories of the topics a subscription matches (for a pattern, every configured topic it matches;
+     * their number is the operator's, not a client's).
+     */
+    List<EventHistory> histories(Subscription sub) {
+        if (sub.policy() == MatchPolicy.EXACT) {
+            EventHistory h = history(sub.topic());
+            return h == null ? List.of() : List.of(h);
+        }
+        List<EventHistory> out = new java.util.ArrayList<>();
+        history.forEach((topic, h) -> {
+            if (sub.policy().matches(sub.topic(), topic)) {
+                out.add(h);
+            }
+        });
+        return out;
     }
 }

@@ -257,10 +257,17 @@ final class Dealer {
     /** CALL of a valid, authorized (and intercepted) procedure. */
     void call(Party caller, Call m) {
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
+        if (progress && !caller.session.supports(Session.CALLER_PROGRESSIVE_INVOCATIONS)) {
+            throw new ProtocolViolation("CALL with progress from a caller that did not announce"
+                    + " progressive_call_invocations");
+        }
         PendingCall ongoing = caller.calls.get(m.request());
         if (ongoing != null) {
             continueProgressiveCall(ongoing, m, progress);
             return;
+        }
+        if (caller.endedStreams.contains(m.request(), m.procedure())) {
+            return; // a chunk of a progressive call that ended meanwhile: discarded, as the spec allows
         }
         if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
             return;
@@ -274,8 +281,13 @@ final class Dealer {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
         }
         long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
-        takeCallSlot(caller);
         Party callee = target.party();
+        if (progress && !(callee.session.supports(Session.CALLEE_PROGRESSIVE_INVOCATIONS)
+                && callee.session.supports(Session.CALLEE_CALL_CANCELING))) {
+            throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support progressive call"
+                    + " invocations");
+        }
+        takeCallSlot(caller);
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
         PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
@@ -308,6 +320,9 @@ final class Dealer {
         if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
             details.put("timeout", timeout);
         }
+        if (progress) {
+            pc.stream(details, caller.endedStreams);
+        }
         link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
     }
 
@@ -325,7 +340,7 @@ final class Dealer {
         if (!progress) {
             pc.endProgressiveInvocation();
         }
-        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), progress ? PROGRESS : Map.of(),
+        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), pc.chunkDetails(progress),
                 m.args(), m.kwargs()));
     }
 
@@ -478,6 +493,7 @@ final class Dealer {
 
     /** Bookkeeping once the callee's map no longer holds the call. */
     private void done(PendingCall pc) {
+        pc.ended(); // before it leaves the caller's calls: a late chunk finds it in one or the other
         if (pc.leaveCaller()) {
             pendingCallQuota.release();
         }

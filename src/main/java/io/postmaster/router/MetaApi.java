@@ -138,15 +138,25 @@ final class MetaApi implements Dealer.RouterProcedures {
                 .subscribers().stream().map(x -> (Object) x.id()).toList()));
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
-        // event history
-        procedures.put("wamp.topic.history.last", (s, a) -> List.of(history(s, a.string(0)).last(a.count(1))));
-        procedures.put("wamp.topic.history.since", (s, a) -> List.of(history(s, a.string(0)).since(a.instant(1))));
-        procedures.put("wamp.topic.history.after", (s, a) -> List.of(history(s, a.string(0)).after(a.id(1))));
-        procedures.put("wamp.subscription.get_events", (s, a) -> {
-            Subscription sub = subscription(s, a.id(0));
-            EventHistory h = sub.policy() == MatchPolicy.EXACT ? broker.history(sub.topic()) : null;
-            return List.of(h == null ? List.of() : h.last(a.at(1) == null ? Integer.MAX_VALUE : a.count(1)));
+        // event history: only for who may subscribe to the topic, only the events the caller was eligible for
+        procedures.put("wamp.topic.history.last", (s, a) -> {
+            List<Object> e = readable(s, history(s, a.string(0)).entries()).stream()
+                    .map(x -> (Object) EventHistory.flat(x)).toList();
+            return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
         });
+        procedures.put("wamp.topic.history.since", (s, a) -> {
+            java.time.Instant since = a.instant(1);
+            return List.of(readable(s, history(s, a.string(0)).entries()).stream()
+                    .filter(x -> !x.time().isBefore(since)).map(x -> (Object) EventHistory.flat(x)).toList());
+        });
+        procedures.put("wamp.topic.history.after", (s, a) -> {
+            long after = a.id(1);
+            List<EventHistory.Entry> e = readable(s, history(s, a.string(0)).entries());
+            int at = indexOf(e, after);
+            return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
+                    .map(x -> (Object) EventHistory.flat(x)).toList());
+        });
+        procedures.put("wamp.subscription.get_events", (s, a) -> List.of(events(s, subscription(s, a.id(0)), a)));
         // registrations
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> dealer.registrations(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
@@ -246,12 +256,108 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     private EventHistory history(Session caller, String topic) {
+        authorization.check(caller, Action.SUBSCRIBE, topic);
         EventHistory h = realm.broker().history(topic);
         if (h == null) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
                     + " (postmaster.realm.<realm>.history)");
         }
         return h;
+    }
+
+    /** The events of {@code all} the caller would have been eligible for. */
+    private static List<EventHistory.Entry> readable(Session caller, List<EventHistory.Entry> all) {
+        return all.stream().filter(e -> e.eligible() == null || e.eligible().allows(caller)).toList();
+    }
+
+    private static int indexOf(List<EventHistory.Entry> events, long publication) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).publication() == publication) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code wamp.subscription.get_events(subscription, reverse=, limit=, from_time=, after_time=, before_time=,
+     * until_time=, topic=, from_publication=, after_publication=, before_publication=, until_publication=)}: the
+     * events of the histories the subscription matches that the caller was eligible for, in publication order (or
+     * reversed), each {@code {timestamp, subscription, publication, details, args, kwargs}}. The caller must be
+     * allowed to subscribe to the subscription's topic or pattern. A publication ID not in the history selects
+     * nothing. The limit may also come second among the positional arguments, as Crossbar takes it.
+     */
+    private List<Object> events(Session caller, Subscription sub, Args a) {
+        authorization.check(caller, Action.SUBSCRIBE, sub.topic());
+        boolean reverse = a.kwBool("reverse");
+        int limit = a.at(1) != null ? a.count(1) : a.kwCount("limit"); // Crossbar's positional limit too
+        java.time.Instant fromTime = a.kwInstant("from_time");
+        java.time.Instant afterTime = a.kwInstant("after_time");
+        java.time.Instant beforeTime = a.kwInstant("before_time");
+        java.time.Instant untilTime = a.kwInstant("until_time");
+        Object topicArg = a.kw("topic");
+        if (topicArg != null && !(topicArg instanceof String)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "topic must be a URI");
+        }
+        List<EventHistory.Entry> events = new ArrayList<>();
+        for (EventHistory h : realm.broker().histories(sub)) {
+            events.addAll(h.entries());
+        }
+        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
+        events = new ArrayList<>(readable(caller, events).stream()
+                .filter(e -> topicArg == null || topicArg.equals(e.topic()))
+                .filter(e -> fromTime == null || !e.time().isBefore(fromTime))
+                .filter(e -> afterTime == null || e.time().isAfter(afterTime))
+                .filter(e -> beforeTime == null || e.time().isBefore(beforeTime))
+                .filter(e -> untilTime == null || !e.time().isAfter(untilTime))
+                .toList());
+        events = window(events, a, "from_publication", 0, true);
+        events = window(events, a, "after_publication", 1, true);
+        events = window(events, a, "before_publication", 0, false);
+        events = window(events, a, "until_publication", 1, false);
+        if (reverse) {
+            java.util.Collections.reverse(events);
+        }
+        List<Object> out = new ArrayList<>();
+        for (EventHistory.Entry e : events) {
+            if (out.size() >= limit) {
+                break;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("timestamp", e.timestamp());
+            m.put("subscription", sub.id());
+            m.put("publication", e.publication());
+            Map<String, Object> details = e.details();
+            if (sub.policy() != MatchPolicy.EXACT) {
+                details = new LinkedHashMap<>(details);
+                details.put("topic", e.topic());
+            }
+            m.put("details", details);
+            m.put("args", e.args() == null ? List.of() : e.args());
+            m.put("kwargs", e.kwargs() == null ? Map.of() : e.kwargs());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The events from (or after, {@code shift} 1) the publication named by keyword {@code key}, or before (or up
+     * to, {@code shift} 1) it; all when the keyword is absent, none when the publication is not among them.
+     */
+    private static List<EventHistory.Entry> window(List<EventHistory.Entry> events, Args a, String key, int shift,
+                                                   boolean from) {
+        Object v = a.kw(key);
+        if (v == null) {
+            return events;
+        }
+        if (!(v instanceof Long publication)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a publication ID");
+        }
+        int at = indexOf(events, publication);
+        if (at < 0) {
+            return List.of();
+        }
+        return from ? events.subList(at + shift, events.size()) : events.subList(0, at + shift);
     }
 
     private Session session(Session caller, long id) {
@@ -297,7 +403,7 @@ final class MetaApi implements Dealer.RouterProcedures {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "message must be a string");
         }
         for (Session t : targets) {
-            t.kill(reason == null ? ErrorUris.CLOSE_NORMAL : (String) reason, (String) message);
+            t.kill(reason == null ? ErrorUris.CLOSE_KILLED : (String) reason, (String) message);
         }
         return targets.size();
     }
@@ -323,7 +429,10 @@ final class MetaApi implements Dealer.RouterProcedures {
         }
 
         java.time.Instant instant(int i) {
-            String s = string(i);
+            return parseInstant(string(i), "argument " + (i + 1));
+        }
+
+        static java.time.Instant parseInstant(String s, String what) {
             try {
                 return java.time.Instant.parse(s);
             } catch (java.time.format.DateTimeParseException e) {
@@ -332,7 +441,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                     int c = s.lastIndexOf(':');
                     return java.time.Instant.parse(s.substring(0, c) + '.' + s.substring(c + 1));
                 } catch (RuntimeException e2) {
-                    throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
+                    throw new Refusal(ErrorUris.INVALID_ARGUMENT, what + " must be an ISO-8601 time");
                 }
             }
         }
@@ -373,6 +482,37 @@ final class MetaApi implements Dealer.RouterProcedures {
 
         Object kw(String key) {
             return kwargs == null ? null : kwargs.get(key);
+        }
+
+        boolean kwBool(String key) {
+            Object v = kw(key);
+            if (v != null && !(v instanceof Boolean)) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a boolean");
+            }
+            return Boolean.TRUE.equals(v);
+        }
+
+        /** A count keyword; {@link Integer#MAX_VALUE} when absent. */
+        int kwCount(String key) {
+            Object v = kw(key);
+            if (v == null) {
+                return Integer.MAX_VALUE;
+            }
+            if (!(v instanceof Long n) || n < 0) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a count");
+            }
+            return (int) Math.min(n, Integer.MAX_VALUE);
+        }
+
+        java.time.Instant kwInstant(String key) {
+            Object v = kw(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof String s)) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be an RFC 3339 time");
+            }
+            return parseInstant(s, key);
         }
 
         @SuppressWarnings("unchecked")
