@@ -105,6 +105,7 @@ final class Broker {
         f.put("subscription_meta_api", true);
         f.put("testament_meta_api", true);
         f.put("event_history", true);
+        f.put("subscription_revocation", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -214,6 +215,26 @@ final class Broker {
             }
         }
         metaEvents.flush();
+    }
+
+    /**
+     * Subscription revocation: removes {@code s} from {@code sub} as if it had unsubscribed (no EVENT of it follows),
+     * and tells it with {@code [UNSUBSCRIBED, 0, {subscription, reason}]} if it announced
+     * {@code subscription_revocation} (the spec: never a subscriber that did not).
+     *
+     * @param reason why, or null
+     * @return false if {@code s} did not hold {@code sub}
+     */
+    boolean revoke(Subscriber s, Subscription sub, String reason) {
+        if (!s.subscriptions.containsKey(sub.id())) {
+            return false;
+        }
+        remove(s, sub);
+        if (s.session.supports(Session.SUBSCRIBER_SUBSCRIPTION_REVOCATION)) {
+            s.session.send(new Unsubscribed(0, reason == null ? Map.of("subscription", sub.id())
+                    : Map.of("subscription", sub.id(), "reason", reason)));
+        }
+        return true;
     }
 
     private long newId() {

@@ -111,6 +111,7 @@ final class Dealer {
         f.put("session_meta_api", true);
         f.put("registration_meta_api", true);
         f.put("testament_meta_api", true);
+        f.put("registration_revocation", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -222,6 +223,26 @@ final class Dealer {
             }
         }
         metaEvents.flush();
+    }
+
+    /**
+     * Registration revocation: removes {@code s} from {@code reg} as if it had unregistered, and tells it with
+     * {@code [UNREGISTERED, 0, {registration, reason}]} if it announced {@code registration_revocation} (the spec:
+     * never a callee that did not). Calls it already has are still its to answer.
+     *
+     * @param reason why, or null
+     * @return false if {@code s} did not hold {@code reg}
+     */
+    boolean revoke(Party s, Registration reg, String reason) {
+        if (!s.registrations.contains(reg.id())) {
+            return false;
+        }
+        remove(s, reg);
+        if (s.session.supports(Session.CALLEE_REGISTRATION_REVOCATION)) {
+            s.session.send(new Unregistered(0, reason == null ? Map.of("registration", reg.id())
+                    : Map.of("registration", reg.id(), "reason", reason)));
+        }
+        return true;
     }
 
     private long newId() {

@@ -32,14 +32,22 @@ final class MetaApi implements Dealer.RouterProcedures {
     private static final Logger LOG = Logger.getLogger(MetaApi.class.getName());
     /** Refused meta calls: a client can make these at will. */
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
-    /** What the privileged procedures' URIs start with: a prefix rule granting them must start with it too. */
-    static final String PRIVILEGED_STEM = "wamp.session.kill";
     /**
-     * The procedures that act on other sessions: refused unless granted on purpose (see {@link #privileged}). Reading
-     * (counts, lists, details) stays open to whoever may call the meta API.
+     * The procedures that act on other sessions — kill them, revoke their registrations and subscriptions — each with
+     * the stem a prefix rule granting it must start with: refused unless granted on purpose (see
+     * {@link #privileged}). Reading (counts, lists, details) stays open to whoever may call the meta API.
      */
-    static final Set<String> PRIVILEGED = Set.of("wamp.session.kill", "wamp.session.kill_by_authid",
-            "wamp.session.kill_by_authrole", "wamp.session.kill_all");
+    static final Map<String, String> PRIVILEGED = Map.of(
+            "wamp.session.kill", "wamp.session.kill",
+            "wamp.session.kill_by_authid", "wamp.session.kill",
+            "wamp.session.kill_by_authrole", "wamp.session.kill",
+            "wamp.session.kill_all", "wamp.session.kill",
+            "wamp.registration.remove", "wamp.registration.remove",
+            "wamp.registration.remove_callee", "wamp.registration.remove",
+            "wamp.subscription.remove", "wamp.subscription.remove",
+            "wamp.subscription.remove_subscriber", "wamp.subscription.remove");
+    /** The longest revocation reason passed on to the revoked sessions. */
+    static final int MAX_REASON = 1024;
     private final Realm realm;
     private final MetaAccess access;
     private final Authorization authorization;
@@ -133,6 +141,28 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             return singleton(ids.isEmpty() ? null : ids);
         });
+        // revocation (Crossbar's procedures): the revoked session is told if it announced the feature
+        procedures.put("wamp.subscription.remove", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            String reason = reason(a, 1);
+            List<Object> removed = new ArrayList<>();
+            for (Session x : List.copyOf(sub.subscribers())) {
+                Member m = realm.member(x.id());
+                if (m != null && broker.revoke(m.subscriber(), sub, reason)) {
+                    removed.add(x.id());
+                }
+            }
+            return List.of(removed);
+        });
+        procedures.put("wamp.subscription.remove_subscriber", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            Member m = realm.member(session(s, a.id(1)).id());
+            if (m == null || !broker.revoke(m.subscriber(), sub, reason(a, 2))) {
+                throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "session " + a.id(1) + " is not subscribed to "
+                        + sub.id());
+            }
+            return List.of();
+        });
         procedures.put("wamp.subscription.get", (s, a) -> List.of(subscription(s, a.id(0)).details()));
         procedures.put("wamp.subscription.list_subscribers", (s, a) -> List.of(subscription(s, a.id(0))
                 .subscribers().stream().map(x -> (Object) x.id()).toList()));
@@ -170,6 +200,27 @@ final class MetaApi implements Dealer.RouterProcedures {
             Registration reg = uri == null ? null : dealer.bestMatch(uri);
             return singleton(reg == null ? null : reg.id());
         });
+        procedures.put("wamp.registration.remove", (s, a) -> {
+            Registration reg = registration(s, a.id(0));
+            String reason = reason(a, 1);
+            List<Object> removed = new ArrayList<>();
+            for (Session x : reg.callees()) {
+                Member m = realm.member(x.id());
+                if (m != null && dealer.revoke(m.party(), reg, reason)) {
+                    removed.add(x.id());
+                }
+            }
+            return List.of(removed);
+        });
+        procedures.put("wamp.registration.remove_callee", (s, a) -> {
+            Registration reg = registration(s, a.id(0));
+            Member m = realm.member(session(s, a.id(1)).id());
+            if (m == null || !dealer.revoke(m.party(), reg, reason(a, 2))) {
+                throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, "session " + a.id(1) + " is not registered on "
+                        + reg.id());
+            }
+            return List.of();
+        });
         procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
         procedures.put("wamp.registration.list_callees", (s, a) -> List.of(registration(s, a.id(0))
                 .callees().stream().map(x -> (Object) x.id()).toList()));
@@ -180,9 +231,10 @@ final class MetaApi implements Dealer.RouterProcedures {
     /**
      * Whether {@code caller} may call a {@link #PRIVILEGED} procedure (the authorizer already allowed the call): the
      * realm grants them like any procedure ({@code meta-kill}), or the rule of the caller's role that decides for
-     * the procedure names it: an exact rule for it, or a prefix rule starting with {@value #PRIVILEGED_STEM}. A
-     * catch-all such as {@code *}, {@code wamp.} or {@code wamp.session.} does not, nor does any wildcard rule: an
-     * operator grants the power to end other sessions on purpose, never by a broad rule.
+     * the procedure names it: an exact rule for it, or a prefix rule starting with its stem ({@code wamp.session.kill},
+     * {@code wamp.registration.remove}, {@code wamp.subscription.remove}). A catch-all such as {@code *},
+     * {@code wamp.} or {@code wamp.session.} does not, nor does any wildcard rule: an operator grants the power to end
+     * other sessions, or what they registered and subscribed, on purpose, never by a broad rule.
      */
     private boolean privileged(Session caller, String procedure) {
         if (access.realm(realm.name()).metaKill()) {
@@ -191,7 +243,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         Permission rule = caller.permissions().ruleFor(procedure);
         return rule != null && rule.allow().contains(Action.CALL)
                 && (rule.match() == Permission.Match.EXACT
-                || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED_STEM));
+                || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED.get(procedure)));
     }
 
     @Override
@@ -200,7 +252,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         if (h == null) {
             return false;
         }
-        if (PRIVILEGED.contains(call.procedure()) && !privileged(caller, call.procedure())) {
+        if (PRIVILEGED.containsKey(call.procedure()) && !privileged(caller, call.procedure())) {
             REFUSED.log(() -> call.procedure() + " refused for " + caller + ": it needs postmaster.realm."
                     + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
             throw Authorization.NOT_AUTHORIZED;
@@ -240,6 +292,18 @@ final class MetaApi implements Dealer.RouterProcedures {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "unknown match policy");
         }
         return p;
+    }
+
+    /** The reason of a revocation: keyword {@code reason}, or the positional argument {@code i}; a string or none. */
+    private static String reason(Args a, int i) {
+        Object r = a.kw("reason") != null ? a.kw("reason") : a.at(i);
+        if (r != null && !(r instanceof String)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "reason must be a string");
+        }
+        if (r != null && ((String) r).length() > MAX_REASON) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "reason is longer than " + MAX_REASON + " characters");
+        }
+        return (String) r;
     }
 
     private static Testaments.Scope scope(Args a) {
