@@ -106,6 +106,7 @@ final class Broker {
         f.put("testament_meta_api", true);
         f.put("event_history", true);
         f.put("subscription_revocation", true);
+        f.put("payload_passthru_mode", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -257,6 +258,9 @@ final class Broker {
     void publish(Session publisher, Publish m, SubscriberFilter filter, boolean disclose) {
         Map<String, Object> options = m.options();
         Map<String, Object> details = disclose ? publisherDetails(publisher) : Map.of();
+        if (Passthru.requested(options)) { // the ppt_* attributes go out with the opaque payload
+            details = Passthru.details(details, options);
+        }
         long publication = route(m.topic(), details, m.args(), m.kwargs(), filter);
         if (Boolean.TRUE.equals(options.get("retain"))) {
             retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs(), filter));

@@ -112,6 +112,7 @@ final class Dealer {
         f.put("registration_meta_api", true);
         f.put("testament_meta_api", true);
         f.put("registration_revocation", true);
+        f.put("payload_passthru_mode", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -308,6 +309,10 @@ final class Dealer {
             throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support progressive call"
                     + " invocations");
         }
+        boolean passthru = Passthru.requested(m.options());
+        if (passthru && !callee.session.supports(Session.CALLEE_PASSTHRU)) {
+            throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support payload passthru mode");
+        }
         takeCallSlot(caller);
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
@@ -341,6 +346,9 @@ final class Dealer {
         if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
             details.put("timeout", timeout);
         }
+        if (passthru) {
+            Passthru.forward(m.options(), details);
+        }
         if (progress) {
             pc.stream(details, caller.endedStreams);
         }
@@ -367,19 +375,54 @@ final class Dealer {
 
     void yield(Party callee, Yield m) {
         boolean progressive = Boolean.TRUE.equals(m.options().get("progress"));
+        boolean passthru = Passthru.requested(m.options());
+        if (passthru) {
+            checkPassthruYield(callee, m);
+        }
         PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "YIELD");
             return;
         }
+        if (passthru && !pc.caller().supports(Session.CALLER_PASSTHRU)) {
+            // the spec: ERROR to the callee; the call cannot be answered, so it ends for the caller as well
+            callee.session.sendError(MessageType.YIELD, m.request(), ErrorUris.FEATURE_NOT_SUPPORTED,
+                    "the caller does not support payload passthru mode");
+            if (!progressive) {
+                done(pc);
+            } else if (!end(pc)) {
+                return;
+            }
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.FEATURE_NOT_SUPPORTED,
+                    "the callee answered in payload passthru mode, which the caller does not support");
+            return;
+        }
         if (progressive) {
             if (pc.receiveProgress()) {
-                pc.caller().send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
+                pc.caller().send(new Result(pc.callRequest(), passthru ? Passthru.details(PROGRESS, m.options())
+                        : PROGRESS, m.args(), m.kwargs()));
             } // else: the caller did not ask for progress; the spec lets the dealer drop it
             return;
         }
         done(pc);
-        pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
+        pc.caller().send(new Result(pc.callRequest(), passthru ? Passthru.details(Map.of(), m.options()) : Map.of(),
+                m.args(), m.kwargs()));
+    }
+
+    /**
+     * A YIELD in payload passthru mode from a callee that did not announce it, or with attributes or a payload the
+     * spec rules out, breaks the protocol (a YIELD has no answer of its own to refuse it with).
+     */
+    private static void checkPassthruYield(Party callee, Yield m) {
+        if (!callee.session.supports(Session.CALLEE_PASSTHRU)) {
+            throw new ProtocolViolation("YIELD in payload passthru mode from a callee that did not announce"
+                    + " payload_passthru_mode");
+        }
+        try {
+            Passthru.check(m.options(), m.args(), m.kwargs());
+        } catch (Refusal r) {
+            throw new ProtocolViolation("YIELD in payload passthru mode: " + r.getMessage());
+        }
     }
 
     void invocationError(Party callee, WampMessage.Error m) {
