@@ -40,6 +40,7 @@ final class Broker {
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog NOT_RETAINED = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog TESTAMENT_REFUSED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REVOKED = new RateLimitedLog(LOG, Level.INFO);
     /** Subscription meta events. */
     static final String ON_CREATE = "wamp.subscription.on_create";
     static final String ON_SUBSCRIBE = "wamp.subscription.on_subscribe";
@@ -231,6 +232,8 @@ final class Broker {
             return false;
         }
         remove(s, sub);
+        REVOKED.log(() -> "subscription " + sub + " of " + s.session + " revoked" + (reason == null ? "" : ": "
+                + reason));
         if (s.session.supports(Session.SUBSCRIBER_SUBSCRIPTION_REVOCATION)) {
             s.session.send(new Unsubscribed(0, reason == null ? Map.of("subscription", sub.id())
                     : Map.of("subscription", sub.id(), "reason", reason)));

@@ -50,6 +50,9 @@ final class Dealer {
     private static final RateLimitedLog EXPIRED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog SWEEP_FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    /** Calls refused because a peer lacks a feature they need (progressive invocations, payload passthru). */
+    private static final RateLimitedLog UNSUPPORTED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REVOKED = new RateLimitedLog(LOG, Level.INFO);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
     /** Registration meta events. */
@@ -239,6 +242,7 @@ final class Dealer {
             return false;
         }
         remove(s, reg);
+        REVOKED.log(() -> "registration " + reg + " of " + s + " revoked" + (reason == null ? "" : ": " + reason));
         if (s.session.supports(Session.CALLEE_REGISTRATION_REVOCATION)) {
             s.session.send(new Unregistered(0, reason == null ? Map.of("registration", reg.id())
                     : Map.of("registration", reg.id(), "reason", reason)));
@@ -279,10 +283,6 @@ final class Dealer {
     /** CALL of a valid, authorized (and intercepted) procedure. */
     void call(Party caller, Call m) {
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
-        if (progress && !caller.session.supports(Session.CALLER_PROGRESSIVE_INVOCATIONS)) {
-            throw new ProtocolViolation("CALL with progress from a caller that did not announce"
-                    + " progressive_call_invocations");
-        }
         PendingCall ongoing = caller.calls.get(m.request());
         if (ongoing != null) {
             continueProgressiveCall(ongoing, m, progress);
@@ -306,11 +306,15 @@ final class Dealer {
         Party callee = target.party();
         if (progress && !(callee.session.supports(Session.CALLEE_PROGRESSIVE_INVOCATIONS)
                 && callee.session.supports(Session.CALLEE_CALL_CANCELING))) {
+            UNSUPPORTED.log(() -> "progressive CALL of " + m.procedure() + " by " + caller + " refused: the callee "
+                    + callee + " did not announce progressive_call_invocations and call_canceling");
             throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support progressive call"
                     + " invocations");
         }
         boolean passthru = Passthru.requested(m.options());
         if (passthru && !callee.session.supports(Session.CALLEE_PASSTHRU)) {
+            UNSUPPORTED.log(() -> "payload passthru CALL of " + m.procedure() + " by " + caller
+                    + " refused: the callee " + callee + " did not announce payload_passthru_mode");
             throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support payload passthru mode");
         }
         takeCallSlot(caller);
@@ -386,6 +390,8 @@ final class Dealer {
         }
         if (passthru && !pc.caller().supports(Session.CALLER_PASSTHRU)) {
             // the spec: ERROR to the callee; the call cannot be answered, so it ends for the caller as well
+            UNSUPPORTED.log(() -> "payload passthru YIELD of " + callee + " for " + pc + " refused: the caller did not"
+                    + " announce payload_passthru_mode");
             callee.session.sendError(MessageType.YIELD, m.request(), ErrorUris.FEATURE_NOT_SUPPORTED,
                     "the caller does not support payload passthru mode");
             if (!progressive) {

@@ -173,6 +173,10 @@ final class Gate {
             }
             Passthru.check(m.options(), m.args(), m.kwargs());
         }
+        if (Boolean.TRUE.equals(m.options().get("progress")) && !s.supports(Session.CALLER_PROGRESSIVE_INVOCATIONS)) {
+            throw new ProtocolViolation("CALL with progress from a caller that did not announce"
+                    + " progressive_call_invocations");
+        }
         Predicate<SessionDetails> local = dealer.localAccess(m.procedure());
         boolean disclose;
         if (local != null) { // a server-side procedure: its own access rule instead of the authorizer

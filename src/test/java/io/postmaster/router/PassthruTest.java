@@ -26,6 +26,8 @@ class PassthruTest extends RouterFixture {
             "subscriber", Map.of("features", Map.of("payload_passthru_mode", true))));
     static final Map<String, Object> E2EE = Map.of("ppt_scheme", "wamp", "ppt_serializer", "cbor",
             "ppt_cipher", "xsalsa20poly1305", "ppt_keyid", "GTtQ37XGJO2O4R8Dvx4AUo8pe61D9evIWpKGQAPdOh0=");
+    static final io.postmaster.serialization.Serializer MSGPACK =
+            io.postmaster.serialization.Serializers.bySubprotocol(MsgpackSerializer.SUBPROTOCOL).orElseThrow();
     static final byte[] SEALED = {0, 1, 2, (byte) 0xff, 0x7f, (byte) 0x80, 42};
 
     @BeforeEach
@@ -47,7 +49,7 @@ class PassthruTest extends RouterFixture {
 
     @Test
     void publishToEventKeepsTheAttributesAndTheBytes() {
-        TestPeer sub = join("realm1", "sub", PPT, null, io.postmaster.serialization.Serializers.bySubprotocol(MsgpackSerializer.SUBPROTOCOL).orElseThrow());
+        TestPeer sub = join("realm1", "sub", PPT, null, MSGPACK);
         TestPeer pub = join("realm1", "pub", PPT);
         sub.in(new Subscribe(1, Map.of(), "com.secret"));
         sub.next(Subscribed.class);
@@ -62,7 +64,7 @@ class PassthruTest extends RouterFixture {
 
     @Test
     void callInvocationYieldResultKeepTheAttributesAndTheBytes() {
-        TestPeer callee = join("realm1", "callee", PPT, null, io.postmaster.serialization.Serializers.bySubprotocol(MsgpackSerializer.SUBPROTOCOL).orElseThrow());
+        TestPeer callee = join("realm1", "callee", PPT, null, MSGPACK);
         TestPeer caller = join("realm1", "caller", PPT);
         callee.in(new Register(1, Map.of(), "com.secret_rpc"));
         callee.next(Registered.class);
