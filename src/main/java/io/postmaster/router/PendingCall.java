@@ -24,7 +24,7 @@ final class PendingCall {
     /** For a progressive invocation: INVOCATION.Details of a further chunk, and of the last one; where it ends. */
     private Map<String, Object> chunkDetails;
     private Map<String, Object> lastChunkDetails;
-    private Party.EndedStreams endedStreams;
+    private EndedStreams endedStreams;
 
     /**
      * @param callerCalls       the caller's calls, which will hold it by {@code callRequest}
@@ -73,7 +73,7 @@ final class PendingCall {
      *
      * @param details the first INVOCATION's details, with {@code progress: true}
      */
-    void stream(Map<String, Object> details, Party.EndedStreams ended) {
+    void stream(Map<String, Object> details, EndedStreams ended) {
         Map<String, Object> last = new java.util.LinkedHashMap<>(details);
         last.remove("progress");
         this.chunkDetails = details;
