@@ -27,10 +27,11 @@ import java.util.logging.Logger;
 /**
  * The WAMP Broker of one realm: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT, with the Advanced Profile's pattern-based
  * subscriptions, subscriber black/whitelisting, publisher exclusion and identification, event retention and history,
- * and the sessions' testaments. It alone holds and changes the realm's pub/sub tables: the topic table, subscriptions
- * by ID, retained events, event histories, and per session (its {@link Subscriber}) what the session subscribed and
- * the testaments it left. It receives only checked work (the {@link Gate} validated, authorized and intercepted it).
- * See the package doc for the concurrency rules.
+ * subscription revocation, payload passthru mode ({@link Passthru}), and the sessions' testaments. It alone holds
+ * and changes the realm's pub/sub tables: the topic table, subscriptions by ID, retained events, event histories,
+ * and per session (its {@link Subscriber}) what the session subscribed and the testaments it left. It receives only
+ * checked work (the {@link Gate} validated, authorized and intercepted it). See the package doc for the concurrency
+ * rules.
  *
  * <p>Cluster seam: a publication is routed in two steps, {@link #deliverLocal} (to the subscribers of this node) and
  * the {@link PublicationRelay} (telling the other nodes, which call their own {@code deliverLocal}).

@@ -35,11 +35,12 @@ import java.util.logging.Logger;
 /**
  * The WAMP Dealer of one realm: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the
  * Advanced Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
- * pattern-based and shared registrations. It alone holds and changes the realm's RPC tables: the procedure table,
- * registrations by ID, and per session (its {@link Party}) what it registered, the calls it waits for and the
- * invocations it owes. It also answers the router's own procedures (the meta API), keeps who may call the
- * server-side procedures, and sweeps calls that wait too long. It receives only checked work (the {@link Gate}
- * validated, authorized and intercepted it); see the package doc for the concurrency rules.
+ * pattern-based and shared registrations, registration revocation and payload passthru mode ({@link Passthru}). It
+ * alone holds and changes the realm's RPC tables: the procedure table, registrations by ID, and per session (its
+ * {@link Party}) what it registered, the calls it waits for and the invocations it owes. It also answers the
+ * router's own procedures (the meta API), keeps who may call the server-side procedures, and sweeps calls that wait
+ * too long. It receives only checked work (the {@link Gate} validated, authorized and intercepted it); see the package
+ * doc for the concurrency rules.
  *
  * <p>Cluster seam: a call finds its callee through the {@link CalleeLocator} and reaches it through the
  * {@link InvocationLink}; both default to this node.
