@@ -713,13 +713,13 @@ scenario('meta-session', async (ctx) => {
   assert.equal(info.details.reason, 'com.example.reason.kicked', 'autobahn onclose details.reason');
   assert.equal(info.details.message, 'go away', 'autobahn onclose details.message');
 
-  // kill without reason: wamp.close.normal; kill_by_authid returns the killed session IDs (two sessions of user dee)
+  // kill without reason: wamp.close.killed (spec); kill_by_authid returns the killed session IDs (two sessions of user dee)
   const d1 = await ctx.join('D1', ticket('dee', 'dee-ticket'));
   const d2 = await ctx.join('D2', ticket('dee', 'dee-ticket'));
   const dIds = sortedIds([d1.session.id, d2.session.id]);
   const ids = await call(op, 'wamp.session.kill_by_authid', ['dee']);
   await within(3000, Promise.all([d1.closed, d2.closed]), 'D1 and D2 to be closed');
-  assert.equal(d1.rxOfType(MSG.GOODBYE)[0][2], 'wamp.close.normal', 'default kill reason');
+  assert.equal(d1.rxOfType(MSG.GOODBYE)[0][2], 'wamp.close.killed', 'default kill reason');
   assert.ok(!('message' in d1.rxOfType(MSG.GOODBYE)[0][1]), 'no message in GOODBYE.Details when none given');
   assert.ok(Array.isArray(ids), `kill_by_authid returns the list of killed session IDs (spec), got ${describe(ids)}`);
   assert.deepEqual(sortedIds(ids), dIds, 'kill_by_authid: the IDs of the sessions with that authid');

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What the meta API lets a session do beyond reading: kill other sessions, see their transport addresses, and leave
- * testaments. Secure by default: no realm lets anyone kill or see addresses until configured, and testaments are
- * capped per session.
+ * What the meta API lets a session do beyond reading: kill other sessions (and revoke what they registered and
+ * subscribed), see their transport addresses, and leave testaments. Secure by default: no realm lets anyone kill,
+ * revoke or see addresses until configured, and testaments are capped per session.
  *
  * @param testamentMax      {@code postmaster.testament-max}: testaments one session may hold (both scopes together)
  * @param testamentMaxBytes {@code postmaster.testament-max-bytes}: their estimated size in bytes, all together
@@ -35,9 +35,11 @@ public record MetaAccess(int testamentMax, int testamentMaxBytes, Map<String, Re
     /**
      * One realm's settings.
      *
-     * @param metaKill          {@code postmaster.realm.<realm>.meta-kill}: whether {@code wamp.session.kill*} is
-     *                          granted like any other procedure (by any rule that allows the call, {@code *}
-     *                          included). When false, only a rule naming those procedures grants them.
+     * @param metaKill          {@code postmaster.realm.<realm>.meta-kill}: whether {@code wamp.session.kill*} and
+     *                          the revocation procedures ({@code wamp.registration.remove*},
+     *                          {@code wamp.subscription.remove*}) are granted like any other procedure (by any rule
+     *                          that allows the call, {@code *} included). When false, only a rule naming those
+     *                          procedures grants them.
      * @param peerAddressRoles  {@code postmaster.realm.<realm>.peer-address-roles}: the roles whose sessions see
      *                          other sessions' transport address ({@code transport.peer}) in {@code wamp.session.get}
      */

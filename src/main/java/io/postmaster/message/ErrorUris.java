@@ -12,7 +12,9 @@ public final class ErrorUris {
     public static final String GOODBYE_AND_OUT = "wamp.close.goodbye_and_out";
     /** The router shuts down. */
     public static final String SYSTEM_SHUTDOWN = "wamp.close.system_shutdown";
-    /** The realm is closed, or the session was killed. */
+    /** The session was killed through the meta API ({@code wamp.session.kill*}) without a reason of the caller's. */
+    public static final String CLOSE_KILLED = "wamp.close.killed";
+    /** The realm is closed. */
     public static final String CLOSE_REALM = "wamp.close.close_realm";
     /** The transport is lost (not sent on the wire; reported to observers). */
     public static final String CLOSE_LOST = "wamp.close.lost";

@@ -27,10 +27,11 @@ import java.util.logging.Logger;
 /**
  * The WAMP Broker of one realm: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT, with the Advanced Profile's pattern-based
  * subscriptions, subscriber black/whitelisting, publisher exclusion and identification, event retention and history,
- * and the sessions' testaments. It alone holds and changes the realm's pub/sub tables: the topic table, subscriptions
- * by ID, retained events, event histories, and per session (its {@link Subscriber}) what the session subscribed and
- * the testaments it left. It receives only checked work (the {@link Gate} validated, authorized and intercepted it).
- * See the package doc for the concurrency rules.
+ * subscription revocation, payload passthru mode ({@link Passthru}), and the sessions' testaments. It alone holds
+ * and changes the realm's pub/sub tables: the topic table, subscriptions by ID, retained events, event histories,
+ * and per session (its {@link Subscriber}) what the session subscribed and the testaments it left. It receives only
+ * checked work (the {@link Gate} validated, authorized and intercepted it). See the package doc for the concurrency
+ * rules.
  *
  * <p>Cluster seam: a publication is routed in two steps, {@link #deliverLocal} (to the subscribers of this node) and
  * the {@link PublicationRelay} (telling the other nodes, which call their own {@code deliverLocal}).
@@ -40,6 +41,7 @@ final class Broker {
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog NOT_RETAINED = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog TESTAMENT_REFUSED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REVOKED = new RateLimitedLog(LOG, Level.INFO);
     /** Subscription meta events. */
     static final String ON_CREATE = "wamp.subscription.on_create";
     static final String ON_SUBSCRIBE = "wamp.subscription.on_subscribe";
@@ -75,6 +77,7 @@ final class Broker {
     private final int retainedMax;
     private long retainedBytes; // guarded by retained
     private final Map<String, EventHistory> history = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong historySequence = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param authorization asked again when a testament fires
@@ -89,7 +92,8 @@ final class Broker {
         this.authorization = authorization;
         this.relay = relay;
         this.subscriptionQuota = new Quota(caps.realmSubscriptions());
-        config.history().forEach((topic, limit) -> history.put(topic, new EventHistory(limit, caps.historyBytes())));
+        config.history().forEach((topic, limit) -> history.put(topic,
+                new EventHistory(historySequence, limit, caps.historyBytes())));
     }
 
     private static Map<String, Object> features() {
@@ -103,6 +107,8 @@ final class Broker {
         f.put("subscription_meta_api", true);
         f.put("testament_meta_api", true);
         f.put("event_history", true);
+        f.put("subscription_revocation", true);
+        f.put("payload_passthru_mode", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -214,6 +220,28 @@ final class Broker {
         metaEvents.flush();
     }
 
+    /**
+     * Subscription revocation: removes {@code s} from {@code sub} as if it had unsubscribed (no EVENT of it follows),
+     * and tells it with {@code [UNSUBSCRIBED, 0, {subscription, reason}]} if it announced
+     * {@code subscription_revocation} (the spec: never a subscriber that did not).
+     *
+     * @param reason why, or null
+     * @return false if {@code s} did not hold {@code sub}
+     */
+    boolean revoke(Subscriber s, Subscription sub, String reason) {
+        if (!s.subscriptions.containsKey(sub.id())) {
+            return false;
+        }
+        remove(s, sub);
+        REVOKED.log(() -> "subscription " + sub + " of " + s.session + " revoked" + (reason == null ? "" : ": "
+                + reason));
+        if (s.session.supports(Session.SUBSCRIBER_SUBSCRIPTION_REVOCATION)) {
+            s.session.send(new Unsubscribed(0, reason == null ? Map.of("subscription", sub.id())
+                    : Map.of("subscription", sub.id(), "reason", reason)));
+        }
+        return true;
+    }
+
     private long newId() {
         long id;
         do {
@@ -234,9 +262,12 @@ final class Broker {
     void publish(Session publisher, Publish m, SubscriberFilter filter, boolean disclose) {
         Map<String, Object> options = m.options();
         Map<String, Object> details = disclose ? publisherDetails(publisher) : Map.of();
+        if (Passthru.requested(options)) { // the ppt_* attributes go out with the opaque payload
+            details = Passthru.details(details, options);
+        }
         long publication = route(m.topic(), details, m.args(), m.kwargs(), filter);
         if (Boolean.TRUE.equals(options.get("retain"))) {
-            retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs()));
+            retain(m.topic(), new Retained(publication, details, m.args(), m.kwargs(), filter));
         }
         if (Boolean.TRUE.equals(options.get("acknowledge"))) {
             publisher.send(new Published(m.request(), publication));
@@ -265,7 +296,7 @@ final class Broker {
         topics.forEachMatch(topic, sub -> deliver(sub, filter, publication, topic, details, args, kwargs));
         EventHistory h = history.isEmpty() ? null : history.get(topic);
         if (h != null) {
-            h.record(topic, publication, details, args, kwargs);
+            h.record(topic, publication, details, args, kwargs, filter);
         }
     }
 
@@ -338,24 +369,26 @@ final class Broker {
     }
 
     private static long size(String topic, Retained r, long budget) {
-        return topic.length() + Sizes.json(r.details(), budget, Integer.MAX_VALUE)
+        return topic.length() + (r.filter() == null ? 0 : r.filter().bytes())
+                + Sizes.json(r.details(), budget, Integer.MAX_VALUE)
                 + Sizes.json(r.args(), budget, Integer.MAX_VALUE) + Sizes.json(r.kwargs(), budget, Integer.MAX_VALUE);
     }
 
     /**
-     * The retained events a new subscriber asked for: for an exact topic one lookup; for a pattern a scan of the
-     * retained topics (at most {@code postmaster.retained-max} of them).
+     * The retained events a new subscriber asked for, those it would have been eligible for when they were published:
+     * for an exact topic one lookup; for a pattern a scan of the retained topics (at most
+     * {@code postmaster.retained-max} of them).
      */
     private void sendRetained(Subscription sub, Session s) {
         if (sub.policy() == MatchPolicy.EXACT) {
             Retained r = retained.get(sub.topic());
-            if (r != null) {
+            if (r != null && r.eligible(s)) {
                 sendRetained(sub, s, sub.topic(), r);
             }
             return;
         }
         retained.forEach((topic, r) -> {
-            if (sub.policy().matches(sub.topic(), topic)) {
+            if (sub.policy().matches(sub.topic(), topic) && r.eligible(s)) {
                 sendRetained(sub, s, topic, r);
             }
         });
@@ -416,7 +449,7 @@ final class Broker {
         Map<String, Object> details = disclose ? publisherDetails(s) : Map.of();
         long publication = route(t.topic(), details, t.args(), t.kwargs(), filter);
         if (Boolean.TRUE.equals(t.options().get("retain"))) {
-            retain(t.topic(), new Retained(publication, details, t.args(), t.kwargs()));
+            retain(t.topic(), new Retained(publication, details, t.args(), t.kwargs(), filter));
         }
     }
 
@@ -445,5 +478,23 @@ final class Broker {
     /** The event history of a topic, or null if the realm keeps none for it. */
     EventHistory history(String topic) {
         return history.isEmpty() ? null : history.get(topic);
+    }
+
+    /**
+     * The event histories of the topics a subscription matches (for a pattern, every configured topic it matches;
+     * their number is the operator's, not a client's).
+     */
+    List<EventHistory> histories(Subscription sub) {
+        if (sub.policy() == MatchPolicy.EXACT) {
+            EventHistory h = history(sub.topic());
+            return h == null ? List.of() : List.of(h);
+        }
+        List<EventHistory> out = new java.util.ArrayList<>();
+        history.forEach((topic, h) -> {
+            if (sub.policy().matches(sub.topic(), topic)) {
+                out.add(h);
+            }
+        });
+        return out;
     }
 }

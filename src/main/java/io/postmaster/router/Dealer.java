@@ -35,11 +35,12 @@ import java.util.logging.Logger;
 /**
  * The WAMP Dealer of one realm: REGISTER, UNREGISTER, CALL → INVOCATION → YIELD → RESULT and callee ERRORs, with the
  * Advanced Profile's progressive call results and invocations, call timeouts, call canceling, caller identification,
- * pattern-based and shared registrations. It alone holds and changes the realm's RPC tables: the procedure table,
- * registrations by ID, and per session (its {@link Party}) what it registered, the calls it waits for and the
- * invocations it owes. It also answers the router's own procedures (the meta API), keeps who may call the
- * server-side procedures, and sweeps calls that wait too long. It receives only checked work (the {@link Gate}
- * validated, authorized and intercepted it); see the package doc for the concurrency rules.
+ * pattern-based and shared registrations, registration revocation and payload passthru mode ({@link Passthru}). It
+ * alone holds and changes the realm's RPC tables: the procedure table, registrations by ID, and per session (its
+ * {@link Party}) what it registered, the calls it waits for and the invocations it owes. It also answers the
+ * router's own procedures (the meta API), keeps who may call the server-side procedures, and sweeps calls that wait
+ * too long. It receives only checked work (the {@link Gate} validated, authorized and intercepted it); see the package
+ * doc for the concurrency rules.
  *
  * <p>Cluster seam: a call finds its callee through the {@link CalleeLocator} and reaches it through the
  * {@link InvocationLink}; both default to this node.
@@ -50,6 +51,9 @@ final class Dealer {
     private static final RateLimitedLog EXPIRED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog LIMIT_REACHED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog SWEEP_FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    /** Calls refused because a peer lacks a feature they need (progressive invocations, payload passthru). */
+    private static final RateLimitedLog UNSUPPORTED = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog REVOKED = new RateLimitedLog(LOG, Level.INFO);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
     /** Registration meta events. */
@@ -111,6 +115,8 @@ final class Dealer {
         f.put("session_meta_api", true);
         f.put("registration_meta_api", true);
         f.put("testament_meta_api", true);
+        f.put("registration_revocation", true);
+        f.put("payload_passthru_mode", true);
         return java.util.Collections.unmodifiableMap(f);
     }
 
@@ -224,6 +230,27 @@ final class Dealer {
         metaEvents.flush();
     }
 
+    /**
+     * Registration revocation: removes {@code s} from {@code reg} as if it had unregistered, and tells it with
+     * {@code [UNREGISTERED, 0, {registration, reason}]} if it announced {@code registration_revocation} (the spec:
+     * never a callee that did not). Calls it already has are still its to answer.
+     *
+     * @param reason why, or null
+     * @return false if {@code s} did not hold {@code reg}
+     */
+    boolean revoke(Party s, Registration reg, String reason) {
+        if (!s.registrations.contains(reg.id())) {
+            return false;
+        }
+        remove(s, reg);
+        REVOKED.log(() -> "registration " + reg + " of " + s + " revoked" + (reason == null ? "" : ": " + reason));
+        if (s.session.supports(Session.CALLEE_REGISTRATION_REVOCATION)) {
+            s.session.send(new Unregistered(0, reason == null ? Map.of("registration", reg.id())
+                    : Map.of("registration", reg.id(), "reason", reason)));
+        }
+        return true;
+    }
+
     private long newId() {
         long id;
         do {
@@ -262,6 +289,9 @@ final class Dealer {
             continueProgressiveCall(ongoing, m, progress);
             return;
         }
+        if (caller.endedStreams.contains(m.request(), m.procedure())) {
+            return; // a chunk of a progressive call that ended meanwhile: discarded, as the spec allows
+        }
         if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
             return;
         }
@@ -274,8 +304,21 @@ final class Dealer {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "timeout must be an integer");
         }
         long timeout = timeoutOption == null ? 0 : (Long) timeoutOption;
-        takeCallSlot(caller);
         Party callee = target.party();
+        if (progress && !(callee.session.supports(Session.CALLEE_PROGRESSIVE_INVOCATIONS)
+                && callee.session.supports(Session.CALLEE_CALL_CANCELING))) {
+            UNSUPPORTED.log(() -> "progressive CALL of " + m.procedure() + " by " + caller + " refused: the callee "
+                    + callee + " did not announce progressive_call_invocations and call_canceling");
+            throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support progressive call"
+                    + " invocations");
+        }
+        boolean passthru = Passthru.requested(m.options());
+        if (passthru && !callee.session.supports(Session.CALLEE_PASSTHRU)) {
+            UNSUPPORTED.log(() -> "payload passthru CALL of " + m.procedure() + " by " + caller
+                    + " refused: the callee " + callee + " did not announce payload_passthru_mode");
+            throw new Refusal(ErrorUris.FEATURE_NOT_SUPPORTED, "the callee does not support payload passthru mode");
+        }
+        takeCallSlot(caller);
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
         PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
@@ -308,6 +351,12 @@ final class Dealer {
         if (timeout > 0 && callee.session.supports(Session.CALLEE_CALL_TIMEOUT)) {
             details.put("timeout", timeout);
         }
+        if (passthru) {
+            Passthru.forward(m.options(), details);
+        }
+        if (progress) {
+            pc.stream(details, caller.endedStreams);
+        }
         link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
     }
 
@@ -325,25 +374,62 @@ final class Dealer {
         if (!progress) {
             pc.endProgressiveInvocation();
         }
-        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), progress ? PROGRESS : Map.of(),
+        link.send(pc.callee(), new Invocation(pc.invocation(), pc.registration(), pc.chunkDetails(progress),
                 m.args(), m.kwargs()));
     }
 
     void yield(Party callee, Yield m) {
         boolean progressive = Boolean.TRUE.equals(m.options().get("progress"));
+        boolean passthru = Passthru.requested(m.options());
+        if (passthru) {
+            checkPassthruYield(callee, m);
+        }
         PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "YIELD");
             return;
         }
+        if (passthru && !pc.caller().supports(Session.CALLER_PASSTHRU)) {
+            // the spec: ERROR to the callee; the call cannot be answered, so it ends for the caller as well
+            UNSUPPORTED.log(() -> "payload passthru YIELD of " + callee + " for " + pc + " refused: the caller did not"
+                    + " announce payload_passthru_mode");
+            callee.session.sendError(MessageType.YIELD, m.request(), ErrorUris.FEATURE_NOT_SUPPORTED,
+                    "the caller does not support payload passthru mode");
+            if (!progressive) {
+                done(pc);
+            } else if (!end(pc)) {
+                return;
+            }
+            pc.caller().sendError(MessageType.CALL, pc.callRequest(), ErrorUris.FEATURE_NOT_SUPPORTED,
+                    "the callee answered in payload passthru mode, which the caller does not support");
+            return;
+        }
         if (progressive) {
             if (pc.receiveProgress()) {
-                pc.caller().send(new Result(pc.callRequest(), PROGRESS, m.args(), m.kwargs()));
+                pc.caller().send(new Result(pc.callRequest(), passthru ? Passthru.details(PROGRESS, m.options())
+                        : PROGRESS, m.args(), m.kwargs()));
             } // else: the caller did not ask for progress; the spec lets the dealer drop it
             return;
         }
         done(pc);
-        pc.caller().send(new Result(pc.callRequest(), Map.of(), m.args(), m.kwargs()));
+        pc.caller().send(new Result(pc.callRequest(), passthru ? Passthru.details(Map.of(), m.options()) : Map.of(),
+                m.args(), m.kwargs()));
+    }
+
+    /**
+     * A YIELD in payload passthru mode from a callee that did not announce it, or with attributes or a payload the
+     * spec rules out, breaks the protocol (a YIELD has no answer of its own to refuse it with).
+     */
+    private static void checkPassthruYield(Party callee, Yield m) {
+        if (!callee.session.supports(Session.CALLEE_PASSTHRU)) {
+            throw new ProtocolViolation("YIELD in payload passthru mode from a callee that did not announce"
+                    + " payload_passthru_mode");
+        }
+        try {
+            Passthru.check(m.options(), m.args(), m.kwargs());
+        } catch (Refusal r) {
+            throw new ProtocolViolation("YIELD in payload passthru mode: " + r.getMessage());
+        }
     }
 
     void invocationError(Party callee, WampMessage.Error m) {
@@ -478,6 +564,7 @@ final class Dealer {
 
     /** Bookkeeping once the callee's map no longer holds the call. */
     private void done(PendingCall pc) {
+        pc.ended(); // before it leaves the caller's calls: a late chunk finds it in one or the other
         if (pc.leaveCaller()) {
             pendingCallQuota.release();
         }

@@ -116,6 +116,13 @@ final class Gate {
         if (Uris.reserved(topic)) {
             throw RESERVED;
         }
+        if (Passthru.requested(m.options())) {
+            if (!s.supports(Session.PUBLISHER_PASSTHRU)) {
+                throw new ProtocolViolation("PUBLISH in payload passthru mode from a publisher that did not announce"
+                        + " payload_passthru_mode");
+            }
+            Passthru.check(m.options(), m.args(), m.kwargs());
+        }
         SubscriberFilter filter = SubscriberFilter.of(m.options(), s);
         boolean disclose = authorization.check(s, Action.PUBLISH, topic);
         if (interception.interceptsPublications()) {
@@ -158,6 +165,17 @@ final class Gate {
         Session s = member.session();
         if (!Uris.valid(m.procedure(), uriRule)) {
             throw new Refusal(ErrorUris.INVALID_URI, "invalid procedure URI");
+        }
+        if (Passthru.requested(m.options())) {
+            if (!s.supports(Session.CALLER_PASSTHRU)) {
+                throw new ProtocolViolation("CALL in payload passthru mode from a caller that did not announce"
+                        + " payload_passthru_mode");
+            }
+            Passthru.check(m.options(), m.args(), m.kwargs());
+        }
+        if (Boolean.TRUE.equals(m.options().get("progress")) && !s.supports(Session.CALLER_PROGRESSIVE_INVOCATIONS)) {
+            throw new ProtocolViolation("CALL with progress from a caller that did not announce"
+                    + " progressive_call_invocations");
         }
         Predicate<SessionDetails> local = dealer.localAccess(m.procedure());
         boolean disclose;

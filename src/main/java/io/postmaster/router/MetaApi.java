@@ -32,14 +32,22 @@ final class MetaApi implements Dealer.RouterProcedures {
     private static final Logger LOG = Logger.getLogger(MetaApi.class.getName());
     /** Refused meta calls: a client can make these at will. */
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
-    /** What the privileged procedures' URIs start with: a prefix rule granting them must start with it too. */
-    static final String PRIVILEGED_STEM = "wamp.session.kill";
     /**
-     * The procedures that act on other sessions: refused unless granted on purpose (see {@link #privileged}). Reading
-     * (counts, lists, details) stays open to whoever may call the meta API.
+     * The procedures that act on other sessions — kill them, revoke their registrations and subscriptions — each with
+     * the stem a prefix rule granting it must start with: refused unless granted on purpose (see
+     * {@link #privileged}). Reading (counts, lists, details) stays open to whoever may call the meta API.
      */
-    static final Set<String> PRIVILEGED = Set.of("wamp.session.kill", "wamp.session.kill_by_authid",
-            "wamp.session.kill_by_authrole", "wamp.session.kill_all");
+    static final Map<String, String> PRIVILEGED = Map.of(
+            "wamp.session.kill", "wamp.session.kill",
+            "wamp.session.kill_by_authid", "wamp.session.kill",
+            "wamp.session.kill_by_authrole", "wamp.session.kill",
+            "wamp.session.kill_all", "wamp.session.kill",
+            "wamp.registration.remove", "wamp.registration.remove",
+            "wamp.registration.remove_callee", "wamp.registration.remove",
+            "wamp.subscription.remove", "wamp.subscription.remove",
+            "wamp.subscription.remove_subscriber", "wamp.subscription.remove");
+    /** The longest revocation reason passed on to the revoked sessions. */
+    static final int MAX_REASON = 1024;
     private final Realm realm;
     private final MetaAccess access;
     private final Authorization authorization;
@@ -133,20 +141,52 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             return singleton(ids.isEmpty() ? null : ids);
         });
+        // revocation (Crossbar's procedures): the revoked session is told if it announced the feature
+        procedures.put("wamp.subscription.remove", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            String reason = reason(a, 1);
+            List<Object> removed = new ArrayList<>();
+            for (Session x : List.copyOf(sub.subscribers())) {
+                Member m = realm.member(x.id());
+                if (m != null && broker.revoke(m.subscriber(), sub, reason)) {
+                    removed.add(x.id());
+                }
+            }
+            return List.of(removed);
+        });
+        procedures.put("wamp.subscription.remove_subscriber", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            Member m = realm.member(session(s, a.id(1)).id());
+            if (m == null || !broker.revoke(m.subscriber(), sub, reason(a, 2))) {
+                throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "session " + a.id(1) + " is not subscribed to "
+                        + sub.id());
+            }
+            return List.of();
+        });
         procedures.put("wamp.subscription.get", (s, a) -> List.of(subscription(s, a.id(0)).details()));
         procedures.put("wamp.subscription.list_subscribers", (s, a) -> List.of(subscription(s, a.id(0))
                 .subscribers().stream().map(x -> (Object) x.id()).toList()));
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
-        // event history
-        procedures.put("wamp.topic.history.last", (s, a) -> List.of(history(s, a.string(0)).last(a.count(1))));
-        procedures.put("wamp.topic.history.since", (s, a) -> List.of(history(s, a.string(0)).since(a.instant(1))));
-        procedures.put("wamp.topic.history.after", (s, a) -> List.of(history(s, a.string(0)).after(a.id(1))));
-        procedures.put("wamp.subscription.get_events", (s, a) -> {
-            Subscription sub = subscription(s, a.id(0));
-            EventHistory h = sub.policy() == MatchPolicy.EXACT ? broker.history(sub.topic()) : null;
-            return List.of(h == null ? List.of() : h.last(a.at(1) == null ? Integer.MAX_VALUE : a.count(1)));
+        // event history: only for who may subscribe to the topic, only the events the caller was eligible for
+        procedures.put("wamp.topic.history.last", (s, a) -> {
+            List<Object> e = readable(s, history(s, a.string(0)).entries()).stream()
+                    .map(x -> (Object) EventHistory.flat(x)).toList();
+            return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
         });
+        procedures.put("wamp.topic.history.since", (s, a) -> {
+            java.time.Instant since = a.instant(1);
+            return List.of(readable(s, history(s, a.string(0)).entries()).stream()
+                    .filter(x -> !x.time().isBefore(since)).map(x -> (Object) EventHistory.flat(x)).toList());
+        });
+        procedures.put("wamp.topic.history.after", (s, a) -> {
+            long after = a.id(1);
+            List<EventHistory.Entry> e = readable(s, history(s, a.string(0)).entries());
+            int at = indexOf(e, after);
+            return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
+                    .map(x -> (Object) EventHistory.flat(x)).toList());
+        });
+        procedures.put("wamp.subscription.get_events", (s, a) -> List.of(events(s, subscription(s, a.id(0)), a)));
         // registrations
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> dealer.registrations(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
@@ -160,6 +200,27 @@ final class MetaApi implements Dealer.RouterProcedures {
             Registration reg = uri == null ? null : dealer.bestMatch(uri);
             return singleton(reg == null ? null : reg.id());
         });
+        procedures.put("wamp.registration.remove", (s, a) -> {
+            Registration reg = registration(s, a.id(0));
+            String reason = reason(a, 1);
+            List<Object> removed = new ArrayList<>();
+            for (Session x : reg.callees()) {
+                Member m = realm.member(x.id());
+                if (m != null && dealer.revoke(m.party(), reg, reason)) {
+                    removed.add(x.id());
+                }
+            }
+            return List.of(removed);
+        });
+        procedures.put("wamp.registration.remove_callee", (s, a) -> {
+            Registration reg = registration(s, a.id(0));
+            Member m = realm.member(session(s, a.id(1)).id());
+            if (m == null || !dealer.revoke(m.party(), reg, reason(a, 2))) {
+                throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, "session " + a.id(1) + " is not registered on "
+                        + reg.id());
+            }
+            return List.of();
+        });
         procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
         procedures.put("wamp.registration.list_callees", (s, a) -> List.of(registration(s, a.id(0))
                 .callees().stream().map(x -> (Object) x.id()).toList()));
@@ -170,9 +231,10 @@ final class MetaApi implements Dealer.RouterProcedures {
     /**
      * Whether {@code caller} may call a {@link #PRIVILEGED} procedure (the authorizer already allowed the call): the
      * realm grants them like any procedure ({@code meta-kill}), or the rule of the caller's role that decides for
-     * the procedure names it: an exact rule for it, or a prefix rule starting with {@value #PRIVILEGED_STEM}. A
-     * catch-all such as {@code *}, {@code wamp.} or {@code wamp.session.} does not, nor does any wildcard rule: an
-     * operator grants the power to end other sessions on purpose, never by a broad rule.
+     * the procedure names it: an exact rule for it, or a prefix rule starting with its stem ({@code wamp.session.kill},
+     * {@code wamp.registration.remove}, {@code wamp.subscription.remove}). A catch-all such as {@code *},
+     * {@code wamp.} or {@code wamp.session.} does not, nor does any wildcard rule: an operator grants the power to end
+     * other sessions, or what they registered and subscribed, on purpose, never by a broad rule.
      */
     private boolean privileged(Session caller, String procedure) {
         if (access.realm(realm.name()).metaKill()) {
@@ -181,7 +243,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         Permission rule = caller.permissions().ruleFor(procedure);
         return rule != null && rule.allow().contains(Action.CALL)
                 && (rule.match() == Permission.Match.EXACT
-                || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED_STEM));
+                || rule.match() == Permission.Match.PREFIX && rule.uri().startsWith(PRIVILEGED.get(procedure)));
     }
 
     @Override
@@ -190,7 +252,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         if (h == null) {
             return false;
         }
-        if (PRIVILEGED.contains(call.procedure()) && !privileged(caller, call.procedure())) {
+        if (PRIVILEGED.containsKey(call.procedure()) && !privileged(caller, call.procedure())) {
             REFUSED.log(() -> call.procedure() + " refused for " + caller + ": it needs postmaster.realm."
                     + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
             throw Authorization.NOT_AUTHORIZED;
@@ -232,6 +294,18 @@ final class MetaApi implements Dealer.RouterProcedures {
         return p;
     }
 
+    /** The reason of a revocation: keyword {@code reason}, or the positional argument {@code i}; a string or none. */
+    private static String reason(Args a, int i) {
+        Object r = a.kw("reason") != null ? a.kw("reason") : a.at(i);
+        if (r != null && !(r instanceof String)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "reason must be a string");
+        }
+        if (r != null && ((String) r).length() > MAX_REASON) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "reason is longer than " + MAX_REASON + " characters");
+        }
+        return (String) r;
+    }
+
     private static Testaments.Scope scope(Args a) {
         return Testaments.Scope.of(a.kw("scope"));
     }
@@ -246,12 +320,108 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     private EventHistory history(Session caller, String topic) {
+        authorization.check(caller, Action.SUBSCRIBE, topic);
         EventHistory h = realm.broker().history(topic);
         if (h == null) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "no event history is kept for " + topic
                     + " (postmaster.realm.<realm>.history)");
         }
         return h;
+    }
+
+    /** The events of {@code all} the caller would have been eligible for. */
+    private static List<EventHistory.Entry> readable(Session caller, List<EventHistory.Entry> all) {
+        return all.stream().filter(e -> e.eligible() == null || e.eligible().allows(caller)).toList();
+    }
+
+    private static int indexOf(List<EventHistory.Entry> events, long publication) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).publication() == publication) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code wamp.subscription.get_events(subscription, reverse=, limit=, from_time=, after_time=, before_time=,
+     * until_time=, topic=, from_publication=, after_publication=, before_publication=, until_publication=)}: the
+     * events of the histories the subscription matches that the caller was eligible for, in publication order (or
+     * reversed), each {@code {timestamp, subscription, publication, details, args, kwargs}}. The caller must be
+     * allowed to subscribe to the subscription's topic or pattern. A publication ID not in the history selects
+     * nothing. The limit may also come second among the positional arguments, as Crossbar takes it.
+     */
+    private List<Object> events(Session caller, Subscription sub, Args a) {
+        authorization.check(caller, Action.SUBSCRIBE, sub.topic());
+        boolean reverse = a.kwBool("reverse");
+        int limit = a.at(1) != null ? a.count(1) : a.kwCount("limit"); // Crossbar's positional limit too
+        java.time.Instant fromTime = a.kwInstant("from_time");
+        java.time.Instant afterTime = a.kwInstant("after_time");
+        java.time.Instant beforeTime = a.kwInstant("before_time");
+        java.time.Instant untilTime = a.kwInstant("until_time");
+        Object topicArg = a.kw("topic");
+        if (topicArg != null && !(topicArg instanceof String)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "topic must be a URI");
+        }
+        List<EventHistory.Entry> events = new ArrayList<>();
+        for (EventHistory h : realm.broker().histories(sub)) {
+            events.addAll(h.entries());
+        }
+        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
+        events = new ArrayList<>(readable(caller, events).stream()
+                .filter(e -> topicArg == null || topicArg.equals(e.topic()))
+                .filter(e -> fromTime == null || !e.time().isBefore(fromTime))
+                .filter(e -> afterTime == null || e.time().isAfter(afterTime))
+                .filter(e -> beforeTime == null || e.time().isBefore(beforeTime))
+                .filter(e -> untilTime == null || !e.time().isAfter(untilTime))
+                .toList());
+        events = window(events, a, "from_publication", 0, true);
+        events = window(events, a, "after_publication", 1, true);
+        events = window(events, a, "before_publication", 0, false);
+        events = window(events, a, "until_publication", 1, false);
+        if (reverse) {
+            java.util.Collections.reverse(events);
+        }
+        List<Object> out = new ArrayList<>();
+        for (EventHistory.Entry e : events) {
+            if (out.size() >= limit) {
+                break;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("timestamp", e.timestamp());
+            m.put("subscription", sub.id());
+            m.put("publication", e.publication());
+            Map<String, Object> details = e.details();
+            if (sub.policy() != MatchPolicy.EXACT) {
+                details = new LinkedHashMap<>(details);
+                details.put("topic", e.topic());
+            }
+            m.put("details", details);
+            m.put("args", e.args() == null ? List.of() : e.args());
+            m.put("kwargs", e.kwargs() == null ? Map.of() : e.kwargs());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The events from (or after, {@code shift} 1) the publication named by keyword {@code key}, or before (or up
+     * to, {@code shift} 1) it; all when the keyword is absent, none when the publication is not among them.
+     */
+    private static List<EventHistory.Entry> window(List<EventHistory.Entry> events, Args a, String key, int shift,
+                                                   boolean from) {
+        Object v = a.kw(key);
+        if (v == null) {
+            return events;
+        }
+        if (!(v instanceof Long publication)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a publication ID");
+        }
+        int at = indexOf(events, publication);
+        if (at < 0) {
+            return List.of();
+        }
+        return from ? events.subList(at + shift, events.size()) : events.subList(0, at + shift);
     }
 
     private Session session(Session caller, long id) {
@@ -297,7 +467,7 @@ final class MetaApi implements Dealer.RouterProcedures {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "message must be a string");
         }
         for (Session t : targets) {
-            t.kill(reason == null ? ErrorUris.CLOSE_NORMAL : (String) reason, (String) message);
+            t.kill(reason == null ? ErrorUris.CLOSE_KILLED : (String) reason, (String) message);
         }
         return targets.size();
     }
@@ -323,7 +493,10 @@ final class MetaApi implements Dealer.RouterProcedures {
         }
 
         java.time.Instant instant(int i) {
-            String s = string(i);
+            return parseInstant(string(i), "argument " + (i + 1));
+        }
+
+        static java.time.Instant parseInstant(String s, String what) {
             try {
                 return java.time.Instant.parse(s);
             } catch (java.time.format.DateTimeParseException e) {
@@ -332,7 +505,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                     int c = s.lastIndexOf(':');
                     return java.time.Instant.parse(s.substring(0, c) + '.' + s.substring(c + 1));
                 } catch (RuntimeException e2) {
-                    throw new Refusal(ErrorUris.INVALID_ARGUMENT, "argument " + (i + 1) + " must be an ISO-8601 time");
+                    throw new Refusal(ErrorUris.INVALID_ARGUMENT, what + " must be an ISO-8601 time");
                 }
             }
         }
@@ -373,6 +546,37 @@ final class MetaApi implements Dealer.RouterProcedures {
 
         Object kw(String key) {
             return kwargs == null ? null : kwargs.get(key);
+        }
+
+        boolean kwBool(String key) {
+            Object v = kw(key);
+            if (v != null && !(v instanceof Boolean)) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a boolean");
+            }
+            return Boolean.TRUE.equals(v);
+        }
+
+        /** A count keyword; {@link Integer#MAX_VALUE} when absent. */
+        int kwCount(String key) {
+            Object v = kw(key);
+            if (v == null) {
+                return Integer.MAX_VALUE;
+            }
+            if (!(v instanceof Long n) || n < 0) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be a count");
+            }
+            return (int) Math.min(n, Integer.MAX_VALUE);
+        }
+
+        java.time.Instant kwInstant(String key) {
+            Object v = kw(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof String s)) {
+                throw new Refusal(ErrorUris.INVALID_ARGUMENT, key + " must be an RFC 3339 time");
+            }
+            return parseInstant(s, key);
         }
 
         @SuppressWarnings("unchecked")

@@ -20,6 +20,8 @@ final class Party {
     final Map<Long, PendingCall> invocations = new ConcurrentHashMap<>();
     /** Calls this session made and waits for, by CALL request ID. */
     final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+    /** Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. */
+    final EndedStreams endedStreams = new EndedStreams();
 
     Party(Session session) {
         this.session = session;

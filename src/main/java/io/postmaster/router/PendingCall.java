@@ -21,6 +21,10 @@ final class PendingCall {
     private volatile boolean progressiveInvocation;
     private volatile boolean interrupted;
     volatile ScheduledFuture<?> timer;
+    /** For a progressive invocation: INVOCATION.Details of a further chunk, and of the last one; where it ends. */
+    private Map<String, Object> chunkDetails;
+    private Map<String, Object> lastChunkDetails;
+    private EndedStreams endedStreams;
 
     /**
      * @param callerCalls       the caller's calls, which will hold it by {@code callRequest}
@@ -61,6 +65,33 @@ final class PendingCall {
     /** Whether the caller is still sending the call's arguments in progressive CALLs. */
     boolean progressiveInvocation() { return progressiveInvocation; }
     void endProgressiveInvocation() { progressiveInvocation = false; }
+
+    /**
+     * Freezes what every further INVOCATION of a progressive invocation carries: the initiating CALL's details (the
+     * spec: only {@code progress} may change between chunks), and where the call is remembered when it ends while the
+     * caller still streams.
+     *
+     * @param details the first INVOCATION's details, with {@code progress: true}
+     */
+    void stream(Map<String, Object> details, EndedStreams ended) {
+        Map<String, Object> last = new java.util.LinkedHashMap<>(details);
+        last.remove("progress");
+        this.chunkDetails = details;
+        this.lastChunkDetails = last;
+        this.endedStreams = ended;
+    }
+
+    /** INVOCATION.Details of a further chunk: the initiating call's, {@code progress} as this chunk says. */
+    Map<String, Object> chunkDetails(boolean progress) {
+        return progress ? chunkDetails : lastChunkDetails;
+    }
+
+    /** The call ended: if the caller was still streaming, its late chunks are to be discarded. */
+    void ended() {
+        if (progressiveInvocation && endedStreams != null) {
+            endedStreams.add(callRequest, procedure);
+        }
+    }
 
     /** Takes the call out of the callee's invocations: true for the one thread that gets to answer it. */
     boolean leaveCallee() {

@@ -42,6 +42,13 @@ public final class Session {
     static final long CALLEE_PROGRESSIVE_RESULTS = bit("callee.progressive_call_results");
     static final long CALLEE_CALL_TIMEOUT = bit("callee.call_timeout");
     static final long CALLEE_CALL_CANCELING = bit("callee.call_canceling");
+    static final long CALLEE_PROGRESSIVE_INVOCATIONS = bit("callee.progressive_call_invocations");
+    static final long CALLER_PROGRESSIVE_INVOCATIONS = bit("caller.progressive_call_invocations");
+    static final long CALLEE_REGISTRATION_REVOCATION = bit("callee.registration_revocation");
+    static final long SUBSCRIBER_SUBSCRIPTION_REVOCATION = bit("subscriber.subscription_revocation");
+    static final long CALLER_PASSTHRU = bit("caller.payload_passthru_mode");
+    static final long CALLEE_PASSTHRU = bit("callee.payload_passthru_mode");
+    static final long PUBLISHER_PASSTHRU = bit("publisher.payload_passthru_mode");
 
     private final SessionDetails details;
     private final Permissions permissions;

@@ -60,6 +60,38 @@ final class SubscriberFilter {
                 eligibleAuthrole);
     }
 
+    /** Whether the filter names sessions by ID ({@code exclude}, {@code eligible}; not {@code exclude_me}). */
+    boolean namesSessions() {
+        return exclude != null || eligible != null;
+    }
+
+    /**
+     * The filter by authid and authrole only, which means the same for sessions that join later (what an event
+     * history keeps); null when it has none.
+     */
+    SubscriberFilter withoutSessions() {
+        if (excludeAuthid == null && eligibleAuthid == null && excludeAuthrole == null && eligibleAuthrole == null) {
+            return null;
+        }
+        return new SubscriberFilter(0, null, null, excludeAuthid, eligibleAuthid, excludeAuthrole, eligibleAuthrole);
+    }
+
+    /** About the bytes it holds, for the budgets of what is kept (retained events, histories). */
+    long bytes() {
+        long n = 8L * ((exclude == null ? 0 : exclude.size()) + (eligible == null ? 0 : eligible.size()));
+        for (Set<String> set : List.of(orEmpty(excludeAuthid), orEmpty(eligibleAuthid), orEmpty(excludeAuthrole),
+                orEmpty(eligibleAuthrole))) {
+            for (String x : set) {
+                n += x.length() + 8;
+            }
+        }
+        return n;
+    }
+
+    private static Set<String> orEmpty(Set<String> s) {
+        return s == null ? Set.of() : s;
+    }
+
     /** Whether {@code s} may receive the publication. */
     boolean allows(Session s) {
         long id = s.id();

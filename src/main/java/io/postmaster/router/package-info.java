@@ -29,12 +29,13 @@
  * <h2>The way in: one gate</h2>
  * A joined session's message goes {@code Connection} → {@code Gate} → {@code Broker} or {@code Dealer}. The gate
  * checks each request once, in this order: the URI (and the options that shape routing: match and invocation
- * policy, subscriber filters), then authorization ({@code Authorization}, asking the
- * {@link io.postmaster.spi.Authorizer}), then the interceptors ({@code Interception}); the broker and dealer receive
- * checked work only. Every refusal — a bad URI or option, "not authorized", an interceptor's rejection, a limit, an
- * unknown ID — is a {@code Refusal} (the spec's error URI and a message) thrown before anything changed and answered
- * in one place, the gate, with ERROR (for a PUBLISH only when it asked for acknowledgement). A protocol violation is
- * a {@code ProtocolViolation}, answered in one place, the connection, with ABORT {@code wamp.error.protocol_violation}.
+ * policy, subscriber filters, payload passthru ({@code Passthru})), then authorization ({@code Authorization},
+ * asking the {@link io.postmaster.spi.Authorizer}), then the interceptors ({@code Interception}); the broker and
+ * dealer receive checked work only. Every refusal — a bad URI or option, "not authorized", an interceptor's
+ * rejection, a limit, an unknown ID — is a {@code Refusal} (the spec's error URI and a message) thrown before
+ * anything changed and answered in one place, the gate, with ERROR (for a PUBLISH only when it asked for
+ * acknowledgement). A protocol violation is a {@code ProtocolViolation}, answered in one place, the connection, with
+ * ABORT {@code wamp.error.protocol_violation}.
  *
  * <p>A PUBLISH: {@code Connection.onMessage} → {@code Gate.handle} (URI, {@code SubscriberFilter} built once,
  * {@code Authorization.check}) → {@code Broker.publish} → {@code Broker.deliverLocal} (the topic table's matches;

@@ -175,7 +175,7 @@ class HostileAuthzIT extends ContainerBase {
             assertTrue(got.get("transport") instanceof Map<?, ?> t && t.get("peer") instanceof String p
                     && p.contains("127.0.0.1"), "the operator sees the peer address: " + got);
             call(op, 2, "wamp.session.kill", List.of(victimId), null);
-            assertEquals(ErrorUris.CLOSE_NORMAL, victim.next(Goodbye.class).reason());
+            assertEquals(ErrorUris.CLOSE_KILLED, victim.next(Goodbye.class).reason());
         }
     }
 

@@ -460,8 +460,8 @@ class AdvancedProfileTest extends RouterFixture {
 
     @Test
     void progressiveCallInvocations() {
-        TestPeer callee = join("callee");
-        TestPeer caller = join("caller");
+        TestPeer callee = join("realm1", "callee", SpecConformanceTest.STREAMING);
+        TestPeer caller = join("realm1", "caller", SpecConformanceTest.STREAMING);
         callee.in(new Register(1, Map.of(), "com.upload"));
         callee.next(Registered.class);
         caller.in(new Call(1, Map.of("progress", true), "com.upload", List.of("a"), null));
@@ -547,7 +547,7 @@ class AdvancedProfileTest extends RouterFixture {
         // the spec: kill_by_authid returns the list of the killed session IDs
         assertTrue(killed.stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(List.of(yId)))),
                 killed.toString());
-        assertEquals(ErrorUris.CLOSE_NORMAL, y.next(Goodbye.class).reason());
+        assertEquals(ErrorUris.CLOSE_KILLED, y.next(Goodbye.class).reason());
         admin.in(new Call(10, Map.of(), "wamp.session.kill_by_authrole", List.of("anonymous"), null));
         assertTrue(admin.drain().stream().anyMatch(m -> m instanceof Result r && r.args().equals(List.of(0L))),
                 "the caller itself is never killed");

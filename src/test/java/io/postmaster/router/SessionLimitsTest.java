@@ -162,16 +162,17 @@ class SessionLimitsTest extends RouterFixture {
 
     @Test
     void eventHistoryIsCappedByBytes() {
-        io.postmaster.router.EventHistory h = new io.postmaster.router.EventHistory(100, 2000);
+        io.postmaster.router.EventHistory h = new io.postmaster.router.EventHistory(
+                new java.util.concurrent.atomic.AtomicLong(), 100, 2000);
         for (long i = 1; i <= 3; i++) {
-            h.record("com.h", i, Map.of(), List.of("x".repeat(800)), null);
+            h.record("com.h", i, Map.of(), List.of("x".repeat(800)), null, null);
         }
-        assertEquals(List.of(2L, 3L), h.last(100).stream().map(e -> e.get("publication")).toList());
+        assertEquals(List.of(2L, 3L), h.entries().stream().map(e -> e.publication()).toList());
         assertTrue(h.bytes() <= 2000);
-        h.record("com.h", 4, Map.of(), List.of("x".repeat(3000)), null); // bigger than the budget: not kept
-        assertEquals(List.of(2L, 3L), h.last(100).stream().map(e -> e.get("publication")).toList());
-        h.record("com.h", 5, Map.of(), List.of("small"), null);
-        assertEquals(List.of(2L, 3L, 5L), h.last(100).stream().map(e -> e.get("publication")).toList());
+        h.record("com.h", 4, Map.of(), List.of("x".repeat(3000)), null, null); // bigger than the budget: not kept
+        assertEquals(List.of(2L, 3L), h.entries().stream().map(e -> e.publication()).toList());
+        h.record("com.h", 5, Map.of(), List.of("small"), null, null);
+        assertEquals(List.of(2L, 3L, 5L), h.entries().stream().map(e -> e.publication()).toList());
     }
 
     @Test
