@@ -9,12 +9,8 @@ import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.MsgpackSerializer;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
 import java.util.HashMap;
@@ -29,9 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * own {@code enc_*} ones). The opaque payload crosses serializers byte for byte (JSON's Base64 binary strings,
  * MessagePack bin, CBOR byte strings), and what the spec refuses is refused over a real socket.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostilePassthruIT {
+class HostilePassthruIT extends ContainerBase {
     private static final Map<String, Object> PPT_ROLES = Map.of("roles", Map.of(
             "caller", Map.of("features", Map.of("payload_passthru_mode", true)),
             "callee", Map.of("features", Map.of("payload_passthru_mode", true)),
@@ -43,14 +37,12 @@ class HostilePassthruIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     private WampTestClient join(String subprotocol, Map<String, Object> roles) throws Exception {
-        WampTestClient c = WampTestClient.connect(Deployments.ws(base), subprotocol);
+        WampTestClient c = WampTestClient.connect(ws(), subprotocol);
         c.send(new Hello("realm1", roles));
         c.next(Welcome.class);
         return c;

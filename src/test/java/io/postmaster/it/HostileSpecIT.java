@@ -6,12 +6,8 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.*;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
 import java.util.HashSet;
@@ -27,9 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * retained events only for subscribers that were eligible, progressive call invocations refused for a callee without
  * them and late chunks discarded, {@code wamp.subscription.get_events} with the spec's arguments and shape.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileSpecIT {
+class HostileSpecIT extends ContainerBase {
     private static final Map<String, Object> STREAMING = Map.of("roles", Map.of(
             "caller", Map.of("features", Map.of("progressive_call_invocations", true)),
             "callee", Map.of("features", Map.of("progressive_call_invocations", true, "call_canceling", true)),
@@ -37,14 +31,12 @@ class HostileSpecIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return builtWar();
     }
 
-    @ArquillianResource
-    URL base;
 
     private WampTestClient join(Map<String, Object> roles) throws Exception {
-        WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json");
+        WampTestClient c = WampTestClient.connect(ws(), "wamp.2.json");
         c.send(new Hello("realm1", roles));
         c.next(Welcome.class);
         return c;
