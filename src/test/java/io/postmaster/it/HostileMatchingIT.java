@@ -84,7 +84,9 @@ class HostileMatchingIT extends ContainerBase {
                 }
             });
             List<Long> publishRtt = probe(burst::isDone, () -> publishRoundTrip(victim));
-            long withPatterns = burst.get(30, TimeUnit.SECONDS);
+            // the least of three bursts (the first shared the machine with the victim's probes), as for the
+            // comparison below: on a busy machine one burst measures the machine's other load as much as the router
+            long withPatterns = Math.min(burst.get(30, TimeUnit.SECONDS), Math.min(burst(attacker), burst(attacker)));
 
             // The attacker leaves: its patterns are removed, with a meta event each. A victim's SUBSCRIBE (which
             // needs the topic table) meanwhile, and how long until the observer hears on_leave.
