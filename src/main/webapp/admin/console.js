@@ -186,6 +186,7 @@ async function tick() {
     charts.messages.setData([s.t, s.messages]);
     charts.errors.setData([s.t, s.errors]);
   }
+  document.body.dataset.samples = String(s.t.length); // how many points the charts have (the browser test reads it)
   renderOverview();
   renderRealms();
 }
