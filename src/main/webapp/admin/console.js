@@ -11,7 +11,10 @@ const DETAILS_MAX = 500; // sessions per realm whose details are fetched
 
 const base = location.pathname.replace(/\/admin(\/.*)?$/, '');
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base + '/admin/ws';
-const metricsUrl = base + '/metrics';
+// absolute, from the origin: a page opened as http://user:password@host/… would otherwise fetch with credentials in
+// the URL, which fetch() refuses
+const metricsUrl = location.origin + base + '/metrics';
+const infoUrl = location.origin + base + '/admin/api/info';
 
 const state = {
   realms: new Map(), // name -> {session, connected, sessions: Map(id -> details), registrations: [], subscriptions: []}
@@ -299,7 +302,7 @@ $('kill-form').addEventListener('submit', async (ev) => {
 });
 
 async function start() {
-  const res = await fetch('api/info', { credentials: 'same-origin' });
+  const res = await fetch(infoUrl, { credentials: 'same-origin' });
   if (!res.ok) {
     status(`the console's API answered ${res.status}`, true);
     return;

@@ -84,7 +84,6 @@ class AdminConsoleBrowserIT {
                 long killedId = join(killed);
                 browser.get(http + "/admin/#sessions");
                 wait.until(b -> !b.findElements(row(comesId)).isEmpty() && !b.findElements(row(killedId)).isEmpty());
-                screenshot(browser, "console-sessions.png");
 
                 comes.send(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
                 comes.next(Goodbye.class);
@@ -94,6 +93,7 @@ class AdminConsoleBrowserIT {
                 WebElement reason = browser.findElement(By.id("kill-reason"));
                 reason.clear();
                 reason.sendKeys("com.example.closed_by_console");
+                screenshot(browser, "console-sessions.png");
                 browser.findElement(By.id("kill-button")).click();
                 Goodbye g = killed.next(Goodbye.class);
                 assertEquals("com.example.closed_by_console", g.reason());
