@@ -53,7 +53,7 @@ class AdminConsoleBrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return AdminConsoleClients.builtWar();
     }
 
     @ArquillianResource
@@ -78,8 +78,8 @@ class AdminConsoleBrowserIT {
             int samples = samples(browser);
             wait.until(b -> samples(b) >= samples + 2); // the charts gain points
 
-            try (WampTestClient comes = WampTestClient.connect(Deployments.ws(base), "wamp.2.json");
-                 WampTestClient killed = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+            try (WampTestClient comes = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json");
+                 WampTestClient killed = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json")) {
                 long comesId = join(comes);
                 long killedId = join(killed);
                 browser.get(http + "/admin/#sessions");

@@ -4,6 +4,11 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.JsonSerializer;
 
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -30,6 +35,26 @@ final class AdminConsoleClients {
     private static final JsonSerializer JSON = new JsonSerializer();
 
     private AdminConsoleClients() {
+    }
+
+    /** The server under test: wildfly, payara, tomee or liberty (failsafe sets it from -Dcontainer). */
+    static String container() {
+        return System.getProperty("it.container", "wildfly");
+    }
+
+    /** The WAR {@code mvn package} built, named as each server serves it at {@code /} (TomEE: {@code ROOT.war}). */
+    static WebArchive builtWar() {
+        File war = new File(System.getProperty("postmaster.war", "target/postmaster.war"));
+        if (!war.isFile()) {
+            throw new IllegalStateException("build the WAR first (mvn verify does): " + war);
+        }
+        String name = container().equals("tomee") ? "ROOT.war" : "postmaster.war";
+        return ShrinkWrap.create(ZipImporter.class, name).importFrom(war).as(WebArchive.class);
+    }
+
+    /** The router's own WebSocket ({@code /ws}), dialled on 127.0.0.1. */
+    static URI ws(URL base) {
+        return URI.create("ws://127.0.0.1:" + base.getPort() + "/ws");
     }
 
     static String base(URL base) {

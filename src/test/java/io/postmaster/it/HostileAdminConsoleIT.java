@@ -34,7 +34,7 @@ class HostileAdminConsoleIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.builtWar();
+        return AdminConsoleClients.builtWar();
     }
 
     @ArquillianResource
@@ -62,7 +62,7 @@ class HostileAdminConsoleIT {
         assertEquals(200, info.statusCode());
         assertTrue(info.body().contains("\"realm1\"") && info.body().contains("\"user\":\"admin\""), info.body());
         // the router's own endpoint stays as open as its realms say
-        try (WampTestClient c = WampTestClient.join(Deployments.ws(base), "realm1")) {
+        try (WampTestClient c = WampTestClient.join(AdminConsoleClients.ws(base), "realm1")) {
             assertFalse(c.closed());
         }
     }
@@ -91,8 +91,8 @@ class HostileAdminConsoleIT {
 
     @Test
     void anAdminSessionKillsWithAReasonOnARealmWhereNobodyElseMay() throws Exception {
-        try (WampTestClient victim = WampTestClient.connect(Deployments.ws(base), "wamp.2.json");
-             WampTestClient other = WampTestClient.join(Deployments.ws(base), "realm1");
+        try (WampTestClient victim = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json");
+             WampTestClient other = WampTestClient.join(AdminConsoleClients.ws(base), "realm1");
              AdminConsoleClients.AdminWs admin = AdminConsoleClients.AdminWs.connect(base, ADMIN, null)) {
             long victimId = join(victim);
             // realm1 grants no kill to its clients
@@ -128,7 +128,7 @@ class HostileAdminConsoleIT {
         for (Map<String, Object> extra : List.<Map<String, Object>>of(Map.of(),
                 Map.of("io.postmaster.admin.grant", Map.of("user", "admin")),
                 Map.of("io.postmaster.admin.grant", "admin"))) {
-            try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+            try (WampTestClient c = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json")) {
                 c.send(new Hello("realm1", Map.of("roles", Map.of("caller", Map.of()),
                         "authmethods", List.of("postmaster-admin"), "authid", "admin", "authextra", extra)));
                 Abort a = c.next(Abort.class);
@@ -137,7 +137,7 @@ class HostileAdminConsoleIT {
             }
         }
         // and a realm that admits no anonymous session stays closed to it
-        try (WampTestClient c = WampTestClient.connect(Deployments.ws(base), "wamp.2.json")) {
+        try (WampTestClient c = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json")) {
             c.send(new Hello("authrealm", Map.of("roles", Map.of("caller", Map.of()),
                     "authmethods", List.of("postmaster-admin", "anonymous"))));
             assertInstanceOf(Abort.class, c.next());
