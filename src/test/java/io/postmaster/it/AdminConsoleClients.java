@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class AdminConsoleClients {
     static final String[] ADMIN = {"admin", "admin"};
     static final String[] OBSERVER = {"observer", "observer"};
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private static final JsonSerializer JSON = new JsonSerializer();
 
     private AdminConsoleClients() {
@@ -71,7 +72,8 @@ final class AdminConsoleClients {
 
     /** GET {@code path} with the user's credentials (none if null). */
     static HttpResponse<String> get(URL base, String path, String[] user) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(base) + path)).timeout(Duration.ofSeconds(10));
+        // 30 s: a server may delay its answer to a failed login (Liberty does)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(base) + path)).timeout(Duration.ofSeconds(30));
         if (user != null) {
             b.header("Authorization", basic(user));
         }
