@@ -15,6 +15,9 @@ if [ -z "${POSTMASTER_IO_THREADS:-}" ]; then
     POSTMASTER_IO_THREADS=$(nproc 2>/dev/null || echo 2)
     export POSTMASTER_IO_THREADS
 fi
+# The admin console's user that mvn -Prun creates on every server (docs/console.md)
+echo "WARNING: the admin console (http://127.0.0.1:8080/admin/, or -Drun.port) has the user admin, password admin:" \
+    "fine on this loopback-only server, change it anywhere else (docs/console.md)" >&2
 parent=$PPID
 # once Maven is gone our stdout/stderr are broken pipes: don't let SIGPIPE kill this script
 trap '' PIPE

@@ -49,6 +49,8 @@ import java.util.function.Function;
  * @param resumption         WAMP sessions that survive a lost transport, on {@code /ws-resume} ({@link ResumptionConfig})
  * @param scram              the bounds of {@code wamp-scram}: key-derivation caps and the decoy's parameters
  *                           ({@link ScramLimits})
+ * @param admin              the admin console and its WebSocket: whether served, the admin sessions' authrole
+ *                           ({@link AdminConsole})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -57,7 +59,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                OutboundLimits outbound, ConnectionLimits connections, V1Settings v1,
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
-                               ScramLimits scram) {
+                               ScramLimits scram, AdminConsole admin) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -98,6 +100,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(webwire, "webwire");
         java.util.Objects.requireNonNull(resumption, "resumption");
         java.util.Objects.requireNonNull(scram, "scram");
+        java.util.Objects.requireNonNull(admin, "admin");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -180,7 +183,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup), V1Settings.from(lookup),
                 RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
-                ScramLimits.from(lookup));
+                ScramLimits.from(lookup), AdminConsole.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -83,7 +83,8 @@ public class PostmasterRuntime {
             openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
-            router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), config.scram(), executor));
+            router = new Router(config, timers, AdminSessions.install(extensionPoints.build(authConfig, config.login(),
+                    config.scram(), executor), config.admin()));
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()

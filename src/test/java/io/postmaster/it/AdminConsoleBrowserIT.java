@@ -1,0 +1,156 @@
+package io.postmaster.it;
+
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.WampMessage.Goodbye;
+import io.postmaster.message.WampMessage.Hello;
+import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.testing.WampTestClient;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The admin console in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) logs
+ * in with BASIC credentials, sees a session a test client opens appear and, when it leaves, disappear; kills another
+ * and the client gets GOODBYE with the reason typed in; the charts gain points; the browser logs no error. Screenshots
+ * of the overview and the sessions page go to {@code target/console-screenshots/}. Skipped (with a message) where
+ * Chromium is missing, except in CI ({@code CI=true}), where it is required.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdminConsoleBrowserIT {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String DRIVER = "/usr/bin/chromedriver";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return AdminConsoleClients.builtWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void theConsoleShowsSessionsComingAndGoingAndKillsOne() throws Exception {
+        boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+        if (!present && "true".equals(System.getenv("CI"))) {
+            fail("CI needs " + CHROMIUM + " and " + DRIVER + " (apt-get install chromium chromium-driver)");
+        }
+        assumeTrue(present, "no " + CHROMIUM + " / " + DRIVER + ": apt-get install chromium chromium-driver to run"
+                + " the admin console's browser test");
+        String http = AdminConsoleClients.base(base);
+        WebDriver browser = chromium();
+        try {
+            // BASIC: the credentials in the URL once, then the page without them (the browser keeps them for /admin/)
+            browser.get(http.replace("http://", "http://admin:admin@") + "/admin/");
+            browser.get(http + "/admin/#overview");
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            wait.until(b -> b.findElement(By.id("status")).getText().contains("connected as admin"));
+            int samples = samples(browser);
+            wait.until(b -> samples(b) >= samples + 2); // the charts gain points
+
+            try (WampTestClient comes = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json");
+                 WampTestClient killed = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json")) {
+                long comesId = join(comes);
+                long killedId = join(killed);
+                browser.get(http + "/admin/#sessions");
+                wait.until(b -> !b.findElements(row(comesId)).isEmpty() && !b.findElements(row(killedId)).isEmpty());
+
+                comes.send(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL));
+                comes.next(Goodbye.class);
+                wait.until(b -> b.findElements(row(comesId)).isEmpty());
+
+                browser.findElement(row(killedId)).findElement(By.cssSelector("button.select")).click();
+                WebElement reason = browser.findElement(By.id("kill-reason"));
+                reason.clear();
+                reason.sendKeys("com.example.closed_by_console");
+                screenshot(browser, "console-sessions.png");
+                browser.findElement(By.id("kill-button")).click();
+                Goodbye g = killed.next(Goodbye.class);
+                assertEquals("com.example.closed_by_console", g.reason());
+                assertEquals("closed by an operator", g.details().get("message"));
+                wait.until(b -> b.findElements(row(killedId)).isEmpty());
+                wait.until(b -> b.findElement(By.id("kill-result")).getText().contains("killed"));
+            }
+            browser.get(http + "/admin/#overview");
+            wait.until(b -> b.findElement(By.id("status")).getText().contains("connected as admin"));
+            int again = samples(browser);
+            wait.until(b -> samples(b) >= again + 3);
+            screenshot(browser, "console-overview.png");
+
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .filter(e -> !e.getMessage().contains("/metrics")) // absent or refused: the page says so
+                    .toList();
+            assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "errors in the browser console");
+        } catch (RuntimeException | AssertionError e) {
+            screenshot(browser, "failed.png");
+            throw new AssertionError(e.getMessage() + "\nbrowser log: " + browser.manage().logs().get(LogType.BROWSER)
+                    .getAll().stream().map(LogEntry::toString).toList(), e);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static By row(long session) {
+        return By.cssSelector("#sessions-table tr[data-session='" + session + "']");
+    }
+
+    private static int samples(WebDriver b) {
+        String s = b.findElement(By.tagName("body")).getAttribute("data-samples");
+        return s == null || s.isEmpty() ? 0 : Integer.parseInt(s);
+    }
+
+    private static long join(WampTestClient c) throws Exception {
+        c.send(new Hello("realm1", WampTestClient.ROLES));
+        return c.next(Welcome.class).session();
+    }
+
+    private static WebDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--window-size=1400,900");
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        // Debian's driver, never one Selenium Manager would fetch
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        Path dir = Path.of("target", "console-screenshots");
+        Files.createDirectories(dir);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
