@@ -57,7 +57,7 @@ class OperatorIT {
         assertEquals("text/plain;version=0.0.4;charset=utf-8",
                 first.headers().firstValue("Content-Type").orElse("").toLowerCase().replace(" ", ""));
         PrometheusText before = PrometheusText.parse(first.body());
-        double base = before.value("wamp_sessions", "realm", REALM);
+        double start = before.value("wamp_sessions", "realm", REALM);
         double goodbyes = before.value("wamp_sessions_closed_total", "reason", "goodbye");
         assertNotNull(before.value("postmaster_build_info", "version", "0.1.0-SNAPSHOT", "java",
                 before.families().get("postmaster_build_info").samples().get(0).labels().get("java")));
@@ -68,20 +68,20 @@ class OperatorIT {
             for (int i = 0; i < n; i++) {
                 clients.add(WampTestClient.join(Deployments.ws(base), REALM));
             }
-            HttpResponse<String> during = http.await("/metrics", r -> sessions(r) == base + n);
+            HttpResponse<String> during = http.await("/metrics", r -> sessions(r) == start + n);
             PrometheusText p = PrometheusText.parse(during.body());
-            assertEquals(base + n, p.value("wamp_sessions", "realm", REALM));
+            assertEquals(start + n, p.value("wamp_sessions", "realm", REALM));
             assertTrue(p.value("wamp_messages_received_total", "serializer", "json", "type", "hello") >= n);
             assertTrue(p.value("wamp_messages_sent_total", "serializer", "json", "type", "welcome") >= n);
-            assertEquals(base + n, Double.parseDouble(http.jmxAttribute(
+            assertEquals(start + n, Double.parseDouble(http.jmxAttribute(
                     "io.postmaster:type=Realm,context=/,name=" + REALM, "SessionCount")));
             for (WampTestClient c : clients) {
                 c.send(new WampMessage.Goodbye(Map.of(), "wamp.close.normal"));
                 c.next(WampMessage.Goodbye.class);
             }
-            HttpResponse<String> after = http.await("/metrics", r -> sessions(r) == base);
+            HttpResponse<String> after = http.await("/metrics", r -> sessions(r) == start);
             PrometheusText q = PrometheusText.parse(after.body());
-            assertEquals(base, q.value("wamp_sessions", "realm", REALM));
+            assertEquals(start, q.value("wamp_sessions", "realm", REALM));
             assertEquals(goodbyes + n, q.value("wamp_sessions_closed_total", "reason", "goodbye"));
         } finally {
             clients.forEach(WampTestClient::close);
