@@ -94,8 +94,12 @@ public final class Health {
     private final Executor executor;
     private final Executor timers;
     private final Duration liveTimeout;
-    /** The liveness probe in flight: requests that come while one runs wait for it instead of adding tasks. */
-    private final AtomicReference<CompletableFuture<Long>> probe = new AtomicReference<>();
+    /**
+     * The liveness probes in flight, one per pool: requests that come while one runs wait for it instead of adding
+     * tasks, so polling {@code /health/live} adds at most one task to each pool at a time.
+     */
+    private final AtomicReference<CompletableFuture<Long>> executorProbe = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Long>> timerProbe = new AtomicReference<>();
 
     /**
      * @param executor    the extensions' executor (application code)
@@ -116,7 +120,8 @@ public final class Health {
 
     /** Live: a task on the extensions' executor, and one on the timer thread, run within the bound. */
     public Report live() {
-        return new Report(List.of(answers("application-threads", executor), answers("timer-thread", timers)));
+        return new Report(List.of(answers("application-threads", executor, executorProbe),
+                answers("timer-thread", timers, timerProbe)));
     }
 
     /**
@@ -144,20 +149,14 @@ public final class Health {
         return new Report(checks);
     }
 
-    private Check answers(String name, Executor where) {
-        CompletableFuture<Long> p;
-        if (where == executor) {
-            p = probe.get();
-            if (p == null || p.isDone()) {
-                CompletableFuture<Long> fresh = new CompletableFuture<>();
-                if (probe.compareAndSet(p, fresh)) {
-                    start(fresh, where);
-                }
-                p = probe.get();
+    private Check answers(String name, Executor where, AtomicReference<CompletableFuture<Long>> probe) {
+        CompletableFuture<Long> p = probe.get();
+        if (p == null || p.isDone()) {
+            CompletableFuture<Long> fresh = new CompletableFuture<>();
+            if (probe.compareAndSet(p, fresh)) {
+                start(fresh, where);
             }
-        } else {
-            p = new CompletableFuture<>();
-            start(p, where);
+            p = probe.get();
         }
         try {
             long ns = p.get(liveTimeout.toMillis(), TimeUnit.MILLISECONDS);
