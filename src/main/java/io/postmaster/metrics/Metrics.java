@@ -74,7 +74,7 @@ public final class Metrics {
     private final LongAdder[] errors = adders(ERROR_URIS.size());
     private final long startedMillis = System.currentTimeMillis();
 
-    /** The index of a transport's serializer in {@link #SERIALIZERS}, from its subprotocol; found once per transport. */
+    /** The index in {@link #SERIALIZERS} of a transport's serializer, from its subprotocol; asked once each. */
     public static int serializer(String subprotocol) {
         if (subprotocol == null) {
             return SERIALIZERS.size() - 1;

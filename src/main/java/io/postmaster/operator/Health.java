@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The router's health in MicroProfile Health's terms: {@code started} (the router is up), {@code live} (its threads
  * answer), {@code ready} (it takes new sessions). Each answer is a list of named checks, UP when all are; rendered as
- * {@code {"status":"UP","checks":[{"name":…,"status":…,"data":{…}}]}}. Free of Jakarta EE (the servlet only writes
- * what this computes).
+ * {@code {"status":"UP","checks":[{"name":…,"status":…,"data":{…}}]}}. Free of Jakarta EE (the servlet only
+ * writes what this computes).
  */
 public final class Health {
 

@@ -143,7 +143,8 @@ public class ManagementBeans implements ServletContextListener {
         @Override
         public boolean killSession(long sessionId, String reason) {
             boolean killed = router.kill(sessionId, reason, "killed by the operator");
-            LOG.info(() -> "JMX killSession " + sessionId + " (" + reason + "): " + (killed ? "done" : "no such session"));
+            LOG.info(() -> "JMX killSession " + sessionId + " (" + reason + "): "
+                    + (killed ? "done" : "no such session"));
             return killed;
         }
 

@@ -89,7 +89,8 @@ public final class PrometheusReport {
         for (Realm r : router.realms()) {
             x.sample("wamp_sessions", r.sessionCount(), "realm", r.name());
         }
-        x.family("wamp_subscriptions", "gauge", "Subscriptions held by sessions (one per session and topic), per realm.");
+        x.family("wamp_subscriptions", "gauge",
+                "Subscriptions held by sessions (one per session and topic), per realm.");
         for (Realm r : router.realms()) {
             x.sample("wamp_subscriptions", r.subscriptionCount(), "realm", r.name());
         }

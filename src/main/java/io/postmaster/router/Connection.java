@@ -3,12 +3,12 @@ package io.postmaster.router;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Uris;
-import io.postmaster.metrics.Metrics.Close;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Abort;
 import io.postmaster.message.WampMessage.Goodbye;
 import io.postmaster.message.WampMessage.Hello;
 import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.metrics.Metrics.Close;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.SessionJoined;
@@ -188,7 +188,8 @@ public final class Connection {
         }
         Realm realm = Uris.valid(h.realm(), Uris.Rule.LOOSE) ? router.realm(h.realm()) : null;
         if (realm == null) {
-            abort(ErrorUris.NO_SUCH_REALM, "no realm named '" + truncate(h.realm()) + "' on this router", 1000, Close.ABORT);
+            abort(ErrorUris.NO_SUCH_REALM, "no realm named '" + truncate(h.realm()) + "' on this router", 1000,
+                    Close.ABORT);
             return;
         }
         if (!(h.details().get("roles") instanceof Map<?, ?> roles) || roles.isEmpty()) {

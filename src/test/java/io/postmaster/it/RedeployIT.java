@@ -44,8 +44,7 @@ class RedeployIT {
 
     @Test
     void redeployLeavesOneSetOfMxBeans() throws Exception {
-        String path = probeBase.getPath().endsWith("/") ? probeBase.getPath().substring(0, probeBase.getPath().length() - 1)
-                : probeBase.getPath();
+        String path = probeBase.getPath().replaceAll("/$", "");
         OperatorHttp probe = new OperatorHttp("http://127.0.0.1:" + probeBase.getPort() + path);
         assertEquals("", probe.jmxQuery("io.postmaster:*"));
         deployer.deploy(ROUTER);

@@ -60,7 +60,13 @@ class HealthTest {
         ThreadPoolExecutor full = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1));
         CountDownLatch hold = new CountDownLatch(1);
         try {
-            full.execute(() -> { try { hold.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); } });
+            full.execute(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             full.execute(() -> { });
             Health h = new Health(router, full, timers, Duration.ofMillis(200));
             assertFalse(h.live().up());
@@ -86,7 +92,8 @@ class HealthTest {
         ExecutorStats idle = new ExecutorStats(0, 10, 0, 1, 0);
         Health.Report r = h.ready(idle, List.of(engineDown));
         assertFalse(r.up());
-        assertTrue(r.json().contains("{\"name\":\"cluster-engine\",\"status\":\"DOWN\",\"data\":{\"engine\":\"unreachable\"}}"),
+        assertTrue(r.json().contains(
+                "{\"name\":\"cluster-engine\",\"status\":\"DOWN\",\"data\":{\"engine\":\"unreachable\"}}"),
                 r.json());
         assertFalse(h.ready(idle, List.of(throwing)).up());
         assertTrue(h.ready(idle, List.of()).up());

@@ -138,7 +138,9 @@ public final class PrometheusText {
         for (String suffix : new String[] {"_bucket", "_sum", "_count"}) {
             if (sample.endsWith(suffix)) {
                 Family h = families.get(sample.substring(0, sample.length() - suffix.length()));
-                if (h != null && (h.type().equals("histogram") || h.type().equals("summary") && !suffix.equals("_bucket"))) {
+                boolean fits = h != null && (h.type().equals("histogram")
+                        || h.type().equals("summary") && !suffix.equals("_bucket"));
+                if (fits) {
                     return h;
                 }
             }
