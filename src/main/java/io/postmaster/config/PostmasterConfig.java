@@ -51,6 +51,8 @@ import java.util.function.Function;
  *                           ({@link ScramLimits})
  * @param admin              the admin console and its WebSocket: whether served, the admin sessions' authrole
  *                           ({@link AdminConsole})
+ * @param operator           the metrics and health endpoints, their protection, the drain at stop
+ *                           ({@link OperatorSettings})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -59,7 +61,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                OutboundLimits outbound, ConnectionLimits connections, V1Settings v1,
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
-                               ScramLimits scram, AdminConsole admin) {
+                               ScramLimits scram, AdminConsole admin,
+                               OperatorSettings operator) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -101,6 +104,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(resumption, "resumption");
         java.util.Objects.requireNonNull(scram, "scram");
         java.util.Objects.requireNonNull(admin, "admin");
+        java.util.Objects.requireNonNull(operator, "operator");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -183,7 +187,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup), V1Settings.from(lookup),
                 RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
-                ScramLimits.from(lookup), AdminConsole.from(lookup));
+                ScramLimits.from(lookup), AdminConsole.from(lookup),
+                OperatorSettings.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

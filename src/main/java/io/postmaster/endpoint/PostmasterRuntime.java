@@ -18,9 +18,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +30,9 @@ import java.util.logging.Logger;
 /**
  * Owns the router for the application's lifetime and makes it and the {@link PostmasterConfig} available as CDI
  * beans (dependent producers of plain objects). Starts with the application (so a bad setting fails the
- * deployment, not the first client) and says GOODBYE to every session when the application stops.
+ * deployment, not the first client) and drains when the application stops: new sessions and calls are refused, the
+ * calls already routed get {@code postmaster.drain-grace-ms} to finish, then every session gets GOODBYE
+ * {@code wamp.close.system_shutdown}.
  */
 @ApplicationScoped
 public class PostmasterRuntime {
@@ -45,6 +49,10 @@ public class PostmasterRuntime {
     private OpenConnections openConnections;
     private Router router;
     private OutboundBudget outboundBudget;
+    /** Tasks of application code refused because the executor's queue was full. */
+    private final LongAdder executorRejections = new LongAdder();
+    /** The drain started by {@link #drain()}, if any. */
+    private Thread drainer;
     /** The RawSocket listener, while the application runs, if {@code postmaster.rawsocket.enabled}. */
     private RawSocketServer rawSocket;
 
@@ -81,7 +89,7 @@ public class PostmasterRuntime {
             timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             closer = closeExecutor();
             openConnections = new OpenConnections(config.connections().maxPerAddress());
-            executor = applicationExecutor(authConfig);
+            executor = applicationExecutor(authConfig, executorRejections);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
             router = new Router(config, timers, AdminSessions.install(extensionPoints.build(authConfig, config.login(),
                     config.scram(), executor), config.admin()));
@@ -149,6 +157,7 @@ public class PostmasterRuntime {
     @PreDestroy
     synchronized void stop() {
         if (router != null) {
+            drainCalls();
             router.close();
             if (rawSocket != null) {
                 rawSocket.close(); // the port is free again when this returns: a redeploy can bind it
@@ -189,7 +198,7 @@ public class PostmasterRuntime {
      * class loader, at most {@code postmaster.executor-queue} waiting tasks; past that, new work is refused (an
      * authentication gets ABORT {@code wamp.error.authentication_failed}), never queued without bound.
      */
-    private static ThreadPoolExecutor applicationExecutor(AuthConfig c) {
+    private static ThreadPoolExecutor applicationExecutor(AuthConfig c, LongAdder rejections) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(c.executorThreads(), c.executorThreads(), 60,
@@ -198,9 +207,72 @@ public class PostmasterRuntime {
             t.setDaemon(true);
             t.setContextClassLoader(loader);
             return t;
+        }, (task, refusing) -> {
+            rejections.increment();
+            throw new RejectedExecutionException("the executor's queue is full (postmaster.executor-queue)");
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * Stops taking new work (see {@link Router#drain}) and waits up to {@code postmaster.drain-grace-ms} for the
+     * calls already routed to end. Readiness reports DOWN from the first moment.
+     */
+    private void drainCalls() {
+        router.drain();
+        long deadline = System.nanoTime() + config.operator().drainGrace().toNanos();
+        int left;
+        while ((left = router.callsInFlight()) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10); // polled: calls end on many threads, and the grace is short
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (left > 0) {
+            int unfinished = left;
+            LOG.info(() -> unfinished + " call(s) still running after " + config.operator().drainGrace().toMillis()
+                    + " ms (postmaster.drain-grace-ms); their callers get GOODBYE with the rest");
+        }
+    }
+
+    /**
+     * The operator's drain: no new sessions or calls from now on (readiness DOWN), the calls already routed get
+     * {@code postmaster.drain-grace-ms} to finish, then every session gets GOODBYE {@code wamp.close.system_shutdown}.
+     * Runs on its own thread; returns at once. The application stays deployed, refusing new sessions, until it is
+     * stopped.
+     */
+    public synchronized void drain() {
+        Router r = router();
+        if (drainer != null || r.draining()) {
+            return;
+        }
+        r.drain();
+        drainer = new Thread(() -> {
+            drainCalls();
+            r.close();
+        }, "postmaster-drain");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /** Tasks of application code refused so far because the executor's queue was full. */
+    public long executorRejections() {
+        return executorRejections.sum();
+    }
+
+    /** The executor on which application code runs (for the operator's views: queue depth, liveness). */
+    public java.util.concurrent.Executor applicationExecutor() {
+        router();
+        return executor;
+    }
+
+    /** The timer thread (for the liveness check). */
+    public java.util.concurrent.Executor timerExecutor() {
+        router();
+        return timers;
     }
 
     /** What all connections together may hold of unwritten messages ({@code postmaster.outbound-total-bytes}). */

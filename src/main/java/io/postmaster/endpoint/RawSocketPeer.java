@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.metrics.Metrics;
 import io.postmaster.config.ConnectionLimits;
 import io.postmaster.config.OutboundLimits;
 import io.postmaster.config.PostmasterConfig;
@@ -129,6 +130,8 @@ final class RawSocketPeer implements Peer {
     private int payloadLength;
     // set on the loop by the handshake, before the router knows the peer; read by the threads that send
     private volatile Serializer serializer;
+    /** The serializer as {@link Metrics} indexes it; written with it. */
+    private volatile int metricsSerializer;
     private volatile int clientMaxLength;
     private volatile TransportInfo transport;
     private Connection connection;
@@ -305,6 +308,7 @@ final class RawSocketPeer implements Peer {
             return n;
         }
         serializer = s;
+        metricsSerializer = Metrics.serializer(s.subprotocol());
         clientMaxLength = r.maxLength();
         transport = new TransportInfo(address, s.subprotocol(), false, "rawsocket");
         state = State.OPEN;
@@ -371,7 +375,9 @@ final class RawSocketPeer implements Peer {
             case RawSocketFraming.MESSAGE -> {
                 Connection c = connection;
                 try {
-                    c.onMessage(serializer.decode(p, 0, p.length));
+                    WampMessage m = serializer.decode(p, 0, p.length);
+                    server.router.metrics().received(metricsSerializer, m.type(), p.length);
+                    c.onMessage(m);
                 } catch (MalformedMessageException e) {
                     c.onMalformed(e.getMessage());
                 } catch (RuntimeException | Error e) {
@@ -441,6 +447,11 @@ final class RawSocketPeer implements Peer {
         send(message, true);
     }
 
+    @Override
+    public int queued() {
+        return queued.get() + paced.get();
+    }
+
     private void send(Outgoing message, boolean routerBurst) {
         if (closing.get()) {
             return;
@@ -456,6 +467,12 @@ final class RawSocketPeer implements Peer {
         if (bytes.length > clientMaxLength) {
             tooBigForClient(message.message().type().toString(), bytes.length);
             return;
+        }
+        Metrics metrics = server.router.metrics();
+        WampMessage m = message.message();
+        metrics.sent(metricsSerializer, m.type(), bytes.length);
+        if (m instanceof WampMessage.Error e) {
+            metrics.error(e.error());
         }
         enqueue(new Out(RawSocketFraming.prefix(RawSocketFraming.MESSAGE, bytes.length), bytes,
                 routerBurst ? Out.PACED : Out.COUNTED));
@@ -542,6 +559,7 @@ final class RawSocketPeer implements Peer {
 
     private void overflow(String why) {
         if (closing.compareAndSet(false, true)) {
+            server.router.metrics().slowConsumerClosed();
             SLOW.log(() -> "closing RawSocket connection from " + address + ": it cannot keep up, " + why);
             drop();
             loop.execute(this::reset);

@@ -1,5 +1,7 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.message.WampMessage;
+import io.postmaster.metrics.Metrics;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage;
@@ -72,6 +74,9 @@ public class WampEndpoint {
     /** The WAMP v1 adapter instead of {@link #connection}, for subprotocol {@code wamp}. */
     private V1Connection v1;
     private WebSocketPeer peer;
+    /** Where this connection's inbound traffic is counted, and its serializer's index there. */
+    private Metrics metrics;
+    private int metricsSerializer;
     private Session ws;
     private int maxMessageSize;
     /** The address this connection is counted under (see {@link OpenConnections}), or null if it is not counted. */
@@ -127,7 +132,10 @@ public class WampEndpoint {
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
-                runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching());
+                runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
+                router.metrics());
+        metrics = router.metrics();
+        metricsSerializer = Metrics.serializer(serializer.subprotocol());
         this.peer = peer;
         if (BATCHING_LOGGED.compareAndSet(false, true)) {
             LOG.info(peer.batched()
@@ -208,7 +216,9 @@ public class WampEndpoint {
             return;
         }
         try {
-            c.onMessage(inbound(serializer.decode(text)));
+            WampMessage m = serializer.decode(text);
+            metrics.received(metricsSerializer, m.type(), text.length());
+            c.onMessage(inbound(m));
         } catch (MalformedMessageException e) {
             c.onMalformed(e.getMessage());
         } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
@@ -238,14 +248,17 @@ public class WampEndpoint {
             return;
         }
         try {
+            int size = data.remaining();
+            WampMessage m;
             if (data.hasArray()) {
-                c.onMessage(inbound(serializer.decode(data.array(), data.arrayOffset() + data.position(),
-                        data.remaining())));
+                m = serializer.decode(data.array(), data.arrayOffset() + data.position(), size);
             } else {
-                byte[] b = new byte[data.remaining()];
+                byte[] b = new byte[size];
                 data.get(b);
-                c.onMessage(inbound(serializer.decode(b, 0, b.length)));
+                m = serializer.decode(b, 0, b.length);
             }
+            metrics.received(metricsSerializer, m.type(), size);
+            c.onMessage(inbound(m));
         } catch (MalformedMessageException e) {
             c.onMalformed(e.getMessage());
         } catch (RuntimeException | Error e) {

@@ -1,5 +1,7 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.message.WampMessage;
+import io.postmaster.metrics.Metrics;
 import io.postmaster.config.OutboundLimits;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -141,6 +143,9 @@ final class WebSocketPeer implements Peer {
     private final AtomicReference<CloseMarker> pendingClose = new AtomicReference<>();
     private final boolean batched;
     private final Runnable flush = this::flush;
+    private final Metrics metrics;
+    /** This connection's serializer as {@link Metrics} indexes it. */
+    private final int metricsSerializer;
 
     /**
      * @param executor where a long chain of sends that complete synchronously continues, and timers run
@@ -148,6 +153,15 @@ final class WebSocketPeer implements Peer {
      */
     WebSocketPeer(Session ws, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
                   Executor executor, Executor closer, TransportInfo transport, boolean writeBatching) {
+        this(ws, serializer, limit, limits, budget, executor, closer, transport, writeBatching, new Metrics());
+    }
+
+    /** @param metrics where what is sent, and a cut as a slow consumer, are counted */
+    WebSocketPeer(Session ws, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
+                  Executor executor, Executor closer, TransportInfo transport, boolean writeBatching,
+                  Metrics metrics) {
+        this.metrics = metrics;
+        this.metricsSerializer = Metrics.serializer(transport.subprotocol());
         this.ws = ws;
         this.serializer = serializer;
         this.limit = limit;
@@ -195,6 +209,7 @@ final class WebSocketPeer implements Peer {
             return;
         }
         int size = frame instanceof Frame.Text t ? t.text().length() : ((Frame.Binary) frame).bytes().length;
+        count(message.message(), size);
         if (routerBurst) {
             int n = paced.incrementAndGet();
             long bytes = pacedBytes.addAndGet(size);
@@ -226,6 +241,21 @@ final class WebSocketPeer implements Peer {
         }
         queue.offer(new Pending(frame, size, routerBurst));
         next();
+    }
+
+    /** Counts a message queued (a WAMP v1 frame, which has no v2 message, is not counted). */
+    private void count(WampMessage m, int size) {
+        if (m != null) {
+            metrics.sent(metricsSerializer, m.type(), size);
+            if (m instanceof WampMessage.Error e) {
+                metrics.error(e.error());
+            }
+        }
+    }
+
+    @Override
+    public int queued() {
+        return queued.get() + paced.get();
     }
 
     @Override
@@ -345,6 +375,7 @@ final class WebSocketPeer implements Peer {
 
     private void overflow(String why) {
         if (closing.compareAndSet(false, true)) {
+            metrics.slowConsumerClosed();
             SLOW.log(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
                     + ": it cannot keep up, " + why);
             drop();

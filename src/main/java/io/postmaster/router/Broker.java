@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -70,6 +71,9 @@ final class Broker {
     private final MetaEvents metaEvents;
     private final Authorization authorization;
     private final PublicationRelay relay;
+    /** Publications routed here (clients' and meta events) and EVENTs queued: counted for the metrics only. */
+    private final LongAdder publications = new LongAdder();
+    private final LongAdder deliveries = new LongAdder();
     private final UriTable<Subscription> topics = new UriTable<>();
     private final Map<Long, Subscription> subscriptionsById = new ConcurrentHashMap<>();
     private final Quota subscriptionQuota;
@@ -282,6 +286,7 @@ final class Broker {
     private long route(String topic, Map<String, Object> details, List<Object> args, Map<String, Object> kwargs,
                        SubscriberFilter filter) {
         long publication = Ids.random();
+        publications.increment();
         deliverLocal(topic, publication, details, args, kwargs, filter);
         relay.publish(realm, topic, publication, details, args, kwargs, filter);
         return publication;
@@ -300,9 +305,10 @@ final class Broker {
         }
     }
 
-    private static void deliver(Subscription sub, SubscriberFilter filter, long publication, String topic,
+    private void deliver(Subscription sub, SubscriberFilter filter, long publication, String topic,
                                 Map<String, Object> details, List<Object> args, Map<String, Object> kwargs) {
         Outgoing event = null; // built on first use: a subscription may hold only the publisher
+        int sent = 0;
         synchronized (sub) {
             for (Session subscriber : sub.subscribers) {
                 if (filter != null && !filter.allows(subscriber)) {
@@ -313,8 +319,25 @@ final class Broker {
                             args, kwargs));
                 }
                 subscriber.send(event);
+                sent++;
             }
         }
+        if (sent > 0) {
+            deliveries.add(sent);
+        }
+    }
+
+    /** Subscriptions the realm's sessions hold (one per session and subscription). */
+    int subscriptionCount() {
+        return subscriptionQuota.used();
+    }
+
+    long publications() {
+        return publications.sum();
+    }
+
+    long deliveries() {
+        return deliveries.sum();
     }
 
     /** EVENT.Details: the publisher if disclosed, and for pattern subscriptions the concrete topic. */

@@ -8,6 +8,7 @@ import io.postmaster.message.WampMessage.Abort;
 import io.postmaster.message.WampMessage.Goodbye;
 import io.postmaster.message.WampMessage.Hello;
 import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.metrics.Metrics.Close;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.SessionJoined;
@@ -79,6 +80,10 @@ public final class Connection {
         this.peer = peer;
     }
 
+    Peer peer() {
+        return peer;
+    }
+
     /** The joined session, or null before WELCOME and after it ends. */
     public Session session() {
         Member m = member;
@@ -123,7 +128,7 @@ public final class Connection {
     public void failed(String what, Throwable e) {
         FAILURES.log(() -> "could not handle " + what + " from " + describe() + " (" + e + "); closing it (1011)", e);
         try {
-            close(1011, "internal error");
+            close(1011, "internal error", Close.INTERNAL_ERROR);
         } catch (RuntimeException | Error again) {
             // tearing the session down failed as well (e.g. still no heap): at least end the transport
             peer.close(1011, "internal error");
@@ -139,7 +144,7 @@ public final class Connection {
             return;
         }
         UNRESPONSIVE.log(() -> "closing " + describe() + ": " + why);
-        close(1001, "ping timeout");
+        close(1001, "ping timeout", Close.UNRESPONSIVE);
     }
 
     /** A frame arrived that is not a WAMP message. */
@@ -156,7 +161,7 @@ public final class Connection {
             cancelHelloTimer();
             dropHandshake();
         }
-        endSession();
+        endSession(Close.TRANSPORT_CLOSED);
         router.disconnected(this);
     }
 
@@ -165,21 +170,26 @@ public final class Connection {
     private void onEstablishing(WampMessage m) {
         switch (m.type()) {
             case HELLO -> hello((Hello) m);
-            case ABORT -> close(1000, "client aborted");
+            case ABORT -> close(1000, "client aborted", Close.ABORT);
             default -> protocolViolation("expected HELLO, got " + m.type());
         }
     }
 
     private void hello(Hello h) {
+        if (router.draining()) { // the router is stopping: no new session
+            abort(ErrorUris.SYSTEM_SHUTDOWN, "the router is shutting down", 1001, Close.ABORT);
+            return;
+        }
         try {
             HelloBounds.check(h, router.config().limits(), describe());
         } catch (Refusal r) { // a HELLO is refused with ABORT
-            abort(r.error(), r.getMessage(), 1008);
+            abort(r.error(), r.getMessage(), 1008, Close.ABORT);
             return;
         }
         Realm realm = Uris.valid(h.realm(), Uris.Rule.LOOSE) ? router.realm(h.realm()) : null;
         if (realm == null) {
-            abort(ErrorUris.NO_SUCH_REALM, "no realm named '" + truncate(h.realm()) + "' on this router", 1000);
+            abort(ErrorUris.NO_SUCH_REALM, "no realm named '" + truncate(h.realm()) + "' on this router", 1000,
+                    Close.ABORT);
             return;
         }
         if (!(h.details().get("roles") instanceof Map<?, ?> roles) || roles.isEmpty()) {
@@ -195,7 +205,8 @@ public final class Connection {
         Handshake hs = Handshake.of(router, this, realm, h, offered == null ? List.of("anonymous") : (List<?>) offered,
                 peer);
         if (hs == null) {
-            abort(ErrorUris.NO_AUTH_METHOD, "none of the offered authentication methods is allowed", 1000);
+            abort(ErrorUris.NO_AUTH_METHOD, "none of the offered authentication methods is allowed", 1000,
+                    Close.ABORT);
             return;
         }
         synchronized (this) {
@@ -229,7 +240,7 @@ public final class Connection {
                 }
                 hs.authenticate((WampMessage.Authenticate) m);
             }
-            case ABORT -> close(1000, "client aborted");
+            case ABORT -> close(1000, "client aborted", Close.ABORT);
             default -> protocolViolation("expected AUTHENTICATE, got " + m.type());
         }
     }
@@ -259,10 +270,12 @@ public final class Connection {
             handshake = null;
         }
         router.releaseSessionId(hs.sessionId());
+        router.metrics().authFailed(hs.authmethod());
         if (delayMs <= 0) {
-            abort(reason, message, 1000);
+            abort(reason, message, 1000, Close.ABORT);
         } else {
-            router.scheduler().schedule(() -> abort(reason, message, 1000), delayMs, TimeUnit.MILLISECONDS);
+            router.scheduler().schedule(() -> abort(reason, message, 1000, Close.ABORT), delayMs,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -282,6 +295,7 @@ public final class Connection {
             member = realm.join(s);
             state = State.ESTABLISHED;
         }
+        router.metrics().sessionOpened();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("realm", d.realm());
         details.put("authid", d.authid());
@@ -303,8 +317,8 @@ public final class Connection {
             case GOODBYE -> goodbye();
             case ABORT -> {
                 // Not meant for an established session, but the peer plainly wants out: let it go.
-                endSession();
-                close(1000, "client aborted");
+                endSession(Close.ABORT);
+                close(1000, "client aborted", Close.ABORT);
             }
             default -> {
                 Member joined = member;
@@ -316,7 +330,7 @@ public final class Connection {
     }
 
     private void goodbye() {
-        endSession();
+        endSession(Close.GOODBYE);
         peer.send(new Goodbye(Map.of(), ErrorUris.GOODBYE_AND_OUT));
         synchronized (this) {
             if (state == State.ESTABLISHED) {
@@ -331,8 +345,8 @@ public final class Connection {
         if (state == State.ESTABLISHED) {
             peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
         }
-        endSession();
-        close(1000, "session killed");
+        endSession(Close.KILLED);
+        close(1000, "session killed", Close.KILLED);
     }
 
     /** Router shutdown: say GOODBYE and close. */
@@ -340,34 +354,36 @@ public final class Connection {
         if (state == State.ESTABLISHED) {
             peer.send(goodbye);
         }
-        endSession();
-        close(1001, "router shutting down");
+        endSession(Close.SYSTEM_SHUTDOWN);
+        close(1001, "router shutting down", Close.SYSTEM_SHUTDOWN);
     }
 
     // ------------------------------------------------------------------------------------------ endings
 
     private void protocolViolation(String why) {
         PROTOCOL_VIOLATIONS.log(() -> "protocol violation by " + describe() + ": " + why);
-        abort(ErrorUris.PROTOCOL_VIOLATION, why, 1002);
+        router.metrics().protocolViolation();
+        abort(ErrorUris.PROTOCOL_VIOLATION, why, 1002, Close.PROTOCOL_VIOLATION);
     }
 
-    private void abort(String reason, String message, int closeCode) {
-        endSession();
+    private void abort(String reason, String message, int closeCode, Close why) {
+        endSession(why);
         peer.send(new Abort(Map.of("message", message), reason));
-        close(closeCode, reason);
+        close(closeCode, reason, why);
     }
 
-    private void close(int code, String reason) {
+    /** Ends the session (counted as ended for {@code why}) and closes the transport. */
+    private void close(int code, String reason, Close why) {
         synchronized (this) {
             state = State.CLOSED;
             cancelHelloTimer();
             dropHandshake();
         }
-        endSession();
+        endSession(why);
         peer.close(code, reason);
     }
 
-    private void endSession() {
+    private void endSession(Close why) {
         Member m;
         Realm r;
         synchronized (this) {
@@ -379,6 +395,7 @@ public final class Connection {
             Session s = m.session();
             r.leave(m);
             router.releaseSessionId(s.id());
+            router.metrics().sessionClosed(why);
             LOG.fine(() -> "left: " + s);
             notify(s, "left", new SessionLeft(s.details()));
         }
@@ -438,7 +455,7 @@ public final class Connection {
         }
         HELLO_TIMEOUTS.log(() -> "no HELLO from " + peer.transport().peerAddress() + " within "
                 + router.config().helloTimeout().toMillis() + " ms; closing");
-        close(1008, "no HELLO in time");
+        close(1008, "no HELLO in time", Close.TRANSPORT_CLOSED);
     }
 
     private String describe() {

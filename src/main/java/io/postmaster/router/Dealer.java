@@ -15,6 +15,7 @@ import io.postmaster.message.WampMessage.Registered;
 import io.postmaster.message.WampMessage.Result;
 import io.postmaster.message.WampMessage.Unregistered;
 import io.postmaster.message.WampMessage.Yield;
+import io.postmaster.metrics.Histogram;
 import io.postmaster.router.match.MatchPolicy;
 import io.postmaster.router.match.UriTable;
 import io.postmaster.spi.SessionDetails;
@@ -78,6 +79,8 @@ final class Dealer {
     private final Map<Long, Registration> registrationsById = new ConcurrentHashMap<>();
     private final Quota registrationQuota;
     private final Quota pendingCallQuota;
+    /** From CALL to its end, for the metrics: observed once per call, by whoever ends it. */
+    private final Histogram callDurations = new Histogram();
     /** Every session of the realm, for the sweep. */
     private final Set<Party> parties = ConcurrentHashMap.newKeySet();
     /** Who may call each server-side procedure (instead of the authorizer). */
@@ -567,11 +570,26 @@ final class Dealer {
         pc.ended(); // before it leaves the caller's calls: a late chunk finds it in one or the other
         if (pc.leaveCaller()) {
             pendingCallQuota.release();
+            callDurations.observe(System.nanoTime() - pc.started());
         }
         var t = pc.timer;
         if (t != null) {
             t.cancel(false);
         }
+    }
+
+    /** Registrations the realm's sessions hold. */
+    int registrationCount() {
+        return registrationQuota.used();
+    }
+
+    /** Calls routed and not yet answered. */
+    int callsInFlight() {
+        return pendingCallQuota.used();
+    }
+
+    Histogram callDurations() {
+        return callDurations;
     }
 
     private static void lateOrUnknown(Party callee, long request, String what) {

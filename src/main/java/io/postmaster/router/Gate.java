@@ -30,11 +30,16 @@ final class Gate {
     private static final Refusal RESERVED = new Refusal(ErrorUris.INVALID_URI,
             "the wamp. namespace is reserved for the router");
 
+    private static final Refusal SHUTTING_DOWN = new Refusal(ErrorUris.SYSTEM_SHUTDOWN,
+            "the router is shutting down; no new calls");
+
     private final Uris.Rule uriRule;
     private final Authorization authorization;
     private final Interception interception;
     private final Broker broker;
     private final Dealer dealer;
+    /** The router is draining: calls already routed run on, new ones are refused. */
+    private volatile boolean draining;
 
     Gate(Uris.Rule uriRule, Authorization authorization, Interception interception, Broker broker, Dealer dealer) {
         this.uriRule = uriRule;
@@ -161,7 +166,15 @@ final class Gate {
                 Boolean.TRUE.equals(m.options().get("disclose_caller")));
     }
 
+    /** From now on, a CALL is refused with {@code wamp.close.system_shutdown}. */
+    void drain() {
+        draining = true;
+    }
+
     private void call(Member member, Call m) {
+        if (draining) {
+            throw SHUTTING_DOWN;
+        }
         Session s = member.session();
         if (!Uris.valid(m.procedure(), uriRule)) {
             throw new Refusal(ErrorUris.INVALID_URI, "invalid procedure URI");

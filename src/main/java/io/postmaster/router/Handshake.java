@@ -96,6 +96,11 @@ final class Handshake {
     }
 
     long sessionId() { return hello.sessionId(); }
+    /** The method being tried (or that refused), null before the first; for the metrics. */
+    String authmethod() {
+        Authenticator a = current;
+        return a == null ? null : a.authmethod();
+    }
     Realm realm() { return realm; }
     Map<String, Object> helloDetails() { return helloDetails; }
 

@@ -43,6 +43,11 @@ public interface Peer {
      */
     void close(int code, String reason);
 
+    /** Messages waiting to be written to the transport (for the metrics; read without a lock, so approximate). */
+    default int queued() {
+        return 0;
+    }
+
     /** Where the peer connects from and how, for logs, meta events and authentication. */
     TransportInfo transport();
 

@@ -4,6 +4,7 @@ import io.postmaster.config.PostmasterConfig;
 import io.postmaster.config.RealmConfig;
 import io.postmaster.config.SessionLimits;
 import io.postmaster.message.Uris;
+import io.postmaster.metrics.Histogram;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -59,6 +60,41 @@ public final class Realm {
     /** The sessions joined to this realm. */
     public Collection<Session> sessions() {
         return members.values().stream().map(Member::session).toList();
+    }
+
+    /** How many sessions are joined. */
+    public int sessionCount() {
+        return members.size();
+    }
+
+    /** Subscriptions (distinct topics and policies) in the realm's table. */
+    public int subscriptionCount() {
+        return broker.subscriptionCount();
+    }
+
+    /** Registrations in the realm's table, the router's own procedures included. */
+    public int registrationCount() {
+        return dealer.registrationCount();
+    }
+
+    /** Calls routed to a callee and not yet answered. */
+    public int callsInFlight() {
+        return dealer.callsInFlight();
+    }
+
+    /** Publications routed (clients' and the meta events), since the start. */
+    public long publications() {
+        return broker.publications();
+    }
+
+    /** EVENTs queued for subscribers, since the start. */
+    public long deliveries() {
+        return broker.deliveries();
+    }
+
+    /** How long calls took from CALL to their answer (RESULT, ERROR, cancel, timeout). */
+    public Histogram callDurations() {
+        return dealer.callDurations();
     }
 
     /** A joined session by ID, or null. */

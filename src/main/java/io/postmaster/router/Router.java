@@ -4,7 +4,9 @@ import io.postmaster.config.PostmasterConfig;
 import io.postmaster.config.RealmConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Ids;
+import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage;
+import io.postmaster.metrics.Metrics;
 import io.postmaster.spi.SessionDetails;
 
 import java.util.Collection;
@@ -37,6 +39,9 @@ public final class Router implements AutoCloseable {
             "broker", Map.of("features", Broker.FEATURES),
             "dealer", Map.of("features", Dealer.FEATURES));
     private volatile boolean closed;
+    /** Set by {@link #drain}: no new session, no new call. */
+    private volatile boolean draining;
+    private final Metrics metrics = new Metrics();
 
     /**
      * A router whose realms admit anonymous sessions where the configuration says so, with every permission but
@@ -70,6 +75,9 @@ public final class Router implements AutoCloseable {
         }
         LOG.info(() -> "Postmaster router started; realms " + realms.keySet());
     }
+
+    /** The router-wide counters (the transports count their traffic here too). */
+    public Metrics metrics() { return metrics; }
 
     /** The settings. */
     public PostmasterConfig config() { return config; }
@@ -146,6 +154,92 @@ public final class Router implements AutoCloseable {
             throw e;
         }
         LOG.info(() -> "server-side procedure " + procedure + " registered in realm " + realm);
+    }
+
+    /**
+     * Stops taking new work: a HELLO gets ABORT {@code wamp.close.system_shutdown}, a CALL gets ERROR
+     * {@code wamp.close.system_shutdown}; calls already routed run on, and every other message is still routed. Used
+     * before {@link #close()} so that running calls may finish. Idempotent.
+     */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            for (Realm realm : realms.values()) {
+                realm.gate().drain();
+            }
+            LOG.info("Postmaster router draining: no new sessions or calls");
+        }
+    }
+
+    /** Whether {@link #drain} was called. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The outbound queues of all connections: the longest and the total, in messages. */
+    public record QueueDepth(int max, long sum) { }
+
+    /** Walks the open connections (for a scrape: O(connections)). */
+    public QueueDepth outboundQueueDepth() {
+        int max = 0;
+        long sum = 0;
+        for (Connection c : connections) {
+            int q = c.peer().queued();
+            max = Math.max(max, q);
+            sum += q;
+        }
+        return new QueueDepth(max, sum);
+    }
+
+    /** Open transports (with or without a session). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Calls routed and not yet answered, in all realms. */
+    public int callsInFlight() {
+        int n = 0;
+        for (Realm realm : realms.values()) {
+            n += realm.callsInFlight();
+        }
+        return n;
+    }
+
+    /**
+     * Ends a session as the meta API's {@code wamp.session.kill} does: GOODBYE with {@code reason} (a valid URI, else
+     * {@code wamp.close.normal}, as the meta API) and {@code message}, then the transport is closed.
+     *
+     * @return whether a session with this ID was joined to one of the realms
+     */
+    public boolean kill(long sessionId, String reason, String message) {
+        for (Realm realm : realms.values()) {
+            Session s = realm.session(sessionId);
+            if (s != null) {
+                s.kill(killReason(reason), message);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends every session of {@code realm} authenticated as {@code authid} (see {@link #kill}); returns how many. */
+    public int killByAuthid(String realm, String authid, String reason, String message) {
+        Realm r = realms.get(realm);
+        if (r == null || authid == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Session s : r.sessions()) {
+            if (authid.equals(s.authid())) {
+                s.kill(killReason(reason), message);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String killReason(String reason) {
+        return reason != null && Uris.valid(reason, Uris.Rule.STRICT) ? reason : ErrorUris.CLOSE_NORMAL;
     }
 
     /** Closes every session with GOODBYE {@code wamp.close.system_shutdown}, then every transport. */
