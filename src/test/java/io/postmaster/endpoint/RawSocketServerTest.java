@@ -33,6 +33,11 @@ class RawSocketServerTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
+        startOnPort(settings);
+    }
+
+    /** Starts a router and a listener on {@link #port} as it is. */
+    private void startOnPort(Map<String, String> settings) throws IOException {
         Map<String, String> all = new HashMap<>(settings);
         all.put("postmaster.rawsocket.enabled", "true");
         all.put("postmaster.rawsocket.bind-address", "127.0.0.1");
@@ -219,5 +224,68 @@ class RawSocketServerTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("postmaster-rawsocket-") && t.isAlive()),
                 "no RawSocket thread left");
+    }
+
+    /**
+     * What the container suite does right before an undeploy and the next deploy: a subscriber that reads nothing
+     * is cut with a full queue, connections break the framing, clients keep connecting, and then the listener stops
+     * and a new one binds the same port at once — which must succeed every time.
+     */
+    @Test
+    void aNewListenerBindsThePortRightAfterTheOldOneClosedWhateverItsConnectionsWereDoing() throws Exception {
+        Map<String, String> settings = Map.of("postmaster.outbound-queue-bytes", "65536");
+        start(settings);
+        byte[] chunk = new byte[32 * 1024];
+        for (int round = 0; round < 3; round++) {
+            List<RawSocketTestClient> clients = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean(true);
+            int bound = port;
+            Thread connector = new Thread(() -> { // accepts racing the listener's close
+                while (connecting.get()) {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", bound)) {
+                        s.getOutputStream().write(new byte[] {0x7F, (byte) 0xF2, 0, 0});
+                    } catch (IOException refused) {
+                        // closed: go on until told to stop
+                    }
+                }
+            });
+            try {
+                RawSocketTestClient paused = RawSocketTestClient.join("127.0.0.1", port, 2, "realm1");
+                clients.add(paused);
+                paused.send(new WampMessage.Subscribe(1, Map.of(), "com.example.flood"));
+                paused.next(WampMessage.Subscribed.class);
+                try (RawSocketTestClient publisher = RawSocketTestClient.join("127.0.0.1", port, 2, "realm1")) {
+                    for (int i = 0; i < 200; i++) { // 6.25 MiB: past the socket buffers and the 64 KiB it may hold
+                        publisher.send(new WampMessage.Publish(i + 1, Map.of(), "com.example.flood", List.of(chunk),
+                                Map.of()));
+                    }
+                    publisher.send(new WampMessage.Call(1000, Map.of(), "wamp.session.count", List.of(), Map.of()));
+                    publisher.next(WampMessage.Result.class);
+                }
+                for (int first : new int[] {0x03, 0x07, 0x10, 0x80}) {
+                    RawSocketTestClient c = RawSocketTestClient.open("127.0.0.1", port, 2);
+                    clients.add(c);
+                    c.sendPrefix(first, 0);
+                    assertEquals("wamp.error.protocol_violation", c.next(WampMessage.Abort.class).reason());
+                    // not closed by the client: the router's side lingers, waiting for it
+                }
+                connector.start();
+                router.close();
+                server.close();
+                server = null;
+                router = null;
+                startOnPort(settings); // at once, as the next deployment does: throws if the port is still taken
+            } finally {
+                connecting.set(false);
+                connector.join(5_000);
+                for (RawSocketTestClient c : clients) {
+                    c.close();
+                }
+            }
+        }
+        try (RawSocketTestClient c = RawSocketTestClient.join("127.0.0.1", port, 1, "realm1")) {
+            c.send(new WampMessage.Call(1, Map.of(), "wamp.session.count", List.of(), Map.of()));
+            assertEquals(1, c.next(WampMessage.Result.class).request(), "the last listener serves");
+        }
     }
 }
