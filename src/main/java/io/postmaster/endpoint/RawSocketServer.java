@@ -64,6 +64,13 @@ final class RawSocketServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final Set<RawSocketPeer> peers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /**
+     * Closes the listening channel on its loop. Made at start, like everything {@link #close} uses: a server may
+     * stop the application's class loader before it stops the application (Open Liberty does), so closing must not
+     * load a class the start did not.
+     */
+    private final Runnable closeListener;
+    private final java.util.concurrent.CountDownLatch listenerClosed = new java.util.concurrent.CountDownLatch(1);
 
     private RawSocketServer(PostmasterConfig config, Router router, OutboundBudget budget,
                             OpenConnections openConnections, ScheduledExecutorService timers) throws IOException {
@@ -91,6 +98,15 @@ final class RawSocketServer implements AutoCloseable {
             throw e;
         }
         this.server = s;
+        this.closeListener = () -> {
+            try {
+                server.close(); // its key is cancelled here, on its loop: the port is released at the next select
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "RawSocket listener close failed", e);
+            } finally {
+                listenerClosed.countDown();
+            }
+        };
     }
 
     /**
@@ -200,17 +216,12 @@ final class RawSocketServer implements AutoCloseable {
             return;
         }
         closed = true;
-        CountingLatch stopped = new CountingLatch(1);
-        loops[0].execute(() -> {
-            try {
-                server.close(); // its key is cancelled here, on its loop: the port is released at the next select
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "RawSocket listener close failed", e);
-            } finally {
-                stopped.countDown();
-            }
-        });
-        stopped.await(2_000);
+        loops[0].execute(closeListener);
+        try {
+            listenerClosed.await(2_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MS);
         while (!peers.isEmpty() && System.nanoTime() < deadline) {
             try {
@@ -233,22 +244,8 @@ final class RawSocketServer implements AutoCloseable {
         for (RawSocketPeer p : peers) {
             p.closeNow(); // accepted but never registered with a loop: the loops are gone, so this thread may
         }
-        LOG.info(() -> "RawSocket listener on " + settings.bindAddress() + ":" + settings.port() + " closed");
-    }
-
-    /** A one-shot latch that is not interrupted by the thread's interrupt status. */
-    private static final class CountingLatch extends java.util.concurrent.CountDownLatch {
-        CountingLatch(int n) {
-            super(n);
-        }
-
-        void await(long ms) {
-            try {
-                await(ms, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        LOG.log(Level.INFO, "RawSocket listener on {0}:{1} closed",
+                new Object[] {settings.bindAddress(), String.valueOf(settings.port())});
     }
 
     /**
