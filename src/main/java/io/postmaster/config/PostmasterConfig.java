@@ -43,13 +43,15 @@ import java.util.function.Function;
  * @param v1                 WAMP v1 clients: their realm, what they may do before authenticating, their bounds and the
  *                           realms' v1 ↔ v2 URI mappings ({@link V1Settings})
  * @param rawSocket          WAMP over RawSocket: whether, where, and its own limits ({@link RawSocketConfig})
+ * @param cluster            scale-out over Redis: off unless {@code postmaster.cluster.redis} is set
+ *                           ({@link ClusterConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
                                Duration callMaxPending, int retainedMax, boolean writeBatching,
                                MetaAccess metaAccess, LoginLimits login, SessionLimits limits,
                                OutboundLimits outbound, ConnectionLimits connections, V1Settings v1,
-                               RawSocketConfig rawSocket) {
+                               RawSocketConfig rawSocket, ClusterConfig cluster) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -85,6 +87,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(connections, "connections");
         java.util.Objects.requireNonNull(v1, "v1");
         java.util.Objects.requireNonNull(rawSocket, "rawSocket");
+        java.util.Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -165,7 +168,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 Duration.ofMillis(maxPendingMs), retainedMax, boolValue(lookup, WRITE_BATCHING, true),
                 MetaAccess.from(lookup), LoginLimits.from(lookup), SessionLimits.from(lookup),
                 OutboundLimits.from(lookup), ConnectionLimits.from(lookup), V1Settings.from(lookup),
-                RawSocketConfig.from(lookup));
+                RawSocketConfig.from(lookup), ClusterConfig.from(lookup, maxMessageSize));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

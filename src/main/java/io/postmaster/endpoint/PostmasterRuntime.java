@@ -45,6 +45,8 @@ public class PostmasterRuntime {
     private OpenConnections openConnections;
     private Router router;
     private OutboundBudget outboundBudget;
+    /** This node's link to the other nodes, if {@code postmaster.cluster.redis} is set. */
+    private io.postmaster.cluster.RedisCluster cluster;
     /** The RawSocket listener, while the application runs, if {@code postmaster.rawsocket.enabled}. */
     private RawSocketServer rawSocket;
 
@@ -83,7 +85,15 @@ public class PostmasterRuntime {
             openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
-            router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), executor));
+            // The cluster's classes (and its Redis client) are loaded only when a cluster is configured.
+            if (config.cluster().enabled()) {
+                cluster = io.postmaster.cluster.RedisCluster.start(config);
+            }
+            router = new Router(config, timers, extensionPoints.build(authConfig, config.login(), executor),
+                    cluster == null ? io.postmaster.router.Backplane.NONE : cluster);
+            if (cluster != null) {
+                cluster.attach(router);
+            }
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
@@ -92,7 +102,8 @@ public class PostmasterRuntime {
                     + ", max-connections-per-address "
                     + config.connections().maxPerAddress() + ", ping-interval-ms "
                     + config.connections().pingInterval().toMillis() + ", ping-max-missed "
-                    + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled());
+                    + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled()
+                    + ", cluster.redis " + io.postmaster.config.ClusterConfig.redacted(config.cluster().redis()));
         }
         return router;
     }
@@ -149,6 +160,10 @@ public class PostmasterRuntime {
     synchronized void stop() {
         if (router != null) {
             router.close();
+            if (cluster != null) {
+                cluster.close(); // leaves the cluster: the other nodes stop relaying to this one at once
+                cluster = null;
+            }
             if (rawSocket != null) {
                 rawSocket.close(); // the port is free again when this returns: a redeploy can bind it
                 rawSocket = null;
