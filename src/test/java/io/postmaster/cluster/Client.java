@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An in-memory WAMP client of one router (one node): what the router sends it, in order. */
-final class Client implements Peer {
-    final LinkedBlockingQueue<WampMessage> received = new LinkedBlockingQueue<>();
+public final class Client implements Peer {
+    public final LinkedBlockingQueue<WampMessage> received = new LinkedBlockingQueue<>();
     private final String name;
     private Connection connection;
     long session;
@@ -28,7 +28,7 @@ final class Client implements Peer {
     }
 
     /** A client joined to realm1 of {@code router}. */
-    static Client join(Router router, String name) throws InterruptedException {
+    public static Client join(Router router, String name) throws InterruptedException {
         Client c = new Client(name);
         c.connection = router.connect(c);
         c.connection.onMessage(new WampMessage.Hello("realm1", Map.of("roles",
@@ -38,13 +38,13 @@ final class Client implements Peer {
     }
 
     /** Subscribes and returns the subscription ID. */
-    long subscribe(String topic, String match) throws InterruptedException {
+    public long subscribe(String topic, String match) throws InterruptedException {
         connection.onMessage(new WampMessage.Subscribe(++request, match == null ? Map.of() : Map.of("match", match),
                 topic));
         return next(WampMessage.Subscribed.class).subscription();
     }
 
-    void publish(String topic, Map<String, Object> options, List<Object> args) {
+    public void publish(String topic, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Publish(++request, options, topic, args, null));
     }
 

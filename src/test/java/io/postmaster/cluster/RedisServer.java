@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * directory. Outside CI a machine without {@code redis-server} skips the tests with a clear message; in CI
  * ({@code CI=true}) or with {@code POSTMASTER_REQUIRE_REDIS=true} its absence fails them.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     final int port;
     private final Path dir;
     private Process process;
@@ -28,7 +28,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Whether {@code redis-server} is on the PATH; skips (or fails, in CI) when not. */
-    static void require() {
+    public static void require() {
         boolean present = false;
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             present |= Files.isExecutable(Path.of(d, "redis-server"));
@@ -40,7 +40,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A new server on a free port, running. */
-    static RedisServer start() throws Exception {
+    public static RedisServer start() throws Exception {
         require();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -59,7 +59,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -89,7 +89,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Runs {@code redis-cli} against the server and returns its output. */
-    String cli(String... args) throws Exception {
+    public String cli(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
