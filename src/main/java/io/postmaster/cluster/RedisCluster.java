@@ -18,6 +18,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.RedisConnectionStateListener;
 import java.net.SocketAddress;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.postmaster.config.ClusterConfig;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
@@ -397,9 +399,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         RedisURI uri = RedisURI.create(config.redis());
         uri.setTimeout(Duration.ofMillis(config.nodeTtlMs()));
         if (resources == null) {
+            // Netty (ours, inside the WAR) logs through java.util.logging like the rest of Postmaster, instead of
+            // probing for other logging libraries, which the server's class loader reports as failures.
+            InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
             // Reconnect attempts back off to one a second at most (Lettuce's default grows to 30 s): routing across
             // nodes is back within about a second of Redis.
-            resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+            resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                             TimeUnit.MILLISECONDS))
                     .build();

@@ -9,7 +9,7 @@
  * Redis can never stall a routing thread, and a pub/sub connection is one socket, not a thread per subscription (as
  * Jedis needs). It reconnects on its own and resubscribes its channels after a reconnect, and speaks TLS
  * ({@code rediss://}), ACL users, Redis Cluster and sharded pub/sub for later. It brings Netty and Reactor, bundled in
- * the WAR (no supported server exposes its own Netty to deployments), with two I/O threads of its own.
+ * the WAR (no supported server exposes its own Netty to deployments), with two I/O and two computation threads of its own, started only when a cluster is configured.
  *
  * <h2>Keys and channels</h2> ({@code pm} is {@code postmaster.cluster.key-prefix}; realm keys carry the realm as a
  * hash tag, so a realm's keys stay on one Redis Cluster shard)

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The WAR on WildFly as one node of a cluster (its Lettuce and Netty inside the WAR), a router in the test JVM as the
  * other, one real {@code redis-server}: events published on either node reach subscribers on the other, in order.
- * WildFly only: the cluster setting is given to the running server as a system property (through its CLI) before
+ * WildFly only: the cluster setting is given to the running server as a system property (through its management API) before
  * the WAR is deployed, and removed afterwards, so the other tests' deployments stay single nodes.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -54,7 +53,7 @@ class ClusterIT {
     void eventsCrossBetweenTheWarOnWildFlyAndAnotherNode() throws Exception {
         String home = System.getProperty("jboss.home");
         assumeTrue(Deployments.container().equals("wildfly") && home != null,
-                "the cluster setting is given to WildFly through its CLI");
+                "the cluster setting is given to WildFly through its management API");
         RedisServer.require();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
         try (RedisServer redis = RedisServer.start()) {
@@ -63,7 +62,8 @@ class ClusterIT {
             List<String> added = new ArrayList<>();
             try {
                 for (Map.Entry<String, String> s : settings.entrySet()) {
-                    cli(home, "/system-property=" + s.getKey() + ":add(value=\"" + s.getValue() + "\")");
+                    cli(home, "{\"operation\" => \"add\", \"address\" => [(\"system-property\" => \"" + s.getKey()
+                            + "\")], \"value\" => \"" + s.getValue() + "\"}");
                     added.add(s.getKey());
                 }
                 deployer.deploy(DEPLOYMENT);
@@ -74,7 +74,7 @@ class ClusterIT {
                 }
             } finally {
                 for (String key : added) {
-                    cli(home, "/system-property=" + key + ":remove");
+                    cli(home, "{\"operation\" => \"remove\", \"address\" => [(\"system-property\" => \"" + key + "\")]}");
                 }
             }
         } finally {
@@ -153,11 +153,20 @@ class ClusterIT {
         } while (!arrived.ok());
     }
 
-    private static void cli(String home, String command) throws Exception {
-        Process p = new ProcessBuilder(Path.of(home, "bin", "jboss-cli.sh").toString(), "--connect",
-                "--controller=127.0.0.1:" + System.getProperty("it.management.port", "10290"), "--command=" + command)
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "jboss-cli " + command + ": " + out);
+    /**
+     * Runs one management operation on the suite's WildFly through the WildFly adapter's own management client (on
+     * the class path only when testing on WildFly, hence reflection): the provisioned server has no CLI script.
+     */
+    private static void cli(String home, String operation) throws Exception {
+        Class<?> factory = Class.forName("org.jboss.as.controller.client.ModelControllerClient$Factory");
+        Class<?> node = Class.forName("org.jboss.dmr.ModelNode");
+        int port = Integer.getInteger("it.management.port", 10290);
+        try (AutoCloseable client = (AutoCloseable) factory.getMethod("create", String.class, String.class, int.class)
+                .invoke(null, "remote+http", "127.0.0.1", port)) {
+            Object op = node.getMethod("fromString", String.class).invoke(null, operation);
+            Object result = Class.forName("org.jboss.as.controller.client.ModelControllerClient")
+                    .getMethod("execute", node).invoke(client, op);
+            assertTrue(result.toString().contains("\"outcome\" => \"success\""), operation + ": " + result);
+        }
     }
 }
