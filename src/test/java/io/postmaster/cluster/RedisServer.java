@@ -79,6 +79,17 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
     }
 
+    /** The server's CPU time so far, in milliseconds (Linux: /proc), or -1. */
+    long cpuMillis() {
+        try {
+            String[] f = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1]
+                    .split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime + stime, in ticks of 10 ms
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Kills the server (no save): what an engine crash looks like. */
     void kill() throws InterruptedException {
         if (process != null) {
