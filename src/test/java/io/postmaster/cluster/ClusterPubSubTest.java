@@ -33,7 +33,11 @@ class ClusterPubSubTest {
     private record Node(Router router, RedisCluster cluster) { }
 
     private Node node(String redisUri) {
-        Map<String, String> settings = new HashMap<>();
+        return node(redisUri, Map.of());
+    }
+
+    private Node node(String redisUri, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(extra);
         settings.put("postmaster.cluster.redis", redisUri);
         settings.put("postmaster.cluster.heartbeat-ms", "100");
         settings.put("postmaster.cluster.node-ttl-ms", "1000");
@@ -223,6 +227,28 @@ class ClusterPubSubTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void garbageAndOversizeMessagesFromRedisAreDroppedAndRoutingGoesOn() throws Exception {
+        RedisServer redis = redis();
+        Map<String, String> small = Map.of("postmaster.max-message-size", "1024");
+        Node a = node(redis.uri());
+        Node b = node(redis.uri(), small);
+        awaitJoined(a, b);
+        Client sub = Client.join(b.router, "sub");
+        sub.subscribe("com.t", null);
+        awaitInterest(a, b, 1);
+        String inbox = "pm:n:" + b.cluster.nodeId();
+
+        redis.cli("PUBLISH", inbox, "not a message");
+        redis.cli("PUBLISH", inbox, "x".repeat(1024 + 64 * 1024 + 1));
+        redis.cli("PUBLISH", "pm:ctl", "not a control message");
+        await("both dropped", () -> b.cluster.dropped() == 2);
+
+        Client pub = Client.join(a.router, "pub");
+        pub.publish("com.t", Map.of(), List.of("still routed"));
+        assertEquals(List.of("still routed"), sub.next(Event.class).args());
     }
 
     private static int numsub(RedisServer redis, String channel) {
