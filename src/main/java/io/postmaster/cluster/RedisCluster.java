@@ -101,8 +101,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private volatile int slot;
     /** Whether the node is joined: its keys are in Redis and it receives and relays publications. */
     private volatile boolean joined;
-    /** Local interest must be published again in full (a change could not be sent). Control thread only. */
-    private boolean resync;
+    /** Local interest must be published again in full (a change could not be sent, or too many waited). */
+    private volatile boolean resync;
+    /** The other nodes' interest must be reloaded in full (too many control messages waited). */
+    private volatile boolean reload;
     /** The other live nodes known (control thread only). */
     private final Set<Long> peers = new HashSet<>();
     private volatile boolean closed;
@@ -218,7 +220,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             public void interest(String realmName, String topic, MatchPolicy policy, boolean on) {
                 if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                     controlPending.decrementAndGet();
-                    onControl(() -> resync = true); // the full state is published instead
+                    resync = true; // the next heartbeat publishes the full state instead
                     return;
                 }
                 onControl(() -> {
@@ -300,7 +302,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         if (channel.equals(controlChannel())) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
-                onControl(this::reloadAll);
+                reload = true; // the next heartbeat reloads everything instead
                 return;
             }
             onControl(() -> {
@@ -382,6 +384,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             }
             if (resync) {
                 publishInterest();
+            }
+            if (reload) {
+                reload = false;
+                reloadAll();
             }
         } catch (RuntimeException e) {
             if (joined) {

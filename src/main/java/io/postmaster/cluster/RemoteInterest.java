@@ -116,9 +116,21 @@ final class RemoteInterest {
         }
     }
 
-    /** Replaces everything {@code node} wants by {@code keys} (as {@link #key} builds them). */
+    /**
+     * Replaces everything {@code node} wants by {@code keys} (as {@link #key} builds them): only the differences
+     * change, so an entry in both is never missing, not even for a moment (a publication routed meanwhile still
+     * reaches the node).
+     */
     void replace(long node, Set<String> keys) {
-        dropNode(node);
+        Set<String> mine = byNode.get(node);
+        if (mine != null) {
+            for (String k : Set.copyOf(mine)) {
+                if (!keys.contains(k)) {
+                    Map.Entry<MatchPolicy, String> e = parse(k);
+                    remove(node, e.getKey(), e.getValue());
+                }
+            }
+        }
         for (String k : keys) {
             Map.Entry<MatchPolicy, String> e = parse(k);
             if (e != null) {
