@@ -598,13 +598,20 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         for (String realmName : realms) {
             Realm realm = r.realm(realmName);
             String key = interestKey(realmName, nodeId);
-            redis.del(key);
+            // Built aside and renamed into place: a node reading the set meanwhile sees the old one or the new one,
+            // never a half-written one (which would make it skip this node for a moment).
+            String next = key + ":next";
+            redis.del(next);
             for (MatchPolicy policy : MatchPolicy.values()) {
                 for (String topic : realm.subscribedTopics(policy)) {
-                    redis.sadd(key, utf8(RemoteInterest.key(policy, topic)));
+                    redis.sadd(next, utf8(RemoteInterest.key(policy, topic)));
                 }
             }
-            redis.pexpire(key, config.nodeTtlMs());
+            if (redis.pexpire(next, config.nodeTtlMs())) { // the set exists; it keeps its expiry when renamed
+                redis.rename(next, key);
+            } else {
+                redis.del(key);
+            }
         }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "reset", null, null, null));
         resync = false;
