@@ -53,6 +53,8 @@ import java.util.function.Function;
  *                           ({@link AdminConsole})
  * @param operator           the metrics and health endpoints, their protection, the drain at stop
  *                           ({@link OperatorSettings})
+ * @param cluster            scale-out over Redis: off unless {@code postmaster.cluster.redis} is set
+ *                           ({@link ClusterConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -62,7 +64,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
-                               OperatorSettings operator) {
+                               OperatorSettings operator, ClusterConfig cluster) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -105,6 +107,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(scram, "scram");
         java.util.Objects.requireNonNull(admin, "admin");
         java.util.Objects.requireNonNull(operator, "operator");
+        java.util.Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -188,7 +191,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
-                OperatorSettings.from(lookup));
+                OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -53,6 +53,8 @@ public class PostmasterRuntime {
     private final LongAdder executorRejections = new LongAdder();
     /** The drain started by {@link #drain()}, if any. */
     private Thread drainer;
+    /** This node's link to the other nodes, if {@code postmaster.cluster.redis} is set. */
+    private io.postmaster.cluster.RedisCluster cluster;
     /** The RawSocket listener, while the application runs, if {@code postmaster.rawsocket.enabled}. */
     private RawSocketServer rawSocket;
 
@@ -91,8 +93,16 @@ public class PostmasterRuntime {
             openConnections = new OpenConnections(config.connections().maxPerAddress());
             executor = applicationExecutor(authConfig, executorRejections);
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
+            // The cluster's classes (and its Redis client) are loaded only when a cluster is configured.
+            if (config.cluster().enabled()) {
+                cluster = io.postmaster.cluster.RedisCluster.start(config);
+            }
             router = new Router(config, timers, AdminSessions.install(extensionPoints.build(authConfig, config.login(),
-                    config.scram(), executor), config.admin()));
+                    config.scram(), executor), config.admin()),
+                    cluster == null ? io.postmaster.router.Backplane.NONE : cluster);
+            if (cluster != null) {
+                cluster.attach(router);
+            }
             LOG.info(() -> "Postmaster settings: max-message-size " + config.maxMessageSize()
                     + ", outbound-queue " + config.outboundQueueLimit() + ", hello-timeout-ms "
                     + config.helloTimeout().toMillis() + ", allowed-origins " + config.allowedOrigins()
@@ -101,7 +111,8 @@ public class PostmasterRuntime {
                     + ", max-connections-per-address "
                     + config.connections().maxPerAddress() + ", ping-interval-ms "
                     + config.connections().pingInterval().toMillis() + ", ping-max-missed "
-                    + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled());
+                    + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled()
+                    + ", cluster.redis " + io.postmaster.config.ClusterConfig.redacted(config.cluster().redis()));
         }
         return router;
     }
@@ -159,6 +170,10 @@ public class PostmasterRuntime {
         if (router != null) {
             drainCalls();
             router.close();
+            if (cluster != null) {
+                cluster.close(); // leaves the cluster: the other nodes stop relaying to this one at once
+                cluster = null;
+            }
             if (rawSocket != null) {
                 rawSocket.close(); // the port is free again when this returns: a redeploy can bind it
                 rawSocket = null;

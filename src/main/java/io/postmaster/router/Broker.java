@@ -152,6 +152,7 @@ final class Broker {
             // (on_create before the on_subscribe of a second session), and published after letting go of it.
             if (created) {
                 metaEvents.add(ON_CREATE, List.of(s.session.id(), sub.details()));
+                relay.interest(realm, topic, policy, true);
             }
             metaEvents.add(ON_SUBSCRIBE, List.of(s.session.id(), sub.id()));
         }
@@ -219,6 +220,7 @@ final class Broker {
             if (empty && topics.remove(sub.topic(), sub.policy(), sub)) {
                 subscriptionsById.remove(sub.id());
                 metaEvents.add(ON_DELETE, List.of(s.session.id(), sub.id()));
+                relay.interest(realm, sub.topic(), sub.policy(), false);
             }
         }
         metaEvents.flush();

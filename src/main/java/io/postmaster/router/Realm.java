@@ -35,10 +35,11 @@ public final class Realm {
      *                  {@code callMaxPendingMs}
      */
     Realm(RealmConfig config, SessionLimits.Caps caps, int retainedMax, long callMaxPendingMs,
-          ScheduledExecutorService scheduler, Authorization authorization, Interception interception) {
+          ScheduledExecutorService scheduler, Authorization authorization, Interception interception,
+          PublicationRelay relay) {
         this.config = config;
         this.metaEvents = new MetaEvents(this::publishMeta, scheduler);
-        this.broker = new Broker(config, caps, retainedMax, metaEvents, authorization, PublicationRelay.NONE);
+        this.broker = new Broker(config, caps, retainedMax, metaEvents, authorization, relay);
         this.dealer = new Dealer(caps, metaEvents, scheduler, null, InvocationLink.LOCAL);
         this.gate = new Gate(config.uriRule(), authorization, interception, broker, dealer);
         dealer.startSweeper(callMaxPendingMs, PostmasterConfig.CALL_MAX_PENDING_MS);
@@ -56,6 +57,25 @@ public final class Realm {
     Dealer dealer() { return dealer; }
     /** Where the messages of the realm's sessions go in. */
     Gate gate() { return gate; }
+
+    /**
+     * Delivers a publication relayed by another node of the cluster to this node's subscribers (and records it in
+     * the topic's history, if one is kept); it is not relayed again. Safe from any thread; never blocks.
+     *
+     * @param filter who may receive it, as the publishing node's {@link PublicationRelay} got it; null for everyone
+     */
+    public void deliverRelayed(String topic, long publication, Map<String, Object> details, List<Object> args,
+                               Map<String, Object> kwargs, SubscriberFilter filter) {
+        broker.deliverLocal(topic, publication, details, args, kwargs, filter);
+    }
+
+    /**
+     * The topics and patterns this node's sessions are subscribed to under {@code policy}: what a cluster engine
+     * announces when it (re)joins, after which {@link PublicationRelay#interest} tells it the changes.
+     */
+    public List<String> subscribedTopics(io.postmaster.router.match.MatchPolicy policy) {
+        return broker.subscriptions(policy).stream().map(Subscription::topic).toList();
+    }
 
     /** The sessions joined to this realm. */
     public Collection<Session> sessions() {

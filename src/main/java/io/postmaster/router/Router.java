@@ -30,6 +30,7 @@ public final class Router implements AutoCloseable {
     private final PostmasterConfig config;
     private final ScheduledExecutorService scheduler;
     private final Extensions extensions;
+    private final Backplane backplane;
     private final Map<String, Realm> realms = new LinkedHashMap<>();
     private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -54,13 +55,30 @@ public final class Router implements AutoCloseable {
         this(config, scheduler, Extensions.openRealms(config));
     }
 
+    /** A router with open realms ({@link Extensions#openRealms}) that is one node of a cluster. */
+    public Router(PostmasterConfig config, ScheduledExecutorService scheduler, Backplane backplane) {
+        this(config, scheduler, Extensions.openRealms(config), backplane);
+    }
+
     /**
      * @param config     the settings
      * @param scheduler  runs timers (HELLO timeout, call timeouts); its tasks are short and never block
      * @param extensions authentication, authorization, interceptors and lifecycle hooks
      */
     public Router(PostmasterConfig config, ScheduledExecutorService scheduler, Extensions extensions) {
+        this(config, scheduler, extensions, Backplane.NONE);
+    }
+
+    /**
+     * @param config     the settings
+     * @param scheduler  runs timers (HELLO timeout, call timeouts); its tasks are short and never block
+     * @param extensions authentication, authorization, interceptors and lifecycle hooks
+     * @param backplane  the cluster engine this node shares routing through ({@link Backplane#NONE}: a single node)
+     */
+    public Router(PostmasterConfig config, ScheduledExecutorService scheduler, Extensions extensions,
+                  Backplane backplane) {
         this.config = config;
+        this.backplane = backplane;
         this.scheduler = scheduler;
         this.extensions = extensions;
         this.loginGuard = new LoginGuard(config.login());
@@ -69,7 +87,8 @@ public final class Router implements AutoCloseable {
         Interception interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
         for (RealmConfig rc : config.realms().values()) {
             Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
-                    config.callMaxPending().toMillis(), scheduler, authorization, interception);
+                    config.callMaxPending().toMillis(), scheduler, authorization, interception,
+                    backplane.relay(rc.name()));
             realm.dealer().routerProcedures(new MetaApi(realm, config.metaAccess(), authorization));
             realms.put(rc.name(), realm);
         }
@@ -119,10 +138,13 @@ public final class Router implements AutoCloseable {
         connections.remove(c);
     }
 
-    /** A new session ID, random in [1, 2^53] and unique among live sessions of this router. */
+    /**
+     * A new session ID in [1, 2^53], unique among live sessions of this router (and, with a cluster engine, disjoint
+     * from other nodes' by the {@link Backplane}'s candidates).
+     */
     long newSessionId() {
         while (true) {
-            long id = Ids.secureRandom();
+            long id = backplane.sessionIdCandidate();
             if (sessionIds.add(id)) {
                 return id;
             }

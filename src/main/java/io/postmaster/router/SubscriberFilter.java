@@ -12,9 +12,9 @@ import java.util.Set;
  * black/whitelisting ({@code exclude}, {@code eligible}, {@code exclude_authid}, {@code eligible_authid},
  * {@code exclude_authrole}, {@code eligible_authrole}). A session receives the event when it is in every given
  * whitelist and in no blacklist. Built once per publication, by the {@link Gate}. Sessions are named by ID only, so a
- * filter means the same on every node of a cluster.
+ * filter means the same on every node of a cluster, where it travels as a map ({@link #toMap}, {@link #fromMap}).
  */
-final class SubscriberFilter {
+public final class SubscriberFilter {
     /** The publisher's session ID when it is excluded ({@code exclude_me}), else 0 (no session has ID 0). */
     private final long excluded;
     private final Set<Long> exclude;
@@ -114,6 +114,50 @@ final class SubscriberFilter {
             return false;
         }
         return eligibleAuthrole == null || eligibleAuthrole.contains(s.authrole());
+    }
+
+    /**
+     * The filter as plain values (lists of session IDs and strings under the PUBLISH option names, and the excluded
+     * publisher under {@code excluded}), for a cluster engine to send to another node.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (excluded != 0) {
+            m.put(EXCLUDED, excluded);
+        }
+        put(m, "exclude", exclude);
+        put(m, "eligible", eligible);
+        put(m, "exclude_authid", excludeAuthid);
+        put(m, "eligible_authid", eligibleAuthid);
+        put(m, "exclude_authrole", excludeAuthrole);
+        put(m, "eligible_authrole", eligibleAuthrole);
+        return m;
+    }
+
+    /**
+     * The filter {@link #toMap} described, or null for an empty map (everyone).
+     *
+     * @throws Refusal {@code wamp.error.invalid_argument} when a value has the wrong type
+     */
+    public static SubscriberFilter fromMap(Map<String, Object> m) {
+        if (m == null || m.isEmpty()) {
+            return null;
+        }
+        Object excluded = m.get(EXCLUDED);
+        if (excluded != null && !(excluded instanceof Long)) {
+            throw invalid(EXCLUDED + " must be a session ID");
+        }
+        return new SubscriberFilter(excluded == null ? 0 : (Long) excluded, ids(m, "exclude"), ids(m, "eligible"),
+                strings(m, "exclude_authid"), strings(m, "eligible_authid"), strings(m, "exclude_authrole"),
+                strings(m, "eligible_authrole"));
+    }
+
+    private static final String EXCLUDED = "excluded";
+
+    private static void put(Map<String, Object> m, String key, Set<?> values) {
+        if (values != null) {
+            m.put(key, List.copyOf(values));
+        }
     }
 
     private static Set<Long> ids(Map<String, Object> options, String key) {

@@ -1,0 +1,746 @@
+package io.postmaster.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.RedisConnectionStateListener;
+import java.net.SocketAddress;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import io.postmaster.config.ClusterConfig;
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.message.Ids;
+import io.postmaster.message.WampMessage.Publish;
+import io.postmaster.router.Backplane;
+import io.postmaster.router.PublicationRelay;
+import io.postmaster.router.Realm;
+import io.postmaster.router.Router;
+import io.postmaster.router.SubscriberFilter;
+import io.postmaster.router.match.MatchPolicy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One node of a Postmaster cluster over Redis: the {@link Backplane} that makes session IDs disjoint across nodes
+ * and relays publications to the nodes that have subscribers for them. See the package doc for the keys, channels,
+ * threads and guarantees.
+ *
+ * <p>Life cycle: {@link #start} (no I/O yet), then the {@link Router} is built with it, then {@link #attach} (the
+ * node connects and joins in the background, retrying while Redis is unreachable), {@link #close} at the end (the
+ * node leaves: its keys are deleted and the others told).
+ */
+public final class RedisCluster implements Backplane, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RedisCluster.class.getName());
+    private static final RateLimitedLog UNAVAILABLE = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog NOT_RELAYED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog NOT_DELIVERED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog CONTROL_FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    /** Control messages from other nodes that may wait for the control thread; past it, all interest is reloaded. */
+    static final int CONTROL_QUEUE = 100_000;
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** Renews the slot's expiry if this node still holds it: 1, else 0. */
+    private static final String RENEW_SLOT = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+    /** Takes a slot that is free or already this node's: 1, else 0. */
+    private static final String CLAIM_SLOT = "local v = redis.call('get', KEYS[1]) "
+            + "if v == false or v == ARGV[1] then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 "
+            + "else return 0 end";
+
+    private final ClusterConfig config;
+    private final List<String> realms;
+    private final String prefix;
+    private final SessionIds ids = new SessionIds();
+    private final Map<String, RemoteInterest> interest = new LinkedHashMap<>();
+    private final ScheduledThreadPoolExecutor control;
+    private final Thread inboundThread;
+    private final BlockingQueue<byte[]> inbound;
+    private final AtomicLong inboundBytes = new AtomicLong();
+    private final AtomicInteger outCount = new AtomicInteger();
+    private final AtomicLong outBytes = new AtomicLong();
+    private final AtomicInteger controlPending = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    /** Publications received from other nodes (delivered or not). */
+    private final AtomicLong relayedIn = new AtomicLong();
+
+    private volatile Router router;
+    private ClientResources resources;
+    private RedisClient client;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
+    private volatile long nodeId;
+    /** This node's session-ID slot, 0 before the first join. */
+    private volatile int slot;
+    /** Whether the node is joined: its keys are in Redis and it receives and relays publications. */
+    private volatile boolean joined;
+    /** Local interest must be published again in full (a change could not be sent, or too many waited). */
+    private volatile boolean resync;
+    /** The other nodes' interest must be reloaded in full (too many control messages waited). */
+    private volatile boolean reload;
+    /** The other live nodes known (control thread only). */
+    private final Set<Long> peers = new HashSet<>();
+    private volatile boolean closed;
+    /** A connection to Redis was (re)established since the last join. */
+    private volatile boolean reconnected;
+
+    private RedisCluster(ClusterConfig config, List<String> realms) {
+        this.config = config;
+        this.realms = realms;
+        this.prefix = config.keyPrefix();
+        realms.forEach(r -> interest.put(r, new RemoteInterest()));
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.control = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "postmaster-cluster");
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
+        control.setRemoveOnCancelPolicy(true);
+        this.inbound = new ArrayBlockingQueue<>(config.inQueue());
+        this.inboundThread = new Thread(this::deliverInbound, "postmaster-cluster-in");
+        inboundThread.setDaemon(true);
+        inboundThread.setContextClassLoader(loader);
+    }
+
+    /** The cluster node for these settings; nothing is connected until {@link #attach}. */
+    public static RedisCluster start(PostmasterConfig config) {
+        if (!config.cluster().enabled()) {
+            throw new IllegalArgumentException(ClusterConfig.REDIS + " is not set");
+        }
+        return new RedisCluster(config.cluster(), List.copyOf(config.realms().keySet()));
+    }
+
+    /** Starts delivering to {@code router} and joining the cluster in the background. */
+    public void attach(Router router) {
+        this.router = router;
+        inboundThread.start();
+        control.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this node is joined to the cluster right now (its health as a cluster member). */
+    public boolean joined() {
+        return joined;
+    }
+
+    /** This node's ID in the cluster, 0 before it first joined. */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    /** Publications not relayed or not delivered because a bound was hit or Redis was unavailable. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Publications received from other nodes so far. */
+    long relayedIn() {
+        return relayedIn.get();
+    }
+
+    /** This node's session-ID slot, 0 before it first joined. */
+    int slot() {
+        return slot;
+    }
+
+    /** How many topics and patterns of {@code node} in {@code realm} this node knows (asked on the control thread). */
+    int remoteInterest(String realm, long node) throws Exception {
+        return control.submit(() -> interest.get(realm).size(node)).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Stops as a killed process would: no leaving, keys left to expire. */
+    void crash() {
+        closed = true;
+        joined = false;
+        control.shutdownNow();
+        inboundThread.interrupt();
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ Backplane
+
+    @Override
+    public long sessionIdCandidate() {
+        return ids.next(slot);
+    }
+
+    @Override
+    public PublicationRelay relay(String realm) {
+        RemoteInterest remote = interest.get(realm);
+        return new PublicationRelay() {
+            @Override
+            public void publish(String realmName, String topic, long publication, Map<String, Object> details,
+                                List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter) {
+                if (!joined || remote.isEmpty()) {
+                    return;
+                }
+                byte[][] data = new byte[1][];
+                remote.forEachNode(topic, node -> {
+                    if (data[0] == null) {
+                        data[0] = RelayCodec.publication(realmName, topic, publication, details, args, kwargs,
+                                filter == null ? null : filter.toMap());
+                    }
+                    send(inbox(node), data[0]);
+                });
+            }
+
+            @Override
+            public void interest(String realmName, String topic, MatchPolicy policy, boolean on) {
+                if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
+                    controlPending.decrementAndGet();
+                    resync = true; // the next heartbeat publishes the full state instead
+                    return;
+                }
+                onControl(() -> {
+                    controlPending.decrementAndGet();
+                    localInterest(realmName, topic, policy, on);
+                });
+            }
+        };
+    }
+
+    /** Queues work for the control thread; after {@link #close} it is dropped (called under the broker's monitor). */
+    private void onControl(Runnable task) {
+        try {
+            control.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing to tell anyone any more
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ keys and channels
+
+    private String nodeKey(long node) { return prefix + ":node:" + node; }
+    private String slotKey(int s) { return prefix + ":slot:" + s; }
+    private String nodesKey() { return prefix + ":nodes"; }
+    private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
+    private String controlChannel() { return prefix + ":ctl"; }
+    private String inbox(long node) { return prefix + ":n:" + node; }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------ relaying
+
+    /**
+     * Publishes to another node's inbox, asynchronously, within the outbound bounds: with Redis slow or gone a
+     * publication is not relayed (at most once), never waited for.
+     */
+    private void send(String channel, byte[] data) {
+        StatefulRedisConnection<String, byte[]> c = connection;
+        if (c == null || !c.isOpen()) {
+            notRelayed("Redis is not connected");
+            return;
+        }
+        if (outCount.incrementAndGet() > config.outQueue()
+                | outBytes.addAndGet(data.length) > config.outQueueBytes()) {
+            outCount.decrementAndGet();
+            outBytes.addAndGet(-data.length);
+            notRelayed(config.outQueue() + " publications or " + config.outQueueBytes() + " bytes wait for Redis ("
+                    + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
+            return;
+        }
+        try {
+            c.async().publish(channel, data).whenComplete((receivers, e) -> {
+                outCount.decrementAndGet();
+                outBytes.addAndGet(-data.length);
+                if (e != null) {
+                    notRelayed("Redis refused it: " + e);
+                }
+            });
+        } catch (RuntimeException e) {
+            outCount.decrementAndGet();
+            outBytes.addAndGet(-data.length);
+            notRelayed("Redis refused it: " + e);
+        }
+    }
+
+    private void notRelayed(String why) {
+        dropped.incrementAndGet();
+        NOT_RELAYED.log(() -> "a publication was not relayed to another node: " + why);
+    }
+
+    /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
+    private void received(String channel, byte[] data) {
+        if (channel.equals(controlChannel())) {
+            if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
+                controlPending.decrementAndGet();
+                reload = true; // the next heartbeat reloads everything instead
+                return;
+            }
+            onControl(() -> {
+                controlPending.decrementAndGet();
+                controlMessage(data);
+            });
+            return;
+        }
+        relayedIn.incrementAndGet();
+        if (data.length > config.maxRelayBytes()) {
+            notDelivered("it has " + data.length + " bytes, more than " + config.maxRelayBytes());
+            return;
+        }
+        if (inboundBytes.addAndGet(data.length) > config.inQueueBytes() || !inbound.offer(data)) {
+            inboundBytes.addAndGet(-data.length);
+            notDelivered(config.inQueue() + " publications or " + config.inQueueBytes()
+                    + " bytes wait for delivery (" + ClusterConfig.IN_QUEUE + ", " + ClusterConfig.IN_QUEUE_BYTES + ")");
+        }
+    }
+
+    private void notDelivered(String why) {
+        dropped.incrementAndGet();
+        NOT_DELIVERED.log(() -> "a publication from another node was not delivered: " + why);
+    }
+
+    /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
+    private void deliverInbound() {
+        while (!closed) {
+            byte[] data;
+            try {
+                data = inbound.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            inboundBytes.addAndGet(-data.length);
+            try {
+                deliver(data);
+            } catch (Throwable t) { // keep the loop alive on a failing publication
+                NOT_DELIVERED.log(() -> "a publication from another node failed to deliver: " + t, t);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void deliver(byte[] data) {
+        Publish p = RelayCodec.decode(data);
+        Router r = router;
+        if (p == null || r == null || !(p.options().get("realm") instanceof String realmName)
+                || !(p.options().getOrDefault("details", Map.of()) instanceof Map<?, ?> details)) {
+            notDelivered("it is malformed");
+            return;
+        }
+        Realm realm = r.realm(realmName);
+        if (realm == null) {
+            notDelivered("this node does not serve realm " + realmName);
+            return;
+        }
+        Object filter = p.options().get("filter");
+        realm.deliverRelayed(p.topic(), p.request(), (Map<String, Object>) details, p.args(), p.kwargs(),
+                filter instanceof Map<?, ?> f ? SubscriberFilter.fromMap((Map<String, Object>) f) : null);
+    }
+
+    // ------------------------------------------------------------------------------------------ control thread
+
+    /** The heartbeat: connect, join or renew, find dead nodes, republish interest if needed. */
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (connection == null) {
+                connect();
+            }
+            if (!joined || reconnected || !renew()) {
+                reconnected = false;
+                join();
+            } else {
+                sweep();
+            }
+            if (resync) {
+                publishInterest();
+            }
+            if (reload) {
+                reload = false;
+                reloadAll();
+            }
+        } catch (RuntimeException e) {
+            if (joined) {
+                joined = false;
+                LOG.warning(() -> "cluster: lost Redis at " + ClusterConfig.redacted(config.redis())
+                        + "; routing stays local until it is back (" + e + ")");
+            } else {
+                UNAVAILABLE.log(() -> "cluster: Redis at " + ClusterConfig.redacted(config.redis())
+                        + " is unavailable; this node routes alone and keeps trying (" + e + ")");
+            }
+        }
+    }
+
+    private void connect() {
+        RedisURI uri = RedisURI.create(config.redis());
+        uri.setTimeout(Duration.ofMillis(config.nodeTtlMs()));
+        if (resources == null) {
+            // Netty (ours, inside the WAR) logs through java.util.logging like the rest of Postmaster, instead of
+            // probing for other logging libraries, which the server's class loader reports as failures.
+            InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+            // Reconnect attempts back off to one a second at most (Lettuce's default grows to 30 s): routing across
+            // nodes is back within about a second of Redis.
+            resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                            TimeUnit.MILLISECONDS))
+                    .build();
+        }
+        RedisClient c = RedisClient.create(resources, uri);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // While disconnected, commands fail at once instead of piling up: a publication is then not
+                // relayed (at most once), and nothing waits.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(config.outQueue() + CONTROL_QUEUE)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(config.nodeTtlMs())).build())
+                .build());
+        c.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> ch, SocketAddress address) {
+                // After a reconnect, control messages may have been missed and Redis may have lost this node's
+                // rows: the next heartbeat joins again (idempotent) and reloads the others.
+                reconnected = true;
+            }
+        });
+        try {
+            StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC);
+            StatefulRedisPubSubConnection<String, byte[]> ps = c.connectPubSub(CODEC);
+            ps.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, byte[] message) {
+                    received(channel, message);
+                }
+            });
+            ps.sync().subscribe(controlChannel());
+            client = c;
+            pubsub = ps;
+            connection = conn;
+        } catch (RuntimeException e) {
+            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw e;
+        }
+    }
+
+    /** Claims (or reclaims) this node's ID and slot, subscribes its inbox, loads the others, publishes its own. */
+    private void join() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        long ttl = config.nodeTtlMs();
+        if (nodeId == 0) {
+            long id;
+            do {
+                id = Ids.secureRandom();
+            } while (!"OK".equals(redis.set(nodeKey(id), utf8("alive"), SetArgs.Builder.nx().px(ttl))));
+            nodeId = id;
+        } else {
+            redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
+        }
+        claimSlot(redis);
+        redis.sadd(nodesKey(), utf8(Long.toString(nodeId)));
+        pubsub.sync().subscribe(inbox(nodeId));
+        reloadAll();
+        publishInterest();
+        joined = true;
+        LOG.info(() -> "cluster: node " + nodeId + " (session-ID slot " + slot + ") joined through Redis at "
+                + ClusterConfig.redacted(config.redis()) + "; peers " + peers);
+    }
+
+    private void claimSlot(RedisCommands<String, byte[]> redis) {
+        byte[] me = utf8(Long.toString(nodeId));
+        byte[] ttl = utf8(Integer.toString(config.nodeTtlMs()));
+        int held = slot;
+        if (held != 0 && claim(redis, held, me, ttl)) {
+            return;
+        }
+        int start = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(SessionIds.SLOTS - 1);
+        for (int i = 0; i < SessionIds.SLOTS - 1; i++) {
+            int s = 1 + (start - 1 + i) % (SessionIds.SLOTS - 1);
+            if (claim(redis, s, me, ttl)) {
+                if (held != 0) {
+                    LOG.warning("cluster: node " + nodeId + " lost session-ID slot " + held + " (silent for longer than "
+                            + ClusterConfig.NODE_TTL_MS + "); new sessions use slot " + s);
+                }
+                slot = s;
+                return;
+            }
+        }
+        throw new IllegalStateException("all " + (SessionIds.SLOTS - 1) + " session-ID slots are taken");
+    }
+
+    private boolean claim(RedisCommands<String, byte[]> redis, int s, byte[] me, byte[] ttl) {
+        Long ok = redis.eval(CLAIM_SLOT, ScriptOutputType.INTEGER, new String[] {slotKey(s)}, me, ttl);
+        return ok != null && ok == 1;
+    }
+
+    /** Renews this node's keys; false if they were gone (Redis lost them, or the node was declared dead). */
+    private boolean renew() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        long ttl = config.nodeTtlMs();
+        if (!pubsub.isOpen()) {
+            throw new IllegalStateException("the pub/sub connection to Redis is down");
+        }
+        if (!"OK".equals(redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.xx().px(ttl)))) {
+            LOG.warning(() -> "cluster: node " + nodeId + " was missing from Redis (restarted, or this node was silent "
+                    + "for longer than " + ClusterConfig.NODE_TTL_MS + "); joining again");
+            return false;
+        }
+        Long held = redis.eval(RENEW_SLOT, ScriptOutputType.INTEGER, new String[] {slotKey(slot)},
+                utf8(Long.toString(nodeId)), utf8(Long.toString(ttl)));
+        if (held == null || held != 1) {
+            return false;
+        }
+        for (String realm : realms) {
+            redis.pexpire(interestKey(realm, nodeId), ttl);
+        }
+        return true;
+    }
+
+    /** Finds nodes that stopped renewing their key: forgets them, removes them from the node set, tells the others. */
+    private void sweep() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        Set<Long> live = new HashSet<>();
+        for (byte[] member : redis.smembers(nodesKey())) {
+            long node = parseId(text(member));
+            if (node == 0 || node == nodeId) {
+                continue;
+            }
+            if (redis.exists(nodeKey(node)) == 0) {
+                redis.srem(nodesKey(), member);
+                for (String realm : realms) {
+                    redis.del(interestKey(realm, node));
+                }
+                redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
+                LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
+                        + config.nodeTtlMs() + " ms); its interest is dropped");
+            } else {
+                live.add(node);
+                if (!peers.contains(node)) {
+                    reload(node);
+                }
+            }
+        }
+        for (Long gone : Set.copyOf(peers)) {
+            if (!live.contains(gone)) {
+                drop(gone);
+            }
+        }
+    }
+
+    private void reloadAll() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        Set<Long> live = new HashSet<>();
+        for (byte[] member : redis.smembers(nodesKey())) {
+            long node = parseId(text(member));
+            if (node != 0 && node != nodeId) {
+                live.add(node);
+                reload(node);
+            }
+        }
+        for (Long gone : Set.copyOf(peers)) {
+            if (!live.contains(gone)) {
+                drop(gone);
+            }
+        }
+    }
+
+    /** Reads what {@code node} subscribes to in every realm. */
+    private void reload(long node) {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        for (String realm : realms) {
+            Set<String> keys = new HashSet<>();
+            for (byte[] k : redis.smembers(interestKey(realm, node))) {
+                keys.add(text(k));
+            }
+            interest.get(realm).replace(node, keys);
+        }
+        peers.add(node);
+    }
+
+    private void drop(long node) {
+        peers.remove(node);
+        interest.values().forEach(i -> i.dropNode(node));
+    }
+
+    /** Writes this node's whole interest to Redis and tells the others to reload it. */
+    private void publishInterest() {
+        resync = true;
+        Router r = router;
+        RedisCommands<String, byte[]> redis = connection.sync();
+        for (String realmName : realms) {
+            Realm realm = r.realm(realmName);
+            String key = interestKey(realmName, nodeId);
+            // Built aside and renamed into place: a node reading the set meanwhile sees the old one or the new one,
+            // never a half-written one (which would make it skip this node for a moment).
+            String next = key + ":next";
+            redis.del(next);
+            for (MatchPolicy policy : MatchPolicy.values()) {
+                for (String topic : realm.subscribedTopics(policy)) {
+                    redis.sadd(next, utf8(RemoteInterest.key(policy, topic)));
+                }
+            }
+            if (redis.pexpire(next, config.nodeTtlMs())) { // the set exists; it keeps its expiry when renamed
+                redis.rename(next, key);
+            } else {
+                redis.del(key);
+            }
+        }
+        redis.publish(controlChannel(), RelayCodec.control(nodeId, "reset", null, null, null));
+        resync = false;
+    }
+
+    /** A change of this node's interest: written to Redis and announced, or left to a full resync. */
+    private void localInterest(String realm, String topic, MatchPolicy policy, boolean on) {
+        if (!joined || resync) {
+            return; // the join (or the resync) publishes the whole state
+        }
+        try {
+            RedisCommands<String, byte[]> redis = connection.sync();
+            String key = interestKey(realm, nodeId);
+            byte[] member = utf8(RemoteInterest.key(policy, topic));
+            if (on) {
+                redis.sadd(key, member);
+                redis.pexpire(key, config.nodeTtlMs());
+            } else {
+                redis.srem(key, member);
+            }
+            redis.publish(controlChannel(), RelayCodec.control(nodeId, on ? "+" : "-", realm, policy.name(), topic));
+        } catch (RuntimeException e) {
+            resync = true;
+            CONTROL_FAILED.log(() -> "cluster: a subscription change could not be sent (" + e
+                    + "); the whole state is sent again");
+        }
+    }
+
+    /** A control message from a node (ours included, which is ignored). */
+    private void controlMessage(byte[] data) {
+        Publish p = RelayCodec.decode(data);
+        if (p == null || !(p.options().get("op") instanceof String op)) {
+            CONTROL_FAILED.log(() -> "cluster: a malformed control message was ignored");
+            return;
+        }
+        long node = p.request();
+        if (node == nodeId) {
+            if (op.equals("down") && joined) {
+                joined = false; // declared dead by another node: join again at the next heartbeat
+            }
+            return;
+        }
+        try {
+            switch (op) {
+                case "+", "-" -> {
+                    RemoteInterest remote = p.options().get("realm") instanceof String realm ? interest.get(realm)
+                            : null;
+                    MatchPolicy policy = p.options().get("match") instanceof String m ? policy(m) : null;
+                    if (remote == null || policy == null) {
+                        return; // a realm this node does not serve
+                    }
+                    if (op.equals("+")) {
+                        remote.add(node, policy, p.topic());
+                        peers.add(node);
+                    } else {
+                        remote.remove(node, policy, p.topic());
+                    }
+                }
+                case "reset" -> {
+                    if (connection != null) {
+                        reload(node);
+                    }
+                }
+                case "down" -> drop(node);
+                default -> CONTROL_FAILED.log(() -> "cluster: unknown control message " + op + " ignored");
+            }
+        } catch (RuntimeException e) {
+            CONTROL_FAILED.log(() -> "cluster: control message " + op + " from node " + node + " failed (" + e
+                    + "); the next heartbeat catches up");
+        }
+    }
+
+    private static MatchPolicy policy(String name) {
+        for (MatchPolicy p : MatchPolicy.values()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static long parseId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ leaving
+
+    /** Leaves the cluster (deletes this node's keys, tells the others) and stops the threads and the client. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            control.submit(this::leave).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.info(() -> "cluster: leaving cleanly failed (" + e + "); this node's keys expire on their own");
+        }
+        closed = true;
+        control.shutdownNow();
+        inboundThread.interrupt();
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private void leave() {
+        closed = true;
+        if (!joined || connection == null) {
+            return;
+        }
+        joined = false;
+        RedisCommands<String, byte[]> redis = connection.sync();
+        byte[] me = utf8(Long.toString(nodeId));
+        redis.srem(nodesKey(), me);
+        for (String realm : realms) {
+            redis.del(interestKey(realm, nodeId));
+        }
+        redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+                ScriptOutputType.INTEGER, new String[] {slotKey(slot)}, me);
+        redis.del(nodeKey(nodeId));
+        redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
+        LOG.info(() -> "cluster: node " + nodeId + " left");
+    }
+}

@@ -1,0 +1,28 @@
+package io.postmaster.router;
+
+import io.postmaster.message.Ids;
+
+/**
+ * What a cluster engine gives the router so that several nodes form one router: session IDs unique across the nodes
+ * and, per realm, the {@link PublicationRelay} that tells the other nodes about publications. A single node uses
+ * {@link #NONE}: IDs random over the whole range, nobody to tell. The engine lives outside the routing core (it
+ * knows the core, the core knows only this interface) and is handed to the {@link Router}'s constructor.
+ */
+public interface Backplane {
+    /** A single node. */
+    Backplane NONE = new Backplane() { };
+
+    /**
+     * A candidate ID for a new session; the router draws again while the candidate is in use on this node, so an
+     * engine only has to make IDs of different nodes disjoint. By default random over [1, 2^53] from a
+     * cryptographic source.
+     */
+    default long sessionIdCandidate() {
+        return Ids.secureRandom();
+    }
+
+    /** How the broker of {@code realm} tells other nodes about its publications. Asked once per realm, at start. */
+    default PublicationRelay relay(String realm) {
+        return PublicationRelay.NONE;
+    }
+}
