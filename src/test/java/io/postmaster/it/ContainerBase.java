@@ -167,6 +167,17 @@ abstract class ContainerBase {
         return c;
     }
 
+    /** The realms the suite's settings ({@code postmaster-it.properties}) serve, in their order. */
+    static java.util.List<String> itRealms() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = ContainerBase.class.getResourceAsStream("/postmaster-it.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.List.of(p.getProperty("postmaster.realms").split(","));
+    }
+
     /** Sends {@code m} as JSON over a raw connection. */
     static void send(RawWebSocket c, WampMessage m) throws IOException {
         c.sendText(JSON.encodeToString(m));
