@@ -5,6 +5,7 @@ import io.postmaster.message.ErrorUris;
 import io.postmaster.message.MessageType;
 import io.postmaster.message.Uris;
 import io.postmaster.message.WampMessage;
+import io.postmaster.router.SerialExecutor;
 import io.postmaster.router.Connection;
 import io.postmaster.router.InProcessPeer;
 import io.postmaster.router.Router;
@@ -64,7 +65,7 @@ final class LocalSession implements WampSession, InProcessPeer {
     private final TransportInfo transport;
     private final Values values;
     private final Executor executor;
-    private final Lane lane;
+    private final SerialExecutor lane;
     private final int queueLimit;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
@@ -91,7 +92,7 @@ final class LocalSession implements WampSession, InProcessPeer {
         this.transport = transport;
         this.values = values;
         this.executor = executor;
-        this.lane = new Lane(executor);
+        this.lane = new SerialExecutor(executor);
         this.queueLimit = router.config().outboundQueueLimit();
     }
 
