@@ -12,9 +12,12 @@ import io.postmaster.router.Router;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,12 +36,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * WildFly only: the cluster setting is given to the running server as a system property (through its management API) before
  * the WAR is deployed, and removed afterwards, so the other tests' deployments stay single nodes.
  */
-class ClusterIT extends ContainerBase {
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ClusterIT {
     private static final String DEPLOYMENT = "cluster";
 
     @Deployment(name = DEPLOYMENT, managed = false, testable = false)
     static WebArchive deployment() {
-        return builtWar();
+        return ContainerBase.builtWar();
     }
 
     @ArquillianResource
@@ -47,7 +52,7 @@ class ClusterIT extends ContainerBase {
     @Test
     void eventsCrossBetweenTheWarOnWildFlyAndAnotherNode() throws Exception {
         String home = System.getProperty("jboss.home");
-        assumeTrue(container().equals("wildfly") && home != null,
+        assumeTrue(ContainerBase.container().equals("wildfly") && home != null,
                 "the cluster setting is given to WildFly through its management API");
         RedisServer.require();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
