@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URL;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Deploy, undeploy, deploy: the router's MXBeans are there while it runs, gone when it is undeployed, and there once
@@ -39,6 +40,9 @@ class RedeployIT extends ContainerBase {
 
     @Test
     void redeployLeavesOneSetOfMxBeans() throws Exception {
+        // Payara Micro's Arquillian adapter starts a server of its own for each deployment: the probe would look into
+        // another JVM than the router's. OperatorIT checks the MXBeans from inside the router's own deployment there.
+        assumeFalse("payara".equals(container()), "Payara Micro runs each deployment in its own JVM");
         String path = probeBase.getPath().replaceAll("/$", "");
         OperatorHttp probe = new OperatorHttp("http://127.0.0.1:" + probeBase.getPort() + path);
         assertEquals("", probe.jmxQuery("io.postmaster:*"));
