@@ -141,14 +141,7 @@ class HostileWebwireIT extends ContainerBase {
     }
 
     private WampTestClient backend(String procedure) throws Exception {
-        WampTestClient b = WampTestClient.connect(ws(), "wamp.2.json");
-        Map<String, Object> details = new HashMap<>(WampTestClient.ROLES);
-        details.put("authmethods", List.of("ticket"));
-        details.put("authid", "backend");
-        b.send(new Hello("wire", details));
-        b.next(Challenge.class);
-        b.send(new Authenticate("backend-ticket", Map.of()));
-        b.next(Welcome.class);
+        WampTestClient b = joinWithTicket("wire", "backend", "backend-ticket");
         b.send(new Register(1, Map.of(), procedure));
         b.next(Registered.class);
         return b;

@@ -66,14 +66,7 @@ class WebwireIT extends ContainerBase {
 
     /** The backend: a WAMP client with the backend role, registering {@code procedures} with caller disclosure. */
     private WampTestClient backend(String... procedures) throws Exception {
-        WampTestClient b = WampTestClient.connect(ws(), "wamp.2.json");
-        Map<String, Object> details = new HashMap<>(WampTestClient.ROLES);
-        details.put("authmethods", List.of("ticket"));
-        details.put("authid", "backend");
-        b.send(new Hello("wire", details));
-        b.next(Challenge.class);
-        b.send(new Authenticate("backend-ticket", Map.of()));
-        b.next(Welcome.class);
+        WampTestClient b = joinWithTicket("wire", "backend", "backend-ticket");
         long request = 100;
         for (String p : procedures) {
             b.send(new Register(++request, Map.of("disclose_caller", true), p));
