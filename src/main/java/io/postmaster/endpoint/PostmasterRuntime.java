@@ -144,6 +144,38 @@ public class PostmasterRuntime {
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
         startRawSocket();
+        if (event instanceof jakarta.servlet.ServletContext context) {
+            loadOwnClasses(context, "/WEB-INF/classes/io/postmaster/");
+        }
+    }
+
+    /**
+     * Loads (without initializing) every class of Postmaster's under {@code dir}. Open Liberty may take the
+     * application's files away before it stops the application (an application removed from {@code dropins}), and a
+     * class first needed while stopping (a GOODBYE to send, the drain) can then no longer be read: the stop would
+     * fail half-way and leave the RawSocket port bound. Where the classes are in a JAR instead, nothing is listed.
+     */
+    private static void loadOwnClasses(jakarta.servlet.ServletContext context, String dir) {
+        java.util.Set<String> paths = context.getResourcePaths(dir);
+        if (paths == null) {
+            return;
+        }
+        ClassLoader loader = PostmasterRuntime.class.getClassLoader();
+        for (String path : paths) {
+            if (path.endsWith("/cluster/")) {
+                continue; // used only with a cluster configured, and then loaded long before any stop
+            } else if (path.endsWith("/")) {
+                loadOwnClasses(context, path);
+            } else if (path.endsWith(".class")) {
+                String name = path.substring("/WEB-INF/classes/".length(), path.length() - ".class".length())
+                        .replace('/', '.');
+                try {
+                    Class.forName(name, false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    LOG.log(Level.FINE, "could not load " + name + " ahead of time", e);
+                }
+            }
+        }
     }
 
     /** Opens the RawSocket port, if enabled; a port that cannot be bound fails the deployment. */
@@ -168,11 +200,20 @@ public class PostmasterRuntime {
     @PreDestroy
     synchronized void stop() {
         if (router != null) {
-            drainCalls();
-            router.close();
-            if (cluster != null) {
-                cluster.close(); // leaves the cluster: the other nodes stop relaying to this one at once
-                cluster = null;
+            // Each step runs whatever the one before it threw: above all, the RawSocket port must be freed.
+            try {
+                drainCalls();
+                router.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "stopping the router failed; going on with the rest of the stop", e);
+            }
+            try {
+                if (cluster != null) {
+                    cluster.close(); // leaves the cluster: the other nodes stop relaying to this one at once
+                    cluster = null;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "leaving the cluster failed; going on with the rest of the stop", e);
             }
             if (rawSocket != null) {
                 rawSocket.close(); // the port is free again when this returns: a redeploy can bind it
