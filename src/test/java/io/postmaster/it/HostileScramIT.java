@@ -129,6 +129,22 @@ class HostileScramIT extends ContainerBase {
                 b64.encodeToString(hmac(serverKey, authMessage.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /**
+     * The next message is ABORT {@code not_authorized}. On Payara (Tyrus) the close that follows an ABORT sent at once
+     * can overtake it; there the close's reason, which carries the same URI, is taken instead (a known difference
+     * of that server, listed in the project notes), on no other server.
+     */
+    private static void assertRefused(RawWebSocket c) throws Exception {
+        try {
+            assertNotAuthorized(read(c));
+        } catch (RawWebSocket.Closed closed) {
+            if (!"payara".equals(container())) {
+                throw closed;
+            }
+            assertTrue(closed.getMessage().endsWith(ErrorUris.NOT_AUTHORIZED), closed.getMessage());
+        }
+    }
+
     private static void assertNotAuthorized(WampMessage m) {
         Abort a = assertInstanceOf(Abort.class, m);
         assertEquals(ErrorUris.NOT_AUTHORIZED, a.reason());
@@ -169,7 +185,7 @@ class HostileScramIT extends ContainerBase {
             hello(c, "sam", nonce(clientNonce));
             Challenge ch = assertInstanceOf(Challenge.class, read(c));
             c.sendText(JSON.encodeToString(answer("sam", clientNonce, ch.extra(), "sam-passw0rd").message()));
-            assertNotAuthorized(read(c));
+            assertRefused(c);
         }
     }
 
@@ -193,7 +209,7 @@ class HostileScramIT extends ContainerBase {
             Challenge ch = assertInstanceOf(Challenge.class, read(c));
             assertNotEquals(seen.extra().get("nonce"), ch.extra().get("nonce"));
             c.sendText(JSON.encodeToString(seen));
-            assertNotAuthorized(read(c));
+            assertRefused(c);
         }
     }
 
@@ -214,7 +230,7 @@ class HostileScramIT extends ContainerBase {
                 }
                 seen.put(authid, ch.extra());
                 c.sendText(JSON.encodeToString(answer(authid, clientNonce, ch.extra(), "guess").message()));
-                assertNotAuthorized(read(c));
+                assertRefused(c);
             }
         }
         Map<String, Object> real = seen.get("sally");
@@ -239,7 +255,7 @@ class HostileScramIT extends ContainerBase {
         for (Map<String, Object> authextra : hostile) {
             try (RawWebSocket c = open("127.0.13." + i++)) {
                 hello(c, "probe-scram", authextra);
-                assertNotAuthorized(read(c));
+                assertRefused(c);
             }
         }
     }
