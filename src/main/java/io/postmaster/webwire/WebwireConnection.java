@@ -45,6 +45,8 @@ final class WebwireConnection implements Leg.Owner {
     static final String SIGNAL_PREFIX = "webwire.signal";
     static final String ERROR_PREFIX = "webwire.error.";
     static final String AUTHMETHOD = "webwire-session";
+    /** The message of a restoration refused for now (the login guard's limits, or the check could not run). */
+    static final String RESTORE_LATER = "the session cannot be restored at the moment; try again later";
     static final Map<String, Object> ROLES = Map.of("caller", Map.of(), "publisher", Map.of());
     /** The router's own refusals: public URIs of the spec, answered as error replies with the URI as the code. */
     private static final Set<String> REFUSALS = Set.of(ErrorUris.NO_SUCH_PROCEDURE, ErrorUris.NOT_AUTHORIZED,
@@ -449,8 +451,9 @@ final class WebwireConnection implements Leg.Owner {
         }
         if (sw != null && sw.target() != null) {
             // The session is gone meanwhile or its role may not join (not authorized): "not found". Or the login
-            // guard turned the join away for now (too many logins at once): an internal error, the session kept for
-            // a later try. Either way the connection goes on anonymously.
+            // guard turned the join away for now (too many logins from the address or for the authid), or the check
+            // could not run: an error reply that says to try again later, the session kept for that try. Either way
+            // the connection goes on anonymously.
             boolean gone = ErrorUris.NOT_AUTHORIZED.equals(reason);
             REFUSED.log(() -> "webwire connection from " + transport.peerAddress() + " could not join with its"
                     + " session: " + reason);
@@ -461,7 +464,8 @@ final class WebwireConnection implements Leg.Owner {
                 switching = new Switch(null, null);
             }
             if (sw.restoreId() != null) {
-                out.binary(Wire.special(gone ? Wire.SESSION_NOT_FOUND : Wire.INTERNAL_ERROR, sw.restoreId()));
+                out.binary(gone ? Wire.special(Wire.SESSION_NOT_FOUND, sw.restoreId())
+                        : Wire.errorReply(sw.restoreId(), ErrorUris.AUTHENTICATION_FAILED, RESTORE_LATER));
             } else {
                 out.binary(Wire.sessionClosed());
             }

@@ -227,6 +227,49 @@ class WebwireIT extends ContainerBase {
     }
 
     /**
+     * A restoration is a login: when the login guard turns it away for now (here: as many logins in progress for the
+     * session's authid as the guard allows, four by default, each from an address of its own), the client is told to
+     * try again later — a clear error reply, not an internal error — and the session stays restorable.
+     */
+    @Test
+    void aRestorationTheLoginGuardTurnsAwayForNowIsToldToTryLater() throws Exception {
+        try (WampTestClient backend = backend("webwire.request.login")) {
+            String key;
+            try (WebwireGoClient first = connected()) {
+                key = login(backend, first, "eve");
+            }
+            java.util.ArrayList<io.postmaster.testing.RawWebSocket> inProgress = new java.util.ArrayList<>();
+            try {
+                for (int i = 1; i <= 4; i++) {
+                    io.postmaster.testing.RawWebSocket c = raw("127.0.9." + i);
+                    inProgress.add(c);
+                    Map<String, Object> d = new HashMap<>(WampTestClient.ROLES);
+                    d.put("authid", "eve");
+                    d.put("authmethods", List.of("ticket"));
+                    send(c, new Hello("wire", d));
+                    assertInstanceOf(Challenge.class, read(c)); // nobody answers: the login stays in progress
+                }
+                try (WebwireGoClient refused = connected()) {
+                    assertEquals("error ReqErr " + ErrorUris.AUTHENTICATION_FAILED
+                            + " the session cannot be restored at the moment; try again later",
+                            refused.ask("restore " + key));
+                    assertEquals("session none", refused.ask("session"));
+                }
+            } finally {
+                inProgress.forEach(io.postmaster.testing.RawWebSocket::close);
+            }
+            try (WebwireGoClient again = connected()) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                String answer;
+                while (!"restored".equals(answer = again.ask("restore " + key)) && System.nanoTime() < deadline) {
+                    Thread.sleep(100); // the held logins end when the server sees their connections close
+                }
+                assertEquals("restored", answer);
+            }
+        }
+    }
+
+    /**
      * Signals the session {@code key} once it has no connection left (a signal to a connection that is closing is
      * lost with it, so this probes until one is kept); the probe kept is {@code probe}.
      */
