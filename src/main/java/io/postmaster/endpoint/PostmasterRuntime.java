@@ -145,7 +145,12 @@ public class PostmasterRuntime {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
         startRawSocket();
         if (event instanceof jakarta.servlet.ServletContext context) {
-            loadOwnClasses(context, "/WEB-INF/classes/io/postmaster/");
+            long t0 = System.nanoTime();
+            int n = loadOwnClasses(context, "/WEB-INF/classes/io/postmaster/");
+            if (n > 0) {
+                LOG.info(() -> "loaded " + n + " classes ahead of the stop in " + (System.nanoTime() - t0) / 1_000_000
+                        + " ms");
+            }
         }
     }
 
@@ -154,28 +159,32 @@ public class PostmasterRuntime {
      * application's files away before it stops the application (an application removed from {@code dropins}), and a
      * class first needed while stopping (a GOODBYE to send, the drain) can then no longer be read: the stop would
      * fail half-way and leave the RawSocket port bound. Where the classes are in a JAR instead, nothing is listed.
+     * Returns how many were loaded.
      */
-    private static void loadOwnClasses(jakarta.servlet.ServletContext context, String dir) {
+    private static int loadOwnClasses(jakarta.servlet.ServletContext context, String dir) {
         java.util.Set<String> paths = context.getResourcePaths(dir);
         if (paths == null) {
-            return;
+            return 0;
         }
+        int loaded = 0;
         ClassLoader loader = PostmasterRuntime.class.getClassLoader();
         for (String path : paths) {
             if (path.endsWith("/cluster/")) {
                 continue; // used only with a cluster configured, and then loaded long before any stop
             } else if (path.endsWith("/")) {
-                loadOwnClasses(context, path);
+                loaded += loadOwnClasses(context, path);
             } else if (path.endsWith(".class")) {
                 String name = path.substring("/WEB-INF/classes/".length(), path.length() - ".class".length())
                         .replace('/', '.');
                 try {
                     Class.forName(name, false, loader);
+                    loaded++;
                 } catch (ClassNotFoundException | LinkageError e) {
                     LOG.log(Level.FINE, "could not load " + name + " ahead of time", e);
                 }
             }
         }
+        return loaded;
     }
 
     /** Opens the RawSocket port, if enabled; a port that cannot be bound fails the deployment. */
