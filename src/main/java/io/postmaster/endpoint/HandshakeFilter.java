@@ -17,7 +17,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sees the WebSocket handshake on {@code /ws} (and the admin console's {@code /admin/ws}) before the container upgrades it:
+ * Sees the WebSocket handshake on {@code /ws} (and its alias {@code /ws-resume}, and the admin console's
+ * {@code /admin/ws}) before the container upgrades it:
  * <ul>
  * <li>refuses a handshake that offers no subprotocol Postmaster speaks (the WAMP v2 ones, and v1's {@code wamp} while
  * {@code postmaster.v1.enabled}), with HTTP 400 (JSR-356 itself would accept
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * upgrades before filters run, {@link WampEndpoint} closes such a connection with 1002 instead and the address is
  * {@code "unknown"}.
  */
-@WebFilter(urlPatterns = {"/ws", "/admin/ws"}, asyncSupported = true)
+@WebFilter(urlPatterns = {"/ws", "/ws-resume", "/admin/ws"}, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
     private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);

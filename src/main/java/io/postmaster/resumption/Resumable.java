@@ -2,6 +2,7 @@ package io.postmaster.resumption;
 
 import io.postmaster.adapter.Leg;
 import io.postmaster.config.ResumptionConfig;
+import io.postmaster.endpoint.SessionResumption.Transport;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.Connection;
@@ -24,17 +25,6 @@ import java.util.logging.Logger;
 final class Resumable implements Leg.Owner {
     private static final Logger LOG = Logger.getLogger(Resumable.class.getName());
     private static final RateLimitedLog ENDED = new RateLimitedLog(LOG, Level.INFO);
-    static final String EXTENSION = "_resume";
-
-    /** A transport: where frames go, in order; never blocks. */
-    interface Transport {
-        Frame encode(WampMessage m);
-
-        void send(Frame f);
-
-        void close(int code, String reason);
-    }
-
     private record Kept(long seq, WampMessage message, Frame frame, int bytes) { }
 
     private final Resumables registry;
@@ -68,6 +58,11 @@ final class Resumable implements Leg.Owner {
         return realm;
     }
 
+    /** The session's ID once it joined, else 0. */
+    synchronized long sessionId() {
+        return welcome == null ? 0 : welcome.session();
+    }
+
     /** Joins: connects the leg and hands it the HELLO (without the extension). */
     void start(Router router, Transport t, WampMessage.Hello hello, boolean resumable) {
         synchronized (this) {
@@ -79,16 +74,7 @@ final class Resumable implements Leg.Owner {
         synchronized (this) {
             connection = c;
         }
-        c.onMessage(withoutExtension(hello));
-    }
-
-    static WampMessage.Hello withoutExtension(WampMessage.Hello h) {
-        if (!h.details().containsKey(EXTENSION)) {
-            return h;
-        }
-        Map<String, Object> d = new LinkedHashMap<>(h.details());
-        d.remove(EXTENSION);
-        return new WampMessage.Hello(h.realm(), d);
+        c.onMessage(ResumeAsk.strip(hello));
     }
 
     /** A message from the client on {@code from}. */
@@ -99,8 +85,8 @@ final class Resumable implements Leg.Owner {
                 return;
             }
             if (m instanceof WampMessage.Hello h) { // a new session on the same transport, after GOODBYE
-                asked = h.details().get(EXTENSION) != null;
-                m = withoutExtension(h);
+                asked = ResumeAsk.of(h).asks();
+                m = ResumeAsk.strip(h);
             }
             c = connection;
         }
@@ -190,7 +176,10 @@ final class Resumable implements Leg.Owner {
 
     private WampMessage.Welcome announce(WampMessage.Welcome w, boolean resumed) {
         Map<String, Object> d = new LinkedHashMap<>(w.details());
-        d.put(EXTENSION, Map.of("token", token, "keep_ms", config.keep().toMillis(), "resumed", resumed));
+        d.put(ResumeAsk.RESUMABLE, true);
+        d.put("resume_token", token);
+        d.put("resumed", resumed);
+        d.put(ResumeAsk.EXTENSION, Map.of("token", token, "keep_ms", config.keep().toMillis(), "resumed", resumed));
         return new WampMessage.Welcome(w.session(), d);
     }
 

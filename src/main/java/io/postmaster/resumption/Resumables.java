@@ -2,6 +2,7 @@ package io.postmaster.resumption;
 
 import io.postmaster.adapter.Bridges;
 import io.postmaster.config.ResumptionConfig;
+import io.postmaster.endpoint.SessionResumption;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.Peer;
@@ -11,7 +12,6 @@ import jakarta.inject.Inject;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * random bytes; an entry lives only while its session does. Belongs to the deployment.
  */
 @ApplicationScoped
-public class Resumables {
+public class Resumables implements SessionResumption {
     private static final Logger LOG = Logger.getLogger(Resumables.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -96,25 +96,47 @@ public class Resumables {
         bytes.addAndGet(-n);
     }
 
+    @Override
+    public boolean asks(WampMessage.Hello hello) {
+        return ResumeAsk.of(hello).asks();
+    }
+
+    @Override
+    public Attachment attach(WampMessage.Hello hello, Transport transport, Peer.TransportInfo info) {
+        Resumable r = open(hello, transport, info);
+        return new Attachment() {
+            public void message(WampMessage m) {
+                r.forward(transport, m);
+            }
+
+            public void malformed(String why) {
+                r.malformed(transport, why);
+            }
+
+            public void transportClosed() {
+                r.transportClosed(transport);
+            }
+        };
+    }
+
     /**
-     * The session for a transport's first HELLO: the one its {@code _resume} token names, resumed, or a new one
-     * (resumable if asked, so a client whose session could not be resumed is told and starts afresh).
+     * The session for a transport's first HELLO: the one its token names (in its realm, with its session ID if the
+     * HELLO gives one), resumed, or a new resumable one, so a client whose session could not be resumed is told and
+     * starts afresh.
      */
-    Resumable open(WampMessage.Hello hello, Resumable.Transport t, Peer.TransportInfo info) {
-        Object ext = hello.details().get(Resumable.EXTENSION);
-        String token = ext instanceof String s ? s : ext instanceof Map<?, ?> m && m.get("token") instanceof String s
-                ? s : null;
-        long last = ext instanceof Map<?, ?> m && m.get("last") instanceof Number n ? n.longValue() : -1;
-        if (token != null) {
-            Resumable r = byToken.get(token);
-            if (r != null && r.realm().equals(hello.realm()) && r.resume(t, last)) {
+    Resumable open(WampMessage.Hello hello, Transport t, Peer.TransportInfo info) {
+        ResumeAsk ask = ResumeAsk.of(hello);
+        if (ask.token() != null) {
+            Resumable r = byToken.get(ask.token());
+            if (r != null && r.realm().equals(hello.realm()) && (ask.session() == 0 || ask.session() == r.sessionId())
+                    && r.resume(t, ask.last())) {
                 return r;
             }
-            REFUSED.log(() -> "a client from " + info.peerAddress() + " could not resume its session (gone, or more"
-                    + " missed than kept): a fresh one");
+            REFUSED.log(() -> "a client from " + info.peerAddress() + " could not resume its session (gone, another"
+                    + " session's ID, or more missed than kept): a fresh one");
         }
         Resumable fresh = new Resumable(this, config(), info, hello.realm());
-        fresh.start(router, t, hello, ext != null && !Boolean.FALSE.equals(ext));
+        fresh.start(router, t, hello, ask.asks());
         return fresh;
     }
 }
