@@ -534,6 +534,8 @@ final class WebwireConnection implements Leg.Owner {
             Object message = e.args() == null || e.args().isEmpty() ? null : e.args().get(0);
             out.binary(Wire.errorReply(p.id(), e.error().substring(ERROR_PREFIX.length()),
                     message instanceof String s ? s : null));
+        } else if (ErrorUris.SYSTEM_SHUTDOWN.equals(e.error())) {
+            out.binary(Wire.special(Wire.REPLY_SHUTDOWN, p.id())); // the router began to drain as it was sent
         } else if (REFUSALS.contains(e.error())) {
             out.binary(Wire.errorReply(p.id(), e.error(), null));
         } else {

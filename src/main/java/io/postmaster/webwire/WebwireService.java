@@ -119,8 +119,12 @@ public class WebwireService {
         shuttingDown = true;
     }
 
+    /**
+     * Whether the application stops or the router drains (undeploy's first step, or the operator's drain): new
+     * connections get 503, new requests the shutdown reply; requests already routed are calls the drain waits for.
+     */
     boolean shuttingDown() {
-        return shuttingDown;
+        return shuttingDown || router.draining();
     }
 
     // ------------------------------------------------------------------------------------------ connections
