@@ -90,10 +90,6 @@ public class WebwireService {
         return bridges.executor();
     }
 
-    Executor closer() {
-        return bridges.closer();
-    }
-
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         WebwireConfig c = config();
         if (!c.enabled()) {

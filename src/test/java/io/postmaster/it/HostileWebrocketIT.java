@@ -129,4 +129,13 @@ class HostileWebrocketIT extends ContainerBase {
             assertEquals(1008, stalled.awaitCloseIgnoringPings(20_000));
         }
     }
+
+    @Test
+    void aPeerThatNeverAnswersPingsIsClosedAsGoneAway() throws Exception {
+        try (RawWebSocket silent = connect()) {
+            // pings every 2 s in the suite, closed after 1 unanswered: within (max-missed + 2) intervals, with slack
+            assertEquals(1001, silent.awaitCloseIgnoringPings(12_000), "closed as gone away");
+            assertTrue(silent.pingsSeen() >= 1, "it was pinged first");
+        }
+    }
 }

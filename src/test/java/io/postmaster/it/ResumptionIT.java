@@ -8,11 +8,14 @@ import io.postmaster.message.WampMessage.Published;
 import io.postmaster.message.WampMessage.Subscribe;
 import io.postmaster.message.WampMessage.Subscribed;
 import io.postmaster.message.WampMessage.Welcome;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.WampTestClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
 import java.util.HashMap;
@@ -196,6 +199,23 @@ class ResumptionIT extends ContainerBase {
             Welcome w = c.next(Welcome.class);
             assertEquals(false, ext(w).get("resumed"));
             assertNotNull(ext(w).get("token"));
+        }
+    }
+
+    @Test
+    void aSilentResumablePeerIsClosedAsGoneAwayAndItsSessionWaitsForIt() throws Exception {
+        Welcome w;
+        try (RawWebSocket silent = new RawWebSocket(resumeUri(), InetAddress.getLoopbackAddress(), "wamp.2.json")) {
+            silent.sendText("[1,\"realm1\",{\"roles\":{\"subscriber\":{}},\"_resume\":true}]");
+            w = (Welcome) new JsonSerializer().decode(silent.readText());
+            // pings every 2 s in the suite, closed after 1 unanswered: within (max-missed + 2) intervals, with slack
+            assertEquals(1001, silent.awaitCloseIgnoringPings(12_000), "closed as gone away");
+            assertTrue(silent.pingsSeen() >= 1, "it was pinged first");
+        }
+        try (WampTestClient again = hello(Map.of("token", ext(w).get("token")))) {
+            Welcome back = again.next(Welcome.class);
+            assertEquals(w.session(), back.session(), "the session waited for its client");
+            assertEquals(true, ext(back).get("resumed"));
         }
     }
 
