@@ -111,9 +111,9 @@ final class Resumable implements Leg.Owner {
                 return;
             }
             if (m instanceof WampMessage.Welcome w) {
+                welcome = w;
                 if (asked) {
-                    token = registry.register(this);
-                    welcome = w;
+                    token = registry.register(this); // null: the store is full, the session is not resumable
                     m = announce(w, false);
                 }
                 seq = 0;
@@ -154,15 +154,15 @@ final class Resumable implements Leg.Owner {
     /** Keeps a message; false when it does not fit while the client is away (then the session ends). */
     private boolean keep(Kept k) {
         while (!kept.isEmpty() && (kept.size() >= config.replayMessages()
-                || keptBytes + k.bytes() > config.replayBytes() || !registry.reserve(k.bytes()))) {
+                || keptBytes + k.bytes() > config.replayBytes() || !registry.reserve(token, k.bytes()))) {
             if (transport == null) {
                 return false; // the client has not seen these: dropping one would lose it
             }
             Kept old = kept.poll();
             keptBytes -= old.bytes();
-            registry.release(old.bytes());
+            registry.release(token, old.bytes());
         }
-        if (kept.isEmpty() && (k.bytes() > config.replayBytes() || !registry.reserve(k.bytes()))) {
+        if (kept.isEmpty() && (k.bytes() > config.replayBytes() || !registry.reserve(token, k.bytes()))) {
             return transport != null; // too big to keep at all: fine while attached, fatal while away
         }
         kept.add(k);
@@ -174,8 +174,13 @@ final class Resumable implements Leg.Owner {
         return f instanceof Frame.Text t ? t.text().length() : ((Frame.Binary) f).bytes().length;
     }
 
+    /** Hold the monitor. WELCOME with what the client asked: resumable with its token, or told it is not. */
     private WampMessage.Welcome announce(WampMessage.Welcome w, boolean resumed) {
         Map<String, Object> d = new LinkedHashMap<>(w.details());
+        if (token == null) {
+            d.put(ResumeAsk.RESUMABLE, false);
+            return new WampMessage.Welcome(w.session(), d);
+        }
         d.put(ResumeAsk.RESUMABLE, true);
         d.put("resume_token", token);
         d.put("resumed", resumed);
@@ -306,14 +311,11 @@ final class Resumable implements Leg.Owner {
         }
     }
 
-    /** Hold the monitor: no longer resumable; what was kept is released. */
+    /** Hold the monitor: no longer resumable; what was kept is released (its bytes leave the store with its entry). */
     private void forget() {
         if (token != null) {
             registry.unregister(token, this);
             token = null;
-        }
-        for (Kept k : kept) {
-            registry.release(k.bytes());
         }
         kept.clear();
         keptBytes = 0;

@@ -1,6 +1,8 @@
 package io.postmaster.resumption;
 
 import io.postmaster.adapter.Bridges;
+import io.postmaster.adapter.SessionStore;
+import io.postmaster.adapter.SessionStores;
 import io.postmaster.config.ResumptionConfig;
 import io.postmaster.endpoint.SessionResumption;
 import io.postmaster.logging.RateLimitedLog;
@@ -12,17 +14,18 @@ import jakarta.inject.Inject;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The resumable sessions by token, and what they hold together: sessions waiting for their client
- * ({@code postmaster.resume.max-detached}) and kept bytes ({@code postmaster.resume.total-bytes}). A token is 32
- * random bytes; an entry lives only while its session does. Belongs to the deployment.
+ * The resumable sessions by token, kept in the deployment's one {@link SessionStore} (with webwire's sessions; kind
+ * {@code WAMP}), which bounds them by count and bytes ({@code postmaster.session-store.*},
+ * {@code postmaster.resume.total-bytes}: what they keep for their clients counts as their bytes); and how many wait
+ * for their client ({@code postmaster.resume.max-detached}). A token is 32 random bytes; an entry lives only while its
+ * session does. Belongs to the deployment.
  */
 @ApplicationScoped
 public class Resumables implements SessionResumption {
@@ -34,10 +37,10 @@ public class Resumables implements SessionResumption {
     Router router;
     @Inject
     Bridges bridges;
+    @Inject
+    SessionStores stores;
 
-    private final ConcurrentHashMap<String, Resumable> byToken = new ConcurrentHashMap<>();
     private final AtomicInteger detached = new AtomicInteger();
-    private final AtomicLong bytes = new AtomicLong();
 
     ResumptionConfig config() {
         return router.config().resumption();
@@ -47,16 +50,30 @@ public class Resumables implements SessionResumption {
         return bridges.timers();
     }
 
+    /** Keeps a session that joined asking to be resumable: its token, or null when the store is full. */
     String register(Resumable r) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        byToken.put(token, r);
+        try {
+            stores.store().create(SessionStore.Kind.WAMP, token, r, 0, Instant.now());
+        } catch (SessionStore.Full full) {
+            REFUSED.log(() -> "a WAMP session that asked to be resumable is not: " + full.getMessage()
+                    + " (postmaster.session-store.*)");
+            return null;
+        }
         return token;
     }
 
     void unregister(String token, Resumable r) {
-        byToken.remove(token, r);
+        if (find(token) == r) {
+            stores.store().remove(SessionStore.Kind.WAMP, token);
+        }
+    }
+
+    private Resumable find(String token) {
+        SessionStore.Entry e = stores.store().peek(SessionStore.Kind.WAMP, token);
+        return e == null ? null : (Resumable) e.value();
     }
 
     /** Counts a session that waits for its client ({@code true}) or no longer does; false when none may wait more. */
@@ -79,21 +96,13 @@ public class Resumables implements SessionResumption {
         }
     }
 
-    boolean reserve(int n) {
-        long max = config().totalBytes();
-        while (true) {
-            long b = bytes.get();
-            if (b + n > max) {
-                return false;
-            }
-            if (bytes.compareAndSet(b, b + n)) {
-                return true;
-            }
-        }
+    /** Counts {@code n} more bytes kept by the session of {@code token}; false when the store's bounds are met. */
+    boolean reserve(String token, int n) {
+        return stores.store().resize(SessionStore.Kind.WAMP, token, n);
     }
 
-    void release(int n) {
-        bytes.addAndGet(-n);
+    void release(String token, int n) {
+        stores.store().resize(SessionStore.Kind.WAMP, token, -n);
     }
 
     @Override
@@ -127,7 +136,7 @@ public class Resumables implements SessionResumption {
     Resumable open(WampMessage.Hello hello, Transport t, Peer.TransportInfo info) {
         ResumeAsk ask = ResumeAsk.of(hello);
         if (ask.token() != null) {
-            Resumable r = byToken.get(ask.token());
+            Resumable r = find(ask.token());
             if (r != null && r.realm().equals(hello.realm()) && (ask.session() == 0 || ask.session() == r.sessionId())
                     && r.resume(t, ask.last())) {
                 return r;

@@ -61,7 +61,7 @@ final class WebwireConnection implements Leg.Owner {
     private record Pending(byte[] id, Encoding encoding) { }
 
     /** A change of WAMP session to come: to {@code target}'s identity (null: anonymous). */
-    private record Switch(SessionStore.Stored target, byte[] restoreId) { }
+    private record Switch(StoredSession target, byte[] restoreId) { }
 
     private final WebwireService service;
     private final Router router;
@@ -77,7 +77,7 @@ final class WebwireConnection implements Leg.Owner {
     private boolean joined;
     private long wampSession;
     private Switch switching;
-    private SessionStore.Stored session;
+    private StoredSession session;
     private boolean gone;
     private long nextRequest = 1;
     /** Signals that wait for the reply to a restoration (the session's backlog, then newer ones), or null. */
@@ -209,7 +209,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.SESSIONS_DISABLED, r.id()));
             return;
         }
-        SessionStore.Stored s = service.lookup(r.key());
+        StoredSession s = service.lookup(r.key());
         if (s == null || !s.realm().equals(realm)) {
             REFUSED.log(() -> "webwire session restoration from " + transport.peerAddress() + ": no such session");
             out.binary(Wire.special(Wire.SESSION_NOT_FOUND, r.id()));
@@ -227,7 +227,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.MAX_SESSION_CONNECTIONS, r.id()));
             return;
         }
-        SessionStore.Stored previous;
+        StoredSession previous;
         synchronized (this) {
             previous = session;
             session = s;
@@ -244,7 +244,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.SESSIONS_DISABLED, id));
             return;
         }
-        SessionStore.Stored s;
+        StoredSession s;
         synchronized (this) {
             s = session;
         }
@@ -257,7 +257,7 @@ final class WebwireConnection implements Leg.Owner {
     // ------------------------------------------------------------------------------------------ session changes
 
     /** A backend created a session for this connection: 21 now, the new identity once no request is in flight. */
-    boolean sessionCreated(SessionStore.Stored s) {
+    boolean sessionCreated(StoredSession s) {
         synchronized (this) {
             if (gone || session != null) {
                 return false;
@@ -565,7 +565,7 @@ final class WebwireConnection implements Leg.Owner {
     void onClose() {
         Connection c;
         long id;
-        SessionStore.Stored s;
+        StoredSession s;
         synchronized (this) {
             gone = true;
             waiting.clear();
