@@ -3,6 +3,7 @@ package io.postmaster.adapter;
 import io.postmaster.config.ConnectionLimits;
 import io.postmaster.endpoint.Keepalive;
 import io.postmaster.endpoint.OpenConnections;
+import io.postmaster.endpoint.Transports;
 import io.postmaster.logging.RateLimitedLog;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -39,7 +40,7 @@ public final class BridgeSocket {
         Outbound o = new Outbound(ws, maxFrames, maxBytes, bridges.closer(), what);
         this.out = o;
         this.keepalive = Keepalive.start(limits, o::ping, bridges.timers(), () -> {
-            SILENT.log(() -> what + " " + ws.getId() + " from " + BridgeConfigurator.peerAddress(ws) + " closed: no"
+            SILENT.log(() -> what + " " + ws.getId() + " from " + Transports.peerAddress(ws) + " closed: no"
                     + " answer to " + limits.pingMaxMissed() + " WebSocket ping(s) in a row (postmaster.ping-max-missed)");
             o.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
         });
@@ -55,7 +56,7 @@ public final class BridgeSocket {
      */
     public static BridgeSocket open(Session ws, String what, OpenConnections open, Bridges bridges,
                                     ConnectionLimits limits, int maxFrames, long maxBytes) throws IOException {
-        String host = BridgeConfigurator.peerHost(ws);
+        String host = Transports.peerHost(ws);
         if (!open.opened(host)) {
             REFUSED.log(() -> what + " " + ws.getId() + " from " + host + " closed: " + open.max()
                     + " connections from that address are open (postmaster.max-connections-per-address)");

@@ -62,10 +62,23 @@ public class HandshakeFilter extends HttpFilter {
                     "offer one of the WAMP subprotocols " + Serializers.subprotocols());
             return;
         }
-        OpenConnections open = runtime == null ? null : runtime.openConnections();
+        admit(req, res, chain, runtime == null ? null : runtime.openConnections());
+    }
+
+    /**
+     * Passes a WebSocket handshake on to the container's upgrade with the peer's address recorded for
+     * {@link WampConfigurator#modifyHandshake}, unless its address already has as many connections open as it may
+     * (HTTP 429). Every WebSocket endpoint's filter ends here (the seed protocols' too, which check no WAMP
+     * subprotocol).
+     *
+     * @param open the open connections, or null for no limit
+     */
+    public static void admit(HttpServletRequest req, HttpServletResponse res, FilterChain chain, OpenConnections open)
+            throws IOException, ServletException {
         if (open != null && open.full(req.getRemoteAddr())) {
-            REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: "
-                    + open.max() + " connections from that address are open (postmaster.max-connections-per-address)");
+            REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " to "
+                    + truncate(req.getRequestURI()) + " refused: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
             res.sendError(TOO_MANY_REQUESTS, "too many connections from your address");
             return;
         }

@@ -1,10 +1,11 @@
 package io.postmaster.webrocket;
 
-import io.postmaster.adapter.BridgeConfigurator;
 import io.postmaster.adapter.BridgeSocket;
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
 import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.endpoint.Transports;
+import io.postmaster.endpoint.WampConfigurator;
 import io.postmaster.config.WebrocketConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * keepalive are a {@link BridgeSocket}'s).
  */
 @Dependent
-@ServerEndpoint(value = "/webrocket/{realm}", subprotocols = "ws", configurator = BridgeConfigurator.class)
+@ServerEndpoint(value = "/webrocket/{realm}", subprotocols = "ws", configurator = WampConfigurator.class)
 public class WebrocketEndpoint {
     private static final Logger LOG = Logger.getLogger(WebrocketEndpoint.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
@@ -73,7 +74,7 @@ public class WebrocketEndpoint {
         ws.setMaxBinaryMessageBufferSize(1024);
         Outbound out = s.out();
         outbound = out;
-        Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webrocket",
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webrocket",
                 ws.isSecure());
         connection = new WebrocketConnection(router, realm, new WebrocketConnection.Sink() {
             public void text(String frame) { out.text(frame); }

@@ -1,10 +1,11 @@
 package io.postmaster.webwire;
 
-import io.postmaster.adapter.BridgeConfigurator;
 import io.postmaster.adapter.BridgeSocket;
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
 import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.endpoint.Transports;
+import io.postmaster.endpoint.WampConfigurator;
 import io.postmaster.config.WebwireConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * count, outbound queue and keepalive are a {@link BridgeSocket}'s).
  */
 @Dependent
-@ServerEndpoint(value = "/", configurator = BridgeConfigurator.class)
+@ServerEndpoint(value = "/", configurator = WampConfigurator.class)
 public class WebwireEndpoint {
     private static final Logger LOG = Logger.getLogger(WebwireEndpoint.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
@@ -70,7 +71,7 @@ public class WebwireEndpoint {
         ws.setMaxTextMessageBufferSize(1024);
         Outbound out = s.out();
         outbound = out;
-        Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webwire",
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webwire",
                 ws.isSecure());
         WebwireConnection c = new WebwireConnection(service, router, cfg.realm(), new WebwireConnection.Sink() {
             public void binary(byte[] frame) { out.binary(frame); }
