@@ -122,6 +122,11 @@ class HostileWebrocketIT extends ContainerBase {
             assertEquals("{\"ok\":true}", ask(stalled, "{\"subscribe\":{\"channel\":\"stalled\"}}"));
             String big = "x".repeat(500_000);
             for (int i = 0; i < 60; i++) { // 30 MB: more than the queue and the sockets' buffers hold
+                if (i % 5 == 0) {
+                    // It writes, it only never reads: the keepalive, which closes peers that fell silent (1001), must
+                    // not be what finds it, however slowly the publications go on a busy machine.
+                    stalled.sendText("{\"bogus\":true}");
+                }
                 publisher.send(new io.postmaster.message.WampMessage.Publish(i + 1, java.util.Map.of("acknowledge", true),
                         "webrocket.stalled", List.of(big), java.util.Map.of("event", "e")));
                 publisher.next(io.postmaster.message.WampMessage.Published.class);
