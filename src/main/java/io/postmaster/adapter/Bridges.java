@@ -60,7 +60,10 @@ public class Bridges {
         return closer;
     }
 
-    /** Timers (a detached session's expiry): short tasks that never block, at most one per detached session. */
+    /**
+     * Timers: short tasks that never block — a detached session's expiry (at most one per detached session) and the
+     * keepalive of each open seed-protocol connection ({@link BridgeSocket}).
+     */
     public java.util.concurrent.ScheduledExecutorService timers() {
         return timers;
     }

@@ -50,8 +50,16 @@ public final class Outbound implements SendHandler {
         this.what = what;
     }
 
+    /** A WebSocket ping, sent in turn with the frames: never while another send of this connection is in flight. */
+    private static final Object PING = new Object();
+
     public void text(String frame) {
         enqueue(frame);
+    }
+
+    /** Queues a WebSocket ping (the keepalive's); it counts as a frame, of no bytes. */
+    public void ping() {
+        enqueue(PING);
     }
 
     public void binary(byte[] frame) {
@@ -105,34 +113,56 @@ public final class Outbound implements SendHandler {
         bytes = 0;
     }
 
+    /**
+     * Closes without waiting for what is queued or in flight: for a peer that no longer answers (the keepalive's
+     * pings went unanswered), whose unfinished send may never complete. What is queued is dropped.
+     */
+    public void closeAtOnce(int code, String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            queue.clear();
+            closing = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+            closeNow();
+        }
+    }
+
     private static int size(Object frame) {
-        return frame instanceof String s ? s.length() : ((ByteBuffer) frame).remaining();
+        return frame instanceof String s ? s.length() : frame instanceof ByteBuffer b ? b.remaining() : 0;
     }
 
     private void sendNext() {
-        Object next;
-        synchronized (this) {
-            bytes -= inFlight;
-            inFlight = 0;
-            next = queue.poll();
-            if (next == null || closed) {
-                sending = false;
-                if (closing != null) {
-                    closeNow();
+        while (true) {
+            Object next;
+            synchronized (this) {
+                bytes -= inFlight;
+                inFlight = 0;
+                next = queue.poll();
+                if (next == null || closed) {
+                    sending = false;
+                    if (closing != null) {
+                        closeNow();
+                    }
+                    return;
                 }
-                return;
+                inFlight = size(next);
             }
-            inFlight = size(next);
-        }
-        try {
-            if (next instanceof String s) {
-                ws.getAsyncRemote().sendText(s, this);
-            } else {
-                ws.getAsyncRemote().sendBinary((ByteBuffer) next, this);
+            try {
+                if (next == PING) {
+                    ws.getAsyncRemote().sendPing(ByteBuffer.allocate(0)); // nothing in flight: it does not wait
+                    continue;
+                }
+                if (next instanceof String s) {
+                    ws.getAsyncRemote().sendText(s, this);
+                } else {
+                    ws.getAsyncRemote().sendBinary((ByteBuffer) next, this);
+                }
+            } catch (IOException | RuntimeException e) { // the connection is closing under us
+                LOG.log(Level.FINE, what + " send failed", e);
+                transportClosed();
             }
-        } catch (RuntimeException e) { // the connection is closing under us
-            LOG.log(Level.FINE, what + " send failed", e);
-            transportClosed();
+            return; // the completion handler goes on with the next
         }
     }
 

@@ -55,6 +55,8 @@ import java.util.function.Function;
  *                           ({@link OperatorSettings})
  * @param cluster            scale-out over Redis: off unless {@code postmaster.cluster.redis} is set
  *                           ({@link ClusterConfig})
+ * @param sessionStore       the one store of webwire sessions and resumable WAMP sessions, bounded as a whole
+ *                           ({@link SessionStoreConfig})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -64,7 +66,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
-                               OperatorSettings operator, ClusterConfig cluster) {
+                               OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -191,7 +193,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 RawSocketConfig.from(lookup), BridgeConfig.from(lookup), WebrocketConfig.from(lookup),
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
-                OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize));
+                OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
+                SessionStoreConfig.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -17,7 +17,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sees the WebSocket handshake on {@code /ws} (and the admin console's {@code /admin/ws}) before the container upgrades it:
+ * Sees the WebSocket handshake on {@code /ws} (and its alias {@code /ws-resume}, and the admin console's
+ * {@code /admin/ws}) before the container upgrades it:
  * <ul>
  * <li>refuses a handshake that offers no subprotocol Postmaster speaks (the WAMP v2 ones, and v1's {@code wamp} while
  * {@code postmaster.v1.enabled}), with HTTP 400 (JSR-356 itself would accept
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * upgrades before filters run, {@link WampEndpoint} closes such a connection with 1002 instead and the address is
  * {@code "unknown"}.
  */
-@WebFilter(urlPatterns = {"/ws", "/admin/ws"}, asyncSupported = true)
+@WebFilter(urlPatterns = {"/ws", "/ws-resume", "/admin/ws"}, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
     private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);
@@ -61,10 +62,23 @@ public class HandshakeFilter extends HttpFilter {
                     "offer one of the WAMP subprotocols " + Serializers.subprotocols());
             return;
         }
-        OpenConnections open = runtime == null ? null : runtime.openConnections();
+        admit(req, res, chain, runtime == null ? null : runtime.openConnections());
+    }
+
+    /**
+     * Passes a WebSocket handshake on to the container's upgrade with the peer's address recorded for
+     * {@link WampConfigurator#modifyHandshake}, unless its address already has as many connections open as it may
+     * (HTTP 429). Every WebSocket endpoint's filter ends here (the seed protocols' too, which check no WAMP
+     * subprotocol).
+     *
+     * @param open the open connections, or null for no limit
+     */
+    public static void admit(HttpServletRequest req, HttpServletResponse res, FilterChain chain, OpenConnections open)
+            throws IOException, ServletException {
         if (open != null && open.full(req.getRemoteAddr())) {
-            REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " refused: "
-                    + open.max() + " connections from that address are open (postmaster.max-connections-per-address)");
+            REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " to "
+                    + truncate(req.getRequestURI()) + " refused: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
             res.sendError(TOO_MANY_REQUESTS, "too many connections from your address");
             return;
         }

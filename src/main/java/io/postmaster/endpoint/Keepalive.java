@@ -16,10 +16,13 @@ import java.util.concurrent.TimeUnit;
  * {@code onTimeout} runs (the connection's session ends and the connection is closed). A silent peer is thus closed
  * between {@code max-missed + 1} and {@code max-missed + 2} intervals after it last sent anything.
  *
+ * <p>The same keepalive serves every WebSocket endpoint ({@code /ws} and its alias, the webrocket and webwire
+ * endpoints) and RawSocket.
+ *
  * <p>Threading: {@link #heard} is called by the container's thread for the connection; {@link #run} by the timer
  * thread only, which alone touches {@code missed}.
  */
-final class Keepalive implements Runnable {
+public final class Keepalive implements Runnable {
     private final Runnable ping;
     private final int maxMissed;
     private final Runnable onTimeout;
@@ -41,7 +44,7 @@ final class Keepalive implements Runnable {
     }
 
     /** The same for any transport: {@code ping} queues the transport's ping (RawSocket: a PING frame). */
-    static Keepalive start(ConnectionLimits limits, Runnable ping, ScheduledExecutorService timers,
+    public static Keepalive start(ConnectionLimits limits, Runnable ping, ScheduledExecutorService timers,
                            Runnable onTimeout) {
         if (!limits.pings()) {
             return null;
@@ -53,7 +56,7 @@ final class Keepalive implements Runnable {
     }
 
     /** Something arrived from the peer (a message or a pong): it is alive. */
-    void heard() {
+    public void heard() {
         if (!heard) {
             heard = true;
         }
@@ -76,7 +79,7 @@ final class Keepalive implements Runnable {
     }
 
     /** The connection closed: no more pings. */
-    void stop() {
+    public void stop() {
         ScheduledFuture<?> t = task;
         if (t != null) {
             t.cancel(false);

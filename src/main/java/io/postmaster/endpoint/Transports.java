@@ -4,8 +4,11 @@ import jakarta.websocket.Session;
 
 import java.util.Map;
 
-/** What JSR-356 does not say portably about a connection, found out in one place. */
-final class Transports {
+/**
+ * What JSR-356 does not say portably about a connection, found out in one place, for every WebSocket endpoint (the
+ * handshake passed {@link HandshakeFilter#admit} and {@link WampConfigurator}).
+ */
+public final class Transports {
     /** The session user property holding the peer's address. */
     static final String PEER_ADDRESS = "io.postmaster.peerAddress";
     /** The session user property holding the peer's host address alone (no port), what connections count by. */
@@ -36,13 +39,13 @@ final class Transports {
     }
 
     /** The peer's host address without the port, or null where the container did not say. */
-    static String peerHost(Session ws) {
+    public static String peerHost(Session ws) {
         Object h = ws.getUserProperties().get(PEER_HOST);
         return h != null ? h.toString() : null;
     }
 
     /** The peer's address as {@code host:port} ({@code [v6]:port}), or {@code "unknown"}. */
-    static String peerAddress(Session ws) {
+    public static String peerAddress(Session ws) {
         Object a = ws.getUserProperties().get(PEER_ADDRESS);
         return a != null ? a.toString() : "unknown";
     }

@@ -13,7 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Handshake rules for {@code /ws}: the origin allow-list ({@code postmaster.allowed-origins}), subprotocol
+ * Handshake rules for {@code /ws} (and every other WebSocket endpoint: the seed protocols' and the aliases): the
+ * origin allow-list ({@code postmaster.allowed-origins}), subprotocol
  * negotiation in the client's order of preference (WAMP v1's {@code wamp} only while {@code postmaster.v1.enabled}), and the peer's address for the session (see {@link Transports}).
  */
 public class WampConfigurator extends ServerEndpointConfig.Configurator {

@@ -1,6 +1,5 @@
 package io.postmaster.endpoint;
 
-import io.postmaster.message.WampMessage;
 import io.postmaster.metrics.Metrics;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
@@ -21,6 +20,7 @@ import io.postmaster.v1.V1Gateway;
 import io.postmaster.v1.V1Transport;
 import io.postmaster.v1.V1Wire;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
@@ -42,7 +42,9 @@ import java.util.logging.Logger;
 /**
  * The WAMP WebSocket endpoint at {@code /ws}. One instance per connection; it only adapts JSR-356 to the router:
  * decode a frame, hand the message to the connection's state machine, nothing else on the delivering thread. A WAMP v1
- * client (subprotocol {@code wamp}) gets a {@link V1Connection} instead, which translates its frames itself.
+ * client (subprotocol {@code wamp}) gets a {@link V1Connection} instead, which translates its frames itself. A
+ * connection whose first HELLO asks for session resumption is handed to the {@link SessionResumption} extension,
+ * which carries its session from then on (on this connection and the ones that resume it).
  *
  * <p>{@code @Dependent} makes the endpoint a CDI bean, which Open Liberty needs for {@code @Inject} to work in it;
  * the other servers inject either way.
@@ -68,6 +70,15 @@ public class WampEndpoint {
 
     @Inject
     V1Support v1Support;
+
+    /** The session resumption extension, if the application has one; null where built by hand without it. */
+    @Inject
+    Instance<SessionResumption> resumptions;
+    private SessionResumption resumption;
+    /** The resumable session this connection carries since its first HELLO asked for one, or null. */
+    private volatile SessionResumption.Attachment attachment;
+    /** Whether a message arrived yet: only the first may ask for resumption. Touched by the delivering thread. */
+    private boolean started;
 
     private Serializer serializer;
     private Connection connection;
@@ -165,12 +176,72 @@ public class WampEndpoint {
             });
             return;
         }
+        if (resumption == null && resumptions != null && resumptions.isResolvable()) {
+            resumption = resumptions.get();
+        }
         Connection c = router.connect(peer);
         connection = c;
         keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
-            c.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
+            if (attachment == null) {
+                c.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
+            } // a resumable session outlives this transport: its close below makes it wait for its client
             peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
         });
+    }
+
+    /**
+     * The same WAMP transport for an endpoint class of another path (an alias of {@code /ws}), which forwards its
+     * JSR-356 callbacks to it; without WAMP v1.
+     */
+    public static WampEndpoint alias(Router router, PostmasterRuntime runtime, SessionResumption resumption) {
+        WampEndpoint w = new WampEndpoint();
+        w.router = router;
+        w.runtime = runtime;
+        w.resumption = resumption;
+        return w;
+    }
+
+    /** Hands a decoded message on: to the resumable session this connection carries, or to its connection. */
+    private void deliver(Connection c, WampMessage m) {
+        SessionResumption.Attachment a = attachment;
+        if (a != null) {
+            a.message(m);
+            return;
+        }
+        if (!started) {
+            started = true;
+            SessionResumption r = resumption;
+            if (r != null && m instanceof WampMessage.Hello h && r.asks(h)) {
+                c.onTransportClosed(); // it never joined: nothing of it stays in the router
+                WebSocketPeer p = peer;
+                Serializer s = serializer;
+                attachment = r.attach(h, new SessionResumption.Transport() {
+                    public Frame encode(WampMessage out) {
+                        return s.encode(out);
+                    }
+
+                    public void send(Frame f) {
+                        p.send(Outgoing.encoded(s, f));
+                    }
+
+                    public void close(int code, String reason) {
+                        p.close(code, reason);
+                    }
+                }, p.transport());
+                return;
+            }
+        }
+        c.onMessage(inbound(m));
+    }
+
+    /** A frame that is no WAMP message (see {@link Connection#onMalformed}). */
+    private void malformed(Connection c, String why) {
+        SessionResumption.Attachment a = attachment;
+        if (a != null) {
+            a.malformed(why);
+        } else {
+            c.onMalformed(why);
+        }
     }
 
     /** A pong (the answer to the keepalive's ping, or unsolicited): the peer is alive. */
@@ -212,15 +283,15 @@ public class WampEndpoint {
             return;
         }
         if (serializer.binary()) {
-            c.onMalformed("text frame on a binary subprotocol");
+            malformed(c, "text frame on a binary subprotocol");
             return;
         }
         try {
             WampMessage m = serializer.decode(text);
             metrics.received(metricsSerializer, m.type(), text.length());
-            c.onMessage(inbound(m));
+            deliver(c, m);
         } catch (MalformedMessageException e) {
-            c.onMalformed(e.getMessage());
+            malformed(c, e.getMessage());
         } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
             c.failed("a text frame", e);
         }
@@ -244,7 +315,7 @@ public class WampEndpoint {
             return;
         }
         if (!serializer.binary()) {
-            c.onMalformed("binary frame on " + serializer.subprotocol());
+            malformed(c, "binary frame on " + serializer.subprotocol());
             return;
         }
         try {
@@ -258,9 +329,9 @@ public class WampEndpoint {
                 m = serializer.decode(b, 0, b.length);
             }
             metrics.received(metricsSerializer, m.type(), size);
-            c.onMessage(inbound(m));
+            deliver(c, m);
         } catch (MalformedMessageException e) {
-            c.onMalformed(e.getMessage());
+            malformed(c, e.getMessage());
         } catch (RuntimeException | Error e) {
             c.failed("a binary frame", e);
         }
@@ -326,8 +397,11 @@ public class WampEndpoint {
         if (k != null) {
             k.stop();
         }
+        SessionResumption.Attachment a = attachment;
         Connection c = connection;
-        if (c != null) {
+        if (a != null) {
+            a.transportClosed();
+        } else if (c != null) {
             c.onTransportClosed();
         }
         V1Connection v = v1;

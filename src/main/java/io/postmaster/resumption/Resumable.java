@@ -2,6 +2,7 @@ package io.postmaster.resumption;
 
 import io.postmaster.adapter.Leg;
 import io.postmaster.config.ResumptionConfig;
+import io.postmaster.endpoint.SessionResumption.Transport;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage;
 import io.postmaster.router.Connection;
@@ -24,17 +25,6 @@ import java.util.logging.Logger;
 final class Resumable implements Leg.Owner {
     private static final Logger LOG = Logger.getLogger(Resumable.class.getName());
     private static final RateLimitedLog ENDED = new RateLimitedLog(LOG, Level.INFO);
-    static final String EXTENSION = "_resume";
-
-    /** A transport: where frames go, in order; never blocks. */
-    interface Transport {
-        Frame encode(WampMessage m);
-
-        void send(Frame f);
-
-        void close(int code, String reason);
-    }
-
     private record Kept(long seq, WampMessage message, Frame frame, int bytes) { }
 
     private final Resumables registry;
@@ -68,6 +58,11 @@ final class Resumable implements Leg.Owner {
         return realm;
     }
 
+    /** The session's ID once it joined, else 0. */
+    synchronized long sessionId() {
+        return welcome == null ? 0 : welcome.session();
+    }
+
     /** Joins: connects the leg and hands it the HELLO (without the extension). */
     void start(Router router, Transport t, WampMessage.Hello hello, boolean resumable) {
         synchronized (this) {
@@ -79,16 +74,7 @@ final class Resumable implements Leg.Owner {
         synchronized (this) {
             connection = c;
         }
-        c.onMessage(withoutExtension(hello));
-    }
-
-    static WampMessage.Hello withoutExtension(WampMessage.Hello h) {
-        if (!h.details().containsKey(EXTENSION)) {
-            return h;
-        }
-        Map<String, Object> d = new LinkedHashMap<>(h.details());
-        d.remove(EXTENSION);
-        return new WampMessage.Hello(h.realm(), d);
+        c.onMessage(ResumeAsk.strip(hello));
     }
 
     /** A message from the client on {@code from}. */
@@ -99,8 +85,8 @@ final class Resumable implements Leg.Owner {
                 return;
             }
             if (m instanceof WampMessage.Hello h) { // a new session on the same transport, after GOODBYE
-                asked = h.details().get(EXTENSION) != null;
-                m = withoutExtension(h);
+                asked = ResumeAsk.of(h).asks();
+                m = ResumeAsk.strip(h);
             }
             c = connection;
         }
@@ -125,9 +111,9 @@ final class Resumable implements Leg.Owner {
                 return;
             }
             if (m instanceof WampMessage.Welcome w) {
+                welcome = w;
                 if (asked) {
-                    token = registry.register(this);
-                    welcome = w;
+                    token = registry.register(this); // null: the store is full, the session is not resumable
                     m = announce(w, false);
                 }
                 seq = 0;
@@ -168,15 +154,15 @@ final class Resumable implements Leg.Owner {
     /** Keeps a message; false when it does not fit while the client is away (then the session ends). */
     private boolean keep(Kept k) {
         while (!kept.isEmpty() && (kept.size() >= config.replayMessages()
-                || keptBytes + k.bytes() > config.replayBytes() || !registry.reserve(k.bytes()))) {
+                || keptBytes + k.bytes() > config.replayBytes() || !registry.reserve(token, k.bytes()))) {
             if (transport == null) {
                 return false; // the client has not seen these: dropping one would lose it
             }
             Kept old = kept.poll();
             keptBytes -= old.bytes();
-            registry.release(old.bytes());
+            registry.release(token, old.bytes());
         }
-        if (kept.isEmpty() && (k.bytes() > config.replayBytes() || !registry.reserve(k.bytes()))) {
+        if (kept.isEmpty() && (k.bytes() > config.replayBytes() || !registry.reserve(token, k.bytes()))) {
             return transport != null; // too big to keep at all: fine while attached, fatal while away
         }
         kept.add(k);
@@ -188,9 +174,17 @@ final class Resumable implements Leg.Owner {
         return f instanceof Frame.Text t ? t.text().length() : ((Frame.Binary) f).bytes().length;
     }
 
+    /** Hold the monitor. WELCOME with what the client asked: resumable with its token, or told it is not. */
     private WampMessage.Welcome announce(WampMessage.Welcome w, boolean resumed) {
         Map<String, Object> d = new LinkedHashMap<>(w.details());
-        d.put(EXTENSION, Map.of("token", token, "keep_ms", config.keep().toMillis(), "resumed", resumed));
+        if (token == null) {
+            d.put(ResumeAsk.RESUMABLE, false);
+            return new WampMessage.Welcome(w.session(), d);
+        }
+        d.put(ResumeAsk.RESUMABLE, true);
+        d.put("resume_token", token);
+        d.put("resumed", resumed);
+        d.put(ResumeAsk.EXTENSION, Map.of("token", token, "keep_ms", config.keep().toMillis(), "resumed", resumed));
         return new WampMessage.Welcome(w.session(), d);
     }
 
@@ -317,14 +311,11 @@ final class Resumable implements Leg.Owner {
         }
     }
 
-    /** Hold the monitor: no longer resumable; what was kept is released. */
+    /** Hold the monitor: no longer resumable; what was kept is released (its bytes leave the store with its entry). */
     private void forget() {
         if (token != null) {
             registry.unregister(token, this);
             token = null;
-        }
-        for (Kept k : kept) {
-            registry.release(k.bytes());
         }
         kept.clear();
         keptBytes = 0;

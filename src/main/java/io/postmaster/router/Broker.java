@@ -138,6 +138,9 @@ final class Broker {
                 return c;
             });
             created = existing == null;
+            // The session's before SUBSCRIBED is queued: a peer may act on SUBSCRIBED at once, on another thread (an
+            // UNSUBSCRIBE a bridge had waiting), and must find the subscription.
+            s.subscriptions.put(sub.id(), sub);
             // Under the subscription's monitor, which delivery holds too: no EVENT of it can be queued between
             // joining the set and SUBSCRIBED, and every publication after SUBSCRIBED finds the session in the set.
             synchronized (sub) {
@@ -147,7 +150,6 @@ final class Broker {
                     sendRetained(sub, s.session);
                 }
             }
-            s.subscriptions.put(sub.id(), sub);
             // Meta events queued under the table's monitor, so they come out in the order the changes happened
             // (on_create before the on_subscribe of a second session), and published after letting go of it.
             if (created) {

@@ -1,10 +1,11 @@
 package io.postmaster.webrocket;
 
-import io.postmaster.adapter.BridgeConfigurator;
+import io.postmaster.adapter.BridgeSocket;
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
-import io.postmaster.endpoint.OpenConnections;
 import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.endpoint.Transports;
+import io.postmaster.endpoint.WampConfigurator;
 import io.postmaster.config.WebrocketConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -16,6 +17,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -28,10 +30,11 @@ import java.util.logging.Logger;
 /**
  * The webrocket endpoint, {@code /webrocket/<realm>} for each realm in {@code postmaster.webrocket.realms}. Offers
  * the subprotocol {@code ws} that webrocket's own client asked for, and works without one. One instance per
- * connection; it only adapts JSR-356 to a {@link WebrocketConnection}.
+ * connection; it only adapts JSR-356 to a {@link WebrocketConnection} (its address's count, outbound queue and
+ * keepalive are a {@link BridgeSocket}'s).
  */
 @Dependent
-@ServerEndpoint(value = "/webrocket/{realm}", subprotocols = "ws", configurator = BridgeConfigurator.class)
+@ServerEndpoint(value = "/webrocket/{realm}", subprotocols = "ws", configurator = WampConfigurator.class)
 public class WebrocketEndpoint {
     private static final Logger LOG = Logger.getLogger(WebrocketEndpoint.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
@@ -46,10 +49,9 @@ public class WebrocketEndpoint {
     ChannelDirectory directory;
 
     private WebrocketConnection connection;
+    private BridgeSocket socket;
     private Outbound outbound;
     private int maxFrame;
-    /** The address this connection is counted under, or null if it is not counted. */
-    private String countedAs;
 
     @OnOpen
     public void open(Session ws, @PathParam("realm") String realm) throws IOException {
@@ -61,27 +63,32 @@ public class WebrocketEndpoint {
             ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no webrocket on this realm"));
             return;
         }
-        String host = BridgeConfigurator.peerHost(ws);
-        OpenConnections open = runtime.openConnections();
-        if (!open.opened(host)) {
-            REFUSED.log(() -> "webrocket connection " + ws.getId() + " from " + host + " closed: " + open.max()
-                    + " connections from that address are open (postmaster.max-connections-per-address)");
-            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+        BridgeSocket s = BridgeSocket.open(ws, "webrocket connection", runtime.openConnections(), bridges,
+                router.config().connections(), cfg.maxOutbound(), router.config().outbound().queueBytes());
+        if (s == null) {
             return;
         }
-        countedAs = host;
+        socket = s;
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxTextMessageBufferSize(maxFrame);
         ws.setMaxBinaryMessageBufferSize(1024);
-        Outbound out = new Outbound(ws, cfg.maxOutbound(),
-                router.config().outbound().queueBytes(), bridges.closer(), "webrocket connection");
+        Outbound out = s.out();
         outbound = out;
-        Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webrocket",
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webrocket",
                 ws.isSecure());
         connection = new WebrocketConnection(router, realm, new WebrocketConnection.Sink() {
             public void text(String frame) { out.text(frame); }
             public void close(int code, String reason) { out.close(code, reason); }
         }, bridges.executor(), directory, cfg, info);
+    }
+
+    /** A pong (the answer to the keepalive's ping, or unsolicited): the peer is alive. */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        BridgeSocket s = socket;
+        if (s != null) {
+            s.heard();
+        }
     }
 
     @OnMessage
@@ -90,6 +97,7 @@ public class WebrocketEndpoint {
         if (c == null) {
             return;
         }
+        socket.heard();
         // Undertow enforces the buffer size set in open(); Tyrus only for fragmented messages: measured here too.
         if (text.length() > maxFrame) {
             REFUSED.log(() -> "webrocket connection " + ws.getId() + " closed: frame larger than "
@@ -115,14 +123,9 @@ public class WebrocketEndpoint {
 
     @OnClose
     public void close(Session ws, CloseReason reason) {
-        String counted = countedAs;
-        if (counted != null) {
-            countedAs = null;
-            runtime.openConnections().closed(counted);
-        }
-        Outbound out = outbound;
-        if (out != null) {
-            out.transportClosed();
+        BridgeSocket s = socket;
+        if (s != null) {
+            s.closed();
         }
         WebrocketConnection c = connection;
         if (c != null) {

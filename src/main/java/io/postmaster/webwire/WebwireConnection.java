@@ -63,7 +63,7 @@ final class WebwireConnection implements Leg.Owner {
     private record Pending(byte[] id, Encoding encoding) { }
 
     /** A change of WAMP session to come: to {@code target}'s identity (null: anonymous). */
-    private record Switch(SessionStore.Stored target, byte[] restoreId) { }
+    private record Switch(StoredSession target, byte[] restoreId) { }
 
     private final WebwireService service;
     private final Router router;
@@ -79,7 +79,7 @@ final class WebwireConnection implements Leg.Owner {
     private boolean joined;
     private long wampSession;
     private Switch switching;
-    private SessionStore.Stored session;
+    private StoredSession session;
     private boolean gone;
     private long nextRequest = 1;
     /** Signals that wait for the reply to a restoration (the session's backlog, then newer ones), or null. */
@@ -211,7 +211,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.SESSIONS_DISABLED, r.id()));
             return;
         }
-        SessionStore.Stored s = service.lookup(r.key());
+        StoredSession s = service.lookup(r.key());
         if (s == null || !s.realm().equals(realm)) {
             REFUSED.log(() -> "webwire session restoration from " + transport.peerAddress() + ": no such session");
             out.binary(Wire.special(Wire.SESSION_NOT_FOUND, r.id()));
@@ -229,7 +229,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.MAX_SESSION_CONNECTIONS, r.id()));
             return;
         }
-        SessionStore.Stored previous;
+        StoredSession previous;
         synchronized (this) {
             previous = session;
             session = s;
@@ -246,7 +246,7 @@ final class WebwireConnection implements Leg.Owner {
             out.binary(Wire.special(Wire.SESSIONS_DISABLED, id));
             return;
         }
-        SessionStore.Stored s;
+        StoredSession s;
         synchronized (this) {
             s = session;
         }
@@ -259,7 +259,7 @@ final class WebwireConnection implements Leg.Owner {
     // ------------------------------------------------------------------------------------------ session changes
 
     /** A backend created a session for this connection: 21 now, the new identity once no request is in flight. */
-    boolean sessionCreated(SessionStore.Stored s) {
+    boolean sessionCreated(StoredSession s) {
         synchronized (this) {
             if (gone || session != null) {
                 return false;
@@ -538,6 +538,8 @@ final class WebwireConnection implements Leg.Owner {
             Object message = e.args() == null || e.args().isEmpty() ? null : e.args().get(0);
             out.binary(Wire.errorReply(p.id(), e.error().substring(ERROR_PREFIX.length()),
                     message instanceof String s ? s : null));
+        } else if (ErrorUris.SYSTEM_SHUTDOWN.equals(e.error())) {
+            out.binary(Wire.special(Wire.REPLY_SHUTDOWN, p.id())); // the router began to drain as it was sent
         } else if (REFUSALS.contains(e.error())) {
             out.binary(Wire.errorReply(p.id(), e.error(), null));
         } else {
@@ -567,7 +569,7 @@ final class WebwireConnection implements Leg.Owner {
     void onClose() {
         Connection c;
         long id;
-        SessionStore.Stored s;
+        StoredSession s;
         synchronized (this) {
             gone = true;
             waiting.clear();

@@ -1,9 +1,11 @@
 package io.postmaster.webwire;
 
-import io.postmaster.adapter.BridgeConfigurator;
+import io.postmaster.adapter.BridgeSocket;
+import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
-import io.postmaster.endpoint.OpenConnections;
 import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.endpoint.Transports;
+import io.postmaster.endpoint.WampConfigurator;
 import io.postmaster.config.WebwireConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
@@ -15,6 +17,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -25,10 +28,11 @@ import java.util.logging.Logger;
 
 /**
  * The webwire endpoint at the context root (webwire clients dial {@code ws://host:port/}): binary frames, no
- * subprotocol. One instance per connection; it only adapts JSR-356 to a {@link WebwireConnection}.
+ * subprotocol. One instance per connection; it only adapts JSR-356 to a {@link WebwireConnection} (its address's
+ * count, outbound queue and keepalive are a {@link BridgeSocket}'s).
  */
 @Dependent
-@ServerEndpoint(value = "/", configurator = BridgeConfigurator.class)
+@ServerEndpoint(value = "/", configurator = WampConfigurator.class)
 public class WebwireEndpoint {
     private static final Logger LOG = Logger.getLogger(WebwireEndpoint.class.getName());
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
@@ -39,12 +43,13 @@ public class WebwireEndpoint {
     PostmasterRuntime runtime;
     @Inject
     WebwireService service;
+    @Inject
+    Bridges bridges;
 
     private WebwireConnection connection;
+    private BridgeSocket socket;
     private Outbound outbound;
     private int maxFrame;
-    /** The address this connection is counted under, or null if it is not counted. */
-    private String countedAs;
 
     @OnOpen
     public void open(Session ws) throws IOException {
@@ -55,22 +60,18 @@ public class WebwireEndpoint {
             ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "webwire is not served here"));
             return;
         }
-        String host = BridgeConfigurator.peerHost(ws);
-        OpenConnections open = runtime.openConnections();
-        if (!open.opened(host)) {
-            REFUSED.log(() -> "webwire connection " + ws.getId() + " from " + host + " closed: " + open.max()
-                    + " connections from that address are open (postmaster.max-connections-per-address)");
-            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
+        BridgeSocket s = BridgeSocket.open(ws, "webwire connection", runtime.openConnections(), bridges,
+                router.config().connections(), cfg.maxOutbound(), router.config().outbound().queueBytes());
+        if (s == null) {
             return;
         }
-        countedAs = host;
+        socket = s;
         maxFrame = cfg.maxFrameBytes();
         ws.setMaxBinaryMessageBufferSize(maxFrame);
         ws.setMaxTextMessageBufferSize(1024);
-        Outbound out = new Outbound(ws, cfg.maxOutbound(),
-                router.config().outbound().queueBytes(), service.closer(), "webwire connection");
+        Outbound out = s.out();
         outbound = out;
-        Peer.TransportInfo info = new Peer.TransportInfo(BridgeConfigurator.peerAddress(ws), "webwire",
+        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webwire",
                 ws.isSecure());
         WebwireConnection c = new WebwireConnection(service, router, cfg.realm(), new WebwireConnection.Sink() {
             public void binary(byte[] frame) { out.binary(frame); }
@@ -80,12 +81,22 @@ public class WebwireEndpoint {
         c.start();
     }
 
+    /** A pong (the answer to the keepalive's ping, or unsolicited): the peer is alive. */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        BridgeSocket s = socket;
+        if (s != null) {
+            s.heard();
+        }
+    }
+
     @OnMessage
     public void binary(Session ws, ByteBuffer data) {
         WebwireConnection c = connection;
         if (c == null) {
             return;
         }
+        socket.heard();
         // Undertow enforces the buffer size set in open(); Tyrus only for fragmented messages: measured here too.
         if (data.remaining() > maxFrame) {
             REFUSED.log(() -> "webwire connection " + ws.getId() + " closed: frame larger than "
@@ -113,14 +124,9 @@ public class WebwireEndpoint {
 
     @OnClose
     public void close(Session ws, CloseReason reason) {
-        String counted = countedAs;
-        if (counted != null) {
-            countedAs = null;
-            runtime.openConnections().closed(counted);
-        }
-        Outbound out = outbound;
-        if (out != null) {
-            out.transportClosed();
+        BridgeSocket s = socket;
+        if (s != null) {
+            s.closed();
         }
         WebwireConnection c = connection;
         if (c != null) {

@@ -1,12 +1,13 @@
 package io.postmaster.webwire;
 
-import io.postmaster.adapter.BridgeFilter;
+import io.postmaster.endpoint.HandshakeFilter;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.endpoint.PostmasterRuntime;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -15,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP side of webwire at the context root: the method {@code WEBWIRE} answers the protocol version
- * ({@code {"protocol-version":"1.4"}}, any origin), and while the application stops both it and the WebSocket
- * upgrade get 503, as webwire's server does. A filter rather than a servlet: {@code HttpServlet.service} answers an
+ * ({@code {"protocol-version":"1.4"}}, any origin), and while the router drains or the application stops both it and the
+ * WebSocket upgrade get 503, as webwire's server does. A filter rather than a servlet: {@code HttpServlet.service} answers an
  * unknown method with 501 before any servlet code runs, while every supported server hands a request with a custom
- * method to filters. Requests to other paths pass untouched.
+ * method to filters. Requests to other paths pass untouched. The upgrade passes the per-address limit of every
+ * WebSocket endpoint ({@link HandshakeFilter#admit}).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
-public class WebwireFilter extends BridgeFilter {
+public class WebwireFilter extends HttpFilter {
     public static final String PROTOCOL_VERSION = "1.4";
     private static final byte[] VERSION = ("{\"protocol-version\":\"" + PROTOCOL_VERSION + "\"}")
             .getBytes(StandardCharsets.UTF_8);
@@ -63,6 +65,6 @@ public class WebwireFilter extends BridgeFilter {
             res.getOutputStream().write(VERSION);
             return;
         }
-        handshake(req, res, chain, runtime.openConnections());
+        HandshakeFilter.admit(req, res, chain, runtime.openConnections());
     }
 }

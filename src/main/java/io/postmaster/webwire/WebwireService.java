@@ -2,6 +2,8 @@ package io.postmaster.webwire;
 
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.JsonValues;
+import io.postmaster.adapter.SessionStore;
+import io.postmaster.adapter.SessionStores;
 import io.postmaster.config.WebwireConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
@@ -25,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+
+import static io.postmaster.adapter.SessionStore.Kind.WEBWIRE;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,9 +62,10 @@ public class WebwireService {
     Router router;
     @Inject
     Bridges bridges;
+    @Inject
+    SessionStores stores;
 
     private volatile boolean shuttingDown;
-    private SessionStore store;
     private final ConcurrentHashMap<Long, WebwireConnection> byWampSession = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<WebwireConnection>> attached = new ConcurrentHashMap<>();
     /** Signals kept for sessions without a connection, by key; only for stored sessions. */
@@ -74,12 +79,8 @@ public class WebwireService {
         long bytes;
     }
 
-    private synchronized SessionStore store() {
-        if (store == null) {
-            WebwireConfig c = router.config().webwire();
-            store = new MemorySessionStore(c.maxSessions(), c.maxSessionBytes(), c.sessionIdle());
-        }
-        return store;
+    private SessionStore store() {
+        return stores.store();
     }
 
     WebwireConfig config() {
@@ -88,10 +89,6 @@ public class WebwireService {
 
     Executor executor() {
         return bridges.executor();
-    }
-
-    Executor closer() {
-        return bridges.closer();
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -119,8 +116,12 @@ public class WebwireService {
         shuttingDown = true;
     }
 
+    /**
+     * Whether the application stops or the router drains (undeploy's first step, or the operator's drain): new
+     * connections get 503, new requests the shutdown reply; requests already routed are calls the drain waits for.
+     */
     boolean shuttingDown() {
-        return shuttingDown;
+        return shuttingDown || router.draining();
     }
 
     // ------------------------------------------------------------------------------------------ connections
@@ -157,7 +158,7 @@ public class WebwireService {
         attached.computeIfPresent(key, (k, s) -> {
             s.remove(c);
             if (s.isEmpty()) {
-                store().touch(key, Instant.now()); // idle from now on
+                store().touch(WEBWIRE, key, Instant.now()); // idle from now on
                 return null;
             }
             return s;
@@ -172,15 +173,17 @@ public class WebwireService {
 
     // ------------------------------------------------------------------------------------------ sessions
 
-    SessionStore.Stored lookup(String key) {
+    StoredSession lookup(String key) {
         if (key.length() > 256) {
             return null;
         }
-        SessionStore.Stored s = store().lookup(key, Instant.now(), attached::containsKey);
-        if (s == null) {
+        SessionStore.Entry e = store().lookup(WEBWIRE, key, Instant.now(), config().sessionIdle(),
+                attached::containsKey);
+        if (e == null) {
             dropBacklog(key);
+            return null;
         }
-        return s;
+        return ((StoredSession) e.value()).used(e.lastUsed());
     }
 
     private void dropBacklog(String key) {
@@ -195,7 +198,7 @@ public class WebwireService {
      * Past the bounds the session is closed: its next restoration gets "session not found" and starts afresh.
      */
     private void keep(String key, byte[] frame) {
-        if (store().peek(key) == null) {
+        if (store().peek(WEBWIRE, key) == null) {
             return; // no such session: nobody to keep it for
         }
         WebwireConfig c = config();
@@ -206,7 +209,7 @@ public class WebwireService {
                     + WebwireConfig.MAX_BUFFERED_SIGNALS + " / " + WebwireConfig.MAX_BUFFERED_BYTES + " / "
                     + WebwireConfig.MAX_BUFFERED_TOTAL_BYTES + " allow");
             dropBacklog(key);
-            store().remove(key);
+            store().remove(WEBWIRE, key);
             return;
         }
         b.frames.add(frame);
@@ -215,7 +218,7 @@ public class WebwireService {
     }
 
     /** The JSON webwire sends for a session: {@code {"k":key,"c":created,"l":last lookup,"i":info}}. */
-    byte[] json(SessionStore.Stored s) {
+    byte[] json(StoredSession s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("k", s.key());
         m.put("c", s.created().toString());
@@ -269,24 +272,24 @@ public class WebwireService {
         } catch (JsonValues.Malformed e) {
             throw new IllegalStateException(e); // what JsonValues wrote, it reads
         }
-        SessionStore.Stored s = new SessionStore.Stored(key, c.realm(), authid, authrole, frozen, now, now,
+        StoredSession s = new StoredSession(key, c.realm(), authid, authrole, frozen, now, now,
                 bytes + key.length() + authid.length() + authrole.length());
         try {
             try {
-                store().create(s);
+                store().create(WEBWIRE, key, s, s.bytes(), now);
             } catch (SessionStore.Full full) {
-                store().expire(now, attached::containsKey).forEach(this::dropBacklog);
-                store().create(s);
+                store().expire(WEBWIRE, c.sessionIdle(), now, attached::containsKey).forEach(this::dropBacklog);
+                store().create(WEBWIRE, key, s, s.bytes(), now);
             }
         } catch (SessionStore.Full full) {
             FULL.log(() -> "webwire session not created: " + full.getMessage() + " (" + WebwireConfig.MAX_SESSIONS
-                    + ", " + WebwireConfig.MAX_SESSION_BYTES + ")");
+                    + ", " + WebwireConfig.MAX_SESSION_BYTES + ", postmaster.session-store.*)");
             throw new WampException(ErrorUris.LIMIT_REACHED, "the session store is full");
         }
         attach(key, conn);
         if (!conn.sessionCreated(s)) {
             detach(key, conn);
-            store().remove(key);
+            store().remove(WEBWIRE, key);
             throw new WampException(ErrorUris.INVALID_ARGUMENT, "the connection has a session already, or is gone");
         }
         return key;
@@ -294,7 +297,7 @@ public class WebwireService {
 
     /** Closes a session: removed from the store, every connection told. The number of connections it had. */
     int close(String key) {
-        store().remove(key);
+        store().remove(WEBWIRE, key);
         dropBacklog(key);
         Set<WebwireConnection> conns = attached.remove(key);
         if (conns == null) {

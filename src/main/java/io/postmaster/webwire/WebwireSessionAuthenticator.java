@@ -33,7 +33,7 @@ public class WebwireSessionAuthenticator implements Authenticator {
     @Override
     public AuthResult authenticate(HelloDetails hello, AuthResult.Challenge challenge, String signature,
                                    Map<String, Object> extra) {
-        SessionStore.Stored s = signature == null ? null : service.lookup(signature);
+        StoredSession s = signature == null ? null : service.lookup(signature);
         if (s == null || !s.realm().equals(hello.realm())) {
             return AuthResult.deny("unknown or expired webwire session key");
         }

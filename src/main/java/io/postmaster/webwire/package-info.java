@@ -10,9 +10,9 @@
  * <li>client signal → PUBLISH {@code webwire.signal.<name>}; server signal ← router procedure
  * {@code webwire.signal};</li>
  * <li>sessions that survive reconnects: created by a backend through the router procedure
- * {@code webwire.session.create}, kept in a {@link io.postmaster.webwire.SessionStore}, restored by key (the
- * connection then joins with the session's authid, role and info through the authmethod {@code webwire-session}),
- * closed by either side; signals to a session without a connection wait for its restoration, bounded.</li>
+ * {@code webwire.session.create}, kept in the {@link io.postmaster.adapter.SessionStore} (one store with WAMP
+ * session resumption), restored by key (the connection then joins with the session's authid, role and info through
+ * the authmethod {@code webwire-session}), closed by either side; signals to a session without a connection wait for its restoration, bounded.</li>
  * </ul>
  *
  * <p>Threading: the container delivers one connection's frames serially; the router's answers arrive on its threads

@@ -122,11 +122,25 @@ class HostileWebrocketIT extends ContainerBase {
             assertEquals("{\"ok\":true}", ask(stalled, "{\"subscribe\":{\"channel\":\"stalled\"}}"));
             String big = "x".repeat(500_000);
             for (int i = 0; i < 60; i++) { // 30 MB: more than the queue and the sockets' buffers hold
+                if (i % 5 == 0) {
+                    // It writes, it only never reads: the keepalive, which closes peers that fell silent (1001), must
+                    // not be what finds it, however slowly the publications go on a busy machine.
+                    stalled.sendText("{\"bogus\":true}");
+                }
                 publisher.send(new io.postmaster.message.WampMessage.Publish(i + 1, java.util.Map.of("acknowledge", true),
                         "webrocket.stalled", List.of(big), java.util.Map.of("event", "e")));
                 publisher.next(io.postmaster.message.WampMessage.Published.class);
             }
             assertEquals(1008, stalled.awaitCloseIgnoringPings(20_000));
+        }
+    }
+
+    @Test
+    void aPeerThatNeverAnswersPingsIsClosedAsGoneAway() throws Exception {
+        try (RawWebSocket silent = connect()) {
+            // pings every 2 s in the suite, closed after 1 unanswered: within (max-missed + 2) intervals, with slack
+            assertEquals(1001, silent.awaitCloseIgnoringPings(12_000), "closed as gone away");
+            assertTrue(silent.pingsSeen() >= 1, "it was pinged first");
         }
     }
 }

@@ -140,6 +140,15 @@ class HostileWebwireIT extends ContainerBase {
         }
     }
 
+    @Test
+    void aPeerThatNeverAnswersPingsIsClosedAsGoneAway() throws Exception {
+        try (SeedSocket silent = connect()) {
+            // pings every 2 s in the suite, closed after 1 unanswered: within (max-missed + 2) intervals, with slack
+            assertEquals(1001, silent.awaitCloseIgnoringPings(12_000), "closed as gone away");
+            assertTrue(silent.pingsSeen() >= 1, "it was pinged first");
+        }
+    }
+
     private WampTestClient backend(String procedure) throws Exception {
         WampTestClient b = joinWithTicket("wire", "backend", "backend-ticket");
         b.send(new Register(1, Map.of(), procedure));

@@ -123,6 +123,30 @@ final class SeedSocket implements AutoCloseable {
             if (opcode == 0x1 || opcode == 0x2 || opcode == 0x8) {
                 return new Frame(opcode, payload);
             }
+            if (opcode == 0x9) {
+                pingsSeen++;
+            }
+        }
+    }
+
+    private int pingsSeen;
+
+    /** Pings the server sent, read by {@link #next} and never answered. */
+    int pingsSeen() {
+        return pingsSeen;
+    }
+
+    /**
+     * Reads until the server's close frame, within {@code ms}, answering no ping (a peer gone silent); its code.
+     * Other frames are skipped.
+     */
+    int awaitCloseIgnoringPings(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        while (true) {
+            Frame f = next();
+            if (f.opcode() == 0x8) {
+                return f.payload().length < 2 ? 1005 : ((f.payload()[0] & 0xff) << 8) | (f.payload()[1] & 0xff);
+            }
         }
     }
 

@@ -157,9 +157,6 @@ class WebrocketIT extends ContainerBase {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent: the UNSUBSCRIBE of a channel subscribed in the same pipeline is "
-            + "sometimes answered wamp.error.no_such_subscription by the router (seen once in ~8 runs); a defect of the "
-            + "webrocket bridge or the broker's per-session handles to find, with this test, before enabling it again")
     void operationsSentAheadAreAnsweredInOrder() throws Exception {
         try (RawWebSocket ws = connect()) {
             ws.sendText("{\"auth\":{\"access\":\"read-write\",\"secret\":\"rw-secret\"}}");

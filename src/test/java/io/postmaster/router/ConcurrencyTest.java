@@ -32,6 +32,32 @@ class ConcurrencyTest extends RouterFixture {
         router.close();
     }
 
+    /**
+     * A peer on another thread (a bridge handing the next pipelined operation to its executor) may act on SUBSCRIBED
+     * the moment it is queued, before the SUBSCRIBE's own thread has returned: the subscription must be the
+     * session's by then. Deterministic: the UNSUBSCRIBE runs while the subscribing thread is held inside the send of
+     * SUBSCRIBED, until the UNSUBSCRIBE is answered or waits for the table.
+     */
+    @Test
+    void anUnsubscribeSentTheMomentSubscribedIsQueuedFindsTheSubscription() throws Exception {
+        TestPeer p = join("p");
+        AtomicBoolean once = new AtomicBoolean();
+        p.onSend = () -> {
+            if (!once.compareAndSet(false, true)) {
+                return;
+            }
+            long id = subscription(realm(), "t.ahead").id();
+            Thread other = new Thread(() -> p.in(new Unsubscribe(2, id)), "other-thread");
+            other.start();
+            await(() -> other.getState() == Thread.State.TERMINATED || other.getState() == Thread.State.BLOCKED,
+                    "the UNSUBSCRIBE answered or waiting for the table");
+        };
+        p.in(new Subscribe(1, Map.of(), "t.ahead"));
+        assertInstanceOf(Subscribed.class, p.next(), "SUBSCRIBED first");
+        assertInstanceOf(Unsubscribed.class, p.next(), "then UNSUBSCRIBED, not ERROR no_such_subscription");
+        await(() -> noSubscriptions(realm()), "the subscription removed");
+    }
+
 
     @Test
     void eventsOfEachPublisherArriveInOrderWhileSubscriptionsChurn() throws Exception {
