@@ -79,6 +79,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final String prefix;
     private final SessionIds ids = new SessionIds();
     private final Map<String, RemoteInterest> interest = new LinkedHashMap<>();
+    /** Per realm: the cluster-wide registration table and calls across nodes. */
+    private final Map<String, ClusterDealer> dealers = new LinkedHashMap<>();
     private final ScheduledThreadPoolExecutor control;
     private final Thread inboundThread;
     private final BlockingQueue<byte[]> inbound;
@@ -116,6 +118,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.realms = realms;
         this.prefix = config.keyPrefix();
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
+        realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix)));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.control = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "postmaster-cluster");
@@ -141,6 +144,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /** Starts delivering to {@code router} and joining the cluster in the background. */
     public void attach(Router router) {
         this.router = router;
+        dealers.forEach((name, d) -> {
+            Realm realm = router.realm(name);
+            if (realm != null && realm.clusterRpc() != null) {
+                d.attach(realm.clusterRpc());
+            }
+        });
         inboundThread.start();
         control.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
     }
@@ -197,6 +206,26 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     }
 
     @Override
+    public io.postmaster.router.RpcBackplane rpc(String realm) {
+        return dealers.get(realm);
+    }
+
+    /** Whether this node has left (or crashed, in tests). */
+    boolean closed() {
+        return closed;
+    }
+
+    /** The command connection, or null before the first connect. */
+    StatefulRedisConnection<String, byte[]> connection() {
+        return connection;
+    }
+
+    /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
+    boolean sendToNode(long node, byte[] data) {
+        return joined && send(inbox(node), data);
+    }
+
+    @Override
     public PublicationRelay relay(String realm) {
         RemoteInterest remote = interest.get(realm);
         return new PublicationRelay() {
@@ -242,7 +271,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ keys and channels
 
-    private String nodeKey(long node) { return prefix + ":node:" + node; }
+    String nodeKey(long node) { return prefix + ":node:" + node; }
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
@@ -263,11 +292,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      * Publishes to another node's inbox, asynchronously, within the outbound bounds: with Redis slow or gone a
      * publication is not relayed (at most once), never waited for.
      */
-    private void send(String channel, byte[] data) {
+    private boolean send(String channel, byte[] data) {
         StatefulRedisConnection<String, byte[]> c = connection;
         if (c == null || !c.isOpen()) {
             notRelayed("Redis is not connected");
-            return;
+            return false;
         }
         if (outCount.incrementAndGet() > config.outQueue()
                 | outBytes.addAndGet(data.length) > config.outQueueBytes()) {
@@ -275,7 +304,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             outBytes.addAndGet(-data.length);
             notRelayed(config.outQueue() + " publications or " + config.outQueueBytes() + " bytes wait for Redis ("
                     + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
-            return;
+            return false;
         }
         try {
             c.async().publish(channel, data).whenComplete((receivers, e) -> {
@@ -289,7 +318,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             outCount.decrementAndGet();
             outBytes.addAndGet(-data.length);
             notRelayed("Redis refused it: " + e);
+            return false;
         }
+        return true;
     }
 
     private void notRelayed(String why) {
@@ -299,6 +330,18 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
+        if (channel.equals(ClusterDealer.channel(prefix))) {
+            if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
+                controlPending.decrementAndGet();
+                reload = true;
+                return;
+            }
+            onControl(() -> {
+                controlPending.decrementAndGet();
+                registrationChange(data);
+            });
+            return;
+        }
         if (channel.equals(controlChannel())) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
@@ -358,6 +401,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         Realm realm = r.realm(realmName);
         if (realm == null) {
             notDelivered("this node does not serve realm " + realmName);
+            return;
+        }
+        if (ClusterDealer.isRpc(p)) {
+            dealers.get(realmName).deliver(p);
             return;
         }
         Object filter = p.options().get("filter");
@@ -441,7 +488,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     received(channel, message);
                 }
             });
-            ps.sync().subscribe(controlChannel());
+            ps.sync().subscribe(controlChannel(), ClusterDealer.channel(prefix));
             client = c;
             pubsub = ps;
             connection = conn;
@@ -470,6 +517,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         reloadAll();
         publishInterest();
         joined = true;
+        dealers.values().forEach(ClusterDealer::reclaim);
         LOG.info(() -> "cluster: node " + nodeId + " (session-ID slot " + slot + ") joined through Redis at "
                 + ClusterConfig.redacted(config.redis()) + "; peers " + peers);
     }
@@ -538,6 +586,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 for (String realm : realms) {
                     redis.del(interestKey(realm, node));
                 }
+                for (ClusterDealer d : dealers.values()) {
+                    d.forget(redis, node);
+                }
                 redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
                 LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
                         + config.nodeTtlMs() + " ms); its interest is dropped");
@@ -570,6 +621,29 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 drop(gone);
             }
         }
+        reloadRegistrations();
+    }
+
+    /** Reads the whole registration table of every realm into the dealers' mirrors. */
+    private void reloadRegistrations() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        for (ClusterDealer d : dealers.values()) {
+            d.reload(redis);
+        }
+    }
+
+    /** A change of the registration table (control thread). */
+    private void registrationChange(byte[] data) {
+        String[] f = text(data).split(" ", 11);
+        ClusterDealer d = f.length > 1 ? dealers.get(f[1]) : null;
+        if (d == null) {
+            return; // a realm this node does not serve
+        }
+        try {
+            d.changed(f);
+        } catch (RuntimeException e) {
+            CONTROL_FAILED.log(() -> "cluster: a registration change could not be applied (" + e + ")");
+        }
     }
 
     /** Reads what {@code node} subscribes to in every realm. */
@@ -588,6 +662,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private void drop(long node) {
         peers.remove(node);
         interest.values().forEach(i -> i.dropNode(node));
+        dealers.values().forEach(d -> d.dropNode(node));
     }
 
     /** Writes this node's whole interest to Redis and tells the others to reload it. */
@@ -673,6 +748,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 case "reset" -> {
                     if (connection != null) {
                         reload(node);
+                        reloadRegistrations();
                     }
                 }
                 case "down" -> drop(node);
@@ -740,6 +816,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
                 ScriptOutputType.INTEGER, new String[] {slotKey(slot)}, me);
         redis.del(nodeKey(nodeId));
+        for (ClusterDealer d : dealers.values()) {
+            d.forget(redis, nodeId);
+        }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
         LOG.info(() -> "cluster: node " + nodeId + " left");
     }

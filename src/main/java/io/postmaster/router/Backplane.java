@@ -25,4 +25,13 @@ public interface Backplane {
     default PublicationRelay relay(String realm) {
         return PublicationRelay.NONE;
     }
+
+    /**
+     * The cluster's registration table and call link for {@code realm}, or null on a single node (each realm's
+     * dealer is then alone). Asked once per realm, at start; the engine reaches the realm's side through
+     * {@link Realm#clusterRpc()}.
+     */
+    default RpcBackplane rpc(String realm) {
+        return null;
+    }
 }

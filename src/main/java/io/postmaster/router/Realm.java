@@ -29,6 +29,7 @@ public final class Realm {
     private final Broker broker;
     private final Dealer dealer;
     private final Gate gate;
+    private final ClusterRpc clusterRpc;
 
     /**
      * @param scheduler publishes a backlog of meta events, runs call timeouts and the sweep of calls past
@@ -36,11 +37,12 @@ public final class Realm {
      */
     Realm(RealmConfig config, SessionLimits.Caps caps, int retainedMax, long callMaxPendingMs,
           ScheduledExecutorService scheduler, Authorization authorization, Interception interception,
-          PublicationRelay relay) {
+          PublicationRelay relay, RpcBackplane rpc) {
         this.config = config;
         this.metaEvents = new MetaEvents(this::publishMeta, scheduler);
         this.broker = new Broker(config, caps, retainedMax, metaEvents, authorization, relay);
-        this.dealer = new Dealer(caps, metaEvents, scheduler, null, InvocationLink.LOCAL);
+        this.dealer = new Dealer(caps, metaEvents, scheduler, null, InvocationLink.LOCAL, rpc);
+        this.clusterRpc = rpc == null ? null : new ClusterRpc(this, dealer, rpc);
         this.gate = new Gate(config.uriRule(), authorization, interception, broker, dealer);
         dealer.startSweeper(callMaxPendingMs, PostmasterConfig.CALL_MAX_PENDING_MS);
     }
@@ -75,6 +77,11 @@ public final class Realm {
      */
     public List<String> subscribedTopics(io.postmaster.router.match.MatchPolicy policy) {
         return broker.subscriptions(policy).stream().map(Subscription::topic).toList();
+    }
+
+    /** How a cluster engine drives this realm's calls across nodes; null on a single node. */
+    public ClusterRpc clusterRpc() {
+        return clusterRpc;
     }
 
     /** The sessions joined to this realm. */

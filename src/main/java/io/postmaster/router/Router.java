@@ -88,7 +88,7 @@ public final class Router implements AutoCloseable {
         for (RealmConfig rc : config.realms().values()) {
             Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
                     config.callMaxPending().toMillis(), scheduler, authorization, interception,
-                    backplane.relay(rc.name()));
+                    backplane.relay(rc.name()), backplane.rpc(rc.name()));
             realm.dealer().routerProcedures(new MetaApi(realm, config.metaAccess(), authorization));
             realms.put(rc.name(), realm);
         }

@@ -86,6 +86,43 @@ public final class Session {
         this.carrier = carrier;
     }
 
+    /**
+     * A session of another cluster node as this node's dealer sees it: its ID, the features it announced there,
+     * and a peer that forwards to that node. It holds no permissions and runs no application code.
+     */
+    Session(Peer peer, SessionDetails details, long features) {
+        this.peer = peer;
+        this.details = details;
+        this.permissions = Permissions.NONE;
+        this.features = features;
+        this.executor = Runnable::run;
+        this.carrier = new Carrier() {
+            @Override
+            public void kill(String reason, String message) {
+            }
+
+            @Override
+            public void failed(String what, Throwable e) {
+            }
+        };
+    }
+
+    /** The bits of the features the client announced (to describe a callee to other cluster nodes). */
+    long features() {
+        return features;
+    }
+
+    /** Every feature of the caller role: a session standing for callers on another node, which checks them there. */
+    static long allCallerFeatures() {
+        long out = 0;
+        for (var e : FEATURE_BITS.entrySet()) {
+            if (e.getKey().startsWith("caller.")) {
+                out |= e.getValue();
+            }
+        }
+        return out;
+    }
+
     private static List<String> known(String... rolesAndFeatures) {
         Set<String> roles = Set.of("caller", "callee", "publisher", "subscriber");
         List<String> out = new ArrayList<>();
