@@ -156,7 +156,7 @@ final class ClusterDealer implements RpcBackplane {
         StatefulRedisConnection<String, byte[]> c = cluster.connection();
         long node = cluster.nodeId();
         if (c == null || node == 0) {
-            done.refused(ErrorUris.CANCELED, "the cluster is unavailable");
+            done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
             return;
         }
         String field = field(match, procedure);
@@ -168,7 +168,7 @@ final class ClusterDealer implements RpcBackplane {
                     utf8(channel(prefix)), utf8(realm)).whenComplete((out, e) -> {
                         if (e != null || !(out instanceof List<?> l) || l.isEmpty() || !(l.get(0) instanceof Long s)) {
                             FAILED.log(() -> "cluster: a registration could not be claimed in Redis (" + e + ")");
-                            done.refused(ErrorUris.CANCELED, "the cluster is unavailable");
+                            done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
                         } else if (s == 1) {
                             long id = Long.parseLong(text(l.get(1)));
                             claims.put(session + " " + id, new String[] {field, member});
@@ -181,11 +181,11 @@ final class ClusterDealer implements RpcBackplane {
                             claim(session, features, io.postmaster.message.Ids.random(), procedure, match, invoke,
                                     disclose, done, attempts - 1);
                         } else {
-                            done.refused(ErrorUris.CANCELED, "the cluster is unavailable");
+                            done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
                         }
                     });
         } catch (RuntimeException e) {
-            done.refused(ErrorUris.CANCELED, "the cluster is unavailable");
+            done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
         }
     }
 

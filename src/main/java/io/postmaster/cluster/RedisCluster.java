@@ -154,12 +154,19 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         control.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
     }
 
+    @Override
+    public boolean clustered() {
+        return true;
+    }
+
     /** Whether this node is joined to the cluster right now (its health as a cluster member). */
+    @Override
     public boolean joined() {
         return joined;
     }
 
     /** This node's ID in the cluster, 0 before it first joined. */
+    @Override
     public long nodeId() {
         return nodeId;
     }

@@ -17,6 +17,24 @@ public interface Backplane {
      * engine only has to make IDs of different nodes disjoint. By default random over [1, 2^53] from a
      * cryptographic source.
      */
+    /** Whether this node is one of a cluster (false for {@link #NONE}). */
+    default boolean clustered() {
+        return false;
+    }
+
+    /**
+     * Whether this node is joined to its cluster right now: reaches the engine and routes with the other nodes. A
+     * single node always is.
+     */
+    default boolean joined() {
+        return true;
+    }
+
+    /** This node's ID in its cluster, 0 for a single node (or before it first joined). */
+    default long nodeId() {
+        return 0;
+    }
+
     default long sessionIdCandidate() {
         return Ids.secureRandom();
     }

@@ -206,7 +206,7 @@ public final class ClusterRpc {
 
     /**
      * The peer of a party standing for another node's session: what the dealer sends it goes to that node. A call
-     * whose INVOCATION cannot be handed on ends at once with {@code wamp.error.canceled}, not at its timeout.
+     * whose INVOCATION cannot be handed on ends at once with {@code wamp.error.network_failure}, not at its timeout.
      */
     private final class Forward implements Peer {
         private final long node;
@@ -223,7 +223,7 @@ public final class ClusterRpc {
             if (!link.send(node, callee, m) && m instanceof WampMessage.Invocation inv) {
                 fromCallee(callee, new WampMessage.Error(MessageType.INVOCATION.code(), inv.request(),
                         Map.of("message", "the callee's node cannot be reached"),
-                        io.postmaster.message.ErrorUris.CANCELED, List.of("the callee's node cannot be reached"),
+                        io.postmaster.message.ErrorUris.NETWORK_FAILURE, List.of("the callee's node cannot be reached"),
                         null));
             }
         }
