@@ -81,6 +81,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final Map<String, RemoteInterest> interest = new LinkedHashMap<>();
     /** Per realm: the cluster-wide registration table and calls across nodes. */
     private final Map<String, ClusterDealer> dealers = new LinkedHashMap<>();
+    /** Per realm: the sessions of every node, for the meta API. */
+    private final Map<String, ClusterSessions> sessions = new LinkedHashMap<>();
+    /** The other live nodes, as the control thread last knew them (read by queries on any thread). */
+    private volatile long[] otherNodes = new long[0];
     private final ScheduledThreadPoolExecutor control;
     private final Thread inboundThread;
     private final BlockingQueue<byte[]> inbound;
@@ -119,6 +123,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.prefix = config.keyPrefix();
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
         realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix)));
+        realms.forEach(r -> sessions.put(r, new ClusterSessions(this, r, prefix)));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.control = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "postmaster-cluster");
@@ -220,6 +225,21 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /** Whether this node has left (or crashed, in tests). */
     boolean closed() {
         return closed;
+    }
+
+    @Override
+    public io.postmaster.router.SessionDirectory sessions(String realm) {
+        return sessions.get(realm);
+    }
+
+    /** The other live nodes this node knows of. */
+    long[] otherNodes() {
+        return otherNodes;
+    }
+
+    /** Takes a snapshot of {@link #peers} for the queries (control thread, after each change). */
+    private void peersChanged() {
+        otherNodes = peers.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The command connection, or null before the first connect. */
@@ -525,6 +545,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         publishInterest();
         joined = true;
         dealers.values().forEach(ClusterDealer::reclaim);
+        for (var e : sessions.entrySet()) {
+            Realm realm = router.realm(e.getKey());
+            if (realm != null) {
+                e.getValue().publish(redis, realm, nodeId, ttl);
+            }
+        }
         LOG.info(() -> "cluster: node " + nodeId + " (session-ID slot " + slot + ") joined through Redis at "
                 + ClusterConfig.redacted(config.redis()) + "; peers " + peers);
     }
@@ -575,6 +601,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         for (String realm : realms) {
             redis.pexpire(interestKey(realm, nodeId), ttl);
+            redis.pexpire(sessions.get(realm).key(nodeId), ttl);
         }
         return true;
     }
@@ -595,6 +622,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 }
                 for (ClusterDealer d : dealers.values()) {
                     d.forget(redis, node);
+                }
+                for (ClusterSessions cs : sessions.values()) {
+                    redis.del(cs.key(node));
                 }
                 redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
                 LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
@@ -664,10 +694,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             interest.get(realm).replace(node, keys);
         }
         peers.add(node);
+        peersChanged();
     }
 
     private void drop(long node) {
         peers.remove(node);
+        peersChanged();
         interest.values().forEach(i -> i.dropNode(node));
         dealers.values().forEach(d -> d.dropNode(node));
     }
@@ -747,7 +779,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     }
                     if (op.equals("+")) {
                         remote.add(node, policy, p.topic());
-                        peers.add(node);
+                        if (peers.add(node)) {
+                            peersChanged();
+                        }
                     } else {
                         remote.remove(node, policy, p.topic());
                     }
@@ -825,6 +859,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         redis.del(nodeKey(nodeId));
         for (ClusterDealer d : dealers.values()) {
             d.forget(redis, nodeId);
+        }
+        for (ClusterSessions cs : sessions.values()) {
+            redis.del(cs.key(nodeId));
         }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
         LOG.info(() -> "cluster: node " + nodeId + " left");

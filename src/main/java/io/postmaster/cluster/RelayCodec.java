@@ -113,6 +113,11 @@ final class RelayCodec {
         };
     }
 
+    /** A map (a session's details) on its own: read back as the options of {@link #decode}'s PUBLISH. */
+    static byte[] details(Map<String, Object> details) {
+        return bytes(new Publish(0, details, NO_TOPIC, null, null));
+    }
+
     private static byte[] bytes(WampMessage m) {
         return ((Frame.Binary) MSGPACK.encode(m)).bytes();
     }

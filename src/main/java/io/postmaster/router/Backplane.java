@@ -52,4 +52,9 @@ public interface Backplane {
     default RpcBackplane rpc(String realm) {
         return null;
     }
+
+    /** The other nodes' sessions of {@code realm} for the meta API, or null on a single node. Asked once, at start. */
+    default SessionDirectory sessions(String realm) {
+        return null;
+    }
 }

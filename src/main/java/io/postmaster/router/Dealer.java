@@ -73,6 +73,7 @@ final class Dealer {
         boolean call(Session caller, Call call);
     }
 
+    private volatile java.util.function.LongSupplier ids = Ids::random;
     private final SessionLimits.Caps caps;
     private final MetaEvents metaEvents;
     private final ScheduledExecutorService scheduler;
@@ -349,10 +350,18 @@ final class Dealer {
         return true;
     }
 
+    /**
+     * Where new IDs come from: random over the whole range on a single node; on a cluster, the node's own share of
+     * it ({@link Backplane#sessionIdCandidate}), so IDs of different nodes cannot clash.
+     */
+    void ids(java.util.function.LongSupplier source) {
+        this.ids = source;
+    }
+
     private long newId() {
         long id;
         do {
-            id = Ids.random();
+            id = ids.getAsLong();
         } while (registrationsById.containsKey(id));
         return id;
     }

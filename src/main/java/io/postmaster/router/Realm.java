@@ -30,6 +30,8 @@ public final class Realm {
     private final Dealer dealer;
     private final Gate gate;
     private final ClusterRpc clusterRpc;
+    /** The other nodes' sessions; null on a single node. */
+    private final SessionDirectory directory;
 
     /**
      * @param scheduler publishes a backlog of meta events, runs call timeouts and the sweep of calls past
@@ -37,7 +39,8 @@ public final class Realm {
      */
     Realm(RealmConfig config, SessionLimits.Caps caps, int retainedMax, long callMaxPendingMs,
           ScheduledExecutorService scheduler, Authorization authorization, Interception interception,
-          PublicationRelay relay, RpcBackplane rpc) {
+          PublicationRelay relay, RpcBackplane rpc, SessionDirectory directory) {
+        this.directory = directory;
         this.config = config;
         this.metaEvents = new MetaEvents(this::publishMeta, scheduler);
         this.broker = new Broker(config, caps, retainedMax, metaEvents, authorization, relay);
@@ -79,9 +82,20 @@ public final class Realm {
         return broker.subscriptions(policy).stream().map(Subscription::topic).toList();
     }
 
+    /** Subscription and registration IDs from {@code source} (a cluster node's own share of the ID range). */
+    void ids(java.util.function.LongSupplier source) {
+        broker.ids(source);
+        dealer.ids(source);
+    }
+
     /** How a cluster engine drives this realm's calls across nodes; null on a single node. */
     public ClusterRpc clusterRpc() {
         return clusterRpc;
+    }
+
+    /** The other cluster nodes' sessions of this realm, for the meta API; null on a single node. */
+    SessionDirectory directory() {
+        return directory;
     }
 
     /** The sessions joined to this realm. */
@@ -143,9 +157,18 @@ public final class Realm {
         Member m = new Member(s, broker.subscriber(s), dealer.party(s));
         members.put(s.id(), m);
         // Every subscriber of on_join gets the same event: it never carries the transport address (see below)
-        metaEvents.add(ON_JOIN, List.of(sessionDetails(s, false)));
+        Map<String, Object> details = sessionDetails(s, false);
+        metaEvents.add(ON_JOIN, List.of(details));
         metaEvents.flush();
+        if (directory != null) {
+            directory.joined(s.id(), s.authrole(), details);
+        }
         return m;
+    }
+
+    /** A session as {@code wamp.session.get} describes it to anyone (without the client's address). */
+    public static Map<String, Object> metaDetails(Session s) {
+        return sessionDetails(s, false);
     }
 
     /**
@@ -177,6 +200,9 @@ public final class Realm {
         Session s = m.session();
         if (members.remove(s.id(), m)) {
             s.markClosed();
+            if (directory != null) {
+                directory.left(s.id());
+            }
             Pacing.run(() -> { // what a leaving session leaves behind reaches others as the router's own burst
                 broker.detach(m.subscriber());
                 dealer.detach(m.party());

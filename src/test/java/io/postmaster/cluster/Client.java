@@ -21,6 +21,7 @@ public final class Client implements Peer {
     private final String name;
     private Connection connection;
     long session;
+    private String role;
     private long request;
 
     private Client(String name) {
@@ -33,7 +34,7 @@ public final class Client implements Peer {
     }
 
     /** The features of an RPC client that announces all of them, as caller and callee. */
-    static final Map<String, Object> RPC_ROLES = rpcRoles();
+    public static final Map<String, Object> RPC_ROLES = rpcRoles();
 
     private static Map<String, Object> rpcRoles() {
         Map<String, Object> f = Map.of("progressive_call_results", true, "progressive_call_invocations", true,
@@ -48,8 +49,15 @@ public final class Client implements Peer {
         Client c = new Client(name);
         c.connection = router.connect(c);
         c.connection.onMessage(new WampMessage.Hello("realm1", Map.of("roles", roles)));
-        c.session = c.next(WampMessage.Welcome.class).session();
+        WampMessage.Welcome w = c.next(WampMessage.Welcome.class);
+        c.session = w.session();
+        c.role = String.valueOf(w.details().get("authrole"));
         return c;
+    }
+
+    /** The authrole the router gave the session. */
+    String role() {
+        return role;
     }
 
     /** Sends REGISTER; returns its request ID (the answer is REGISTERED or ERROR). */
@@ -59,13 +67,13 @@ public final class Client implements Peer {
     }
 
     /** Registers and returns the registration ID. */
-    long register(String procedure, Map<String, Object> options) throws InterruptedException {
+    public long register(String procedure, Map<String, Object> options) throws InterruptedException {
         sendRegister(procedure, options);
         return next(WampMessage.Registered.class).registration();
     }
 
     /** Sends CALL; returns its request ID. */
-    long call(String procedure, Map<String, Object> options, List<Object> args) {
+    public long call(String procedure, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Call(++request, options, procedure, args, null));
         return request;
     }
@@ -79,7 +87,7 @@ public final class Client implements Peer {
         connection.onMessage(new WampMessage.Cancel(callRequest, Map.of("mode", mode)));
     }
 
-    void yield(long invocation, Map<String, Object> options, List<Object> args) {
+    public void yield(long invocation, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Yield(invocation, options, args, null));
     }
 
@@ -109,7 +117,7 @@ public final class Client implements Peer {
     }
 
     @SuppressWarnings("unchecked")
-    <T extends WampMessage> T next(Class<T> type) throws InterruptedException {
+    public <T extends WampMessage> T next(Class<T> type) throws InterruptedException {
         WampMessage m = received.poll(10, TimeUnit.SECONDS);
         assertNotNull(m, name + ": nothing received, expected " + type.getSimpleName());
         assertTrue(type.isInstance(m), name + ": expected " + type.getSimpleName() + ", got " + m);
