@@ -108,7 +108,7 @@ public final class ClusterRpc {
             for (Registration reg : dealer.registrations(policy)) {
                 for (Registration.Callee c : reg.calleeList()) {
                     Party p = c.party();
-                    if (p.node == 0 && !(p.session.peer() instanceof LocalCallee)) {
+                    if (p.node == 0 && !p.nodeOnly) {
                         out.add(new Entry(p.session.id(), p.session.features(), reg.id(), reg.procedure(),
                                 reg.policy(), reg.invoke().wireName(), c.discloseCaller()));
                     }

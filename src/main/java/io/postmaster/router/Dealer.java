@@ -177,7 +177,7 @@ final class Dealer {
 
     /** Whether a session's registrations are cluster-wide: clients' are; the node's own procedures are per node. */
     private static boolean clustered(Party s) {
-        return s.node == 0 && !(s.session.peer() instanceof LocalCallee);
+        return s.node == 0 && !s.nodeOnly;
     }
 
     /** Refuses a REGISTER that {@code reg}, the registration of the same procedure and policy, rules out. */

@@ -16,6 +16,8 @@ final class Party {
     final Session session;
     /** The cluster node the session lives on, 0 for this node (a session of another node is a proxy here). */
     final long node;
+    /** Its registrations stay on this node (the router's own server-side procedures, present on every node). */
+    volatile boolean nodeOnly;
     /** Registrations asked of the cluster and not answered yet (they count against the session's cap). */
     final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
     /** Registration IDs held. Changed under the procedure table's monitor. */
