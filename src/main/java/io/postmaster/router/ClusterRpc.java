@@ -38,6 +38,11 @@ public final class ClusterRpc {
     private final Map<Long, Proxy> callees = new ConcurrentHashMap<>();
     /** Per callee of this node, per node calling it: the party standing for that node's callers. */
     private final Map<Long, Map<Long, Party>> callers = new ConcurrentHashMap<>();
+    /**
+     * The request IDs of every party standing for another node's session: never reused, so a node that holds a call
+     * of an earlier stand-in (one its owner had already ended) never takes a new call for a chunk of that one.
+     */
+    private final java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
 
     private record Proxy(long node, Party party) { }
 
@@ -179,7 +184,7 @@ public final class ClusterRpc {
     private Party callersOf(long node, Member callee) {
         long id = callee.session().id();
         return callers.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).computeIfAbsent(node, n -> {
-            Session s = new Session(new Forward(n, id), details(n, 0), CALLERS_FEATURES);
+            Session s = new Session(new Forward(n, id), details(n, 0), CALLERS_FEATURES, requestIds);
             return dealer.remoteParty(s, n);
         });
     }
@@ -196,7 +201,7 @@ public final class ClusterRpc {
     }
 
     private Party proxy(long node, long session, long features) {
-        return dealer.remoteParty(new Session(new Forward(node, session), details(node, session), features), node);
+        return dealer.remoteParty(new Session(new Forward(node, session), details(node, session), features, requestIds), node);
     }
 
     private SessionDetails details(long node, long session) {

@@ -56,7 +56,7 @@ public final class Session {
     private final long features;
     private final Executor executor;
     private volatile SerialExecutor lane;
-    private final AtomicLong lastRequestId = new AtomicLong();
+    private final AtomicLong lastRequestId;
     private volatile boolean closed;
     private final Carrier carrier;
 
@@ -78,6 +78,7 @@ public final class Session {
      */
     Session(Peer peer, SessionDetails details, Permissions permissions, Map<String, Object> helloDetails,
             Executor executor, Carrier carrier) {
+        this.lastRequestId = new AtomicLong();
         this.peer = peer;
         this.details = details;
         this.permissions = permissions;
@@ -88,9 +89,12 @@ public final class Session {
 
     /**
      * A session of another cluster node as this node's dealer sees it: its ID, the features it announced there,
-     * and a peer that forwards to that node. It holds no permissions and runs no application code.
+     * and a peer that forwards to that node. It holds no permissions and runs no application code. Its request IDs
+     * come from {@code requestIds}, shared by all such sessions of a realm, so an ID is never used twice towards
+     * another node, not even by a later stand-in for the same session.
      */
-    Session(Peer peer, SessionDetails details, long features) {
+    Session(Peer peer, SessionDetails details, long features, AtomicLong requestIds) {
+        this.lastRequestId = requestIds;
         this.peer = peer;
         this.details = details;
         this.permissions = Permissions.NONE;
