@@ -360,6 +360,17 @@ final class ClusterDealer implements RpcBackplane {
         }
     }
 
+    /** Every other node is out of reach: all of them are dropped (control thread). */
+    void dropAll() {
+        java.util.Set<Long> nodes = new java.util.HashSet<>();
+        mirror.values().forEach(r -> nodes.add(r.node()));
+        ClusterRpc rpc = port;
+        if (rpc != null) {
+            nodes.addAll(rpc.nodes());
+        }
+        nodes.forEach(this::dropNode);
+    }
+
     /** Removes a dead (or leaving) node's registrations from Redis, once its node key is gone. */
     void forget(RedisCommands<String, byte[]> redis, long node) {
         redis.eval(FORGET_NODE, ScriptOutputType.INTEGER,

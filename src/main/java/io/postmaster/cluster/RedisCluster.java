@@ -249,7 +249,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
     boolean sendToNode(long node, byte[] data) {
-        return joined && send(inbox(node), data);
+        return send(callInbox(node), data);
     }
 
     @Override
@@ -304,6 +304,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
     private String controlChannel() { return prefix + ":ctl"; }
     private String inbox(long node) { return prefix + ":n:" + node; }
+    private String callInbox(long node) { return prefix + ":c:" + node; }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -357,6 +358,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
+        if (channel.equals(callInbox(nodeId))) {
+            call(data);
+            return;
+        }
         if (channel.equals(ClusterDealer.channel(prefix))) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
@@ -398,6 +403,28 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         NOT_DELIVERED.log(() -> "a publication from another node was not delivered: " + why);
     }
 
+    /**
+     * A message of a call from another node, handled on Lettuce's I/O thread as it arrives (in the order of the
+     * connection): the dealer only queues what it sends, so nothing here waits, and no hand-off to another thread
+     * is paid twice per call. TCP and Redis's output buffer limits bound what can arrive.
+     */
+    private void call(byte[] data) {
+        relayedIn.incrementAndGet();
+        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
+        Router r = router;
+        ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
+                ? null : dealers.get(realm);
+        if (d == null || !ClusterDealer.isRpc(p)) {
+            notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
+            return;
+        }
+        try {
+            d.deliver(p);
+        } catch (RuntimeException e) {
+            NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
+        }
+    }
+
     /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
     private void deliverInbound() {
         while (!closed) {
@@ -431,7 +458,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             return;
         }
         if (ClusterDealer.isRpc(p)) {
-            dealers.get(realmName).deliver(p);
+            notDelivered("a call message came on the publications' channel");
             return;
         }
         Object filter = p.options().get("filter");
@@ -466,6 +493,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         } catch (RuntimeException e) {
             if (joined) {
                 joined = false;
+                forgetOthers();
                 LOG.warning(() -> "cluster: lost Redis at " + ClusterConfig.redacted(config.redis())
                         + "; routing stays local until it is back (" + e + ")");
             } else {
@@ -540,7 +568,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         claimSlot(redis);
         redis.sadd(nodesKey(), utf8(Long.toString(nodeId)));
-        pubsub.sync().subscribe(inbox(nodeId));
+        pubsub.sync().subscribe(inbox(nodeId), callInbox(nodeId));
         reloadAll();
         publishInterest();
         joined = true;
@@ -661,6 +689,15 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         reloadRegistrations();
     }
 
+    /**
+     * This node can no longer reach the others (Redis lost, or declared dead): their callees are dropped here (the
+     * calls pending to them end with {@code wamp.error.canceled}) and the calls they made here end; the next join
+     * reads the table again.
+     */
+    private void forgetOthers() {
+        dealers.values().forEach(ClusterDealer::dropAll);
+    }
+
     /** Reads the whole registration table of every realm into the dealers' mirrors. */
     private void reloadRegistrations() {
         RedisCommands<String, byte[]> redis = connection.sync();
@@ -765,6 +802,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         if (node == nodeId) {
             if (op.equals("down") && joined) {
                 joined = false; // declared dead by another node: join again at the next heartbeat
+                forgetOthers(); // as they forgot this node
             }
             return;
         }

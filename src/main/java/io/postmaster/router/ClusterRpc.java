@@ -106,6 +106,14 @@ public final class ClusterRpc {
         }
     }
 
+    /** The other nodes this realm holds stand-ins for (their callees, or their callers of this node's callees). */
+    public java.util.Set<Long> nodes() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        callees.values().forEach(p -> out.add(p.node));
+        callers.values().forEach(byNode -> out.addAll(byNode.keySet()));
+        return out;
+    }
+
     /** The registrations this node's sessions hold in the cluster's table (to claim again after a rejoin). */
     public List<Entry> localRegistrations() {
         List<Entry> out = new ArrayList<>();

@@ -333,6 +333,31 @@ class ClusterRpcTest {
     }
 
     @Test
+    void callsPendingToAnotherNodeEndWhenRedisIsLost() throws Exception {
+        RedisServer redis = RedisServer.start();
+        closing.add(redis);
+        Node a = node(redis.uri());
+        Node b = node(redis.uri());
+        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        Client callee = rpc(b, "callee");
+        callee.register("com.cut", Map.of());
+        Client caller = rpc(a, "caller");
+        awaitCallable(caller, "com.cut", callee);
+        long call = caller.call("com.cut", Map.of(), List.of());
+        callee.next(Invocation.class);
+
+        long t0 = System.nanoTime();
+        redis.kill();
+        WampMessage.Error e = caller.next(WampMessage.Error.class);
+        assertEquals(call, e.request());
+        assertEquals(ErrorUris.CANCELED, e.error());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 5000, "ended after " + ms + " ms");
+        // the callee's side: its caller's node is out of reach, the call is interrupted
+        assertEquals(Interrupt.class, callee.next(WampMessage.class).getClass());
+    }
+
+    @Test
     void callsPendingToADeadNodeEndWithinFiveSecondsAndItsRegistrationsGo() throws Exception {
         Node[] n = twoNodes();
         Client onB = rpc(n[1], "onB");

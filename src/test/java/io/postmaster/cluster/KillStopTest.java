@@ -72,7 +72,7 @@ class KillStopTest {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 NodeProcess.class.getName(), redis.uri()).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.appendTo(new File("target/node-process.log"))).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
