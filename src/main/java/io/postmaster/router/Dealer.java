@@ -73,7 +73,6 @@ final class Dealer {
         boolean call(Session caller, Call call);
     }
 
-    private volatile java.util.function.LongSupplier ids = Ids::random;
     private final SessionLimits.Caps caps;
     private final MetaEvents metaEvents;
     private final ScheduledExecutorService scheduler;
@@ -92,6 +91,8 @@ final class Dealer {
     private volatile RouterProcedures routerProcedures = (s, c) -> false;
     /** The cluster's registration table and call link; null on a single node. */
     private final RpcBackplane cluster;
+    /** Where registration IDs come from (see {@link #ids}). */
+    private volatile java.util.function.LongSupplier ids = Ids::random;
     /** Registration order on this node (a cluster's table gives its own). */
     private final java.util.concurrent.atomic.AtomicLong order = new java.util.concurrent.atomic.AtomicLong();
     /** Told when a session of this node leaves (the cluster forgets what stood for other nodes' callers of it). */
