@@ -52,7 +52,11 @@ class KillStopTest {
     }
 
     private String line(String what) throws InterruptedException {
-        String l = lines.poll(20, TimeUnit.SECONDS);
+        return line(what, 20);
+    }
+
+    private String line(String what, int seconds) throws InterruptedException {
+        String l = lines.poll(seconds, TimeUnit.SECONDS);
         assertNotNull(l, "the node process printed nothing more, expected " + what);
         return l;
     }
@@ -85,7 +89,8 @@ class KillStopTest {
         });
         reader.setDaemon(true);
         reader.start();
-        assertEquals("ready", line("ready"));
+        // a JVM of its own starting on a busy machine (the whole suite runs beside it) may take its time
+        assertEquals("ready", line("ready", 90));
 
         Client caller = Client.join(a, "caller", Client.RPC_ROLES);
         awaitCallees(caller, 1);
