@@ -264,10 +264,11 @@ final class ClusterDealer implements RpcBackplane {
         if (match == null) {
             return;
         }
-        mirror.put(session + " " + id, new Remote(node, session, id));
-        if (!rpc.addCallee(node, session, features, id, procedure, match, invoke, disclose, order)) {
+        if (rpc.addCallee(node, session, features, id, procedure, match, invoke, disclose, order)) {
+            mirror.put(session + " " + id, new Remote(node, session, id));
+        } else { // mirrored once this node's clashing registration is revoked (then the table is read again)
             FAILED.log(() -> "cluster: registration " + id + " of " + procedure + " (node " + node + ") clashes with"
-                    + " one this node made while cut off from the cluster; it is not called from here");
+                    + " one this node made while cut off from the cluster; it is not called from here yet");
         }
     }
 
@@ -336,6 +337,7 @@ final class ClusterDealer implements RpcBackplane {
                             if (registration != e.registration()) {
                                 release(e.session(), registration);
                                 rpc.revoke(e.session(), e.registration(), "the cluster holds it under another ID");
+                                cluster.reloadRegistrationsSoon();
                             }
                         }
 
@@ -345,6 +347,7 @@ final class ClusterDealer implements RpcBackplane {
                                 LOG.warning(() -> "cluster: " + e.procedure() + " of session " + e.session()
                                         + " was registered on another node while this one was cut off; revoked here");
                                 rpc.revoke(e.session(), e.registration(), "registered on another node meanwhile");
+                                cluster.reloadRegistrationsSoon(); // the other node's, which clashed until now
                             }
                         }
                     }, 1);

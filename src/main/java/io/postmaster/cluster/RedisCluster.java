@@ -698,6 +698,20 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         dealers.values().forEach(ClusterDealer::dropAll);
     }
 
+    /** Reads the registration table again on the control thread (after this node revoked a clashing one). */
+    void reloadRegistrationsSoon() {
+        onControl(() -> {
+            try {
+                if (connection != null) {
+                    reloadRegistrations();
+                }
+            } catch (RuntimeException e) {
+                CONTROL_FAILED.log(() -> "cluster: the registration table could not be read (" + e
+                        + "); the next join reads it");
+            }
+        });
+    }
+
     /** Reads the whole registration table of every realm into the dealers' mirrors. */
     private void reloadRegistrations() {
         RedisCommands<String, byte[]> redis = connection.sync();

@@ -191,6 +191,56 @@ class ClusterRpcTest {
     }
 
     @Test
+    void randomSpreadsCallsOverTheCalleesOfBothNodes() throws Exception {
+        Node[] n = twoNodes();
+        Client onA = rpc(n[0], "onA");
+        Client onB = rpc(n[1], "onB");
+        onA.register("com.rnd", Map.of("invoke", "random"));
+        onB.register("com.rnd", Map.of("invoke", "random"));
+        Client caller = rpc(n[0], "caller");
+        await("A knows B's callee", () -> calleeCount(n[0], "com.rnd") == 2);
+        int[] got = new int[2];
+        for (int i = 0; i < 40; i++) {
+            long call = caller.call("com.rnd", Map.of(), List.of());
+            WampMessage m = onA.received.poll(20, TimeUnit.MILLISECONDS);
+            Client callee = m instanceof Invocation ? onA : onB;
+            Invocation inv = m instanceof Invocation x ? x : onB.next(Invocation.class);
+            got[callee == onA ? 0 : 1]++;
+            callee.yield(inv.request(), Map.of(), List.of());
+            assertEquals(call, caller.next(Result.class).request());
+        }
+        assertTrue(got[0] > 0 && got[1] > 0, "both nodes' callees called: " + got[0] + " / " + got[1]);
+    }
+
+    @Test
+    void registrationsMadeWhileCutOffAreClaimedOnJoinAndAConflictIsRevoked() throws Exception {
+        RedisServer redis = RedisServer.notStarted();
+        closing.add(redis);
+        Node a = node(redis.uri());
+        Node b = node(redis.uri());
+        Client onA = rpc(a, "onA");
+        Client onB = rpc(b, "onB");
+        onA.register("com.alone", Map.of()); // each node alone: both succeed
+        onB.register("com.alone", Map.of());
+        redis.run();
+        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("one of the two was revoked", () -> onA.received.peek() instanceof WampMessage.Unregistered
+                || onB.received.peek() instanceof WampMessage.Unregistered);
+        Client revoked = onA.received.peek() instanceof WampMessage.Unregistered ? onA : onB;
+        Client kept = revoked == onA ? onB : onA;
+        WampMessage.Unregistered u = revoked.next(WampMessage.Unregistered.class);
+        assertEquals(0, u.request(), "router-initiated");
+        assertTrue(u.details().get("reason") instanceof String, "with a reason: " + u.details());
+        await("both nodes route to the one kept", () -> calleeCount(a, "com.alone") == 1
+                && calleeCount(b, "com.alone") == 1);
+        for (Node from : List.of(a, b)) {
+            Client c = rpc(from, "caller");
+            answer(kept, c, c.call("com.alone", Map.of(), List.of()));
+        }
+        revoked.nothingMore(100);
+    }
+
+    @Test
     void twoNodesRegisteringOneProcedureAtOnceGetOneRegistration() throws Exception {
         Node[] n = twoNodes();
         for (int round = 0; round < 20; round++) {
