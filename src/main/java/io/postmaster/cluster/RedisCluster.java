@@ -79,6 +79,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final String prefix;
     private final SessionIds ids = new SessionIds();
     private final Map<String, RemoteInterest> interest = new LinkedHashMap<>();
+    /** Per realm: the cluster-wide registration table and calls across nodes. */
+    private final Map<String, ClusterDealer> dealers = new LinkedHashMap<>();
+    /** Per realm: the sessions of every node, for the meta API. */
+    private final Map<String, ClusterSessions> sessions = new LinkedHashMap<>();
+    /** The other live nodes, as the control thread last knew them (read by queries on any thread). */
+    private volatile long[] otherNodes = new long[0];
     private final ScheduledThreadPoolExecutor control;
     private final Thread inboundThread;
     private final BlockingQueue<byte[]> inbound;
@@ -116,6 +122,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.realms = realms;
         this.prefix = config.keyPrefix();
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
+        realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix)));
+        realms.forEach(r -> sessions.put(r, new ClusterSessions(this, r, prefix)));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.control = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "postmaster-cluster");
@@ -141,16 +149,29 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /** Starts delivering to {@code router} and joining the cluster in the background. */
     public void attach(Router router) {
         this.router = router;
+        dealers.forEach((name, d) -> {
+            Realm realm = router.realm(name);
+            if (realm != null && realm.clusterRpc() != null) {
+                d.attach(realm.clusterRpc());
+            }
+        });
         inboundThread.start();
         control.scheduleWithFixedDelay(this::tick, 0, config.heartbeatMs(), TimeUnit.MILLISECONDS);
     }
 
+    @Override
+    public boolean clustered() {
+        return true;
+    }
+
     /** Whether this node is joined to the cluster right now (its health as a cluster member). */
+    @Override
     public boolean joined() {
         return joined;
     }
 
     /** This node's ID in the cluster, 0 before it first joined. */
+    @Override
     public long nodeId() {
         return nodeId;
     }
@@ -194,6 +215,41 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     @Override
     public long sessionIdCandidate() {
         return ids.next(slot);
+    }
+
+    @Override
+    public io.postmaster.router.RpcBackplane rpc(String realm) {
+        return dealers.get(realm);
+    }
+
+    /** Whether this node has left (or crashed, in tests). */
+    boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public io.postmaster.router.SessionDirectory sessions(String realm) {
+        return sessions.get(realm);
+    }
+
+    /** The other live nodes this node knows of. */
+    long[] otherNodes() {
+        return otherNodes;
+    }
+
+    /** Takes a snapshot of {@link #peers} for the queries (control thread, after each change). */
+    private void peersChanged() {
+        otherNodes = peers.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The command connection, or null before the first connect. */
+    StatefulRedisConnection<String, byte[]> connection() {
+        return connection;
+    }
+
+    /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
+    boolean sendToNode(long node, byte[] data) {
+        return send(callInbox(node), data);
     }
 
     @Override
@@ -242,12 +298,13 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ keys and channels
 
-    private String nodeKey(long node) { return prefix + ":node:" + node; }
+    String nodeKey(long node) { return prefix + ":node:" + node; }
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
     private String controlChannel() { return prefix + ":ctl"; }
     private String inbox(long node) { return prefix + ":n:" + node; }
+    private String callInbox(long node) { return prefix + ":c:" + node; }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -263,11 +320,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      * Publishes to another node's inbox, asynchronously, within the outbound bounds: with Redis slow or gone a
      * publication is not relayed (at most once), never waited for.
      */
-    private void send(String channel, byte[] data) {
+    private boolean send(String channel, byte[] data) {
         StatefulRedisConnection<String, byte[]> c = connection;
         if (c == null || !c.isOpen()) {
             notRelayed("Redis is not connected");
-            return;
+            return false;
         }
         if (outCount.incrementAndGet() > config.outQueue()
                 | outBytes.addAndGet(data.length) > config.outQueueBytes()) {
@@ -275,7 +332,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             outBytes.addAndGet(-data.length);
             notRelayed(config.outQueue() + " publications or " + config.outQueueBytes() + " bytes wait for Redis ("
                     + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
-            return;
+            return false;
         }
         try {
             c.async().publish(channel, data).whenComplete((receivers, e) -> {
@@ -289,7 +346,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             outCount.decrementAndGet();
             outBytes.addAndGet(-data.length);
             notRelayed("Redis refused it: " + e);
+            return false;
         }
+        return true;
     }
 
     private void notRelayed(String why) {
@@ -299,6 +358,22 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
+        if (channel.equals(callInbox(nodeId))) {
+            call(data);
+            return;
+        }
+        if (channel.equals(ClusterDealer.channel(prefix))) {
+            if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
+                controlPending.decrementAndGet();
+                reload = true;
+                return;
+            }
+            onControl(() -> {
+                controlPending.decrementAndGet();
+                registrationChange(data);
+            });
+            return;
+        }
         if (channel.equals(controlChannel())) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
@@ -326,6 +401,28 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private void notDelivered(String why) {
         dropped.incrementAndGet();
         NOT_DELIVERED.log(() -> "a publication from another node was not delivered: " + why);
+    }
+
+    /**
+     * A message of a call from another node, handled on Lettuce's I/O thread as it arrives (in the order of the
+     * connection): the dealer only queues what it sends, so nothing here waits, and no hand-off to another thread
+     * is paid twice per call. TCP and Redis's output buffer limits bound what can arrive.
+     */
+    private void call(byte[] data) {
+        relayedIn.incrementAndGet();
+        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
+        Router r = router;
+        ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
+                ? null : dealers.get(realm);
+        if (d == null || !ClusterDealer.isRpc(p)) {
+            notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
+            return;
+        }
+        try {
+            d.deliver(p);
+        } catch (RuntimeException e) {
+            NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
+        }
     }
 
     /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
@@ -360,6 +457,10 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             notDelivered("this node does not serve realm " + realmName);
             return;
         }
+        if (ClusterDealer.isRpc(p)) {
+            notDelivered("a call message came on the publications' channel");
+            return;
+        }
         Object filter = p.options().get("filter");
         realm.deliverRelayed(p.topic(), p.request(), (Map<String, Object>) details, p.args(), p.kwargs(),
                 filter instanceof Map<?, ?> f ? SubscriberFilter.fromMap((Map<String, Object>) f) : null);
@@ -392,6 +493,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         } catch (RuntimeException e) {
             if (joined) {
                 joined = false;
+                forgetOthers();
                 LOG.warning(() -> "cluster: lost Redis at " + ClusterConfig.redacted(config.redis())
                         + "; routing stays local until it is back (" + e + ")");
             } else {
@@ -441,7 +543,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     received(channel, message);
                 }
             });
-            ps.sync().subscribe(controlChannel());
+            ps.sync().subscribe(controlChannel(), ClusterDealer.channel(prefix));
             client = c;
             pubsub = ps;
             connection = conn;
@@ -466,10 +568,17 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         claimSlot(redis);
         redis.sadd(nodesKey(), utf8(Long.toString(nodeId)));
-        pubsub.sync().subscribe(inbox(nodeId));
+        pubsub.sync().subscribe(inbox(nodeId), callInbox(nodeId));
         reloadAll();
         publishInterest();
         joined = true;
+        dealers.values().forEach(ClusterDealer::reclaim);
+        for (var e : sessions.entrySet()) {
+            Realm realm = router.realm(e.getKey());
+            if (realm != null) {
+                e.getValue().publish(redis, realm, nodeId, ttl);
+            }
+        }
         LOG.info(() -> "cluster: node " + nodeId + " (session-ID slot " + slot + ") joined through Redis at "
                 + ClusterConfig.redacted(config.redis()) + "; peers " + peers);
     }
@@ -520,6 +629,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         for (String realm : realms) {
             redis.pexpire(interestKey(realm, nodeId), ttl);
+            redis.pexpire(sessions.get(realm).key(nodeId), ttl);
         }
         return true;
     }
@@ -537,6 +647,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 redis.srem(nodesKey(), member);
                 for (String realm : realms) {
                     redis.del(interestKey(realm, node));
+                }
+                for (ClusterDealer d : dealers.values()) {
+                    d.forget(redis, node);
+                }
+                for (ClusterSessions cs : sessions.values()) {
+                    redis.del(cs.key(node));
                 }
                 redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
                 LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
@@ -570,6 +686,52 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 drop(gone);
             }
         }
+        reloadRegistrations();
+    }
+
+    /**
+     * This node can no longer reach the others (Redis lost, or declared dead): their callees are dropped here (the
+     * calls pending to them end with {@code wamp.error.canceled}) and the calls they made here end; the next join
+     * reads the table again.
+     */
+    private void forgetOthers() {
+        dealers.values().forEach(ClusterDealer::dropAll);
+    }
+
+    /** Reads the registration table again on the control thread (after this node revoked a clashing one). */
+    void reloadRegistrationsSoon() {
+        onControl(() -> {
+            try {
+                if (connection != null) {
+                    reloadRegistrations();
+                }
+            } catch (RuntimeException e) {
+                CONTROL_FAILED.log(() -> "cluster: the registration table could not be read (" + e
+                        + "); the next join reads it");
+            }
+        });
+    }
+
+    /** Reads the whole registration table of every realm into the dealers' mirrors. */
+    private void reloadRegistrations() {
+        RedisCommands<String, byte[]> redis = connection.sync();
+        for (ClusterDealer d : dealers.values()) {
+            d.reload(redis);
+        }
+    }
+
+    /** A change of the registration table (control thread). */
+    private void registrationChange(byte[] data) {
+        String[] f = text(data).split(" ", 11);
+        ClusterDealer d = f.length > 1 ? dealers.get(f[1]) : null;
+        if (d == null) {
+            return; // a realm this node does not serve
+        }
+        try {
+            d.changed(f);
+        } catch (RuntimeException e) {
+            CONTROL_FAILED.log(() -> "cluster: a registration change could not be applied (" + e + ")");
+        }
     }
 
     /** Reads what {@code node} subscribes to in every realm. */
@@ -583,11 +745,14 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             interest.get(realm).replace(node, keys);
         }
         peers.add(node);
+        peersChanged();
     }
 
     private void drop(long node) {
         peers.remove(node);
+        peersChanged();
         interest.values().forEach(i -> i.dropNode(node));
+        dealers.values().forEach(d -> d.dropNode(node));
     }
 
     /** Writes this node's whole interest to Redis and tells the others to reload it. */
@@ -651,6 +816,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         if (node == nodeId) {
             if (op.equals("down") && joined) {
                 joined = false; // declared dead by another node: join again at the next heartbeat
+                forgetOthers(); // as they forgot this node
             }
             return;
         }
@@ -665,7 +831,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     }
                     if (op.equals("+")) {
                         remote.add(node, policy, p.topic());
-                        peers.add(node);
+                        if (peers.add(node)) {
+                            peersChanged();
+                        }
                     } else {
                         remote.remove(node, policy, p.topic());
                     }
@@ -673,6 +841,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 case "reset" -> {
                     if (connection != null) {
                         reload(node);
+                        reloadRegistrations();
                     }
                 }
                 case "down" -> drop(node);
@@ -740,6 +909,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
                 ScriptOutputType.INTEGER, new String[] {slotKey(slot)}, me);
         redis.del(nodeKey(nodeId));
+        for (ClusterDealer d : dealers.values()) {
+            d.forget(redis, nodeId);
+        }
+        for (ClusterSessions cs : sessions.values()) {
+            redis.del(cs.key(nodeId));
+        }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
         LOG.info(() -> "cluster: node " + nodeId + " left");
     }

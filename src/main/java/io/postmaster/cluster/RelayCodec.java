@@ -53,6 +53,71 @@ final class RelayCodec {
         return bytes(new Publish(node, o, topic == null ? NO_TOPIC : topic, null, null));
     }
 
+    static byte[] rpc(String realm, long from, long callee, WampMessage m) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("realm", realm);
+        o.put("rpc", (long) m.type().code());
+        o.put("from", from);
+        List<Object> args;
+        Map<String, Object> kwargs;
+        if (m instanceof WampMessage.Invocation i) {
+            o.put("req", i.request());
+            o.put("d", i.details());
+            o.put("reg", i.registration());
+            args = i.args();
+            kwargs = i.kwargs();
+        } else if (m instanceof WampMessage.Interrupt i) {
+            o.put("req", i.request());
+            o.put("d", i.options());
+            args = null;
+            kwargs = null;
+        } else if (m instanceof WampMessage.Result r) {
+            o.put("req", r.request());
+            o.put("d", r.details());
+            args = r.args();
+            kwargs = r.kwargs();
+        } else if (m instanceof WampMessage.Error e) {
+            o.put("req", e.request());
+            o.put("d", e.details());
+            o.put("err", e.error());
+            args = e.args();
+            kwargs = e.kwargs();
+        } else {
+            throw new IllegalArgumentException("not a message of a call: " + m.type());
+        }
+        return bytes(new Publish(callee, o, NO_TOPIC, args, kwargs));
+    }
+
+    /** The message of a call carried by {@code p} ({@link #rpc}), or null if it is malformed. */
+    @SuppressWarnings("unchecked")
+    static WampMessage rpcMessage(Publish p) {
+        Map<String, Object> o = p.options();
+        if (!(o.get("rpc") instanceof Long type) || !(o.get("req") instanceof Long req)
+                || !(o.get("d") instanceof Map<?, ?> d)) {
+            return null;
+        }
+        Map<String, Object> details = (Map<String, Object>) d;
+        io.postmaster.message.MessageType t = io.postmaster.message.MessageType.of(type);
+        if (t == null) {
+            return null;
+        }
+        return switch (t) {
+            case INVOCATION -> o.get("reg") instanceof Long reg
+                    ? new WampMessage.Invocation(req, reg, details, p.args(), p.kwargs()) : null;
+            case INTERRUPT -> new WampMessage.Interrupt(req, details);
+            case RESULT -> new WampMessage.Result(req, details, p.args(), p.kwargs());
+            case ERROR -> o.get("err") instanceof String err
+                    ? new WampMessage.Error(io.postmaster.message.MessageType.CALL.code(), req, details, err, p.args(),
+                    p.kwargs()) : null;
+            default -> null;
+        };
+    }
+
+    /** A map (a session's details) on its own: read back as the options of {@link #decode}'s PUBLISH. */
+    static byte[] details(Map<String, Object> details) {
+        return bytes(new Publish(0, details, NO_TOPIC, null, null));
+    }
+
     private static byte[] bytes(WampMessage m) {
         return ((Frame.Binary) MSGPACK.encode(m)).bytes();
     }

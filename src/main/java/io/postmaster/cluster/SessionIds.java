@@ -49,6 +49,26 @@ final class SessionIds {
         return y + 1;
     }
 
+    /** The slot an ID of {@link #id} was made for (the inverse permutation): which node's share it is in. */
+    static int slotOf(long id) {
+        long x = unpermute(id - 1);
+        while (x >= Ids.MAX) {
+            x = unpermute(x);
+        }
+        return (int) (x >>> RANDOM_BITS);
+    }
+
+    private static long unpermute(long y) {
+        long left = y >>> HALF;
+        long right = y & HALF_MASK;
+        for (int i = KEYS.length - 1; i >= 0; i--) {
+            long previous = right ^ round(left, KEYS[i]);
+            right = left;
+            left = previous;
+        }
+        return (left << HALF) | right;
+    }
+
     /** A Feistel network over 54 bits: a bijection of [0, 2^54). */
     private static long permute(long x) {
         long left = x >>> HALF;

@@ -40,6 +40,16 @@
  * publications leave its node on one Redis connection in order, Redis keeps order per channel, and the inbox is
  * delivered by one thread in order, so they reach each subscriber in publication order.
  *
+ * <h2>RPC across nodes</h2>
+ * {@link io.postmaster.cluster.ClusterDealer} keeps one registration table per realm in Redis
+ * ({@code pm:{realm}:regs}, {@code regids}, {@code callees:<match> <uri>}, {@code noderegs:<node>}); each REGISTER is
+ * decided by one Lua script (created, joined, or refused with {@code procedure_already_exists}, atomically), which
+ * also publishes the change on {@code pm:reg}. Every node mirrors the table in its dealer, so a call finds its callee
+ * from memory; the INVOCATION goes to the callee's node's inbox, its answer comes back to the caller's, where the
+ * caller's dealer keeps the call. A dead node's registrations are removed by the node that finds it dead, and every
+ * node ends the calls pending to it. {@link io.postmaster.cluster.ClusterSessions} keeps each node's sessions in
+ * {@code pm:{realm}:sessions:<node>} for the session meta procedures.
+ *
  * <h2>Threads and bounds</h2>
  * Publishing to Redis is asynchronous and bounded ({@code out-queue}, {@code out-queue-bytes}); past the bound, or
  * while Redis is unreachable, a publication is not relayed (at most once) and a rate-limited warning is written.

@@ -328,6 +328,16 @@ public class PostmasterRuntime {
         return executorRejections.sum();
     }
 
+    /**
+     * The cluster engine this node routes through ({@link io.postmaster.router.Backplane#NONE} for a single node),
+     * seen through the router's interface only, so a single node loads no cluster class.
+     */
+    public io.postmaster.router.Backplane backplane() {
+        router();
+        io.postmaster.router.Backplane b = cluster;
+        return b == null ? io.postmaster.router.Backplane.NONE : b;
+    }
+
     /** The executor on which application code runs (for the operator's views: queue depth, liveness). */
     public java.util.concurrent.Executor applicationExecutor() {
         router();

@@ -48,6 +48,8 @@ public final class ErrorUris {
     public static final String CANCELED = "wamp.error.canceled";
     /** A call did not complete in time. */
     public static final String TIMEOUT = "wamp.error.timeout";
+    /** The router could not reach what a request needs (on a cluster: the engine, or the callee's node). */
+    public static final String NETWORK_FAILURE = "wamp.error.network_failure";
     /** The session's role may not perform the action. */
     public static final String NOT_AUTHORIZED = "wamp.error.not_authorized";
     /** The authorizer could not decide (it failed). */

@@ -17,6 +17,24 @@ public interface Backplane {
      * engine only has to make IDs of different nodes disjoint. By default random over [1, 2^53] from a
      * cryptographic source.
      */
+    /** Whether this node is one of a cluster (false for {@link #NONE}). */
+    default boolean clustered() {
+        return false;
+    }
+
+    /**
+     * Whether this node is joined to its cluster right now: reaches the engine and routes with the other nodes. A
+     * single node always is.
+     */
+    default boolean joined() {
+        return true;
+    }
+
+    /** This node's ID in its cluster, 0 for a single node (or before it first joined). */
+    default long nodeId() {
+        return 0;
+    }
+
     default long sessionIdCandidate() {
         return Ids.secureRandom();
     }
@@ -24,5 +42,19 @@ public interface Backplane {
     /** How the broker of {@code realm} tells other nodes about its publications. Asked once per realm, at start. */
     default PublicationRelay relay(String realm) {
         return PublicationRelay.NONE;
+    }
+
+    /**
+     * The cluster's registration table and call link for {@code realm}, or null on a single node (each realm's
+     * dealer is then alone). Asked once per realm, at start; the engine reaches the realm's side through
+     * {@link Realm#clusterRpc()}.
+     */
+    default RpcBackplane rpc(String realm) {
+        return null;
+    }
+
+    /** The other nodes' sessions of {@code realm} for the meta API, or null on a single node. Asked once, at start. */
+    default SessionDirectory sessions(String realm) {
+        return null;
     }
 }

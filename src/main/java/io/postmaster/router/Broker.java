@@ -71,6 +71,7 @@ final class Broker {
     private final MetaEvents metaEvents;
     private final Authorization authorization;
     private final PublicationRelay relay;
+    private volatile java.util.function.LongSupplier ids = Ids::random;
     /** Publications routed here (clients' and meta events) and EVENTs queued: counted for the metrics only. */
     private final LongAdder publications = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
@@ -250,10 +251,18 @@ final class Broker {
         return true;
     }
 
+    /**
+     * Where new IDs come from: random over the whole range on a single node; on a cluster, the node's own share of
+     * it ({@link Backplane#sessionIdCandidate}), so IDs of different nodes cannot clash.
+     */
+    void ids(java.util.function.LongSupplier source) {
+        this.ids = source;
+    }
+
     private long newId() {
         long id;
         do {
-            id = Ids.random();
+            id = ids.getAsLong();
         } while (subscriptionsById.containsKey(id));
         return id;
     }

@@ -56,6 +56,7 @@ final class Dealer {
     private static final RateLimitedLog UNSUPPORTED = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog REVOKED = new RateLimitedLog(LOG, Level.INFO);
     private static final Map<String, Object> PROGRESS = Map.of("progress", true);
+    private static final RateLimitedLog CLAIM_REFUSED = new RateLimitedLog(LOG, Level.INFO);
 
     /** Registration meta events. */
     static final String ON_CREATE = "wamp.registration.on_create";
@@ -88,6 +89,14 @@ final class Dealer {
     private final CalleeLocator locator;
     private final InvocationLink link;
     private volatile RouterProcedures routerProcedures = (s, c) -> false;
+    /** The cluster's registration table and call link; null on a single node. */
+    private final RpcBackplane cluster;
+    /** Where registration IDs come from (see {@link #ids}). */
+    private volatile java.util.function.LongSupplier ids = Ids::random;
+    /** Registration order on this node (a cluster's table gives its own). */
+    private final java.util.concurrent.atomic.AtomicLong order = new java.util.concurrent.atomic.AtomicLong();
+    /** Told when a session of this node leaves (the cluster forgets what stood for other nodes' callers of it). */
+    private volatile java.util.function.LongConsumer onDetach = id -> { };
     private volatile ScheduledFuture<?> sweeper;
 
     /**
@@ -97,6 +106,13 @@ final class Dealer {
      */
     Dealer(SessionLimits.Caps caps, MetaEvents metaEvents, ScheduledExecutorService scheduler, CalleeLocator locator,
            InvocationLink link) {
+        this(caps, metaEvents, scheduler, locator, link, null);
+    }
+
+    /** @param cluster the cluster's registration table and call link; null on a single node */
+    Dealer(SessionLimits.Caps caps, MetaEvents metaEvents, ScheduledExecutorService scheduler, CalleeLocator locator,
+           InvocationLink link, RpcBackplane cluster) {
+        this.cluster = cluster;
         this.caps = caps;
         this.metaEvents = metaEvents;
         this.scheduler = scheduler;
@@ -136,35 +152,112 @@ final class Dealer {
 
     // ------------------------------------------------------------------------------------------ registrations
 
-    /** REGISTER of a valid, authorized procedure or pattern. */
+    /**
+     * REGISTER of a valid, authorized procedure or pattern. On a cluster the registration is claimed in the
+     * cluster-wide table first (which alone decides, atomically, whether it may be made) and REGISTERED or the
+     * refusal is sent when the cluster answers.
+     */
     void register(Party s, long request, String procedure, MatchPolicy policy, InvokePolicy invoke, boolean disclose) {
+        RpcBackplane c = cluster;
+        if (c != null && clustered(s) && c.joined()) {
+            claim(c, s, request, procedure, policy, invoke, disclose);
+            return;
+        }
         Registration reg;
-        boolean created;
         synchronized (procedures) {
-            reg = procedures.get(procedure, policy);
-            created = reg == null;
-            if (!created && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s))) {
-                throw new Refusal(ErrorUris.PROCEDURE_ALREADY_EXISTS, reg.invoke() != invoke
-                        ? "registered with invocation policy " + reg.invoke().wireName() : null);
-            }
+            refuseTaken(s, procedures.get(procedure, policy), invoke);
             takeRegistrationSlot(s);
-            if (created) {
-                reg = procedures.getOrCreate(procedure, policy,
-                        () -> new Registration(newId(), procedure, policy, invoke));
-                registrationsById.put(reg.id(), reg);
-            }
-            reg.add(s, disclose);
-            s.registrations.add(reg.id());
-            s.session.send(new Registered(request, reg.id()));
-            // Meta events queued under the table's monitor (in the order the changes happened), published after.
-            if (created) {
-                metaEvents.add(ON_CREATE, List.of(s.session.id(), reg.details()));
-            }
-            metaEvents.add(ON_REGISTER, List.of(s.session.id(), reg.id()));
+            reg = commit(s, request, procedure, policy, invoke, disclose, newId(), order.incrementAndGet());
         }
         metaEvents.flush();
         if (s.session.closed()) {
             // Detached by another thread meanwhile (see Broker.subscribe): make sure nothing of it stays.
+            remove(s, reg);
+        }
+    }
+
+    /** Whether a session's registrations are cluster-wide: clients' are; the node's own procedures are per node. */
+    private static boolean clustered(Party s) {
+        return s.node == 0 && !s.nodeOnly;
+    }
+
+    /** Refuses a REGISTER that {@code reg}, the registration of the same procedure and policy, rules out. */
+    private static void refuseTaken(Party s, Registration reg, InvokePolicy invoke) {
+        if (reg != null && (reg.invoke() == InvokePolicy.SINGLE || reg.invoke() != invoke || reg.has(s))) {
+            throw new Refusal(ErrorUris.PROCEDURE_ALREADY_EXISTS, reg.invoke() != invoke
+                    ? "registered with invocation policy " + reg.invoke().wireName() : null);
+        }
+    }
+
+    /**
+     * Adds {@code s} to the registration (creating it with {@code id}), answers REGISTERED and queues the meta
+     * events. Under the table's monitor, with the session's registration slot taken.
+     */
+    private Registration commit(Party s, long request, String procedure, MatchPolicy policy, InvokePolicy invoke,
+                                boolean disclose, long id, long place) {
+        Registration reg = procedures.get(procedure, policy);
+        boolean created = reg == null;
+        if (created) {
+            reg = procedures.getOrCreate(procedure, policy, () -> new Registration(id, procedure, policy, invoke));
+            registrationsById.put(reg.id(), reg);
+        }
+        reg.add(s, disclose, place);
+        s.registrations.add(reg.id());
+        s.session.send(new Registered(request, reg.id()));
+        // Meta events queued under the table's monitor (in the order the changes happened), published after.
+        if (created) {
+            metaEvents.add(ON_CREATE, List.of(s.session.id(), reg.details()));
+        }
+        metaEvents.add(ON_REGISTER, List.of(s.session.id(), reg.id()));
+        return reg;
+    }
+
+    /**
+     * A REGISTER on a cluster: checked against what this node knows (a fast refusal), a slot taken, then claimed in
+     * the cluster's table; the answer completes it on whichever thread it arrives.
+     */
+    private void claim(RpcBackplane c, Party s, long request, String procedure, MatchPolicy policy,
+                       InvokePolicy invoke, boolean disclose) {
+        synchronized (procedures) {
+            refuseTaken(s, procedures.get(procedure, policy), invoke);
+            takeRegistrationSlot(s);
+            s.claiming.incrementAndGet();
+        }
+        c.claim(s.session.id(), s.session.features(), newId(), procedure, policy, invoke.wireName(), disclose,
+                new RpcBackplane.Claimed() {
+                    @Override
+                    public void registered(long registration, long place) {
+                        s.claiming.decrementAndGet();
+                        claimed(c, s, request, procedure, policy, invoke, disclose, registration, place);
+                    }
+
+                    @Override
+                    public void refused(String error, String message) {
+                        s.claiming.decrementAndGet();
+                        registrationQuota.release();
+                        CLAIM_REFUSED.log(() -> "REGISTER of " + procedure + " by " + s + " refused by the cluster: "
+                                + error + (message == null ? "" : " (" + message + ")"));
+                        s.session.sendError(MessageType.REGISTER, request, error, message);
+                    }
+                });
+    }
+
+    private void claimed(RpcBackplane c, Party s, long request, String procedure, MatchPolicy policy,
+                         InvokePolicy invoke, boolean disclose, long id, long place) {
+        Registration reg;
+        synchronized (procedures) {
+            Registration here = procedures.get(procedure, policy);
+            if (here != null && (here.id() != id || here.has(s) || here.invoke() != invoke)) {
+                // This node's table disagrees with the cluster's (a registration made while the node was cut off)
+                registrationQuota.release();
+                c.release(s.session.id(), id);
+                s.session.sendError(MessageType.REGISTER, request, ErrorUris.PROCEDURE_ALREADY_EXISTS, null);
+                return;
+            }
+            reg = commit(s, request, procedure, policy, invoke, disclose, id, place);
+        }
+        metaEvents.flush();
+        if (s.session.closed()) {
             remove(s, reg);
         }
     }
@@ -175,7 +268,7 @@ final class Dealer {
      */
     private void takeRegistrationSlot(Party s) {
         int cap = caps.registrations();
-        String refused = s.registrations.size() >= cap
+        String refused = s.registrations.size() + s.claiming.get() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
                 : !registrationQuota.tryAcquire()
                 ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
@@ -223,6 +316,10 @@ final class Dealer {
                 return;
             }
             registrationQuota.release();
+            RpcBackplane c = cluster;
+            if (c != null && clustered(s)) {
+                c.release(s.session.id(), reg.id());
+            }
             boolean empty = reg.remove(s);
             metaEvents.add(ON_UNREGISTER, List.of(s.session.id(), reg.id()));
             if (empty && procedures.remove(reg.procedure(), reg.policy(), reg)) {
@@ -254,10 +351,18 @@ final class Dealer {
         return true;
     }
 
+    /**
+     * Where new IDs come from: random over the whole range on a single node; on a cluster, the node's own share of
+     * it ({@link Backplane#sessionIdCandidate}), so IDs of different nodes cannot clash.
+     */
+    void ids(java.util.function.LongSupplier source) {
+        this.ids = source;
+    }
+
     private long newId() {
         long id;
         do {
-            id = Ids.random();
+            id = ids.getAsLong();
         } while (registrationsById.containsKey(id));
         return id;
     }
@@ -529,6 +634,148 @@ final class Dealer {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ other nodes
+
+    /** Called with the ID of each session of this node that leaves. */
+    void onDetach(java.util.function.LongConsumer hook) {
+        this.onDetach = hook;
+    }
+
+    /** A party standing for a session of another node (a callee there, or the callers there of a callee here). */
+    Party remoteParty(Session s, long node) {
+        return party(s, node);
+    }
+
+    private Party party(Session s, long node) {
+        Party p = new Party(s, node);
+        parties.add(p);
+        return p;
+    }
+
+    /**
+     * Adds a callee of another node to the registration with this cluster-wide ID (created here if new): no slot,
+     * no meta event (its own node publishes them), no REGISTERED. False if this node's table holds the procedure
+     * under another ID (a registration made here while the node was cut off from the cluster).
+     */
+    boolean addRemote(Party proxy, long id, String procedure, MatchPolicy policy, InvokePolicy invoke,
+                      boolean disclose, long place) {
+        synchronized (procedures) {
+            Registration reg = procedures.get(procedure, policy);
+            if (reg != null && (reg.id() != id || reg.invoke() != invoke)) {
+                return false;
+            }
+            if (reg == null) {
+                reg = procedures.getOrCreate(procedure, policy, () -> new Registration(id, procedure, policy, invoke));
+                registrationsById.put(id, reg);
+            }
+            if (!reg.has(proxy)) {
+                reg.add(proxy, disclose, place);
+                proxy.registrations.add(id);
+            }
+            return true;
+        }
+    }
+
+    /** Removes a callee of another node from a registration (the registration too when it was the last). */
+    void removeRemote(Party proxy, long id) {
+        synchronized (procedures) {
+            Registration reg = registrationsById.get(id);
+            if (reg == null || !proxy.registrations.remove(id)) {
+                return;
+            }
+            if (reg.remove(proxy) && procedures.remove(reg.procedure(), reg.policy(), reg)) {
+                registrationsById.remove(id);
+            }
+        }
+    }
+
+    /**
+     * A callee of another node is gone (it left, or its node died): its registrations are removed here and the
+     * calls it owes end with {@code wamp.error.canceled}.
+     */
+    void detachRemote(Party proxy) {
+        proxy.session.markClosed();
+        for (Long id : proxy.registrations) {
+            removeRemote(proxy, id);
+        }
+        Pacing.run(() -> {
+            for (PendingCall pc : proxy.invocations.values()) {
+                cancelled(pc);
+            }
+        });
+        parties.remove(proxy);
+    }
+
+    /**
+     * An INVOCATION routed by another node's dealer to {@code callee}, a session of this node, on behalf of
+     * {@code callers} (that node's callers of it): the caller's node keeps the call's timeout, disclosure and
+     * progress options and built its details; here it becomes a pending call like a local one, whose RESULT or
+     * ERROR goes back through {@code callers}' peer. A further one with the same request ID is the next chunk of a
+     * progressive invocation.
+     */
+    void invokeFor(Party callers, Party callee, Invocation inv) {
+        boolean progress = Boolean.TRUE.equals(inv.details().get("progress"));
+        PendingCall ongoing = callers.calls.get(inv.request());
+        String tag = "registration " + inv.registration();
+        if (ongoing != null) {
+            if (ongoing.progressiveInvocation()) {
+                if (!progress) {
+                    ongoing.endProgressiveInvocation();
+                }
+                link.send(ongoing.callee(), new Invocation(ongoing.invocation(), ongoing.registration(),
+                        inv.details(), inv.args(), inv.kwargs()));
+            }
+            return;
+        }
+        if (callers.endedStreams.contains(inv.request(), tag)) {
+            return;
+        }
+        if (callee.session.closed() || !callee.registrations.contains(inv.registration())) {
+            callers.session.sendError(MessageType.CALL, inv.request(), ErrorUris.CANCELED, "the callee left");
+            return;
+        }
+        if (!pendingCallQuota.tryAcquire()) {
+            LIMIT_REACHED.log(() -> "a call from another node to " + callee + " refused: the realm has "
+                    + pendingCallQuota.cap() + " calls waiting (postmaster.realm-max-pending-calls)");
+            callers.session.sendError(MessageType.CALL, inv.request(), ErrorUris.LIMIT_REACHED,
+                    "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer");
+            return;
+        }
+        PendingCall pc = new PendingCall(callers.session, callers.calls, inv.request(), callee.session,
+                callee.invocations, callee.session.nextRequestId(), inv.registration(), tag, true, progress);
+        callers.calls.put(inv.request(), pc);
+        callee.invocations.put(pc.invocation(), pc);
+        if (callee.session.closed()) {
+            cancelled(pc);
+            return;
+        }
+        if (progress) {
+            pc.stream(inv.details(), callers.endedStreams);
+        }
+        link.send(callee.session, new Invocation(pc.invocation(), inv.registration(), inv.details(), inv.args(),
+                inv.kwargs()));
+    }
+
+    /**
+     * An INTERRUPT from the caller's node for a call it routed here: {@code kill} interrupts the callee, whose
+     * answer goes back; otherwise the call ends here at once (its ERROR goes back, late there) and the callee is
+     * interrupted.
+     */
+    void interruptFor(Party callers, Interrupt m) {
+        PendingCall pc = callers.calls.get(m.request());
+        if (pc == null) {
+            return;
+        }
+        String reason = m.options().get("reason") instanceof String r && Uris.valid(r, Uris.Rule.LOOSE) ? r
+                : ErrorUris.CANCELED;
+        if ("kill".equals(m.options().get("mode"))) {
+            interrupt(pc, "kill", reason);
+        } else if (end(pc)) {
+            callers.session.sendError(MessageType.CALL, pc.callRequest(), reason, "canceled by the caller");
+            interrupt(pc, "killnowait", reason);
+        }
+    }
+
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
     void detach(Party s) {
         for (Long id : s.registrations) {
@@ -547,6 +794,9 @@ final class Dealer {
             }
         }
         parties.remove(s);
+        if (s.node == 0) {
+            onDetach.accept(s.session.id());
+        }
     }
 
     /** Ends a call whose callee is gone, if nobody ended it first. */

@@ -66,6 +66,7 @@ public final class LocalCallee implements Peer, Session.Carrier {
                 "postmaster", Map.of(), Session.transportDetails(callee));
         Member m = realm.join(new Session(callee, details, Permissions.NONE, Map.of(), executor, callee));
         callee.member = m;
+        m.party().nodeOnly = true; // every node has its own: not shared through a cluster's registration table
         boolean restricted = realm.dealer().restrictCalls(procedure, access);
         try {
             realm.dealer().register(m.party(), 1, procedure, MatchPolicy.EXACT, InvokePolicy.SINGLE, false);

@@ -31,6 +31,7 @@ import java.util.logging.Logger;
 final class MetaApi implements Dealer.RouterProcedures {
     private static final Logger LOG = Logger.getLogger(MetaApi.class.getName());
     /** Refused meta calls: a client can make these at will. */
+    private static final RateLimitedLog CLUSTER_FAILED = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
     /**
      * The procedures that act on other sessions — kill them, revoke their registrations and subscriptions — each with
@@ -257,9 +258,82 @@ final class MetaApi implements Dealer.RouterProcedures {
                     + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
             throw Authorization.NOT_AUTHORIZED;
         }
+        if (acrossNodes(caller, call)) {
+            return true;
+        }
         List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
         caller.send(new Result(call.request(), Map.of(), results, null));
         return true;
+    }
+
+    /**
+     * On a cluster, {@code wamp.session.count}, {@code list} and {@code get} (of a session not on this node) add the
+     * other nodes' sessions, asked of the {@link SessionDirectory}: the arguments are checked here, the RESULT (or
+     * ERROR) is sent when the directory answers. False for every other procedure, and while the other nodes cannot
+     * be asked (the node then answers for itself, as it routes alone).
+     */
+    private boolean acrossNodes(Session caller, Call call) {
+        SessionDirectory d = realm.directory();
+        if (d == null || !d.available()) {
+            return false;
+        }
+        Args a = new Args(call.args(), call.kwargs());
+        switch (call.procedure()) {
+            case "wamp.session.count" -> {
+                List<String> roles = a.optStrings(0);
+                long here = sessions(caller, roles).size();
+                d.count(roles, answer(caller, call, n -> List.of(here + n)));
+            }
+            case "wamp.session.list" -> {
+                List<String> roles = a.optStrings(0);
+                List<Object> here = sessions(caller, roles).stream().map(x -> (Object) x.id()).toList();
+                d.list(roles, answer(caller, call, ids -> {
+                    List<Object> all = new ArrayList<>(here);
+                    all.addAll(ids);
+                    return List.of(all);
+                }));
+            }
+            case "wamp.session.get" -> {
+                long id = a.id(0);
+                if (realm.session(id) != null) {
+                    return false;
+                }
+                d.get(id, answer(caller, call, details -> {
+                    if (details == null) {
+                        throw new Refusal(ErrorUris.NO_SUCH_SESSION, "no session " + id + " in this realm");
+                    }
+                    return List.of(details);
+                }));
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Answers {@code call} with what {@code results} makes of the directory's answer, or with its refusal. */
+    private static <T> SessionDirectory.Answer<T> answer(Session caller, Call call, Function<T, List<Object>> results) {
+        return new SessionDirectory.Answer<>() {
+            @Override
+            public void ok(T value) {
+                List<Object> r;
+                try {
+                    r = results.apply(value);
+                } catch (Refusal refusal) {
+                    caller.send(refusal.toError(io.postmaster.message.MessageType.CALL, call.request()));
+                    return;
+                }
+                caller.send(new Result(call.request(), Map.of(), r, null));
+            }
+
+            @Override
+            public void failed(String why) {
+                CLUSTER_FAILED.log(() -> call.procedure() + " for " + caller + " could not ask the other nodes: " + why);
+                caller.sendError(io.postmaster.message.MessageType.CALL, call.request(), ErrorUris.NETWORK_FAILURE,
+                        "the other nodes could not be asked");
+            }
+        };
     }
 
     private static List<Object> singleton(Object o) {

@@ -14,6 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Party {
     final Session session;
+    /** The cluster node the session lives on, 0 for this node (a session of another node is a proxy here). */
+    final long node;
+    /** Its registrations stay on this node (the router's own server-side procedures, present on every node). */
+    volatile boolean nodeOnly;
+    /** Registrations asked of the cluster and not answered yet (they count against the session's cap). */
+    final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
     /** Registration IDs held. Changed under the procedure table's monitor. */
     final Set<Long> registrations = ConcurrentHashMap.newKeySet();
     /** Calls this session must answer as callee, by INVOCATION request ID. */
@@ -24,7 +30,12 @@ final class Party {
     final EndedStreams endedStreams = new EndedStreams();
 
     Party(Session session) {
+        this(session, 0);
+    }
+
+    Party(Session session, long node) {
         this.session = session;
+        this.node = node;
     }
 
     @Override

@@ -29,6 +29,9 @@ public final class Realm {
     private final Broker broker;
     private final Dealer dealer;
     private final Gate gate;
+    private final ClusterRpc clusterRpc;
+    /** The other nodes' sessions; null on a single node. */
+    private final SessionDirectory directory;
 
     /**
      * @param scheduler publishes a backlog of meta events, runs call timeouts and the sweep of calls past
@@ -36,11 +39,13 @@ public final class Realm {
      */
     Realm(RealmConfig config, SessionLimits.Caps caps, int retainedMax, long callMaxPendingMs,
           ScheduledExecutorService scheduler, Authorization authorization, Interception interception,
-          PublicationRelay relay) {
+          PublicationRelay relay, RpcBackplane rpc, SessionDirectory directory) {
+        this.directory = directory;
         this.config = config;
         this.metaEvents = new MetaEvents(this::publishMeta, scheduler);
         this.broker = new Broker(config, caps, retainedMax, metaEvents, authorization, relay);
-        this.dealer = new Dealer(caps, metaEvents, scheduler, null, InvocationLink.LOCAL);
+        this.dealer = new Dealer(caps, metaEvents, scheduler, null, InvocationLink.LOCAL, rpc);
+        this.clusterRpc = rpc == null ? null : new ClusterRpc(this, dealer, rpc);
         this.gate = new Gate(config.uriRule(), authorization, interception, broker, dealer);
         dealer.startSweeper(callMaxPendingMs, PostmasterConfig.CALL_MAX_PENDING_MS);
     }
@@ -75,6 +80,22 @@ public final class Realm {
      */
     public List<String> subscribedTopics(io.postmaster.router.match.MatchPolicy policy) {
         return broker.subscriptions(policy).stream().map(Subscription::topic).toList();
+    }
+
+    /** Subscription and registration IDs from {@code source} (a cluster node's own share of the ID range). */
+    void ids(java.util.function.LongSupplier source) {
+        broker.ids(source);
+        dealer.ids(source);
+    }
+
+    /** How a cluster engine drives this realm's calls across nodes; null on a single node. */
+    public ClusterRpc clusterRpc() {
+        return clusterRpc;
+    }
+
+    /** The other cluster nodes' sessions of this realm, for the meta API; null on a single node. */
+    SessionDirectory directory() {
+        return directory;
     }
 
     /** The sessions joined to this realm. */
@@ -136,9 +157,18 @@ public final class Realm {
         Member m = new Member(s, broker.subscriber(s), dealer.party(s));
         members.put(s.id(), m);
         // Every subscriber of on_join gets the same event: it never carries the transport address (see below)
-        metaEvents.add(ON_JOIN, List.of(sessionDetails(s, false)));
+        Map<String, Object> details = sessionDetails(s, false);
+        metaEvents.add(ON_JOIN, List.of(details));
         metaEvents.flush();
+        if (directory != null) {
+            directory.joined(s.id(), s.authrole(), details);
+        }
         return m;
+    }
+
+    /** A session as {@code wamp.session.get} describes it to anyone (without the client's address). */
+    public static Map<String, Object> metaDetails(Session s) {
+        return sessionDetails(s, false);
     }
 
     /**
@@ -170,6 +200,9 @@ public final class Realm {
         Session s = m.session();
         if (members.remove(s.id(), m)) {
             s.markClosed();
+            if (directory != null) {
+                directory.left(s.id());
+            }
             Pacing.run(() -> { // what a leaving session leaves behind reaches others as the router's own burst
                 broker.detach(m.subscriber());
                 dealer.detach(m.party());

@@ -24,8 +24,11 @@ final class Registration {
     private final AtomicInteger next = new AtomicInteger();
     private volatile Callee[] callees = new Callee[0];
 
-    /** A callee on this registration and whether it asked that callers be disclosed to it. */
-    record Callee(Registration registration, Party party, boolean discloseCaller) {
+    /**
+     * A callee on this registration, whether it asked that callers be disclosed to it, and its place in registration
+     * order (on a cluster, the cluster-wide order; the first and last policies pick by it).
+     */
+    record Callee(Registration registration, Party party, boolean discloseCaller, long order) {
     }
 
     Registration(long id, String procedure, MatchPolicy policy, InvokePolicy invoke) {
@@ -45,6 +48,11 @@ final class Registration {
         return Arrays.stream(callees).map(c -> c.party().session).toList();
     }
 
+    /** The callees with what they asked, in registration order. */
+    List<Callee> calleeList() {
+        return List.of(callees);
+    }
+
     boolean has(Party s) {
         for (Callee c : callees) {
             if (c.party() == s) {
@@ -54,9 +62,17 @@ final class Registration {
         return false;
     }
 
-    void add(Party s, boolean discloseCaller) {
-        Callee[] c = Arrays.copyOf(callees, callees.length + 1);
-        c[c.length - 1] = new Callee(this, s, discloseCaller);
+    /** Adds a callee in its place by {@code order} (after those of equal order). */
+    void add(Party s, boolean discloseCaller, long order) {
+        Callee[] old = callees;
+        Callee[] c = new Callee[old.length + 1];
+        int at = old.length;
+        while (at > 0 && old[at - 1].order() > order) {
+            at--;
+        }
+        System.arraycopy(old, 0, c, 0, at);
+        c[at] = new Callee(this, s, discloseCaller, order);
+        System.arraycopy(old, at, c, at + 1, old.length - at);
         callees = c;
     }
 

@@ -88,8 +88,11 @@ public final class Router implements AutoCloseable {
         for (RealmConfig rc : config.realms().values()) {
             Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
                     config.callMaxPending().toMillis(), scheduler, authorization, interception,
-                    backplane.relay(rc.name()));
+                    backplane.relay(rc.name()), backplane.rpc(rc.name()), backplane.sessions(rc.name()));
             realm.dealer().routerProcedures(new MetaApi(realm, config.metaAccess(), authorization));
+            if (backplane.clustered()) {
+                realm.ids(backplane::sessionIdCandidate); // subscription and registration IDs unique across nodes
+            }
             realms.put(rc.name(), realm);
         }
         LOG.info(() -> "Postmaster router started; realms " + realms.keySet());

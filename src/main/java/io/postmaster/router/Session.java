@@ -56,7 +56,7 @@ public final class Session {
     private final long features;
     private final Executor executor;
     private volatile SerialExecutor lane;
-    private final AtomicLong lastRequestId = new AtomicLong();
+    private final AtomicLong lastRequestId;
     private volatile boolean closed;
     private final Carrier carrier;
 
@@ -78,12 +78,53 @@ public final class Session {
      */
     Session(Peer peer, SessionDetails details, Permissions permissions, Map<String, Object> helloDetails,
             Executor executor, Carrier carrier) {
+        this.lastRequestId = new AtomicLong();
         this.peer = peer;
         this.details = details;
         this.permissions = permissions;
         this.features = announcedFeatures(helloDetails);
         this.executor = executor;
         this.carrier = carrier;
+    }
+
+    /**
+     * A session of another cluster node as this node's dealer sees it: its ID, the features it announced there,
+     * and a peer that forwards to that node. It holds no permissions and runs no application code. Its request IDs
+     * come from {@code requestIds}, shared by all such sessions of a realm, so an ID is never used twice towards
+     * another node, not even by a later stand-in for the same session.
+     */
+    Session(Peer peer, SessionDetails details, long features, AtomicLong requestIds) {
+        this.lastRequestId = requestIds;
+        this.peer = peer;
+        this.details = details;
+        this.permissions = Permissions.NONE;
+        this.features = features;
+        this.executor = Runnable::run;
+        this.carrier = new Carrier() {
+            @Override
+            public void kill(String reason, String message) {
+            }
+
+            @Override
+            public void failed(String what, Throwable e) {
+            }
+        };
+    }
+
+    /** The bits of the features the client announced (to describe a callee to other cluster nodes). */
+    long features() {
+        return features;
+    }
+
+    /** Every feature of the caller role: a session standing for callers on another node, which checks them there. */
+    static long allCallerFeatures() {
+        long out = 0;
+        for (var e : FEATURE_BITS.entrySet()) {
+            if (e.getKey().startsWith("caller.")) {
+                out |= e.getValue();
+            }
+        }
+        return out;
     }
 
     private static List<String> known(String... rolesAndFeatures) {

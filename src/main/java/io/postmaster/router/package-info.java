@@ -56,6 +56,13 @@
  * callee on another node is a {@code Party} whose peer forwards there; its YIELD or ERROR comes back into
  * {@code Dealer.yield} / {@code Dealer.invocationError} on the caller's node, so pending-call bookkeeping, timeouts,
  * cancellation and "every CALL ends exactly once" stay with the caller's dealer.</li>
+ * <li>Dealer, on a cluster: the engine's {@link io.postmaster.router.RpcBackplane} decides each REGISTER in the
+ * cluster's table (REGISTERED or the refusal is sent when it answers) and carries the messages of calls between
+ * nodes; the engine drives the realm's {@link io.postmaster.router.ClusterRpc}: other nodes' callees join the
+ * procedure table as proxy parties (no slot, no meta event: their own node publishes those), and the calls other
+ * nodes route to this node's callees are pending calls on behalf of a party per (node, callee).</li>
+ * <li>Meta API, on a cluster: {@code wamp.session.count}, {@code list}, {@code get} add what the engine's
+ * {@link io.postmaster.router.SessionDirectory} says of the other nodes' sessions (answered when it answers).</li>
  * </ul>
  *
  * <h2>Concurrency</h2>

@@ -21,6 +21,7 @@ public final class Client implements Peer {
     private final String name;
     private Connection connection;
     long session;
+    private String role;
     private long request;
 
     private Client(String name) {
@@ -29,12 +30,79 @@ public final class Client implements Peer {
 
     /** A client joined to realm1 of {@code router}. */
     public static Client join(Router router, String name) throws InterruptedException {
+        return join(router, name, Map.of("publisher", Map.of(), "subscriber", Map.of()));
+    }
+
+    /** The features of an RPC client that announces all of them, as caller and callee. */
+    public static final Map<String, Object> RPC_ROLES = rpcRoles();
+
+    private static Map<String, Object> rpcRoles() {
+        Map<String, Object> f = Map.of("progressive_call_results", true, "progressive_call_invocations", true,
+                "call_timeout", true, "call_canceling", true, "caller_identification", true,
+                "registration_revocation", true);
+        return Map.of("caller", Map.of("features", f), "callee", Map.of("features", f),
+                "publisher", Map.of(), "subscriber", Map.of());
+    }
+
+    /** A client joined to realm1 of {@code router} announcing {@code roles}. */
+    public static Client join(Router router, String name, Map<String, Object> roles) throws InterruptedException {
         Client c = new Client(name);
         c.connection = router.connect(c);
-        c.connection.onMessage(new WampMessage.Hello("realm1", Map.of("roles",
-                Map.of("publisher", Map.of(), "subscriber", Map.of()))));
-        c.session = c.next(WampMessage.Welcome.class).session();
+        c.connection.onMessage(new WampMessage.Hello("realm1", Map.of("roles", roles)));
+        WampMessage.Welcome w = c.next(WampMessage.Welcome.class);
+        c.session = w.session();
+        c.role = String.valueOf(w.details().get("authrole"));
         return c;
+    }
+
+    /** The authrole the router gave the session. */
+    String role() {
+        return role;
+    }
+
+    /** Sends REGISTER; returns its request ID (the answer is REGISTERED or ERROR). */
+    long sendRegister(String procedure, Map<String, Object> options) {
+        connection.onMessage(new WampMessage.Register(++request, options, procedure));
+        return request;
+    }
+
+    /** Registers and returns the registration ID. */
+    public long register(String procedure, Map<String, Object> options) throws InterruptedException {
+        sendRegister(procedure, options);
+        return next(WampMessage.Registered.class).registration();
+    }
+
+    /** Sends CALL; returns its request ID. */
+    public long call(String procedure, Map<String, Object> options, List<Object> args) {
+        connection.onMessage(new WampMessage.Call(++request, options, procedure, args, null));
+        return request;
+    }
+
+    /** Sends a further CALL of a progressive invocation with the same request ID. */
+    void callAgain(long callRequest, String procedure, Map<String, Object> options, List<Object> args) {
+        connection.onMessage(new WampMessage.Call(callRequest, options, procedure, args, null));
+    }
+
+    void cancel(long callRequest, String mode) {
+        connection.onMessage(new WampMessage.Cancel(callRequest, Map.of("mode", mode)));
+    }
+
+    public void yield(long invocation, Map<String, Object> options, List<Object> args) {
+        connection.onMessage(new WampMessage.Yield(invocation, options, args, null));
+    }
+
+    void error(long invocation, String uri) {
+        connection.onMessage(new WampMessage.Error(io.postmaster.message.MessageType.INVOCATION.code(), invocation,
+                Map.of(), uri, null, null));
+    }
+
+    void unregister(long registration) {
+        connection.onMessage(new WampMessage.Unregister(++request, registration));
+    }
+
+    /** Leaves as a dropped transport does. */
+    void drop() {
+        connection.onTransportClosed();
     }
 
     /** Subscribes and returns the subscription ID. */
@@ -49,7 +117,7 @@ public final class Client implements Peer {
     }
 
     @SuppressWarnings("unchecked")
-    <T extends WampMessage> T next(Class<T> type) throws InterruptedException {
+    public <T extends WampMessage> T next(Class<T> type) throws InterruptedException {
         WampMessage m = received.poll(10, TimeUnit.SECONDS);
         assertNotNull(m, name + ": nothing received, expected " + type.getSimpleName());
         assertTrue(type.isInstance(m), name + ": expected " + type.getSimpleName() + ", got " + m);

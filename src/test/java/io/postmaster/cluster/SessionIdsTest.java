@@ -31,6 +31,16 @@ class SessionIdsTest {
     }
 
     @Test
+    void theSlotOfAnIdIsReadBack() {
+        SessionIds ids = new SessionIds();
+        for (int slot : new int[] {0, 1, 7, 4095}) {
+            for (int i = 0; i < 100; i++) {
+                assertEquals(slot, SessionIds.slotOf(ids.next(slot)));
+            }
+        }
+    }
+
+    @Test
     void idsOfOneSlotAreSpreadOverTheWholeRange() {
         SessionIds ids = new SessionIds();
         int high = 0;

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The WAR on WildFly as one node of a cluster (its Lettuce and Netty inside the WAR), a router in the test JVM as the
- * other, one real {@code redis-server}: events published on either node reach subscribers on the other, in order.
+ * other, one real {@code redis-server}: events published on either node reach subscribers on the other, in order;
+ * a procedure registered on either node is called from the other; the WAR's readiness says it is joined.
  * WildFly only: the cluster setting is given to the running server as a system property (through its management API) before
  * the WAR is deployed, and removed afterwards, so the other tests' deployments stay single nodes.
  */
@@ -120,6 +124,54 @@ class ClusterIT {
                     assertTrue(m instanceof Event, "an event from WildFly, got " + m);
                 } while (((Event) m).args().equals(List.of("probe")));
                 assertEquals(List.of("hello"), ((Event) m).args());
+            }
+            rpcBothWays(ws, other);
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + (8080 + Integer.getInteger("it.port.offset", 300)) + "/health/ready"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(ready.body().contains("\"name\":\"cluster-engine\",\"status\":\"UP\""), ready.body());
+        }
+    }
+
+    /** A callee on WildFly called from the other node, and a callee on the other node called from WildFly. */
+    private static void rpcBothWays(URI ws, Router other) throws Exception {
+        try (WampTestClient calleeOnWildFly = WampTestClient.join(ws, "realm1");
+             WampTestClient callerOnWildFly = WampTestClient.join(ws, "realm1")) {
+            calleeOnWildFly.send(new WampMessage.Register(1, Map.of(), "com.cluster.add"));
+            long registration = calleeOnWildFly.next(WampMessage.Registered.class).registration();
+            Client callerOnOther = Client.join(other, "caller", Client.RPC_ROLES);
+            WampMessage.Invocation inv = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (inv == null) { // until the registration has reached the other node
+                assertTrue(System.nanoTime() < deadline, "the registration did not reach the other node in 30 s");
+                long call = callerOnOther.call("com.cluster.add", Map.of(), List.of(2, 3));
+                if (calleeOnWildFly.poll(200) instanceof WampMessage.Invocation i) {
+                    inv = i;
+                    calleeOnWildFly.send(new WampMessage.Yield(i.request(), Map.of(), List.of(5), null));
+                    WampMessage.Result r = callerOnOther.next(WampMessage.Result.class);
+                    assertEquals(call, r.request());
+                    assertEquals(List.of(5L), r.args());
+                } else {
+                    assertEquals("wamp.error.no_such_procedure",
+                            callerOnOther.next(WampMessage.Error.class).error());
+                }
+            }
+            assertEquals(registration, inv.registration(), "one registration ID on both nodes");
+
+            Client calleeOnOther = Client.join(other, "callee", Client.RPC_ROLES);
+            calleeOnOther.register("com.cluster.echo", Map.of());
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (long request = 1; ; request++) {
+                assertTrue(System.nanoTime() < deadline, "the registration did not reach WildFly in 30 s");
+                callerOnWildFly.send(new WampMessage.Call(request, Map.of(), "com.cluster.echo", List.of("x"), null));
+                if (calleeOnOther.received.poll(200, TimeUnit.MILLISECONDS) instanceof WampMessage.Invocation i) {
+                    calleeOnOther.yield(i.request(), Map.of(), List.of("echo"));
+                    WampMessage.Result r = callerOnWildFly.next(WampMessage.Result.class);
+                    assertEquals(request, r.request());
+                    assertEquals(List.of("echo"), r.args());
+                    break;
+                }
+                assertEquals("wamp.error.no_such_procedure", callerOnWildFly.next(WampMessage.Error.class).error());
             }
         }
     }

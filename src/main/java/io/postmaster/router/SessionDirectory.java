@@ -1,0 +1,41 @@
+package io.postmaster.router;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sessions of the other nodes of a cluster, for one realm: what the session meta procedures
+ * ({@code wamp.session.count}, {@code list}, {@code get}) add to this node's own sessions. Given by
+ * {@link Backplane#sessions}; null on a single node. The realm tells it its sessions as they join and leave; a query
+ * is answered later, on any thread, exactly once.
+ *
+ * <p>Every method only queues work and never blocks.
+ */
+public interface SessionDirectory {
+
+    /** Whether the other nodes can be asked now; when not, the meta procedures answer for this node alone. */
+    boolean available();
+
+    /** A session of this node joined; {@code details} as {@code wamp.session.get} describes it (no address). */
+    void joined(long session, String authrole, Map<String, Object> details);
+
+    /** A session of this node left. */
+    void left(long session);
+
+    /** How many sessions the other nodes hold (of {@code authroles}, or all when null). */
+    void count(List<String> authroles, Answer<Long> answer);
+
+    /** The IDs of the other nodes' sessions (of {@code authroles}, or all when null). */
+    void list(List<String> authroles, Answer<List<Long>> answer);
+
+    /** The details of a session of another node, or null if no node holds it. */
+    void get(long session, Answer<Map<String, Object>> answer);
+
+    /** The answer to a query. */
+    interface Answer<T> {
+        void ok(T value);
+
+        /** The other nodes could not be asked (the engine is unreachable). */
+        void failed(String why);
+    }
+}
