@@ -7,6 +7,8 @@ import io.postmaster.router.Router;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.postmaster.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,12 +66,9 @@ class ClusterPubSubTest {
         timers.shutdownNow();
     }
 
+    /** The cluster's state changes on its own threads, with no event to wait on: polled, for up to 30 s. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
-            Thread.sleep(10); // polling the cluster's state: it changes on other threads, with no event to wait on
-        }
+        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
     }
 
     private static void awaitInterest(Node at, Node of, int entries) throws InterruptedException {

@@ -8,6 +8,8 @@ import io.postmaster.router.Router;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.postmaster.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,11 +68,9 @@ class ClusterReadinessTest {
         awaitUp(cluster, false);
     }
 
+    /** The node's state changes on its heartbeat, with no event to wait on: polled, for up to 30 s. */
     private static void awaitUp(RedisCluster cluster, boolean up) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ClusterReadiness.check(cluster).up() != up) {
-            assertTrue(System.nanoTime() < deadline, "readiness not " + (up ? "UP" : "DOWN") + " within 10 s");
-            Thread.sleep(10); // the node's state changes on its heartbeat, with no event to wait on
-        }
+        Await.until("readiness " + (up ? "UP" : "DOWN"), Duration.ofSeconds(30),
+                () -> ClusterReadiness.check(cluster).up() == up);
     }
 }
