@@ -282,6 +282,7 @@ public final class Connection {
     /** The handshake succeeded: WELCOME, join the realm (called on the executor). */
     void admitted(Handshake hs, SessionDetails d, Permissions permissions) {
         Session s = new Session(peer, d, permissions, hs.helloDetails(), router.extensions().executor(), carrier);
+        boolean removedRealm = false;
         synchronized (this) {
             if (handshake != hs || state != State.AUTHENTICATING) {
                 router.releaseSessionId(hs.sessionId());
@@ -291,9 +292,19 @@ public final class Connection {
             cancelHelloTimer();
             // Joined before WELCOME, and before the state says so: whatever the client sends next finds the session
             // in its realm, and a close racing with this finds it to remove.
-            realm = hs.realm();
-            member = realm.join(s);
-            state = State.ESTABLISHED;
+            Member joined = hs.realm().join(s);
+            if (joined == null) { // the operator removed the realm while the client authenticated
+                router.releaseSessionId(hs.sessionId());
+                removedRealm = true;
+            } else {
+                realm = hs.realm();
+                member = joined;
+                state = State.ESTABLISHED;
+            }
+        }
+        if (removedRealm) {
+            abort(ErrorUris.NO_SUCH_REALM, "realm '" + truncate(d.realm()) + "' was removed", 1000, Close.ABORT);
+            return;
         }
         router.metrics().sessionOpened();
         Map<String, Object> details = new LinkedHashMap<>();
