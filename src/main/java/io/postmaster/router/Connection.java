@@ -71,7 +71,14 @@ public final class Connection {
         public void failed(String what, Throwable e) {
             Connection.this.failed(what, e);
         }
+
+        @Override
+        public void leave(String reason, String message) {
+            Connection.this.leave(reason, message);
+        }
     };
+    /** The router said GOODBYE ({@link #leave}) and the client's GOODBYE in reply is due. Guarded by this. */
+    private boolean goodbyeDue;
     private ScheduledFuture<?> helloTimer; // guarded by this
     private Handshake handshake;           // guarded by this: the authentication in progress
 
@@ -170,6 +177,7 @@ public final class Connection {
     private void onEstablishing(WampMessage m) {
         switch (m.type()) {
             case HELLO -> hello((Hello) m);
+            case GOODBYE -> goodbyeReply();
             case ABORT -> close(1000, "client aborted", Close.ABORT);
             default -> protocolViolation("expected HELLO, got " + m.type());
         }
@@ -215,6 +223,7 @@ public final class Connection {
                 return; // closed meanwhile
             }
             state = State.AUTHENTICATING;
+            goodbyeDue = false;
             handshake = hs;
         }
         hs.start();
@@ -358,6 +367,42 @@ public final class Connection {
         }
         endSession(Close.KILLED);
         close(1000, "session killed", Close.KILLED);
+    }
+
+    /**
+     * The router ends the session with WAMP's closing handshake (its realm is going): GOODBYE, the session leaves at
+     * once, and the transport stays open for the client's GOODBYE in reply, which closes it (a client that stays
+     * silent is closed after {@code postmaster.hello-timeout-ms}; one that sends HELLO starts a new session). Closing
+     * at once, as {@link #kill} does, would cut a client that answers as the spec says in the middle of its answer.
+     */
+    void leave(String reason, String message) {
+        if (state != State.ESTABLISHED) {
+            kill(reason, message);
+            return;
+        }
+        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
+        endSession(Close.KILLED);
+        synchronized (this) {
+            if (state == State.ESTABLISHED) {
+                state = State.AWAITING_HELLO;
+                goodbyeDue = true;
+                armHelloTimer();
+            }
+        }
+    }
+
+    /** A GOODBYE with no session: the reply to the router's own GOODBYE closes the transport; any other breaks the protocol. */
+    private void goodbyeReply() {
+        boolean due;
+        synchronized (this) {
+            due = goodbyeDue;
+            goodbyeDue = false;
+        }
+        if (due) {
+            close(1000, "goodbye", Close.GOODBYE);
+        } else {
+            protocolViolation("GOODBYE without a session");
+        }
     }
 
     /** Router shutdown: say GOODBYE and close. */

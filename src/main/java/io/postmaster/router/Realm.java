@@ -197,7 +197,8 @@ public final class Realm {
 
     /**
      * The realm is no longer served: it admits no new session, every joined session gets GOODBYE {@code reason}
-     * (with {@code message}) and its transport is closed, then its timers stop. Called once the router no longer
+     * (with {@code message}) and leaves at once (the transport closes on the client's GOODBYE in reply, see
+     * {@link Session#leave}), then its timers stop. Called once the router no longer
      * finds the realm by name.
      *
      * @return how many sessions were told GOODBYE
@@ -208,7 +209,7 @@ public final class Realm {
         }
         int n = 0;
         for (Member m : members.values()) {
-            m.session().kill(reason, message);
+            m.session().leave(reason, message);
             n++;
         }
         close();

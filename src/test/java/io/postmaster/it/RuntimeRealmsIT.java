@@ -77,6 +77,7 @@ class RuntimeRealmsIT extends ContainerBase {
             assertEquals("2", http.jmxInvoke(ROUTER_BEAN, "removeRealm", "realm=" + realm).body());
             for (WampTestClient c : List.of(a, b)) {
                 assertEquals(ErrorUris.CLOSE_REALM, c.next(WampMessage.Goodbye.class).reason());
+                c.send(new WampMessage.Goodbye(Map.of(), ErrorUris.GOODBYE_AND_OUT)); // the spec's reply
                 assertEquals(1000, c.closeCode());
             }
         }

@@ -49,8 +49,8 @@ class RuntimeRealmTest extends RouterFixture {
     }
 
     @Test
-    void anAddedRealmRoutesAndARemovedOneSaysGoodbyeAndKeepsNothing() {
-        startRouter(Map.of());
+    void anAddedRealmRoutesAndARemovedOneSaysGoodbyeAndKeepsNothing() throws Exception {
+        startRouter(Map.of("postmaster.hello-timeout-ms", "300"));
         TestPeer refused = connect("early");
         refused.in(new Hello(RT, ROLES));
         assertEquals(ErrorUris.NO_SUCH_REALM, refused.next(Abort.class).reason());
@@ -75,8 +75,11 @@ class RuntimeRealmTest extends RouterFixture {
             Goodbye bye = (Goodbye) m;
             assertEquals(ErrorUris.CLOSE_REALM, bye.reason());
             assertEquals("maintenance", bye.details().get("message"));
-            assertEquals(1000, p.closeCode);
+            assertEquals(0, p.closeCode, "the transport waits for the client's GOODBYE");
         }
+        callee.in(new Goodbye(Map.of(), ErrorUris.GOODBYE_AND_OUT)); // the spec's reply closes the transport
+        assertEquals(1000, callee.closeCode);
+        await(() -> caller.closeCode != 0, "a client that does not answer is closed after the HELLO timeout");
         assertTablesEmpty(realm);
         assertEquals(0, realm.callsInFlight());
         assertNull(router.realm(RT));
@@ -85,6 +88,22 @@ class RuntimeRealmTest extends RouterFixture {
         late.in(new Hello(RT, ROLES));
         assertEquals(ErrorUris.NO_SUCH_REALM, late.next(Abort.class).reason());
         assertEquals(-1, router.removeRealm(RT, "again"));
+    }
+
+    @Test
+    void aClientToldGoodbyeMayJoinAnotherRealmOnTheSameTransport() {
+        startRouter(Map.of());
+        router.addRealm(open(RT));
+        TestPeer p = join(RT, "mover", ROLES);
+        router.removeRealm(RT, "moving");
+        assertEquals(ErrorUris.CLOSE_REALM, p.next(Goodbye.class).reason());
+        p.in(new Hello("realm1", ROLES));
+        p.next(Welcome.class);
+        assertEquals(1, realm().sessionCount());
+        p.in(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL)); // a GOODBYE of the new session, answered as ever
+        assertEquals(ErrorUris.GOODBYE_AND_OUT, p.next(Goodbye.class).reason());
+        p.in(new Goodbye(Map.of(), ErrorUris.CLOSE_NORMAL)); // one without a session and none due
+        assertEquals(ErrorUris.PROTOCOL_VIOLATION, p.next(Abort.class).reason());
     }
 
     @Test
