@@ -371,9 +371,10 @@ public final class Connection {
 
     /**
      * The router ends the session with WAMP's closing handshake (its realm is going): GOODBYE, the session leaves at
-     * once, and the transport stays open for the client's GOODBYE in reply, which closes it (a client that stays
-     * silent is closed after {@code postmaster.hello-timeout-ms}; one that sends HELLO starts a new session). Closing
-     * at once, as {@link #kill} does, would cut a client that answers as the spec says in the middle of its answer.
+     * once, and the transport stays open for the client's GOODBYE in reply; then the client closes it or sends HELLO
+     * for a new session, as after any GOODBYE, and one that does neither is closed after
+     * {@code postmaster.hello-timeout-ms}. Closing at once, as {@link #kill} does, would cut a client that answers as
+     * the spec says in the middle of its answer.
      */
     void leave(String reason, String message) {
         if (state != State.ESTABLISHED) {
@@ -391,16 +392,17 @@ public final class Connection {
         }
     }
 
-    /** A GOODBYE with no session: the reply to the router's own GOODBYE closes the transport; any other breaks the protocol. */
+    /**
+     * A GOODBYE with no session: the reply to the router's own GOODBYE ends the handshake (the HELLO timer still runs);
+     * any other breaks the protocol.
+     */
     private void goodbyeReply() {
         boolean due;
         synchronized (this) {
             due = goodbyeDue;
             goodbyeDue = false;
         }
-        if (due) {
-            close(1000, "goodbye", Close.GOODBYE);
-        } else {
+        if (!due) {
             protocolViolation("GOODBYE without a session");
         }
     }

@@ -197,7 +197,7 @@ public final class Realm {
 
     /**
      * The realm is no longer served: it admits no new session, every joined session gets GOODBYE {@code reason}
-     * (with {@code message}) and leaves at once (the transport closes on the client's GOODBYE in reply, see
+     * (with {@code message}) and leaves at once (its transport stays open for the client's GOODBYE in reply, see
      * {@link Session#leave}), then its timers stop. Called once the router no longer
      * finds the realm by name.
      *

@@ -161,7 +161,8 @@ public final class Session {
 
     /**
      * Ends the session from the router's side with WAMP's closing handshake (the realm is going): GOODBYE with
-     * {@code reason} and {@code message}; the client's GOODBYE in reply closes the transport.
+     * {@code reason} and {@code message}; the transport stays open for the client's GOODBYE in reply (and a new HELLO,
+     * within the HELLO timeout).
      */
     void leave(String reason, String message) {
         carrier.leave(reason, message);
