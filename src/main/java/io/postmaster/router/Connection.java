@@ -179,7 +179,11 @@ public final class Connection {
             case HELLO -> hello((Hello) m);
             case GOODBYE -> goodbyeReply();
             case ABORT -> close(1000, "client aborted", Close.ABORT);
-            default -> protocolViolation("expected HELLO, got " + m.type());
+            default -> {
+                if (!goodbyeDue()) { // else sent before the client saw the router's GOODBYE: dropped, as the spec says
+                    protocolViolation("expected HELLO, got " + m.type());
+                }
+            }
         }
     }
 
@@ -377,19 +381,25 @@ public final class Connection {
      * the spec says in the middle of its answer.
      */
     void leave(String reason, String message) {
-        if (state != State.ESTABLISHED) {
-            kill(reason, message);
-            return;
-        }
-        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
-        endSession(Close.KILLED);
-        synchronized (this) {
-            if (state == State.ESTABLISHED) {
+        boolean established;
+        synchronized (this) { // first the state: what the client sends from now on meets a session that is gone
+            established = state == State.ESTABLISHED;
+            if (established) {
                 state = State.AWAITING_HELLO;
                 goodbyeDue = true;
                 armHelloTimer();
             }
         }
+        if (!established) {
+            kill(reason, message);
+            return;
+        }
+        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
+        endSession(Close.KILLED);
+    }
+
+    private synchronized boolean goodbyeDue() {
+        return goodbyeDue;
     }
 
     /**

@@ -109,6 +109,21 @@ class RuntimeRealmTest extends RouterFixture {
     }
 
     @Test
+    void whatTheClientSentBeforeItSawTheGoodbyeIsDroppedNotAViolation() {
+        startRouter(Map.of());
+        router.addRealm(open(RT));
+        TestPeer p = join(RT, "busy", ROLES);
+        router.removeRealm(RT, "gone");
+        p.in(new Publish(1, Map.of(), "com.x.t", List.of(), null)); // crossed the GOODBYE on the wire
+        assertEquals(ErrorUris.CLOSE_REALM, p.next(Goodbye.class).reason());
+        p.nothingMore(50);
+        assertEquals(0, p.closeCode);
+        p.in(new Goodbye(Map.of(), ErrorUris.GOODBYE_AND_OUT));
+        p.in(new Publish(2, Map.of(), "com.x.t", List.of(), null)); // after its reply: no session, no excuse
+        assertEquals(ErrorUris.PROTOCOL_VIOLATION, p.next(Abort.class).reason());
+    }
+
+    @Test
     void aLoginUnderWayWhenTheRealmGoesIsAborted() {
         startRouter(Map.of());
         router.addRealm(open(RT));
