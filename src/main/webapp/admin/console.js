@@ -328,7 +328,8 @@ function connect(name) {
   conn.onclose = (reason, details) => {
     r.session = null;
     r.connected = false;
-    if (details && details.reason === 'wamp.close.close_realm') r.removed = true; // the router removed the realm
+    // the router removed the realm, or it was gone before this session joined it (removed while the console opened it)
+    if (details && ['wamp.close.close_realm', 'wamp.error.no_such_realm'].includes(details.reason)) r.removed = true;
     if (r.removed) { // the realm is gone: no retries, no alarm; the list drops it
       if (state.realms.get(name) === r) state.realms.delete(name);
       reloadRealms().catch(() => {});
