@@ -15,6 +15,8 @@ const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.h
 // the URL, which fetch() refuses
 const metricsUrl = location.origin + base + '/metrics';
 const infoUrl = location.origin + base + '/admin/api/info';
+const realmsUrl = location.origin + base + '/admin/api/realms';
+const REALMS_MS = 5000; // how often the list of realms served is read again (realms come and go at runtime)
 
 const state = {
   realms: new Map(), // name -> {session, connected, sessions: Map(id -> details), registrations: [], subscriptions: []}
@@ -117,9 +119,48 @@ function select(realm, id) {
 }
 
 function renderRealms() {
-  replaceRows('realms-table', [...state.realms].map(([name, r]) => el('tr', {},
-    el('td', {}, name), el('td', {}, r.connected ? 'connected' : 'disconnected'), el('td', {}, r.count ?? r.sessions.size),
-    el('td', {}, r.registrations.length), el('td', {}, r.subscriptions.length))));
+  replaceRows('realms-table', [...state.realms].map(([name, r]) => el('tr', { 'data-realm': name },
+    el('td', {}, name), el('td', {}, r.configured ? 'configuration' : 'added at runtime'),
+    el('td', {}, r.connected ? 'connected' : 'disconnected'), el('td', {}, r.count ?? r.sessions.size),
+    el('td', {}, r.registrations.length), el('td', {}, r.subscriptions.length),
+    el('td', {}, el('button', { class: 'remove-realm', onclick: () => removeRealm(name) }, 'remove')))));
+}
+
+// ---- realms: the list the router serves, read again and again; add, change, remove through the admin API ----
+async function realmsApi(method, name, body) {
+  const res = await fetch(realmsUrl + (name ? '/' + encodeURIComponent(name) : ''), {
+    method, credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body,
+  });
+  let answer = {};
+  try { answer = await res.json(); } catch (e) { /* no JSON body */ }
+  return { ok: res.ok, status: res.status, answer };
+}
+
+async function reloadRealms() {
+  const { ok, answer } = await realmsApi('GET');
+  if (!ok || !Array.isArray(answer.realms)) return;
+  const served = new Map(answer.realms.map((r) => [r.name, r]));
+  for (const [name, r] of state.realms) {
+    if (!served.has(name)) { // removed: stop this realm's admin session and its retries
+      r.removed = true;
+      try { if (r.conn) r.conn.close(); } catch (e) { /* closed already */ }
+      state.realms.delete(name);
+      if (state.selected && state.selected.realm === name) state.selected = null;
+    }
+  }
+  for (const [name, info] of served) {
+    if (!state.realms.has(name)) connect(name);
+    state.realms.get(name).configured = info.configured;
+  }
+  render();
+}
+
+async function removeRealm(name) {
+  const { ok, answer } = await realmsApi('DELETE', name);
+  $('realm-result').textContent = ok ? `realm ${name} removed; ${answer.sessionsClosed} session(s) told GOODBYE`
+    : `not removed: ${answer.error || 'error'}`;
+  await reloadRealms();
 }
 
 function renderRegistrations() {
@@ -239,12 +280,19 @@ function debounce(fn, ms) {
 }
 
 function connect(name) {
-  const r = { session: null, connected: false, sessions: new Map(), registrations: [], subscriptions: [], count: null };
+  const r = { session: null, connected: false, sessions: new Map(), registrations: [], subscriptions: [], count: null,
+    configured: true, removed: false, conn: null };
   state.realms.set(name, r);
   const refresh = debounce(() => refreshTables(name, r).then(render, () => {}), 300);
   const conn = new autobahn.Connection({ url: wsUrl, realm: name, protocols: ['wamp.2.json'],
     max_retries: -1, initial_retry_delay: 1, max_retry_delay: 10 });
+  r.conn = conn;
   conn.onopen = async (session, details) => {
+    // Autobahn|JS answers the router's GOODBYE (a realm removed) with a send that waits for its serializer, and
+    // closes the transport at once (its onleave): the answer then meets a closing WebSocket (an error in the browser
+    // console) and never reaches the router. Closing a moment later lets the answer go first.
+    const onleave = session.onleave;
+    session.onleave = (...args) => setTimeout(() => onleave.apply(session, args), 0);
     r.session = session;
     r.connected = true;
     r.ownId = session.id;
@@ -280,6 +328,14 @@ function connect(name) {
   conn.onclose = (reason, details) => {
     r.session = null;
     r.connected = false;
+    // the router removed the realm, or it was gone before this session joined it (removed while the console opened it)
+    if (details && ['wamp.close.close_realm', 'wamp.error.no_such_realm'].includes(details.reason)) r.removed = true;
+    if (r.removed) { // the realm is gone: no retries, no alarm; the list drops it
+      if (state.realms.get(name) === r) state.realms.delete(name);
+      reloadRealms().catch(() => {});
+      render();
+      return true;
+    }
     status(`realm ${name}: ${reason}${details && details.reason ? ' (' + details.reason + ')' : ''}`, true);
     render();
     return false; // keep retrying
@@ -288,6 +344,14 @@ function connect(name) {
 }
 
 $('session-filter').addEventListener('input', renderSessions);
+$('realm-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const name = $('realm-name').value.trim();
+  const { ok, status: code, answer } = await realmsApi('PUT', name, $('realm-definition').value.trim() || '{}');
+  $('realm-result').textContent = ok ? `realm ${name} ${answer.outcome}`
+    : `not saved (${code}): ${answer.error || 'error'}`;
+  await reloadRealms();
+});
 $('kill-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const sel = state.selected;
@@ -311,6 +375,8 @@ async function start() {
   status(`signed in as ${info.user}`);
   for (const realm of info.realms) connect(realm);
   show(location.hash.slice(1) || 'overview');
+  await reloadRealms();
+  setInterval(() => reloadRealms().catch(() => {}), REALMS_MS);
   await tick();
   setInterval(tick, SAMPLE_MS);
   // the lists change without meta events too (a session's details): re-read them now and then

@@ -49,17 +49,27 @@ public final class BuiltIns {
     /** Refuses to start with a configured wamp-scram credential that no login could use, naming its key. */
     static void checkScramCredentials(AuthConfig config, ScramLimits scram) {
         for (AuthConfig.RealmAuth realm : config.realms().values()) {
-            for (AuthConfig.User u : realm.users().values()) {
-                if (u.scram() == null) {
-                    continue;
-                }
-                String key = "postmaster.realm." + realm.realm() + ".user." + u.authid() + ".scram";
-                Optional<CredentialStore.ScramCredential> c = Scram.parseStored(u.role(), u.scram());
-                String why = c.isEmpty() ? "not kdf$iterations$memory$salt$StoredKey$ServerKey as Passwords scram makes it"
-                        : Scram.unusable(c.get(), scram);
-                if (why != null) {
-                    throw new IllegalArgumentException(key + ": " + why);
-                }
+            checkScramCredentials(realm, scram);
+        }
+    }
+
+    /**
+     * Refuses a realm's wamp-scram credential that no login could use (malformed, or beyond {@code scram}'s bounds),
+     * naming its key; used for the configuration at start and for a realm an operator defines at runtime.
+     *
+     * @throws IllegalArgumentException naming the credential's key
+     */
+    public static void checkScramCredentials(AuthConfig.RealmAuth realm, ScramLimits scram) {
+        for (AuthConfig.User u : realm.users().values()) {
+            if (u.scram() == null) {
+                continue;
+            }
+            String key = "postmaster.realm." + realm.realm() + ".user." + u.authid() + ".scram";
+            Optional<CredentialStore.ScramCredential> c = Scram.parseStored(u.role(), u.scram());
+            String why = c.isEmpty() ? "not kdf$iterations$memory$salt$StoredKey$ServerKey as Passwords scram makes it"
+                    : Scram.unusable(c.get(), scram);
+            if (why != null) {
+                throw new IllegalArgumentException(key + ": " + why);
             }
         }
     }

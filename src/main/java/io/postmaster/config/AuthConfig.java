@@ -4,6 +4,7 @@ import io.postmaster.spi.Action;
 import io.postmaster.spi.Permission;
 import io.postmaster.spi.Permissions;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * @param executorThreads       {@code postmaster.executor-threads}: threads running authentication and other
  *                              application code
  * @param executorQueue         {@code postmaster.executor-queue}: tasks that may wait for those threads
- * @param realms                per-realm settings, by realm name
+ * @param realms                per-realm settings, by realm name: a read-only view that follows the realms an
+ *                              operator adds, changes and removes at runtime ({@link #putRealm}, {@link #removeRealm})
  */
 public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int executorQueue,
                          Map<String, RealmAuth> realms) {
@@ -36,7 +38,61 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
     static final String EXECUTOR_QUEUE = "postmaster.executor-queue";
 
     public AuthConfig {
-        realms = Collections.unmodifiableMap(new LinkedHashMap<>(realms));
+        realms = new LiveRealms(realms);
+    }
+
+    /**
+     * Serves {@code realm}'s settings from now on, in place of any it had: new logins use them; sessions already
+     * joined keep the role and permissions they got.
+     */
+    public void putRealm(RealmAuth realm) {
+        ((LiveRealms) realms).put(realm);
+    }
+
+    /** Forgets {@code realm}'s settings: it admits nobody from now on. */
+    public void removeRealm(String realm) {
+        ((LiveRealms) realms).remove(realm);
+    }
+
+    /**
+     * The realms' settings as the logins read them: lock-free reads of an immutable snapshot (in the order realms were
+     * configured, then added), replaced as a whole on each change.
+     */
+    private static final class LiveRealms extends AbstractMap<String, RealmAuth> {
+        private volatile Map<String, RealmAuth> current;
+
+        LiveRealms(Map<String, RealmAuth> initial) {
+            current = Collections.unmodifiableMap(new LinkedHashMap<>(initial));
+        }
+
+        synchronized void put(RealmAuth realm) {
+            Map<String, RealmAuth> next = new LinkedHashMap<>(current);
+            next.put(realm.realm(), realm);
+            current = Collections.unmodifiableMap(next);
+        }
+
+        @Override
+        public synchronized RealmAuth remove(Object realm) {
+            Map<String, RealmAuth> next = new LinkedHashMap<>(current);
+            RealmAuth gone = next.remove(realm);
+            current = Collections.unmodifiableMap(next);
+            return gone;
+        }
+
+        @Override
+        public RealmAuth get(Object realm) {
+            return current.get(realm);
+        }
+
+        @Override
+        public boolean containsKey(Object realm) {
+            return current.containsKey(realm);
+        }
+
+        @Override
+        public Set<Entry<String, RealmAuth>> entrySet() {
+            return current.entrySet();
+        }
     }
 
     /**
@@ -79,7 +135,8 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
         return new AuthConfig(ticketPlain, threads, queue, realms);
     }
 
-    private static RealmAuth realm(Function<String, String> lookup, RealmConfig rc) {
+    /** Reads one realm's security settings ({@code postmaster.realm.<name>.*}) through {@code lookup}. */
+    static RealmAuth realm(Function<String, String> lookup, RealmConfig rc) {
         String p = "postmaster.realm." + rc.name() + ".";
         Set<String> methods = new LinkedHashSet<>(PostmasterConfig.list(lookup.apply(p + "authmethods"),
                 rc.anonymous() ? "anonymous" : "ticket,wampcra,cryptosign,wamp-scram"));

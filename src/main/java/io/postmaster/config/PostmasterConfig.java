@@ -1,6 +1,5 @@
 package io.postmaster.config;
 
-import io.postmaster.message.Uris;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +56,8 @@ import java.util.function.Function;
  *                           ({@link ClusterConfig})
  * @param sessionStore       the one store of webwire sessions and resumable WAMP sessions, bounded as a whole
  *                           ({@link SessionStoreConfig})
+ * @param runtimeRealms      realms an operator adds, changes and removes while the application runs: how many realms
+ *                           may be served at once, how big one realm's definition may be ({@link RuntimeRealms})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -66,7 +67,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
-                               OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore) {
+                               OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
+                               RuntimeRealms runtimeRealms) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -110,6 +112,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(admin, "admin");
         java.util.Objects.requireNonNull(operator, "operator");
         java.util.Objects.requireNonNull(cluster, "cluster");
+        java.util.Objects.requireNonNull(runtimeRealms, "runtimeRealms");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -163,26 +166,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         List<String> origins = list(lookup.apply(ALLOWED_ORIGINS), "*");
         Map<String, RealmConfig> realms = new LinkedHashMap<>();
         for (String name : list(lookup.apply(REALMS), "realm1")) {
-            if (!Uris.valid(name, Uris.Rule.LOOSE)) {
-                throw new IllegalArgumentException(REALMS + ": '" + name + "' is not a valid realm URI");
-            }
-            String prefix = "postmaster.realm." + name + ".";
-            boolean anonymous = boolValue(lookup, prefix + "anonymous", true);
-            String rule = value(lookup, prefix + "uri-check", "loose");
-            Uris.Rule uriRule = named(Uris.Rule.class, rule).orElseThrow(() -> new IllegalArgumentException(
-                    prefix + "uri-check must be loose or strict, got " + rule.toUpperCase(Locale.ROOT)));
-            Map<String, Integer> history = new LinkedHashMap<>();
-            for (String entry : list(lookup.apply(prefix + "history"), "")) {
-                int eq = entry.lastIndexOf('=');
-                String topic = eq > 0 ? entry.substring(0, eq).trim() : "";
-                int limit = eq > 0 ? parseInt(entry.substring(eq + 1).trim()).orElse(-1) : -1;
-                if (!Uris.valid(topic, Uris.Rule.LOOSE) || limit < 1) {
-                    throw new IllegalArgumentException(prefix + "history: '" + entry
-                            + "' must be topic=limit with a topic URI and a positive limit");
-                }
-                history.put(topic, limit);
-            }
-            realms.put(name, new RealmConfig(name, anonymous, uriRule, history));
+            realms.put(name, RealmConfig.from(lookup, name));
         }
         long maxPendingMs = intValue(lookup, CALL_MAX_PENDING_MS, 300_000);
         int retainedMax = intValue(lookup, RETAINED_MAX, 10_000);
@@ -194,7 +178,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
-                SessionStoreConfig.from(lookup));
+                SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

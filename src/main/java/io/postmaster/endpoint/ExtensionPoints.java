@@ -73,7 +73,11 @@ public class ExtensionPoints {
             public void joined(SessionJoined e) { joined.fire(e); }
             public void left(SessionLeft e) { left.fire(e); }
         };
-        return new Extensions(Map.copyOf(byMethod), realm -> config.realms().get(realm).authmethods(), permissions,
+        // a realm removed at runtime while a HELLO for it was on its way has no methods: ABORT no_auth_method
+        return new Extensions(Map.copyOf(byMethod), realm -> {
+            AuthConfig.RealmAuth r = config.realms().get(realm);
+            return r == null ? java.util.Set.<String>of() : r.authmethods();
+        }, permissions,
                 authorizer, listener, executor).withInterceptors(sorted(publishInterceptors), sorted(callInterceptors));
     }
 

@@ -1,6 +1,7 @@
 package io.postmaster.operator;
 
 import io.postmaster.endpoint.PostmasterRuntime;
+import io.postmaster.endpoint.RealmAdmin;
 import io.postmaster.metrics.Metrics;
 import io.postmaster.router.Realm;
 import io.postmaster.router.Router;
@@ -35,8 +36,12 @@ public class ManagementBeans implements ServletContextListener {
     Router router;
     @Inject
     PostmasterRuntime runtime;
+    @Inject
+    RealmAdmin realms;
 
     private final List<ObjectName> registered = new ArrayList<>();
+    /** Registers and removes the MXBean of a realm an operator adds or removes. */
+    private RealmAdmin.Listener realmBeans;
 
     @Override
     public void contextInitialized(ServletContextEvent e) {
@@ -44,9 +49,37 @@ public class ManagementBeans implements ServletContextListener {
         String version = BuildInfo.version(e.getServletContext());
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
-            register(server, routerName(context), new RouterBean(router, runtime, version));
-            for (Realm r : router.realms()) {
-                register(server, realmName(context, r.name()), new RealmBean(r, router));
+            register(server, routerName(context), new RouterBean(router, runtime, realms, version));
+            realmBeans = new RealmAdmin.Listener() {
+                @Override
+                public void added(Realm r) {
+                    try {
+                        synchronized (registered) {
+                            register(server, realmName(context, r.name()), new RealmBean(r, router));
+                        }
+                    } catch (JMException | RuntimeException ex) {
+                        LOG.log(Level.WARNING, "the MXBean of realm " + r.name() + " could not be registered", ex);
+                    }
+                }
+
+                @Override
+                public void removed(String realm) {
+                    try {
+                        ObjectName n = realmName(context, realm);
+                        synchronized (registered) {
+                            registered.remove(n);
+                        }
+                        unregister(server, n);
+                    } catch (JMException ex) {
+                        LOG.log(Level.WARNING, "the MXBean of realm " + realm + " could not be removed", ex);
+                    }
+                }
+            };
+            realms.listen(realmBeans);
+            synchronized (registered) {
+                for (Realm r : router.realms()) {
+                    register(server, realmName(context, r.name()), new RealmBean(r, router));
+                }
             }
             LOG.info(() -> "Postmaster MXBeans registered: " + registered);
         } catch (JMException | RuntimeException ex) {
@@ -57,17 +90,26 @@ public class ManagementBeans implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent e) {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName n : registered) {
-            try {
-                server.unregisterMBean(n);
-            } catch (InstanceNotFoundException gone) {
-                // removed already
-            } catch (JMException | RuntimeException ex) {
-                LOG.log(Level.WARNING, "Postmaster MXBean " + n + " could not be removed", ex);
-            }
+        if (realmBeans != null) {
+            realms.unlisten(realmBeans);
         }
-        registered.clear();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        synchronized (registered) {
+            for (ObjectName n : registered) {
+                unregister(server, n);
+            }
+            registered.clear();
+        }
+    }
+
+    private static void unregister(MBeanServer server, ObjectName n) {
+        try {
+            server.unregisterMBean(n);
+        } catch (InstanceNotFoundException gone) {
+            // removed already
+        } catch (JMException | RuntimeException ex) {
+            LOG.log(Level.WARNING, "Postmaster MXBean " + n + " could not be removed", ex);
+        }
     }
 
     private void register(MBeanServer server, ObjectName name, Object bean) throws JMException {
@@ -105,11 +147,13 @@ public class ManagementBeans implements ServletContextListener {
     static final class RouterBean implements RouterMXBean {
         private final Router router;
         private final PostmasterRuntime runtime;
+        private final RealmAdmin realms;
         private final String version;
 
-        RouterBean(Router router, PostmasterRuntime runtime, String version) {
+        RouterBean(Router router, PostmasterRuntime runtime, RealmAdmin realms, String version) {
             this.router = router;
             this.runtime = runtime;
+            this.realms = realms;
             this.version = version;
         }
 
@@ -159,6 +203,22 @@ public class ManagementBeans implements ServletContextListener {
         public void drain() {
             LOG.info("JMX drain");
             runtime.drain();
+        }
+
+        // IllegalArgumentException and the like reach the JMX client with their message (RuntimeMBeanException)
+        @Override
+        public void addRealm(String name, String definition) {
+            realms.add(name, definition, "JMX");
+        }
+
+        @Override
+        public void changeRealm(String name, String definition) {
+            realms.change(name, definition, "JMX");
+        }
+
+        @Override
+        public int removeRealm(String name) {
+            return realms.remove(name, "JMX");
         }
     }
 

@@ -53,4 +53,26 @@ public interface RouterMXBean {
      * deployment stays drained until it is restarted.
      */
     void drain();
+
+    /**
+     * Serves a new realm from now on, without a redeploy. {@code definition} is a JSON object of the realm's settings,
+     * named as in the configuration without the {@code postmaster.realm.<name>.} prefix, e.g.
+     * {@code {"anonymous":"false","roles":"user","role.user.permissions":"com.example. prefix all","users":"joe",
+     * "user.joe.role":"user","user.joe.ticket":"pbkdf2-sha256$…"}}; empty: an open realm like {@code realm1}.
+     * Refused (with the reason) if the realm is served, the definition is not valid, or {@code postmaster.realms-max}
+     * realms are served.
+     */
+    void addRealm(String name, String definition);
+
+    /**
+     * Replaces a served realm's authentication methods, roles, users and permissions: new logins use them; sessions
+     * already joined keep what they got at their login.
+     */
+    void changeRealm(String name, String definition);
+
+    /**
+     * Stops serving a realm: its sessions get GOODBYE {@code wamp.close.close_realm}, a HELLO naming it
+     * {@code wamp.error.no_such_realm}. Returns how many sessions were told GOODBYE.
+     */
+    int removeRealm(String name);
 }

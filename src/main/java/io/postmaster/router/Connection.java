@@ -71,7 +71,14 @@ public final class Connection {
         public void failed(String what, Throwable e) {
             Connection.this.failed(what, e);
         }
+
+        @Override
+        public void leave(String reason, String message) {
+            Connection.this.leave(reason, message);
+        }
     };
+    /** The router said GOODBYE ({@link #leave}) and the client's GOODBYE in reply is due. Guarded by this. */
+    private boolean goodbyeDue;
     private ScheduledFuture<?> helloTimer; // guarded by this
     private Handshake handshake;           // guarded by this: the authentication in progress
 
@@ -170,8 +177,13 @@ public final class Connection {
     private void onEstablishing(WampMessage m) {
         switch (m.type()) {
             case HELLO -> hello((Hello) m);
+            case GOODBYE -> goodbyeReply();
             case ABORT -> close(1000, "client aborted", Close.ABORT);
-            default -> protocolViolation("expected HELLO, got " + m.type());
+            default -> {
+                if (!goodbyeDue()) { // else sent before the client saw the router's GOODBYE: dropped, as the spec says
+                    protocolViolation("expected HELLO, got " + m.type());
+                }
+            }
         }
     }
 
@@ -215,6 +227,7 @@ public final class Connection {
                 return; // closed meanwhile
             }
             state = State.AUTHENTICATING;
+            goodbyeDue = false;
             handshake = hs;
         }
         hs.start();
@@ -282,6 +295,7 @@ public final class Connection {
     /** The handshake succeeded: WELCOME, join the realm (called on the executor). */
     void admitted(Handshake hs, SessionDetails d, Permissions permissions) {
         Session s = new Session(peer, d, permissions, hs.helloDetails(), router.extensions().executor(), carrier);
+        boolean removedRealm = false;
         synchronized (this) {
             if (handshake != hs || state != State.AUTHENTICATING) {
                 router.releaseSessionId(hs.sessionId());
@@ -291,9 +305,19 @@ public final class Connection {
             cancelHelloTimer();
             // Joined before WELCOME, and before the state says so: whatever the client sends next finds the session
             // in its realm, and a close racing with this finds it to remove.
-            realm = hs.realm();
-            member = realm.join(s);
-            state = State.ESTABLISHED;
+            Member joined = hs.realm().join(s);
+            if (joined == null) { // the operator removed the realm while the client authenticated
+                router.releaseSessionId(hs.sessionId());
+                removedRealm = true;
+            } else {
+                realm = hs.realm();
+                member = joined;
+                state = State.ESTABLISHED;
+            }
+        }
+        if (removedRealm) {
+            abort(ErrorUris.NO_SUCH_REALM, "realm '" + truncate(d.realm()) + "' was removed", 1000, Close.ABORT);
+            return;
         }
         router.metrics().sessionOpened();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -347,6 +371,50 @@ public final class Connection {
         }
         endSession(Close.KILLED);
         close(1000, "session killed", Close.KILLED);
+    }
+
+    /**
+     * The router ends the session with WAMP's closing handshake (its realm is going): GOODBYE, the session leaves at
+     * once, and the transport stays open for the client's GOODBYE in reply; then the client closes it or sends HELLO
+     * for a new session, as after any GOODBYE, and one that does neither is closed after
+     * {@code postmaster.hello-timeout-ms}. Closing at once, as {@link #kill} does, would cut a client that answers as
+     * the spec says in the middle of its answer.
+     */
+    void leave(String reason, String message) {
+        boolean established;
+        synchronized (this) { // first the state: what the client sends from now on meets a session that is gone
+            established = state == State.ESTABLISHED;
+            if (established) {
+                state = State.AWAITING_HELLO;
+                goodbyeDue = true;
+                armHelloTimer();
+            }
+        }
+        if (!established) {
+            kill(reason, message);
+            return;
+        }
+        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
+        endSession(Close.KILLED);
+    }
+
+    private synchronized boolean goodbyeDue() {
+        return goodbyeDue;
+    }
+
+    /**
+     * A GOODBYE with no session: the reply to the router's own GOODBYE ends the handshake (the HELLO timer still runs);
+     * any other breaks the protocol.
+     */
+    private void goodbyeReply() {
+        boolean due;
+        synchronized (this) {
+            due = goodbyeDue;
+            goodbyeDue = false;
+        }
+        if (!due) {
+            protocolViolation("GOODBYE without a session");
+        }
     }
 
     /** Router shutdown: say GOODBYE and close. */

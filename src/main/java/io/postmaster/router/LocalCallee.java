@@ -65,6 +65,10 @@ public final class LocalCallee implements Peer, Session.Carrier {
         SessionDetails details = new SessionDetails(id, realm.name(), "postmaster", "postmaster", "internal",
                 "postmaster", Map.of(), Session.transportDetails(callee));
         Member m = realm.join(new Session(callee, details, Permissions.NONE, Map.of(), executor, callee));
+        if (m == null) {
+            throw new IllegalArgumentException("server-side procedure " + procedure + " could not be registered in "
+                    + realm.name() + ": the realm was removed");
+        }
         callee.member = m;
         m.party().nodeOnly = true; // every node has its own: not shared through a cluster's registration table
         boolean restricted = realm.dealer().restrictCalls(procedure, access);

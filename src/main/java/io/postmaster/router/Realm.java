@@ -32,6 +32,8 @@ public final class Realm {
     private final ClusterRpc clusterRpc;
     /** The other nodes' sessions; null on a single node. */
     private final SessionDirectory directory;
+    /** Set once the realm is removed from the router: it admits no session any more. Guarded by {@code this}. */
+    private boolean removed;
 
     /**
      * @param scheduler publishes a backlog of meta events, runs call timeouts and the sweep of calls past
@@ -56,7 +58,8 @@ public final class Realm {
     }
 
     public String name() { return config.name(); }
-    RealmConfig config() { return config; }
+    /** The realm's routing settings. */
+    public RealmConfig config() { return config; }
     Uris.Rule uriRule() { return config.uriRule(); }
     Broker broker() { return broker; }
     Dealer dealer() { return dealer; }
@@ -152,10 +155,17 @@ public final class Realm {
     /**
      * Joins a session: the broker and dealer give it their handles, it becomes visible to the realm's other sessions
      * and the meta API, and {@code wamp.session.on_join} is published.
+     *
+     * @return the session's handles, or null if the realm was removed meanwhile (see {@link #remove})
      */
     Member join(Session s) {
         Member m = new Member(s, broker.subscriber(s), dealer.party(s));
-        members.put(s.id(), m);
+        synchronized (this) { // against remove: a session joins before the realm is emptied, or not at all
+            if (removed) {
+                return null;
+            }
+            members.put(s.id(), m);
+        }
         // Every subscriber of on_join gets the same event: it never carries the transport address (see below)
         Map<String, Object> details = sessionDetails(s, false);
         metaEvents.add(ON_JOIN, List.of(details));
@@ -216,5 +226,26 @@ public final class Realm {
     /** Stops the realm's timers. */
     void close() {
         dealer.close();
+    }
+
+    /**
+     * The realm is no longer served: it admits no new session, every joined session gets GOODBYE {@code reason}
+     * (with {@code message}) and leaves at once (its transport stays open for the client's GOODBYE in reply, see
+     * {@link Session#leave}), then its timers stop. Called once the router no longer
+     * finds the realm by name.
+     *
+     * @return how many sessions were told GOODBYE
+     */
+    int remove(String reason, String message) {
+        synchronized (this) {
+            removed = true;
+        }
+        int n = 0;
+        for (Member m : members.values()) {
+            m.session().leave(reason, message);
+            n++;
+        }
+        close();
+        return n;
     }
 }

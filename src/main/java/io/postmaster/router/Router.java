@@ -10,6 +10,7 @@ import io.postmaster.metrics.Metrics;
 import io.postmaster.spi.SessionDetails;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,14 @@ public final class Router implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Extensions extensions;
     private final Backplane backplane;
-    private final Map<String, Realm> realms = new LinkedHashMap<>();
+    /**
+     * The realms served, by name: an immutable snapshot read without a lock on every HELLO, replaced as a whole
+     * (holding {@code realmChanges}) when an operator adds or removes a realm.
+     */
+    private volatile Map<String, Realm> realms = Map.of();
+    private final Object realmChanges = new Object();
+    private final Authorization authorization;
+    private final Interception interception;
     private final Set<Long> sessionIds = ConcurrentHashMap.newKeySet();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final LoginGuard loginGuard;
@@ -83,19 +91,82 @@ public final class Router implements AutoCloseable {
         this.extensions = extensions;
         this.loginGuard = new LoginGuard(config.login());
         this.checks = new CheckLane(extensions.executor(), config.login().checkThreads(), config.login().checkQueue());
-        Authorization authorization = new Authorization(extensions.authorizer());
-        Interception interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
+        this.authorization = new Authorization(extensions.authorizer());
+        this.interception = new Interception(extensions.publishInterceptors(), extensions.callInterceptors());
+        Map<String, Realm> initial = new LinkedHashMap<>();
         for (RealmConfig rc : config.realms().values()) {
-            Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
-                    config.callMaxPending().toMillis(), scheduler, authorization, interception,
-                    backplane.relay(rc.name()), backplane.rpc(rc.name()), backplane.sessions(rc.name()));
-            realm.dealer().routerProcedures(new MetaApi(realm, config.metaAccess(), authorization));
-            if (backplane.clustered()) {
-                realm.ids(backplane::sessionIdCandidate); // subscription and registration IDs unique across nodes
-            }
-            realms.put(rc.name(), realm);
+            initial.put(rc.name(), newRealm(rc));
         }
+        realms = Collections.unmodifiableMap(initial);
         LOG.info(() -> "Postmaster router started; realms " + realms.keySet());
+    }
+
+    private Realm newRealm(RealmConfig rc) {
+        Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
+                config.callMaxPending().toMillis(), scheduler, authorization, interception,
+                backplane.relay(rc.name()), backplane.rpc(rc.name()), backplane.sessions(rc.name()));
+        realm.dealer().routerProcedures(new MetaApi(realm, config.metaAccess(), authorization));
+        if (backplane.clustered()) {
+            realm.ids(backplane::sessionIdCandidate); // subscription and registration IDs unique across nodes
+        }
+        return realm;
+    }
+
+    /**
+     * Starts serving a realm while the router runs: from now on a HELLO naming it joins it (with the authentication
+     * methods, roles and users the {@link Extensions} know for it). It gets the caps and meta API grants the
+     * configuration sets for its name, else the defaults.
+     *
+     * @throws IllegalStateException if a realm of that name is served, the router is closed, or
+     *                               {@code postmaster.realms-max} realms are served already
+     */
+    public Realm addRealm(RealmConfig rc) {
+        synchronized (realmChanges) {
+            if (closed) {
+                throw new IllegalStateException("the router is stopped");
+            }
+            if (realms.containsKey(rc.name())) {
+                throw new IllegalStateException("realm " + rc.name() + " is served already");
+            }
+            if (realms.size() >= config.runtimeRealms().max()) {
+                throw new IllegalStateException(realms.size() + " realms are served, as many as postmaster.realms-max"
+                        + " allows");
+            }
+            Realm realm = newRealm(rc);
+            if (draining) {
+                realm.gate().drain();
+            }
+            Map<String, Realm> next = new LinkedHashMap<>(realms);
+            next.put(rc.name(), realm);
+            realms = Collections.unmodifiableMap(next);
+            LOG.fine(() -> "realm " + rc.name() + " added; realms " + realms.keySet());
+            return realm;
+        }
+    }
+
+    /**
+     * Stops serving a realm while the router runs: a HELLO naming it gets ABORT {@code wamp.error.no_such_realm}
+     * from now on, and every session joined to it GOODBYE {@code wamp.close.close_realm} with {@code message}
+     * before its transport is closed (their calls end for their callers, their subscriptions and registrations
+     * go).
+     *
+     * @return how many sessions were told GOODBYE, or -1 if no realm of that name is served
+     */
+    public int removeRealm(String name, String message) {
+        Realm gone;
+        synchronized (realmChanges) {
+            gone = realms.get(name);
+            if (gone == null) {
+                return -1;
+            }
+            Map<String, Realm> next = new LinkedHashMap<>(realms);
+            next.remove(name);
+            realms = Collections.unmodifiableMap(next);
+        }
+        int n = gone.remove(ErrorUris.CLOSE_REALM, message);
+        LOG.fine(() -> "realm " + name + " removed; " + n + " session(s) told GOODBYE " + ErrorUris.CLOSE_REALM
+                + "; realms " + realms.keySet());
+        return n;
     }
 
     /** The router-wide counters (the transports count their traffic here too). */
@@ -187,6 +258,12 @@ public final class Router implements AutoCloseable {
      * before {@link #close()} so that running calls may finish. Idempotent.
      */
     public void drain() {
+        synchronized (realmChanges) {
+            drainRealms();
+        }
+    }
+
+    private void drainRealms() {
         if (!draining) {
             draining = true;
             for (Realm realm : realms.values()) {
@@ -270,7 +347,9 @@ public final class Router implements AutoCloseable {
     /** Closes every session with GOODBYE {@code wamp.close.system_shutdown}, then every transport. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (realmChanges) {
+            closed = true;
+        }
         for (Realm realm : realms.values()) {
             realm.close();
         }

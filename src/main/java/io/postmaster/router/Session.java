@@ -67,6 +67,15 @@ public final class Session {
 
         /** Handling {@code what} for the session failed unexpectedly: end it, never leave a request waiting. */
         void failed(String what, Throwable e);
+
+        /**
+         * Ends the session from the router's side with WAMP's closing handshake: GOODBYE with {@code reason} and
+         * {@code message}, and the transport stays open for the client's GOODBYE in reply (by default: as
+         * {@link #kill}).
+         */
+        default void leave(String reason, String message) {
+            kill(reason, message);
+        }
     }
 
     /**
@@ -189,6 +198,15 @@ public final class Session {
      */
     void kill(String reason, String message) {
         carrier.kill(reason, message);
+    }
+
+    /**
+     * Ends the session from the router's side with WAMP's closing handshake (the realm is going): GOODBYE with
+     * {@code reason} and {@code message}; the transport stays open for the client's GOODBYE in reply (and a new HELLO,
+     * within the HELLO timeout).
+     */
+    void leave(String reason, String message) {
+        carrier.leave(reason, message);
     }
 
     /** Handling {@code what} failed unexpectedly (see {@link Connection#failed}); safe from any thread. */

@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The admin console in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) logs
  * in with BASIC credentials, sees a session a test client opens appear and, when it leaves, disappear; kills another
- * and the client gets GOODBYE with the reason typed in; the charts gain points; the browser logs no error. Screenshots
+ * and the client gets GOODBYE with the reason typed in; adds a realm a client then joins, follows realms the admin
+ * API adds and removes, removes the realm it added (its client gets GOODBYE); the charts gain points; the browser
+ * logs no error. Screenshots
  * of the overview and the sessions page go to {@code target/console-screenshots/}. Skipped (with a message) where
  * Chromium is missing, except in CI ({@code CI=true}), where it is required.
  */
@@ -101,6 +103,7 @@ class AdminConsoleBrowserIT {
                 wait.until(b -> b.findElements(row(killedId)).isEmpty());
                 wait.until(b -> b.findElement(By.id("kill-result")).getText().contains("killed"));
             }
+            realmsComeAndGo(browser, wait);
             browser.get(http + "/admin/#overview");
             wait.until(b -> b.findElement(By.id("status")).getText().contains("connected as admin"));
             int again = samples(browser);
@@ -119,6 +122,46 @@ class AdminConsoleBrowserIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * The Realms page adds a realm (a client then joins it), lists one the admin API added and drops it when the API
+     * removes it, and removes the first (its client gets GOODBYE {@code wamp.close.close_realm}).
+     */
+    private void realmsComeAndGo(WebDriver browser, WebDriverWait wait) throws Exception {
+        String added = "com.example.console.added";
+        String other = "com.example.console.other";
+        browser.get(AdminConsoleClients.base(base) + "/admin/#realms");
+        wait.until(b -> !b.findElements(realmRow("realm1")).isEmpty());
+        browser.findElement(By.id("realm-name")).sendKeys(added);
+        WebElement definition = browser.findElement(By.id("realm-definition"));
+        definition.clear();
+        definition.sendKeys("{\"anonymous\": \"true\"}");
+        browser.findElement(By.id("realm-save")).click();
+        wait.until(b -> b.findElement(By.id("realm-result")).getText().contains(added + " added"));
+        wait.until(b -> !b.findElements(realmRow(added)).isEmpty()
+                && b.findElement(realmRow(added)).getText().contains("connected"));
+        try (WampTestClient c = WampTestClient.connect(AdminConsoleClients.ws(base), "wamp.2.json")) {
+            c.send(new Hello(added, WampTestClient.ROLES));
+            c.next(Welcome.class);
+
+            assertEquals(201, AdminConsoleClients.send(base, "PUT", "/admin/api/realms/" + other,
+                    AdminConsoleClients.ADMIN, null, "application/json", "{}").statusCode());
+            wait.until(b -> !b.findElements(realmRow(other)).isEmpty());
+            screenshot(browser, "console-realms.png");
+            assertEquals(200, AdminConsoleClients.send(base, "DELETE", "/admin/api/realms/" + other,
+                    AdminConsoleClients.ADMIN, null, null, null).statusCode());
+            wait.until(b -> b.findElements(realmRow(other)).isEmpty());
+
+            browser.findElement(realmRow(added)).findElement(By.cssSelector("button.remove-realm")).click();
+            assertEquals(ErrorUris.CLOSE_REALM, c.next(Goodbye.class).reason());
+            wait.until(b -> b.findElements(realmRow(added)).isEmpty());
+            wait.until(b -> b.findElement(By.id("realm-result")).getText().contains(added + " removed"));
+        }
+    }
+
+    private static By realmRow(String realm) {
+        return By.cssSelector("#realms-table tr[data-realm='" + realm + "']");
     }
 
     private static By row(long session) {

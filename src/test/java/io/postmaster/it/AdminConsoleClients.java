@@ -80,6 +80,27 @@ final class AdminConsoleClients {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * {@code method} {@code path} with the user's credentials (none if null), an {@code Origin} (none if null) and a
+     * body of {@code contentType} (none if the body is null).
+     */
+    static HttpResponse<String> send(URL base, String method, String path, String[] user, String origin,
+                                     String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(base) + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (user != null) {
+            b.header("Authorization", basic(user));
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A WAMP JSON client of the admin WebSocket; the handshake's failure surfaces from {@link #connect}. */
     static final class AdminWs implements WebSocket.Listener, AutoCloseable {
         private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
