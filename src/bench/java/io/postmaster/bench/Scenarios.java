@@ -231,6 +231,12 @@ final class Scenarios {
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         sleep(1);
         Procs.Memory after = Procs.memory(t.pid(), t.jvm());
+        if (t.jvm() && Boolean.getBoolean("bench.heapdump")) { // what holds each session's bytes: for a heap analyser
+            java.nio.file.Path dump = java.nio.file.Path.of(System.getProperty("bench.dir", "target/bench"),
+                    "fanout-" + t.name() + "-" + n + ".hprof").toAbsolutePath();
+            java.nio.file.Files.deleteIfExists(dump);
+            Procs.run(List.of("jcmd", Long.toString(t.pid()), "GC.heap_dump", dump.toString()));
+        }
         LoadClient publisher = LoadClient.connect(pool, t.uri(), t.realm(), t.serializer(), (c, m) -> { }).get();
         sleep(0.5);
         long t0 = System.nanoTime();
