@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * A joined WAMP session as the routing tables see it: who it is ({@link SessionDetails}, once), where its messages
@@ -56,7 +56,10 @@ public final class Session {
     private final long features;
     private final Executor executor;
     private volatile SerialExecutor lane;
-    private final AtomicLong lastRequestId = new AtomicLong();
+    /** The last request ID the router used towards this session; changed through {@link #LAST_REQUEST_ID}. */
+    private volatile long lastRequestId;
+    private static final AtomicLongFieldUpdater<Session> LAST_REQUEST_ID =
+            AtomicLongFieldUpdater.newUpdater(Session.class, "lastRequestId");
     private volatile boolean closed;
     private final Carrier carrier;
 
@@ -219,12 +222,12 @@ public final class Session {
 
     /** Issues the next router-to-peer request ID (INVOCATION, INTERRUPT): 1, 2, 3 … per session. */
     long nextRequestId() {
-        return lastRequestId.incrementAndGet();
+        return LAST_REQUEST_ID.incrementAndGet(this);
     }
 
     /** Whether {@code id} was ever issued by {@link #nextRequestId()} (so a reply to it is late, not made up). */
     boolean requestIdIssued(long id) {
-        return id >= 1 && id <= lastRequestId.get();
+        return id >= 1 && id <= lastRequestId;
     }
 
     /** Whether the session has left (or is leaving) its realm. */
