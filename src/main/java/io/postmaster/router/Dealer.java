@@ -154,7 +154,7 @@ final class Dealer {
                 registrationsById.put(reg.id(), reg);
             }
             reg.add(s, disclose);
-            s.registrations.add(reg.id());
+            s.registrationsToAdd().add(reg.id());
             s.session.send(new Registered(request, reg.id()));
             // Meta events queued under the table's monitor (in the order the changes happened), published after.
             if (created) {
@@ -175,7 +175,7 @@ final class Dealer {
      */
     private void takeRegistrationSlot(Party s) {
         int cap = caps.registrations();
-        String refused = s.registrations.size() >= cap
+        String refused = s.registrations().size() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
                 : !registrationQuota.tryAcquire()
                 ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
@@ -192,7 +192,7 @@ final class Dealer {
      */
     private void takeCallSlot(Party caller) {
         int cap = caps.pendingCalls();
-        String refused = caller.calls.size() >= cap
+        String refused = caller.calls().size() >= cap
                 ? "the session has " + cap + " calls waiting for an answer (postmaster.max-pending-calls)"
                 : !pendingCallQuota.tryAcquire()
                 ? "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer"
@@ -205,7 +205,7 @@ final class Dealer {
     }
 
     void unregister(Party s, long request, long registration) {
-        Registration reg = s.registrations.contains(registration) ? registrationsById.get(registration) : null;
+        Registration reg = s.registrations().contains(registration) ? registrationsById.get(registration) : null;
         if (reg == null) {
             throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, null);
         }
@@ -219,7 +219,7 @@ final class Dealer {
      */
     private void remove(Party s, Registration reg) {
         synchronized (procedures) {
-            if (!s.registrations.remove(reg.id())) {
+            if (!s.registrations().remove(reg.id())) {
                 return;
             }
             registrationQuota.release();
@@ -242,7 +242,7 @@ final class Dealer {
      * @return false if {@code s} did not hold {@code reg}
      */
     boolean revoke(Party s, Registration reg, String reason) {
-        if (!s.registrations.contains(reg.id())) {
+        if (!s.registrations().contains(reg.id())) {
             return false;
         }
         remove(s, reg);
@@ -287,7 +287,7 @@ final class Dealer {
     /** CALL of a valid, authorized (and intercepted) procedure. */
     void call(Party caller, Call m) {
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
-        PendingCall ongoing = caller.calls.get(m.request());
+        PendingCall ongoing = caller.calls().get(m.request());
         if (ongoing != null) {
             continueProgressiveCall(ongoing, m, progress);
             return;
@@ -324,10 +324,11 @@ final class Dealer {
         takeCallSlot(caller);
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
-        PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
-                callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress, progress);
-        caller.calls.put(m.request(), pc);
-        callee.invocations.put(pc.invocation(), pc);
+        PendingCall pc = new PendingCall(caller.session, caller.callsToAdd(), m.request(), callee.session,
+                callee.invocationsToAdd(), callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress,
+                progress);
+        caller.callsToAdd().put(m.request(), pc);
+        callee.invocationsToAdd().put(pc.invocation(), pc);
         if (callee.session.closed()) {
             // The callee left between lookup and now; its detach may have drained before our put.
             cancelled(pc);
@@ -387,7 +388,8 @@ final class Dealer {
         if (passthru) {
             checkPassthruYield(callee, m);
         }
-        PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
+        PendingCall pc = progressive ? callee.invocations().get(m.request())
+                : callee.invocations().remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "YIELD");
             return;
@@ -436,7 +438,7 @@ final class Dealer {
     }
 
     void invocationError(Party callee, WampMessage.Error m) {
-        PendingCall pc = callee.invocations.remove(m.request());
+        PendingCall pc = callee.invocations().remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "ERROR");
             return;
@@ -458,7 +460,7 @@ final class Dealer {
         if (!"skip".equals(mode) && !"kill".equals(mode) && !"killnowait".equals(mode)) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "mode must be skip, kill or killnowait");
         }
-        PendingCall pc = caller.calls.get(m.request());
+        PendingCall pc = caller.calls().get(m.request());
         if (pc == null) {
             return;
         }
@@ -514,7 +516,7 @@ final class Dealer {
     private void expire(long maxNanos) {
         long now = System.nanoTime();
         for (Party callee : parties) {
-            for (PendingCall pc : callee.invocations.values()) {
+            for (PendingCall pc : callee.invocations().values()) {
                 if (now - pc.started() > maxNanos) {
                     EXPIRED.log(() -> pc + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
                     timedOut(pc);
@@ -531,16 +533,16 @@ final class Dealer {
 
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
     void detach(Party s) {
-        for (Long id : s.registrations) {
+        for (Long id : s.registrations()) {
             Registration reg = registrationsById.get(id);
             if (reg != null) {
                 remove(s, reg);
             }
         }
-        for (PendingCall pc : s.invocations.values()) {
+        for (PendingCall pc : s.invocations().values()) {
             cancelled(pc);
         }
-        for (PendingCall pc : s.calls.values()) {
+        for (PendingCall pc : s.calls().values()) {
             // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
             if (end(pc) && pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.CANCELED);
@@ -623,6 +625,6 @@ final class Dealer {
 
     /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
     static PendingCall owed(Party callee, long invocation) {
-        return callee.invocations.get(invocation);
+        return callee.invocations().get(invocation);
     }
 }
