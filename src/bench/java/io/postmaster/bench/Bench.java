@@ -26,23 +26,26 @@ import static io.postmaster.bench.Procs.loadAverage;
 import static io.postmaster.bench.Procs.prop;
 
 /**
- * The benchmark command ({@code mvn -Pbench}): starts Postmaster on the provisioned {@code mvn -Prun} WildFly (or on
- * Payara Micro) and a peer router, runs the same scenarios against both with this JVM as the load generator, and
- * prints one table of medians — figure, ours, peer, ratio — with the machine and settings.
+ * The benchmark command ({@code mvn -Pbench}): starts Postmaster on the provisioned {@code mvn -Prun} WildFly (and on
+ * any other server listed) and a peer router (nexus by default), runs the same scenarios against each with this JVM
+ * as the load generator, and prints one table of medians — figure, Postmaster on each server, the peer, the ratios.
  *
  * <p>Routers are pinned to core 0 and this process should run on core 1 ({@code taskset -c 1}, as the Maven profile
  * does), so router CPU per unit of work can be read cleanly from {@code /proc/<pid>/stat}. The routers run side by
- * side and the scenarios alternate between them, so both see the same background load.
+ * side and the scenarios alternate between them, so all see the same background load.
  *
- * <p>Settings are system properties (defaults in brackets): {@code bench.server} [wildfly; or payara],
- * {@code bench.jboss.home} [target/run-server], {@code bench.payara.jar} [target/payara-micro.jar],
- * {@code bench.payara.preboot} [src/main/payara/run-preboot.asadmin], {@code bench.war} [target/postmaster.war],
- * {@code bench.port.offset} [0: Postmaster on 8080], {@code bench.peer} [fox-wamp; or none],
+ * <p>Settings are system properties (defaults in brackets): {@code bench.server} [wildfly; a list of wildfly, payara,
+ * tomee, liberty, the first the reference], {@code bench.jboss.home} [target/run-server], {@code bench.payara.jar}
+ * [target/payara-micro.jar], {@code bench.payara.preboot} [src/main/payara/run-preboot.asadmin],
+ * {@code bench.tomee.home} [target/run-tomee], {@code bench.liberty.wlp} [target/run-liberty/wlp],
+ * {@code bench.main.dir} [src/main: the servers' mvn -Prun configuration], {@code bench.war}
+ * [target/postmaster.war], {@code bench.port.offset} [0: Postmaster on 8080, the i-th further server on 8080 + 10 i],
+ * {@code bench.peer} [nexus; or fox-wamp, none], {@code bench.shared.dir} [../shared: where peers/nexus/nexusd is],
  * {@code bench.peer.port} [18700], {@code bench.warmup} seconds per router [30], {@code bench.duration} seconds per
  * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.scenarios}
- * [echo,rpc,rpc-rate,pubsub-rate,pubsub-flood,fanout], {@code bench.heap} [the run server's default: WildFly's
- * standalone.conf, on Payara "-Xms64m -Xmx1g" as mvn -Prun; e.g. "-Xms1g -Xmx1g"],
- * {@code bench.cpu.router} [0], {@code bench.dir} [target/bench].
+ * [{@link #DEFAULT_SCENARIOS}; a scenario ending in -msgpack or -cbor is the scenario in that serializer],
+ * {@code bench.heap} [each server's default as mvn -Prun starts it; e.g. "-Xms1g -Xmx1g"], {@code bench.cpu.router}
+ * [0], {@code bench.dir} [target/bench].
  */
 public final class Bench {
     private static final String REALM = "realm1";
@@ -50,9 +53,12 @@ public final class Bench {
     private final Path dir;
     private final LoadClient.Pool pool = new LoadClient.Pool(2);
     private final RouterProcesses routers;
-    /** The echo WAR deployed beside Postmaster for the floor, removed again at the end. */
-    private Path echoWar;
-    private URI echoUri;
+    /** The echo WARs deployed into a server's own directory for the floor, removed again at the end. */
+    private final List<Path> deployedEchoWars = new ArrayList<>();
+    /** The echo endpoint on each server. */
+    private final Map<String, URI> echoUris = new LinkedHashMap<>();
+    /** Postmaster's RawSocket port on each server, for the -rawsocket scenarios. */
+    private final Map<String, Integer> rawSockets = new LinkedHashMap<>();
 
     private Bench(Path dir) {
         this.dir = dir;
@@ -74,18 +80,17 @@ public final class Bench {
 
     private void run() throws Exception {
         int offset = Integer.parseInt(prop("bench.port.offset", "0"));
-        String peer = prop("bench.peer", "fox-wamp");
+        String peer = prop("bench.peer", "nexus");
         int peerPort = Integer.parseInt(prop("bench.peer.port", "18700"));
         double warmup = Double.parseDouble(prop("bench.warmup", "30"));
         double duration = Double.parseDouble(prop("bench.duration", "10"));
         int repeat = Integer.parseInt(prop("bench.repeat", "3"));
         int fanout = Integer.parseInt(prop("bench.fanout", "5000"));
-        List<String> scenarios = Arrays.asList(prop("bench.scenarios",
-                "echo,rpc,rpc-rawsocket,rpc-rate,pubsub-rate,pubsub-flood,pubsub-flood-rawsocket,fanout").split(","));
-        // Postmaster's RawSocket port, opened only when a scenario uses it (8082 + the port offset)
-        rawSocketPort = scenarios.stream().anyMatch(x -> x.endsWith("-rawsocket")) ? 8082 + offset : 0;
+        List<String> scenarios = Arrays.asList(prop("bench.scenarios", DEFAULT_SCENARIOS).split(","));
+        boolean rawSocket = scenarios.stream().anyMatch(x -> x.endsWith("-rawsocket"));
         String cpu = prop("bench.cpu.router", "0");
-        String server = prop("bench.server", "wildfly");
+        List<String> servers = Arrays.stream(prop("bench.server", "wildfly").split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).distinct().toList();
 
         String machine = Procs.firstLine("/proc/cpuinfo", "model name") + ", "
                 + cores() + " cores, "
@@ -94,48 +99,65 @@ public final class Bench {
         log("load average at start: " + loadAverage());
 
         Scenarios s = new Scenarios(pool);
-        List<Scenarios.Target> targets = new ArrayList<>();
-        targets.add(switch (server) {
-            case "wildfly" -> startWildFly(offset, cpu);
-            case "payara" -> startPayara(8080 + offset, cpu);
-            default -> throw new IllegalArgumentException("unknown bench.server " + server + " (wildfly or payara)");
-        });
-        if (!"none".equals(peer)) {
-            targets.add(startPeer(peer, peerPort, cpu));
+        // Postmaster on each server, side by side: the i-th on HTTP 8080 + offset + 10 i, RawSocket 8082 + the same
+        List<Scenarios.Target> postmasters = new ArrayList<>();
+        Map<String, String> serverNotes = new LinkedHashMap<>();
+        for (int i = 0; i < servers.size(); i++) {
+            String server = servers.get(i);
+            int off = offset + 10 * i;
+            int rs = rawSocket ? 8082 + off : 0;
+            postmasters.add(switch (server) {
+                case "wildfly" -> startWildFly(off, cpu, rs, serverNotes);
+                case "payara" -> startPayara(8080 + off, cpu, rs, serverNotes);
+                case "tomee" -> startTomEE(8080 + off, cpu, rs, serverNotes);
+                case "liberty" -> startLiberty(8080 + off, cpu, rs, serverNotes);
+                default -> throw new IllegalArgumentException("unknown bench.server " + server
+                        + " (a list of wildfly, payara, tomee, liberty)");
+            });
+            if (rs > 0) {
+                rawSockets.put(server, rs);
+            }
+        }
+        List<Scenarios.Target> targets = new ArrayList<>(postmasters);
+        Scenarios.Target peerTarget = "none".equals(peer) ? null : startPeer(peer, peerPort, cpu);
+        if (peerTarget != null) {
+            targets.add(peerTarget);
         }
 
-        Scenarios.Target t0 = targets.get(0);
-        // the same router over RawSocket (JSON): measured beside its WebSocket figures, Postmaster only
-        Scenarios.Target rawSocket = rawSocketPort == 0 ? null : new Scenarios.Target(t0.name(),
-                URI.create("rs://127.0.0.1:" + rawSocketPort), t0.realm(), t0.pid(), t0.jvm());
         for (Scenarios.Target t : targets) {
             log("warming up " + t.name() + " for " + warmup + " s (RPC and pub/sub)");
             s.rpc(t, 8, 0, 1, warmup / 2 - 1);
             s.pubsub(t, 10, 0, 100, 1, warmup / 2 - 1);
         }
         if (scenarios.contains("echo")) {
-            s.echo(targets.get(0), echoUri, 8, 1, 5); // the echo endpoint's own code, once
+            for (Scenarios.Target t : postmasters) {
+                s.echo(t, echoUris.get(t.name()), 8, 1, 5); // the echo endpoint's own code, once
+            }
         }
 
         Map<String, List<Object>> results = new LinkedHashMap<>(); // "scenario/target" -> runs
         List<String> loads = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String sc : scenarios) {
+            String ser = sc.endsWith("-msgpack") ? "msgpack" : sc.endsWith("-cbor") ? "cbor" : "json";
+            String base = ser.equals("json") ? sc : sc.substring(0, sc.length() - ser.length() - 1);
             for (int r = 0; r < repeat; r++) {
-                for (Scenarios.Target t : targets) {
-                    if ((sc.equals("echo") || sc.endsWith("-rawsocket")) && t != targets.get(0)) {
+                for (Scenarios.Target target : targets) {
+                    if ((base.equals("echo") || base.endsWith("-rawsocket")) && target == peerTarget) {
                         continue; // the floor of Postmaster's server, and its RawSocket: Postmaster's own
                     }
+                    Scenarios.Target t = base.endsWith("-rawsocket")
+                            ? new Scenarios.Target(target.name(), URI.create("rs://127.0.0.1:"
+                            + rawSockets.get(target.name())), target.realm(), target.pid(), target.jvm())
+                            : target.speaking(ser);
                     Object res;
                     try {
-                        res = switch (sc) {
-                            case "echo" -> s.echo(t, echoUri, 8, 3, duration);
-                            case "rpc" -> s.rpc(t, 8, 0, 3, duration);
-                            case "rpc-rawsocket" -> s.rpc(rawSocket, 8, 0, 3, duration);
-                            case "pubsub-flood-rawsocket" -> s.pubsub(rawSocket, 10, 0, 100, 3, duration);
+                        res = switch (base) {
+                            case "echo" -> s.echo(t, echoUris.get(t.name()), 8, 3, duration);
+                            case "rpc", "rpc-rawsocket" -> s.rpc(t, 8, 0, 3, duration);
+                            case "pubsub-flood", "pubsub-flood-rawsocket" -> s.pubsub(t, 10, 0, 100, 3, duration);
                             case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
                             case "pubsub-rate" -> s.pubsub(t, 10, 2000, 0, 3, duration);
-                            case "pubsub-flood" -> s.pubsub(t, 10, 0, 100, 3, duration);
                             case "fanout" -> s.fanOut(t, fanout);
                             default -> throw new IllegalArgumentException("unknown scenario " + sc);
                         };
@@ -148,93 +170,139 @@ public final class Bench {
                     }
                     String load = loadAverage();
                     loads.add(load);
-                    log(String.format(Locale.ROOT, "%-13s %-10s run %d: %s   (load %s)", sc, t.name(), r + 1, res, load));
+                    log(String.format(Locale.ROOT, "%-22s %-10s run %d: %s   (load %s)", sc, t.name(), r + 1, res,
+                            load));
                     results.computeIfAbsent(sc + "/" + t.name(), k -> new ArrayList<>()).add(res);
                 }
             }
         }
 
-        String peerName = targets.size() > 1 ? targets.get(1).name() : null;
-        StringBuilder table = new StringBuilder();
-        table.append("\n## Postmaster vs ").append(peerName == null ? "(no peer)" : peerName)
+        Table table = new Table(results, servers, peerTarget == null ? null : peerTarget.name());
+        StringBuilder out = table.out;
+        out.append("\n## Postmaster on ").append(String.join(", ", servers)).append(" vs ")
+                .append(peerTarget == null ? "(no peer)" : peerTarget.name())
                 .append(" — medians of ").append(repeat).append(" runs, ")
                 .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append('\n');
-        table.append("machine: ").append(machine).append("; routers pinned to core ").append(cpu)
+        out.append("machine: ").append(machine).append("; routers pinned to core ").append(cpu)
                 .append(", load generator (JDK WebSocket client, this JVM) on the other core\n");
-        table.append("settings: JSON, warm-up ").append(warmup).append(" s per router, ").append(duration)
-                .append(" s per measurement; Postmaster on ").append(targets.get(0).uri())
-                .append(server.equals("payara") ? " (Payara Micro, heap " + payaraHeap()
-                        : " (the mvn -Prun WildFly, " + RouterProcesses.ioThreads(cpu) + " I/O thread(s)"
-                        + (heap() == null ? "" : ", heap " + heap()))
-                .append(")\n");
-        table.append("load average during the runs (1 min): ").append(loadRange(loads)).append("\n");
-        table.append(failed.isEmpty() ? "" : "failed runs (left out of the medians): " + failed + "\n").append('\n');
-        table.append("| figure | Postmaster | ").append(peerName == null ? "peer" : peerName)
-                .append(" | ratio (>1: Postmaster better) |\n|---|---|---|---|\n");
-        row(table, results, peerName, "echo", "floor: bare JSR-356 echo endpoint on the same server, 8 connections"
-                + " closed-loop: echoes per server CPU-second", true, r -> ((Scenarios.Echo) r).perCpuSecond(), "%.0f");
-        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls per router CPU-second", true,
-                r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
-        floorShare(table, results);
-        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: calls/s", true,
-                r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
-        row(table, results, peerName, "rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
+        out.append("settings: warm-up ").append(warmup).append(" s per router, ").append(duration)
+                .append(" s per measurement; JSON unless the figure names msgpack or CBOR\n");
+        serverNotes.forEach((k, v) -> out.append("- ").append(k).append(": ").append(v).append('\n'));
+        out.append("load average during the runs (1 min): ").append(loadRange(loads)).append("\n");
+        out.append(failed.isEmpty() ? "" : "failed runs (left out of the medians): " + failed + "\n").append('\n');
+        table.header();
+        table.row("echo", "floor: bare JSR-356 echo endpoint on the same server, 8 connections closed-loop: echoes"
+                + " per server CPU-second", true, r -> ((Scenarios.Echo) r).perCpuSecond(), "%.0f");
+        for (String ser : new String[] {"", "-msgpack", "-cbor"}) {
+            String label = ser.isEmpty() ? "" : " (" + (ser.equals("-cbor") ? "CBOR" : "msgpack") + ")";
+            table.row("rpc" + ser, "RPC" + label + ", 8 callers closed-loop: calls per router CPU-second", true,
+                    r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
+            if (ser.isEmpty()) {
+                table.floorShare();
+            }
+            table.row("rpc" + ser, "RPC" + label + ", 8 callers closed-loop: calls/s", true,
+                    r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
+        }
+        table.row("rpc", "RPC, 8 callers closed-loop: share of router CPU in the kernel", false,
                 r -> ((Scenarios.Rpc) r).kernelShare(), "%.2f");
-        row(table, results, peerName, "rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls per"
-                + " router CPU-second", true, r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
-        row(table, results, peerName, "rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls/s",
-                true, r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
-        row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: router CPU %", false,
+        table.row("rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls per router CPU-second",
+                true, r -> ((Scenarios.Rpc) r).perCpuSecond(), "%.0f");
+        table.row("rpc-rawsocket", "RPC over RawSocket (JSON), 8 callers closed-loop: calls/s", true,
+                r -> ((Scenarios.Rpc) r).callsPerSecond(), "%.0f");
+        table.row("rpc-rate", "RPC at 5,000 calls/s: router CPU %", false,
                 r -> ((Scenarios.Rpc) r).routerCpuPercent(), "%.1f");
-        row(table, results, peerName, "rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,
+        table.row("rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,
                 r -> ((Scenarios.Rpc) r).p99Ms(), "%.2f");
-        row(table, results, peerName, "pubsub-rate", "pub/sub 10 subscribers, 2,000 publishes/s: router CPU %", false,
+        table.row("pubsub-rate", "pub/sub 10 subscribers, 2,000 publishes/s: router CPU %", false,
                 r -> ((Scenarios.PubSub) r).routerCpuPercent(), "%.1f");
-        row(table, results, peerName, "pubsub-flood", "pub/sub flood, 10 subscribers: deliveries per router CPU-second",
-                true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
-        row(table, results, peerName, "pubsub-flood", "pub/sub flood, 10 subscribers: deliveries/s", true,
-                r -> ((Scenarios.PubSub) r).deliveredPerSecond(), "%.0f");
-        row(table, results, peerName, "pubsub-flood-rawsocket", "pub/sub flood over RawSocket (JSON), 10 subscribers:"
-                + " deliveries per router CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
-        row(table, results, peerName, "fanout", fanout + " subscribed sessions, one publication: all delivered after, ms",
-                false, r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
-        row(table, results, peerName, "fanout", "idle subscribed session: live heap KiB (JVM, after full GC)", false,
+        for (String ser : new String[] {"", "-msgpack", "-cbor"}) {
+            String label = ser.isEmpty() ? "" : " (" + (ser.equals("-cbor") ? "CBOR" : "msgpack") + ")";
+            table.row("pubsub-flood" + ser, "pub/sub flood" + label + ", 10 subscribers: deliveries per router"
+                    + " CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
+            table.row("pubsub-flood" + ser, "pub/sub flood" + label + ", 10 subscribers: deliveries/s", true,
+                    r -> ((Scenarios.PubSub) r).deliveredPerSecond(), "%.0f");
+        }
+        table.row("pubsub-flood-rawsocket", "pub/sub flood over RawSocket (JSON), 10 subscribers: deliveries per"
+                + " router CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
+        table.row("fanout", fanout + " subscribed sessions, one publication: all delivered after, ms", false,
+                r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
+        table.row("fanout", "idle subscribed session: live heap KiB (JVM, after full GC)", false,
                 r -> ((Scenarios.FanOut) r).heapKiBPerSession(), "%.2f");
-        row(table, results, peerName, "fanout", "idle subscribed session: RSS KiB", false,
+        table.row("fanout", "idle subscribed session: RSS KiB", false,
                 r -> ((Scenarios.FanOut) r).rssKiBPerSession(), "%.2f");
-        table.append('\n');
-        System.out.print(table);
-        Files.writeString(dir.resolve("results.md"), table.toString());
+        out.append('\n');
+        System.out.print(out);
+        Files.writeString(dir.resolve("results.md"), out.toString());
         log("table written to " + dir.resolve("results.md"));
         pool.close();
     }
 
-    private static void row(StringBuilder table, Map<String, List<Object>> results, String peer, String scenario,
-                            String figure, boolean higherIsBetter, ToDoubleFunction<Object> value, String fmt) {
-        List<Object> ours = results.get(scenario + "/Postmaster");
-        if (ours == null) {
-            return;
-        }
-        double o = median(ours, value);
-        double p = peer == null ? Double.NaN : median(results.get(scenario + "/" + peer), value);
-        double ratio = higherIsBetter ? o / p : p / o;
-        table.append("| ").append(figure).append(" | ").append(fmt(fmt, o)).append(" | ").append(fmt(fmt, p))
-                .append(" | ").append(Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f×", ratio) : "–")
-                .append(" |\n");
-    }
+    /** The default scenarios: all of them. */
+    static final String DEFAULT_SCENARIOS = "echo,rpc,rpc-msgpack,rpc-cbor,rpc-rawsocket,rpc-rate,pubsub-rate,"
+            + "pubsub-flood,pubsub-flood-msgpack,pubsub-flood-cbor,pubsub-flood-rawsocket,fanout";
 
-    /** RPC calls per CPU-second against the floor: an RPC is two echoes' worth of WebSocket work. */
-    private static void floorShare(StringBuilder table, Map<String, List<Object>> results) {
-        List<Object> echo = results.get("echo/Postmaster");
-        List<Object> rpc = results.get("rpc/Postmaster");
-        if (echo == null || rpc == null) {
-            return;
+    /**
+     * The table of medians: one column per server Postmaster ran on, then the peer, then the first server against
+     * the peer (&gt; 1: Postmaster better) and each further server against the first (&gt; 1: better than it).
+     */
+    private static final class Table {
+        final StringBuilder out = new StringBuilder();
+        private final Map<String, List<Object>> results;
+        private final List<String> servers;
+        private final String peer;
+
+        Table(Map<String, List<Object>> results, List<String> servers, String peer) {
+            this.results = results;
+            this.servers = servers;
+            this.peer = peer;
         }
-        double floor = median(echo, r -> ((Scenarios.Echo) r).perCpuSecond()) / 2;
-        double calls = median(rpc, r -> ((Scenarios.Rpc) r).perCpuSecond());
-        table.append("| RPC calls per CPU-second as a share of the floor (echoes per CPU-second ÷ 2 = ")
-                .append(fmt("%.0f", floor)).append(") | ").append(fmt("%.0f %%", 100 * calls / floor))
-                .append(" | – | – |\n");
+
+        void header() {
+            out.append("| figure |");
+            servers.forEach(x -> out.append(" Postmaster on ").append(x).append(" |"));
+            out.append(' ').append(peer == null ? "peer" : peer).append(" | ").append(servers.get(0))
+                    .append(" vs peer (>1: Postmaster better) |");
+            servers.stream().skip(1).forEach(x -> out.append(' ').append(x).append(" vs ").append(servers.get(0))
+                    .append(" |"));
+            out.append("\n|---|");
+            out.append("---|".repeat(servers.size() * 2 + 1)).append('\n');
+        }
+
+        void row(String scenario, String figure, boolean higherIsBetter, ToDoubleFunction<Object> value, String fmt) {
+            if (servers.stream().noneMatch(x -> results.containsKey(scenario + "/" + x))) {
+                return;
+            }
+            double[] o = servers.stream().mapToDouble(x -> median(results.get(scenario + "/" + x), value)).toArray();
+            double p = peer == null ? Double.NaN : median(results.get(scenario + "/" + peer), value);
+            out.append("| ").append(figure).append(" |");
+            for (double v : o) {
+                out.append(' ').append(fmt(fmt, v)).append(" |");
+            }
+            out.append(' ').append(fmt(fmt, p)).append(" | ").append(ratio(o[0], p, higherIsBetter)).append(" |");
+            for (int i = 1; i < o.length; i++) {
+                out.append(' ').append(ratio(o[i], o[0], higherIsBetter)).append(" |");
+            }
+            out.append('\n');
+        }
+
+        private static String ratio(double a, double b, boolean higherIsBetter) {
+            double r = higherIsBetter ? a / b : b / a;
+            return Double.isFinite(r) ? String.format(Locale.ROOT, "%.2f×", r) : "–";
+        }
+
+        /** RPC calls per CPU-second against the floor: an RPC is two echoes' worth of WebSocket work. */
+        void floorShare() {
+            if (servers.stream().noneMatch(x -> results.containsKey("echo/" + x))) {
+                return;
+            }
+            out.append("| RPC calls per CPU-second as a share of the floor (echoes per CPU-second ÷ 2) |");
+            for (String x : servers) {
+                double floor = median(results.get("echo/" + x), r -> ((Scenarios.Echo) r).perCpuSecond()) / 2;
+                double calls = median(results.get("rpc/" + x), r -> ((Scenarios.Rpc) r).perCpuSecond());
+                out.append(' ').append(fmt("%.0f %%", 100 * calls / floor)).append(" |");
+            }
+            out.append(" – | – |").append(" – |".repeat(servers.size() - 1)).append('\n');
+        }
     }
 
     private static String fmt(String fmt, double v) {
@@ -251,71 +319,199 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------ routers
 
-    private Scenarios.Target startWildFly(int offset, String cpu) throws Exception {
+    private Scenarios.Target startWildFly(int offset, String cpu, int rawSocketPort, Map<String, String> notes)
+            throws Exception {
         Path home = Path.of(prop("bench.jboss.home", "target/run-server")).toAbsolutePath();
         ProcessBuilder pb = RouterProcesses.wildFly(home, "bench", cpu, offset);
         int port = 8080 + offset;
-        echoWar = home.resolve("standalone/deployments/postmaster-echo.war");
-        exportEchoWar(port);
-        noConnectionCap(pb);
+        Path echoWar = home.resolve("standalone/deployments/postmaster-echo.war");
+        deployedEchoWars.add(echoWar);
+        exportEchoWar("wildfly", echoWar, port);
+        postmasterEnv(pb, rawSocketPort);
         if (heap() != null) {
             pb.environment().put("JBOSS_JAVA_SIZING", heap());
         }
+        notes.put("wildfly", "the mvn -Prun WildFly on " + port + ", " + RouterProcesses.ioThreads(cpu)
+                + " I/O thread(s), heap " + (heap() == null ? "standalone.conf's default" : heap()));
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("wildfly.log").toFile());
-        return start("Postmaster", pb, port, true);
+        return start("wildfly", pb, port, true);
     }
 
     /**
      * Payara Micro as {@code mvn -Prun -Dcontainer=payara} starts it (same pre-boot commands, Postmaster at / by its
      * glassfish-web.xml), with the echo WAR deployed too, in a fresh temporary root directory each run.
      */
-    private Scenarios.Target startPayara(int port, String cpu) throws Exception {
+    private Scenarios.Target startPayara(int port, String cpu, int rawSocketPort, Map<String, String> notes)
+            throws Exception {
         Path jar = Path.of(prop("bench.payara.jar", "target/payara-micro.jar")).toAbsolutePath();
-        Path war = Path.of(prop("bench.war", "target/postmaster.war")).toAbsolutePath();
-        if (!Files.isRegularFile(jar) || !Files.isRegularFile(war)) {
-            throw new IllegalStateException(jar + " or " + war + " is missing (mvn -Pbench -Dbench.server=payara builds"
-                    + " and copies both)");
+        Path war = war();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing (mvn -Pbench -Dbench.server=...payara copies it)");
         }
-        echoWar = dir.resolve("postmaster-echo.war").toAbsolutePath();
-        exportEchoWar(port);
+        Path echoWar = dir.resolve("postmaster-echo.war").toAbsolutePath();
+        exportEchoWar("payara", echoWar, port);
+        String heap = heap() == null ? "-Xms64m -Xmx1g" : heap();
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpu, "java"));
-        cmd.addAll(Arrays.asList(payaraHeap().split("\\s+")));
+        cmd.addAll(Arrays.asList(heap.split("\\s+")));
         cmd.addAll(List.of("-jar", jar.toString(), "--nocluster", "--disablephonehome",
                 "--port", Integer.toString(port), "--prebootcommandfile", prop("bench.payara.preboot", "src/main/payara/run-preboot.asadmin"),
+                "--rootdir", fresh(dir.resolve("payara-root")).toString(),
                 "--deploy", war.toString(), "--deploy", echoWar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        noConnectionCap(pb);
+        postmasterEnv(pb, rawSocketPort);
+        notes.put("payara", "Payara Micro as mvn -Prun -Dcontainer=payara starts it, on " + port + ", heap " + heap);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("payara.log").toFile());
-        return start("Postmaster", pb, port, true);
+        return start("payara", pb, port, true);
     }
 
-    /** The bare echo endpoint's WAR, at {@link #echoWar}, served at /postmaster-echo. */
-    private void exportEchoWar(int port) {
-        ShrinkWrap.create(WebArchive.class, "postmaster-echo.war").addClass(EchoEndpoint.class)
-                .as(ZipExporter.class).exportTo(echoWar.toFile(), true);
-        echoUri = URI.create("ws://127.0.0.1:" + port + "/postmaster-echo/echo");
-    }
-
-    private Scenarios.Target startPeer(String peer, int port, String cpu) throws Exception {
-        if (!"fox-wamp".equals(peer)) {
-            throw new IllegalArgumentException("unknown peer " + peer + " (fox-wamp or none)");
+    /**
+     * TomEE as {@code mvn -Prun -Dcontainer=tomee} runs it: the unpacked server as CATALINA_HOME, and a CATALINA_BASE
+     * of its own under {@code bench.dir} with the server's configuration overlaid by {@code src/main/tomee/conf}
+     * (with the bench's port and WAR), and the echo WAR in {@code webapps}.
+     */
+    private Scenarios.Target startTomEE(int port, String cpu, int rawSocketPort, Map<String, String> notes)
+            throws Exception {
+        Path home = Path.of(prop("bench.tomee.home", "target/run-tomee")).toAbsolutePath();
+        if (!Files.isRegularFile(home.resolve("bin/catalina.sh"))) {
+            throw new IllegalStateException(home + " holds no TomEE (mvn -Pbench -Dbench.server=...tomee unpacks it)");
         }
-        File script = Path.of(prop("bench.js.dir", "src/bench/js"), "fox-router.js").toFile();
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "node", script.getPath(), Integer.toString(port));
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("fox-wamp.log").toFile());
-        return start("fox-wamp", pb, port, false);
+        Path base = fresh(dir.resolve("tomee-base"));
+        copyTree(home.resolve("conf"), base.resolve("conf"), Map.of());
+        copyTree(Path.of(prop("bench.main.dir", "src/main"), "tomee/conf"), base.resolve("conf"), Map.of(
+                "${run.port}", Integer.toString(port),
+                "${project.build.directory}/${project.build.finalName}.war", war().toString()));
+        for (String d : new String[] {"webapps", "logs", "temp", "work"}) {
+            Files.createDirectories(base.resolve(d));
+        }
+        exportEchoWar("tomee", base.resolve("webapps/postmaster-echo.war"), port);
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, "sh", home.resolve("bin/catalina.sh").toString(),
+                "run");
+        pb.environment().put("CATALINA_HOME", home.toString());
+        pb.environment().put("CATALINA_BASE", base.toString());
+        if (heap() != null) {
+            pb.environment().put("CATALINA_OPTS", heap());
+        }
+        postmasterEnv(pb, rawSocketPort);
+        notes.put("tomee", "TomEE with mvn -Prun's configuration (src/main/tomee) on " + port + ", heap "
+                + (heap() == null ? "the JVM's default" : heap()));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("tomee.log").toFile());
+        return start("tomee", pb, port, true);
+    }
+
+    /**
+     * Open Liberty as {@code mvn -Prun -Dcontainer=liberty} runs it: the server {@code postmaster} made from
+     * {@code src/main/liberty} (with the bench's port and WAR) in a user directory of its own under
+     * {@code bench.dir} (WLP_USER_DIR), and the echo WAR in its {@code dropins}.
+     */
+    private Scenarios.Target startLiberty(int port, String cpu, int rawSocketPort, Map<String, String> notes)
+            throws Exception {
+        Path wlp = Path.of(prop("bench.liberty.wlp", "target/run-liberty/wlp")).toAbsolutePath();
+        if (!Files.isRegularFile(wlp.resolve("bin/server"))) {
+            throw new IllegalStateException(wlp + " holds no Open Liberty (mvn -Pbench -Dbench.server=...liberty"
+                    + " unpacks it)");
+        }
+        Path usr = fresh(dir.resolve("liberty-usr"));
+        Path server = usr.resolve("servers/postmaster");
+        copyTree(Path.of(prop("bench.main.dir", "src/main"), "liberty"), server, Map.of(
+                "@run.port@", Integer.toString(port),
+                "@project.build.directory@/@project.build.finalName@.war", war().toString()));
+        Files.createDirectories(server.resolve("dropins"));
+        exportEchoWar("liberty", server.resolve("dropins/postmaster-echo.war"), port);
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, wlp.resolve("bin/server").toString(), "run",
+                "postmaster");
+        pb.environment().put("WLP_USER_DIR", usr.toString());
+        if (heap() != null) {
+            pb.environment().put("JVM_ARGS", heap());
+        }
+        postmasterEnv(pb, rawSocketPort);
+        notes.put("liberty", "Open Liberty with mvn -Prun's configuration (src/main/liberty) on " + port + ", heap "
+                + (heap() == null ? "the JVM's default" : heap()));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("liberty.log").toFile());
+        return start("liberty", pb, port, true);
+    }
+
+    /** The Postmaster WAR the servers run. */
+    private static Path war() {
+        Path war = Path.of(prop("bench.war", "target/postmaster.war")).toAbsolutePath();
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException(war + " is missing (mvn -Pbench builds it)");
+        }
+        return war;
+    }
+
+    /** {@code d}, emptied (created if missing). */
+    private static Path fresh(Path d) throws java.io.IOException {
+        if (Files.exists(d)) {
+            try (var walk = Files.walk(d)) {
+                for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(x);
+                }
+            }
+        }
+        return Files.createDirectories(d).toAbsolutePath();
+    }
+
+    /** Copies the files under {@code from} to {@code to}, each text replaced as {@code replace} says. */
+    private static void copyTree(Path from, Path to, Map<String, String> replace) throws java.io.IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path x : walk.filter(Files::isRegularFile).toList()) {
+                Path target = to.resolve(from.relativize(x).toString());
+                Files.createDirectories(target.getParent());
+                if (replace.isEmpty()) {
+                    Files.copy(x, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    String text = Files.readString(x);
+                    for (Map.Entry<String, String> e : replace.entrySet()) {
+                        text = text.replace(e.getKey(), e.getValue());
+                    }
+                    Files.writeString(target, text);
+                }
+            }
+        }
+    }
+
+    /** The bare echo endpoint's WAR, written to {@code war}, served at /postmaster-echo of {@code server}. */
+    private void exportEchoWar(String server, Path war, int port) {
+        ShrinkWrap.create(WebArchive.class, "postmaster-echo.war").addClass(EchoEndpoint.class)
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
+        echoUris.put(server, URI.create("ws://127.0.0.1:" + port + "/postmaster-echo/echo"));
+    }
+
+    /**
+     * The peer router: nexus, the Go router from {@code ../shared/peers/nexus} beside the project (bench.shared.dir),
+     * or fox-wamp from {@code src/bench/js}.
+     */
+    private Scenarios.Target startPeer(String peer, int port, String cpu) throws Exception {
+        ProcessBuilder pb;
+        if ("nexus".equals(peer)) {
+            Path nexusd = Path.of(prop("bench.shared.dir", "../shared"), "peers/nexus/nexusd").toAbsolutePath()
+                    .normalize();
+            if (!Files.isExecutable(nexusd)) {
+                throw new IllegalStateException("the peer router nexus is not at " + nexusd + " (../shared/peers/nexus"
+                        + "/nexusd beside the project, or -Dbench.shared.dir=...): provide it, or choose another peer"
+                        + " with -Dbench.peer=fox-wamp or -Dbench.peer=none");
+            }
+            pb = new ProcessBuilder("taskset", "-c", cpu, nexusd.toString(), "-addr", "127.0.0.1:" + port);
+        } else if ("fox-wamp".equals(peer)) {
+            File script = Path.of(prop("bench.js.dir", "src/bench/js"), "fox-router.js").toFile();
+            pb = new ProcessBuilder("taskset", "-c", cpu, "node", script.getPath(), Integer.toString(port));
+        } else {
+            throw new IllegalArgumentException("unknown peer " + peer + " (nexus, fox-wamp or none)");
+        }
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve(peer + ".log").toFile());
+        return start(peer, pb, port, false);
     }
 
     private Scenarios.Target start(String name, ProcessBuilder pb, int port, boolean jvm) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
-        long pid = routers.start(name, pb, uri, REALM, 120);
+        long pid = routers.start(name, pb, uri, REALM, 180);
         return new Scenarios.Target(name, uri, REALM, pid, jvm);
     }
 
-    /** Stops every process this run started, and removes the echo WAR. */
+    /** Stops every process this run started, and removes the echo WAR from WildFly's deployments. */
     private synchronized void stopAll() {
         routers.stopAll();
-        if (echoWar != null) {
+        for (Path echoWar : deployedEchoWars) {
             for (String suffix : new String[] {"", ".deployed", ".failed", ".isdeploying", ".undeployed"}) {
                 try {
                     Files.deleteIfExists(echoWar.resolveSibling(echoWar.getFileName() + suffix));
@@ -323,8 +519,8 @@ public final class Bench {
                     log("could not remove " + echoWar + suffix + ": " + e);
                 }
             }
-            echoWar = null;
         }
+        deployedEchoWars.clear();
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -335,16 +531,11 @@ public final class Bench {
         return h.isEmpty() ? null : h;
     }
 
-    /** Payara Micro's JVM options: bench.heap, or what mvn -Prun -Dcontainer=payara gives it. */
-    private static String payaraHeap() {
-        return heap() == null ? "-Xms64m -Xmx1g" : heap();
-    }
-
     /**
      * The load client opens all its sessions (bench.fanout, 5,000 by default) from one address: past the router's
      * per-address cap (postmaster.max-connections-per-address) the fan-out scenario would measure refusals.
      */
-    private void noConnectionCap(ProcessBuilder pb) {
+    private static void postmasterEnv(ProcessBuilder pb, int rawSocketPort) {
         pb.environment().put("POSTMASTER_MAX_CONNECTIONS_PER_ADDRESS", "0");
         if (rawSocketPort > 0) { // and the RawSocket port, for the -rawsocket scenarios
             pb.environment().put("POSTMASTER_RAWSOCKET_ENABLED", "true");
@@ -352,9 +543,6 @@ public final class Bench {
             pb.environment().put("POSTMASTER_RAWSOCKET_PORT", Integer.toString(rawSocketPort));
         }
     }
-
-    /** Postmaster's RawSocket port for this run, 0 when no scenario uses it. */
-    private int rawSocketPort;
 
     private static String loadRange(List<String> loads) {
         double[] v = loads.stream().mapToDouble(Double::parseDouble).sorted().toArray();

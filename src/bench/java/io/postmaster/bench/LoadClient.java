@@ -18,11 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One WAMP session of the load generator, on the JDK's asynchronous WebSocket client ({@code wamp.2.json}), or for
- * an {@code rs://HOST:PORT} URI over RawSocket (JSON, serializer 1) on an {@link AsynchronousSocketChannel}.
+ * One WAMP session of the load generator, on the JDK's asynchronous WebSocket client ({@code wamp.2.json},
+ * {@code wamp.2.msgpack} or {@code wamp.2.cbor}), or for an {@code rs://HOST:PORT} URI over RawSocket (JSON,
+ * serializer 1) on an {@link AsynchronousSocketChannel}.
  *
  * <p>Deliberately cheap, so the client is not what is measured: messages are built as strings and only the fields
- * a scenario needs are read, by {@link #longAt}. Sends are queued and chained (the JDK client allows one pending
+ * a scenario needs are read, by {@link #longAt}. With a binary serializer each message is converted at the socket,
+ * token by token with Jackson's streaming codecs (JSON text to msgpack or CBOR going out, back to JSON text coming
+ * in), so the scenarios stay the same for every serializer; the conversion costs the client, never the router. Sends are queued and chained (the JDK client allows one pending
  * send per socket); a send that completes at once is followed by the next without recursion.
  */
 final class LoadClient implements WebSocket.Listener {
@@ -66,7 +69,12 @@ final class LoadClient implements WebSocket.Listener {
     static final String ROLES = "{\"roles\":{\"caller\":{},\"callee\":{},\"publisher\":{},\"subscriber\":{}}}";
 
     private final CompletableFuture<LoadClient> welcomed = new CompletableFuture<>();
-    private final ConcurrentLinkedQueue<String> outbound = new ConcurrentLinkedQueue<>();
+    /** Text (JSON) messages, or for a binary serializer the encoded frames. */
+    private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
+    /** The serializer: json, msgpack or cbor. */
+    private final String serializer;
+    /** For a binary serializer: the frame being received in parts. */
+    private java.io.ByteArrayOutputStream partialBinary;
     private final AtomicBoolean sending = new AtomicBoolean();
     private final String realm;
     private volatile Handler handler;
@@ -91,15 +99,28 @@ final class LoadClient implements WebSocket.Listener {
     /** Completes when the connection is gone, whichever side ended it. */
     final CompletableFuture<Void> gone = new CompletableFuture<>();
 
-    private LoadClient(String realm, Handler handler) {
+    private LoadClient(String realm, String serializer, Handler handler) {
         this.realm = realm;
+        this.serializer = serializer;
         this.handler = handler;
     }
 
     /** Opens a WebSocket (or, for {@code rs://}, a RawSocket) and joins {@code realm}; completes on WELCOME. */
     static CompletableFuture<LoadClient> connect(Pool pool, URI uri, String realm, Handler handler) {
-        LoadClient c = new LoadClient(realm, handler);
+        return connect(pool, uri, realm, "json", handler);
+    }
+
+    /**
+     * As {@link #connect(Pool, URI, String, Handler)}, with the WebSocket subprotocol {@code wamp.2.<serializer>}
+     * (json, msgpack or cbor; RawSocket is JSON only).
+     */
+    static CompletableFuture<LoadClient> connect(Pool pool, URI uri, String realm, String serializer, Handler handler) {
+        Codec.check(serializer);
+        LoadClient c = new LoadClient(realm, serializer, handler);
         if ("rs".equals(uri.getScheme())) {
+            if (!"json".equals(serializer)) {
+                throw new IllegalArgumentException("the load client speaks RawSocket in JSON only");
+            }
             c.openRawSocket(uri);
             return c.welcomed.orTimeout(60, TimeUnit.SECONDS);
         }
@@ -109,12 +130,12 @@ final class LoadClient implements WebSocket.Listener {
     /** Opens a WebSocket without a WAMP session (for the echo floor): completes when open, every message goes to
      *  {@code handler}. */
     static CompletableFuture<LoadClient> connectRaw(Pool pool, URI uri, Handler handler) {
-        return open(pool, uri, new LoadClient(null, handler));
+        return open(pool, uri, new LoadClient(null, "json", handler));
     }
 
     private static CompletableFuture<LoadClient> open(Pool pool, URI uri, LoadClient c) {
         pool.next().newWebSocketBuilder()
-                .subprotocols("wamp.2.json")
+                .subprotocols("wamp.2." + c.serializer)
                 .connectTimeout(java.time.Duration.ofSeconds(30))
                 .buildAsync(uri, c)
                 .whenComplete((ws, e) -> {
@@ -135,7 +156,7 @@ final class LoadClient implements WebSocket.Listener {
 
     /** Queues a text frame; never blocks. */
     void send(String message) {
-        outbound.add(message);
+        outbound.add(raw != null || "json".equals(serializer) ? message : Codec.encode(serializer, message));
         if (raw != null) {
             pumpRaw();
         } else {
@@ -187,12 +208,12 @@ final class LoadClient implements WebSocket.Listener {
             return;
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (String next; out.size() < 256 * 1024 && (next = outbound.poll()) != null; ) {
+        for (Object next; out.size() < 256 * 1024 && (next = outbound.poll()) != null; ) {
             if (next == HANDSHAKE) {
                 out.write(new byte[] {0x7F, (byte) 0xF1, 0, 0}, 0, 4);
                 continue;
             }
-            byte[] b = next.getBytes(StandardCharsets.UTF_8);
+            byte[] b = ((String) next).getBytes(StandardCharsets.UTF_8);
             out.write(new byte[] {0, (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length}, 0, 4);
             out.write(b, 0, b.length);
         }
@@ -304,14 +325,15 @@ final class LoadClient implements WebSocket.Listener {
     private void pump() {
         while (sending.compareAndSet(false, true)) {
             for (;;) {
-                String next = outbound.poll();
+                Object next = outbound.poll();
                 if (next == null) {
                     sending.set(false);
                     break;
                 }
                 CompletableFuture<WebSocket> f;
                 try {
-                    f = ws.sendText(next, true);
+                    f = next instanceof String text ? ws.sendText(text, true)
+                            : ws.sendBinary(ByteBuffer.wrap((byte[]) next), true);
                 } catch (RuntimeException e) {
                     closed = true;
                     outbound.clear();
@@ -383,6 +405,25 @@ final class LoadClient implements WebSocket.Listener {
             m = data.toString();
         }
         received(m);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        if (!last || partialBinary != null) {
+            if (partialBinary == null) {
+                partialBinary = new java.io.ByteArrayOutputStream();
+            }
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            partialBinary.write(b, 0, b.length);
+            if (!last) {
+                return null;
+            }
+            data = ByteBuffer.wrap(partialBinary.toByteArray());
+            partialBinary = null;
+        }
+        received(Codec.decode(serializer, data));
         return null;
     }
 

@@ -22,8 +22,16 @@ final class Scenarios {
         this.pool = pool;
     }
 
-    /** One router under test. */
-    record Target(String name, URI uri, String realm, long pid, boolean jvm) {
+    /** One router under test, and the serializer its sessions speak (json, msgpack or cbor). */
+    record Target(String name, URI uri, String realm, long pid, boolean jvm, String serializer) {
+        Target(String name, URI uri, String realm, long pid, boolean jvm) {
+            this(name, uri, realm, pid, jvm, "json");
+        }
+
+        /** The same router, its sessions speaking {@code ser}. */
+        Target speaking(String ser) {
+            return new Target(name, uri, realm, pid, jvm, ser);
+        }
     }
 
     record Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
@@ -57,7 +65,7 @@ final class Scenarios {
      * caller has one call in flight and calls again on RESULT; otherwise open loop at {@code rate} calls/s in total.
      */
     Rpc rpc(Target t, int callers, int rate, double warmupS, double durationS) throws Exception {
-        LoadClient callee = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> {
+        LoadClient callee = LoadClient.connect(pool, t.uri(), t.realm(), t.serializer(), (c, m) -> {
             if (LoadClient.type(m) == 68) { // [INVOCATION, Request, Registration, Details, Arguments]
                 c.send("[70," + LoadClient.longAt(m, 1, -1) + ",{},[1]]");
             }
@@ -168,7 +176,7 @@ final class Scenarios {
             }
         };
         List<LoadClient> subscribers = open(t, subs, onEvent, "bench.topic");
-        publisher[0] = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> {
+        publisher[0] = LoadClient.connect(pool, t.uri(), t.realm(), t.serializer(), (c, m) -> {
             if (rate == 0 && LoadClient.type(m) == 17) {
                 flood.run();
             }
@@ -223,7 +231,13 @@ final class Scenarios {
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         sleep(1);
         Procs.Memory after = Procs.memory(t.pid(), t.jvm());
-        LoadClient publisher = LoadClient.connect(pool, t.uri(), t.realm(), (c, m) -> { }).get();
+        if (t.jvm() && Boolean.getBoolean("bench.heapdump")) { // what holds each session's bytes: for a heap analyser
+            java.nio.file.Path dump = java.nio.file.Path.of(System.getProperty("bench.dir", "target/bench"),
+                    "fanout-" + t.name() + "-" + n + ".hprof").toAbsolutePath();
+            java.nio.file.Files.deleteIfExists(dump);
+            Procs.run(List.of("jcmd", Long.toString(t.pid()), "GC.heap_dump", dump.toString()));
+        }
+        LoadClient publisher = LoadClient.connect(pool, t.uri(), t.realm(), t.serializer(), (c, m) -> { }).get();
         sleep(0.5);
         long t0 = System.nanoTime();
         publisher.send("[16,1,{},\"bench.fanout\",[1]]");
@@ -307,7 +321,7 @@ final class Scenarios {
             gate.acquire();
             CompletableFuture<LoadClient> ready = new CompletableFuture<>();
             all.add(ready);
-            LoadClient.connect(pool, t.uri(), t.realm(), handler).whenComplete((c, e) -> {
+            LoadClient.connect(pool, t.uri(), t.realm(), t.serializer(), handler).whenComplete((c, e) -> {
                 if (e != null) {
                     gate.release();
                     ready.completeExceptionally(e);

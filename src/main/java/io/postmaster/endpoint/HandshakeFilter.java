@@ -28,6 +28,7 @@ import java.util.logging.Logger;
  * the same moment as others is closed with 1008 when it opens);</li>
  * <li>hands the peer's address, which JSR-356 does not expose, to {@link WampConfigurator#modifyHandshake} (see
  * {@link Transports}).</li>
+ * <li>on Undertow, lets the upgraded request go once the WebSocket is open (see {@link UpgradeRelease}).</li>
  * </ul>
  * The container's own upgrade runs inside {@code chain.doFilter}, on this thread. Checked on WildFly (Undertow),
  * Payara (Tyrus), TomEE (Tomcat) and Open Liberty: each runs this filter before its upgrade. Where a container
@@ -90,6 +91,7 @@ public class HandshakeFilter extends HttpFilter {
             PEER.remove();
             HOST.remove();
         }
+        UpgradeRelease.afterHandshake(req);
     }
 
     /** HTTP 429, which {@link HttpServletResponse} has no constant for. */

@@ -140,6 +140,8 @@ public class WampEndpoint {
         ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
         // Never ws.setMaxIdleTimeout on Payara: its Tyrus then leaves a cancelled timer task queued per message, and
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
+        // Without one, Tyrus' per-message timer restart is kept off Payara's managed executor:
+        TyrusIdleTimer.install(ws);
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
                 ws.isSecure());
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),

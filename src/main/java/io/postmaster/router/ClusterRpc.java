@@ -79,7 +79,7 @@ public final class ClusterRpc {
         Proxy p = callees.get(session);
         if (p != null) {
             dealer.removeRemote(p.party, registration);
-            if (p.party.registrations.isEmpty() && p.party.invocations.isEmpty()) {
+            if (p.party.registrations().isEmpty() && p.party.invocations().isEmpty()) {
                 callees.remove(session, p);
                 dealer.detachRemote(p.party);
             }

@@ -202,7 +202,7 @@ final class Dealer {
             registrationsById.put(reg.id(), reg);
         }
         reg.add(s, disclose, place);
-        s.registrations.add(reg.id());
+        s.registrationsToAdd().add(reg.id());
         s.session.send(new Registered(request, reg.id()));
         // Meta events queued under the table's monitor (in the order the changes happened), published after.
         if (created) {
@@ -268,7 +268,7 @@ final class Dealer {
      */
     private void takeRegistrationSlot(Party s) {
         int cap = caps.registrations();
-        String refused = s.registrations.size() + s.claiming.get() >= cap
+        String refused = s.registrations().size() + s.claiming.get() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
                 : !registrationQuota.tryAcquire()
                 ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
@@ -285,7 +285,7 @@ final class Dealer {
      */
     private void takeCallSlot(Party caller) {
         int cap = caps.pendingCalls();
-        String refused = caller.calls.size() >= cap
+        String refused = caller.calls().size() >= cap
                 ? "the session has " + cap + " calls waiting for an answer (postmaster.max-pending-calls)"
                 : !pendingCallQuota.tryAcquire()
                 ? "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer"
@@ -298,7 +298,7 @@ final class Dealer {
     }
 
     void unregister(Party s, long request, long registration) {
-        Registration reg = s.registrations.contains(registration) ? registrationsById.get(registration) : null;
+        Registration reg = s.registrations().contains(registration) ? registrationsById.get(registration) : null;
         if (reg == null) {
             throw new Refusal(ErrorUris.NO_SUCH_REGISTRATION, null);
         }
@@ -312,7 +312,7 @@ final class Dealer {
      */
     private void remove(Party s, Registration reg) {
         synchronized (procedures) {
-            if (!s.registrations.remove(reg.id())) {
+            if (!s.registrations().remove(reg.id())) {
                 return;
             }
             registrationQuota.release();
@@ -339,7 +339,7 @@ final class Dealer {
      * @return false if {@code s} did not hold {@code reg}
      */
     boolean revoke(Party s, Registration reg, String reason) {
-        if (!s.registrations.contains(reg.id())) {
+        if (!s.registrations().contains(reg.id())) {
             return false;
         }
         remove(s, reg);
@@ -392,7 +392,7 @@ final class Dealer {
     /** CALL of a valid, authorized (and intercepted) procedure. */
     void call(Party caller, Call m) {
         boolean progress = Boolean.TRUE.equals(m.options().get("progress"));
-        PendingCall ongoing = caller.calls.get(m.request());
+        PendingCall ongoing = caller.calls().get(m.request());
         if (ongoing != null) {
             continueProgressiveCall(ongoing, m, progress);
             return;
@@ -429,10 +429,11 @@ final class Dealer {
         takeCallSlot(caller);
         Registration reg = target.registration();
         boolean receiveProgress = Boolean.TRUE.equals(m.options().get("receive_progress"));
-        PendingCall pc = new PendingCall(caller.session, caller.calls, m.request(), callee.session, callee.invocations,
-                callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress, progress);
-        caller.calls.put(m.request(), pc);
-        callee.invocations.put(pc.invocation(), pc);
+        PendingCall pc = new PendingCall(caller.session, caller.callsToAdd(), m.request(), callee.session,
+                callee.invocationsToAdd(), callee.session.nextRequestId(), reg.id(), m.procedure(), receiveProgress,
+                progress);
+        caller.callsToAdd().put(m.request(), pc);
+        callee.invocationsToAdd().put(pc.invocation(), pc);
         if (callee.session.closed()) {
             // The callee left between lookup and now; its detach may have drained before our put.
             cancelled(pc);
@@ -492,7 +493,8 @@ final class Dealer {
         if (passthru) {
             checkPassthruYield(callee, m);
         }
-        PendingCall pc = progressive ? callee.invocations.get(m.request()) : callee.invocations.remove(m.request());
+        PendingCall pc = progressive ? callee.invocations().get(m.request())
+                : callee.invocations().remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "YIELD");
             return;
@@ -541,7 +543,7 @@ final class Dealer {
     }
 
     void invocationError(Party callee, WampMessage.Error m) {
-        PendingCall pc = callee.invocations.remove(m.request());
+        PendingCall pc = callee.invocations().remove(m.request());
         if (pc == null) {
             lateOrUnknown(callee, m.request(), "ERROR");
             return;
@@ -563,7 +565,7 @@ final class Dealer {
         if (!"skip".equals(mode) && !"kill".equals(mode) && !"killnowait".equals(mode)) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "mode must be skip, kill or killnowait");
         }
-        PendingCall pc = caller.calls.get(m.request());
+        PendingCall pc = caller.calls().get(m.request());
         if (pc == null) {
             return;
         }
@@ -619,7 +621,7 @@ final class Dealer {
     private void expire(long maxNanos) {
         long now = System.nanoTime();
         for (Party callee : parties) {
-            for (PendingCall pc : callee.invocations.values()) {
+            for (PendingCall pc : callee.invocations().values()) {
                 if (now - pc.started() > maxNanos) {
                     EXPIRED.log(() -> pc + " reached postmaster.call-max-pending-ms; ending it with wamp.error.timeout");
                     timedOut(pc);
@@ -670,7 +672,7 @@ final class Dealer {
             }
             if (!reg.has(proxy)) {
                 reg.add(proxy, disclose, place);
-                proxy.registrations.add(id);
+                proxy.registrationsToAdd().add(id);
             }
             return true;
         }
@@ -680,7 +682,7 @@ final class Dealer {
     void removeRemote(Party proxy, long id) {
         synchronized (procedures) {
             Registration reg = registrationsById.get(id);
-            if (reg == null || !proxy.registrations.remove(id)) {
+            if (reg == null || !proxy.registrations().remove(id)) {
                 return;
             }
             if (reg.remove(proxy) && procedures.remove(reg.procedure(), reg.policy(), reg)) {
@@ -695,11 +697,11 @@ final class Dealer {
      */
     void detachRemote(Party proxy) {
         proxy.session.markClosed();
-        for (Long id : proxy.registrations) {
+        for (Long id : proxy.registrations()) {
             removeRemote(proxy, id);
         }
         Pacing.run(() -> {
-            for (PendingCall pc : proxy.invocations.values()) {
+            for (PendingCall pc : proxy.invocations().values()) {
                 cancelled(pc);
             }
         });
@@ -715,7 +717,7 @@ final class Dealer {
      */
     void invokeFor(Party callers, Party callee, Invocation inv) {
         boolean progress = Boolean.TRUE.equals(inv.details().get("progress"));
-        PendingCall ongoing = callers.calls.get(inv.request());
+        PendingCall ongoing = callers.calls().get(inv.request());
         String tag = "registration " + inv.registration();
         if (ongoing != null) {
             if (ongoing.progressiveInvocation()) {
@@ -730,7 +732,7 @@ final class Dealer {
         if (callers.endedStreams.contains(inv.request(), tag)) {
             return;
         }
-        if (callee.session.closed() || !callee.registrations.contains(inv.registration())) {
+        if (callee.session.closed() || !callee.registrations().contains(inv.registration())) {
             callers.session.sendError(MessageType.CALL, inv.request(), ErrorUris.CANCELED, "the callee left");
             return;
         }
@@ -741,10 +743,10 @@ final class Dealer {
                     "the realm has " + pendingCallQuota.cap() + " calls waiting for an answer");
             return;
         }
-        PendingCall pc = new PendingCall(callers.session, callers.calls, inv.request(), callee.session,
-                callee.invocations, callee.session.nextRequestId(), inv.registration(), tag, true, progress);
-        callers.calls.put(inv.request(), pc);
-        callee.invocations.put(pc.invocation(), pc);
+        PendingCall pc = new PendingCall(callers.session, callers.callsToAdd(), inv.request(), callee.session,
+                callee.invocationsToAdd(), callee.session.nextRequestId(), inv.registration(), tag, true, progress);
+        callers.callsToAdd().put(inv.request(), pc);
+        callee.invocationsToAdd().put(pc.invocation(), pc);
         if (callee.session.closed()) {
             cancelled(pc);
             return;
@@ -762,7 +764,7 @@ final class Dealer {
      * interrupted.
      */
     void interruptFor(Party callers, Interrupt m) {
-        PendingCall pc = callers.calls.get(m.request());
+        PendingCall pc = callers.calls().get(m.request());
         if (pc == null) {
             return;
         }
@@ -778,16 +780,16 @@ final class Dealer {
 
     /** Removes everything a leaving session holds; callers waiting on it get {@code wamp.error.canceled}. */
     void detach(Party s) {
-        for (Long id : s.registrations) {
+        for (Long id : s.registrations()) {
             Registration reg = registrationsById.get(id);
             if (reg != null) {
                 remove(s, reg);
             }
         }
-        for (PendingCall pc : s.invocations.values()) {
+        for (PendingCall pc : s.invocations().values()) {
             cancelled(pc);
         }
-        for (PendingCall pc : s.calls.values()) {
+        for (PendingCall pc : s.calls().values()) {
             // The caller is gone: end the call (killnowait), so the callee's answer is recognised as late.
             if (end(pc) && pc.callee().supports(Session.CALLEE_CALL_CANCELING)) {
                 interrupt(pc, "killnowait", ErrorUris.CANCELED);
@@ -873,6 +875,6 @@ final class Dealer {
 
     /** The pending call a callee owes for INVOCATION {@code invocation}, or null. */
     static PendingCall owed(Party callee, long invocation) {
-        return callee.invocations.get(invocation);
+        return callee.invocations().get(invocation);
     }
 }

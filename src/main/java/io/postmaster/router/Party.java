@@ -1,5 +1,8 @@
 package io.postmaster.router;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +23,31 @@ final class Party {
     volatile boolean nodeOnly;
     /** Registrations asked of the cluster and not answered yet (they count against the session's cap). */
     final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
+    // The maps are made on first use (most sessions never call, are called or register): an idle session pays for
+    // none. Read through the accessors (empty until made); added to through the ...ToAdd ones.
     /** Registration IDs held. Changed under the procedure table's monitor. */
-    final Set<Long> registrations = ConcurrentHashMap.newKeySet();
+    private volatile Set<Long> registrations;
     /** Calls this session must answer as callee, by INVOCATION request ID. */
-    final Map<Long, PendingCall> invocations = new ConcurrentHashMap<>();
+    private volatile Map<Long, PendingCall> invocations;
     /** Calls this session made and waits for, by CALL request ID. */
-    final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+    private volatile Map<Long, PendingCall> calls;
     /** Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. */
     final EndedStreams endedStreams = new EndedStreams();
+
+    private static final VarHandle REGISTRATIONS;
+    private static final VarHandle INVOCATIONS;
+    private static final VarHandle CALLS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REGISTRATIONS = l.findVarHandle(Party.class, "registrations", Set.class);
+            INVOCATIONS = l.findVarHandle(Party.class, "invocations", Map.class);
+            CALLS = l.findVarHandle(Party.class, "calls", Map.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Party(Session session) {
         this(session, 0);
@@ -36,6 +56,48 @@ final class Party {
     Party(Session session, long node) {
         this.session = session;
         this.node = node;
+    }
+
+    Set<Long> registrations() {
+        Set<Long> r = registrations;
+        return r != null ? r : Collections.emptySet();
+    }
+
+    Map<Long, PendingCall> invocations() {
+        Map<Long, PendingCall> m = invocations;
+        return m != null ? m : Collections.emptyMap();
+    }
+
+    Map<Long, PendingCall> calls() {
+        Map<Long, PendingCall> m = calls;
+        return m != null ? m : Collections.emptyMap();
+    }
+
+    Set<Long> registrationsToAdd() {
+        Set<Long> r = registrations;
+        if (r == null) {
+            REGISTRATIONS.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+            r = registrations;
+        }
+        return r;
+    }
+
+    Map<Long, PendingCall> invocationsToAdd() {
+        Map<Long, PendingCall> m = invocations;
+        if (m == null) {
+            INVOCATIONS.compareAndSet(this, null, new ConcurrentHashMap<Long, PendingCall>());
+            m = invocations;
+        }
+        return m;
+    }
+
+    Map<Long, PendingCall> callsToAdd() {
+        Map<Long, PendingCall> m = calls;
+        if (m == null) {
+            CALLS.compareAndSet(this, null, new ConcurrentHashMap<Long, PendingCall>());
+            m = calls;
+        }
+        return m;
     }
 
     @Override

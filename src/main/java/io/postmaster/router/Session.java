@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * A joined WAMP session as the routing tables see it: who it is ({@link SessionDetails}, once), where its messages
@@ -56,7 +57,12 @@ public final class Session {
     private final long features;
     private final Executor executor;
     private volatile SerialExecutor lane;
-    private final AtomicLong lastRequestId;
+    /** The last request ID the router used towards this session; changed through {@link #LAST_REQUEST_ID}. */
+    private volatile long lastRequestId;
+    private static final AtomicLongFieldUpdater<Session> LAST_REQUEST_ID =
+            AtomicLongFieldUpdater.newUpdater(Session.class, "lastRequestId");
+    /** A stand-in's request IDs, shared by every stand-in of its realm (see the constructor); null otherwise. */
+    private final AtomicLong sharedRequestIds;
     private volatile boolean closed;
     private final Carrier carrier;
 
@@ -87,7 +93,7 @@ public final class Session {
      */
     Session(Peer peer, SessionDetails details, Permissions permissions, Map<String, Object> helloDetails,
             Executor executor, Carrier carrier) {
-        this.lastRequestId = new AtomicLong();
+        this.sharedRequestIds = null;
         this.peer = peer;
         this.details = details;
         this.permissions = permissions;
@@ -103,7 +109,7 @@ public final class Session {
      * another node, not even by a later stand-in for the same session.
      */
     Session(Peer peer, SessionDetails details, long features, AtomicLong requestIds) {
-        this.lastRequestId = requestIds;
+        this.sharedRequestIds = requestIds;
         this.peer = peer;
         this.details = details;
         this.permissions = Permissions.NONE;
@@ -278,12 +284,14 @@ public final class Session {
 
     /** Issues the next router-to-peer request ID (INVOCATION, INTERRUPT): 1, 2, 3 … per session. */
     long nextRequestId() {
-        return lastRequestId.incrementAndGet();
+        AtomicLong shared = sharedRequestIds;
+        return shared != null ? shared.incrementAndGet() : LAST_REQUEST_ID.incrementAndGet(this);
     }
 
     /** Whether {@code id} was ever issued by {@link #nextRequestId()} (so a reply to it is late, not made up). */
     boolean requestIdIssued(long id) {
-        return id >= 1 && id <= lastRequestId.get();
+        AtomicLong shared = sharedRequestIds;
+        return id >= 1 && id <= (shared != null ? shared.get() : lastRequestId);
     }
 
     /** Whether the session has left (or is leaving) its realm. */

@@ -55,8 +55,9 @@ final class Testaments {
                             int bytes) {
     }
 
-    private final List<Testament> detached = new ArrayList<>(0);
-    private final List<Testament> destroyed = new ArrayList<>(0);
+    /** The buckets, made on first use: most sessions never add a testament. */
+    private List<Testament> detached = List.of();
+    private List<Testament> destroyed = List.of();
     private int bytes;
     private boolean drained;
 
@@ -79,8 +80,17 @@ final class Testaments {
         if (drained) {
             return; // the session has left meanwhile: nothing will publish it
         }
-        (scope == Scope.DETACHED ? detached : destroyed).add(t);
+        if (scope == Scope.DETACHED) {
+            detached = detached.isEmpty() ? new ArrayList<>(List.of(t)) : added(detached, t);
+        } else {
+            destroyed = destroyed.isEmpty() ? new ArrayList<>(List.of(t)) : added(destroyed, t);
+        }
         bytes += t.bytes();
+    }
+
+    private static List<Testament> added(List<Testament> bucket, Testament t) {
+        bucket.add(t);
+        return bucket;
     }
 
     /** Removes every testament of {@code scope}. */
@@ -89,7 +99,11 @@ final class Testaments {
         for (Testament t : bucket) {
             bytes -= t.bytes();
         }
-        bucket.clear();
+        if (scope == Scope.DETACHED) {
+            detached = List.of();
+        } else {
+            destroyed = List.of();
+        }
     }
 
     /** How many testaments are held. */
@@ -103,8 +117,8 @@ final class Testaments {
         List<Testament> all = new ArrayList<>(detached.size() + destroyed.size());
         all.addAll(detached);
         all.addAll(destroyed);
-        detached.clear();
-        destroyed.clear();
+        detached = List.of();
+        destroyed = List.of();
         bytes = 0;
         return all;
     }

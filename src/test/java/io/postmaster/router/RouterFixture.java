@@ -159,12 +159,12 @@ abstract class RouterFixture {
 
     /** How many registrations {@code s} holds. */
     int registrationsHeld(Session s) {
-        return member(s).party().registrations.size();
+        return member(s).party().registrations().size();
     }
 
     /** How many calls {@code s} made and waits for. */
     int callsWaiting(Session s) {
-        return member(s).party().calls.size();
+        return member(s).party().calls().size();
     }
 
     /** How many testaments the session of {@code p} left. */
@@ -174,12 +174,12 @@ abstract class RouterFixture {
 
     /** Whether the session of {@code p} waits for no call it made. */
     static boolean noCallsOf(TestPeer p) {
-        return p.connection.member().party().calls.isEmpty();
+        return p.connection.member().party().calls().isEmpty();
     }
 
     /** Whether the session of {@code p} owes no answer to an INVOCATION. */
     static boolean noInvocationsOf(TestPeer p) {
-        return p.connection.member().party().invocations.isEmpty();
+        return p.connection.member().party().invocations().isEmpty();
     }
 
     /** Whether the current thread holds the monitor of one of {@code r}'s tables. */
