@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.auth.BuiltIns;
 import io.postmaster.config.AuthConfig;
+import io.postmaster.config.ContainerAuth;
 import io.postmaster.config.LoginLimits;
 import io.postmaster.config.ScramLimits;
 import io.postmaster.router.Extensions;
@@ -57,9 +58,10 @@ public class ExtensionPoints {
     @Inject
     Event<SessionLeft> left;
 
-    Extensions build(AuthConfig config, LoginLimits login, ScramLimits scram, Executor executor) {
+    Extensions build(AuthConfig config, LoginLimits login, ScramLimits scram, ContainerAuth container,
+                     Executor executor) {
         Map<String, Authenticator> byMethod = new LinkedHashMap<>();
-        for (Authenticator a : BuiltIns.authenticators(config, credentials, login, scram)) {
+        for (Authenticator a : BuiltIns.authenticators(config, credentials, login, scram, container)) {
             byMethod.put(a.authmethod(), a);
         }
         List<Authenticator> beans = new ArrayList<>();

@@ -98,7 +98,7 @@ public class PostmasterRuntime {
                 cluster = io.postmaster.cluster.RedisCluster.start(config);
             }
             router = new Router(config, timers, AdminSessions.install(extensionPoints.build(authConfig, config.login(),
-                    config.scram(), executor), config.admin()),
+                    config.scram(), config.containerAuth(), executor), config.admin()),
                     cluster == null ? io.postmaster.router.Backplane.NONE : cluster);
             if (cluster != null) {
                 cluster.attach(router);

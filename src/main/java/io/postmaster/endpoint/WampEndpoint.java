@@ -130,7 +130,7 @@ public class WampEndpoint {
         // Never ws.setMaxIdleTimeout on Payara: its Tyrus then leaves a cancelled timer task queued per message, and
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
-                ws.isSecure());
+                ws.isSecure(), "websocket", Transports.login(ws));
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());
