@@ -55,8 +55,8 @@ import java.util.function.Function;
  *                           ({@link OperatorSettings})
  * @param cluster            scale-out over Redis: off unless {@code postmaster.cluster.redis} is set
  *                           ({@link ClusterConfig})
- * @param containerAuth      logins the server vouches for: authmethods {@code container} and {@code tls}
- *                           ({@link ContainerAuth})
+ * @param server             what Postmaster uses of the application server: its logins (authmethods
+ *                           {@code container}, {@code tls}), its managed executor ({@link ServerIntegration})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -66,7 +66,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                RawSocketConfig rawSocket, BridgeConfig bridge, WebrocketConfig webrocket,
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
-                               OperatorSettings operator, ClusterConfig cluster, ContainerAuth containerAuth) {
+                               OperatorSettings operator, ClusterConfig cluster, ServerIntegration server) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -110,7 +110,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(admin, "admin");
         java.util.Objects.requireNonNull(operator, "operator");
         java.util.Objects.requireNonNull(cluster, "cluster");
-        java.util.Objects.requireNonNull(containerAuth, "containerAuth");
+        java.util.Objects.requireNonNull(server, "server");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -195,7 +195,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
-                ContainerAuth.from(lookup));
+                ServerIntegration.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

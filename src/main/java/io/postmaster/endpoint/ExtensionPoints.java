@@ -36,10 +36,14 @@ import java.util.logging.Logger;
  * with the higher {@code @Priority} wins. {@link CredentialStore}, {@link PermissionProvider} and {@link Authorizer}
  * are single beans: the defaults in this package, or an {@code @Alternative @Priority} bean of the application.
  * {@link PublishInterceptor} and {@link CallInterceptor} beans all run, in ascending {@code @Priority} order.
+ * Joins and leaves are fired as CDI events twice: to {@code @Observes} observers on Postmaster's executor, and to
+ * {@code @ObservesAsync} observers through the container's own asynchronous delivery.
  */
 @ApplicationScoped
 public class ExtensionPoints {
     private static final Logger LOG = Logger.getLogger(ExtensionPoints.class.getName());
+    private static final io.postmaster.logging.RateLimitedLog OBSERVER_FAILED =
+            new io.postmaster.logging.RateLimitedLog(LOG, java.util.logging.Level.WARNING);
 
     @Inject
     Instance<Authenticator> authenticators;
@@ -72,11 +76,24 @@ public class ExtensionPoints {
             LOG.info(() -> "authentication method " + a.authmethod() + " provided by " + a.getClass().getName());
         }
         SessionListener listener = new SessionListener() {
-            public void joined(SessionJoined e) { joined.fire(e); }
-            public void left(SessionLeft e) { left.fire(e); }
+            public void joined(SessionJoined e) {
+                joined.fire(e);
+                joined.fireAsync(e).exceptionally(ExtensionPoints::observerFailed);
+            }
+
+            public void left(SessionLeft e) {
+                left.fire(e);
+                left.fireAsync(e).exceptionally(ExtensionPoints::observerFailed);
+            }
         };
         return new Extensions(Map.copyOf(byMethod), realm -> config.realms().get(realm).authmethods(), permissions,
                 authorizer, listener, executor).withInterceptors(sorted(publishInterceptors), sorted(callInterceptors));
+    }
+
+    /** An {@code @ObservesAsync} observer of a join or leave threw: logged, as CDI leaves it to the one who fired. */
+    private static <T> T observerFailed(Throwable t) {
+        OBSERVER_FAILED.log(() -> "an @ObservesAsync observer of SessionJoined/SessionLeft failed", t);
+        return null;
     }
 
     /** The beans in ascending {@code @Priority} order (the order they run in). */

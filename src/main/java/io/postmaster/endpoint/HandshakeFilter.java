@@ -79,7 +79,7 @@ public class HandshakeFilter extends HttpFilter {
         PEER.set(Transports.format(req.getRemoteAddr(), req.getRemotePort()));
         HOST.set(req.getRemoteAddr());
         LOGIN.set(ContainerLogins.of(req, runtime == null ? java.util.Set.of()
-                : runtime.produceConfig().containerAuth().containerRoles()));
+                : runtime.produceConfig().server().logins().containerRoles()));
         try {
             chain.doFilter(req, res);
         } finally {

@@ -47,7 +47,7 @@ public class WampConfigurator extends ServerEndpointConfig.Configurator {
                 l && l.principal() != null)) {
             // A login the filter did not see (a container that upgrades before filters run): the handshake has it.
             java.util.Set<String> held = new java.util.LinkedHashSet<>();
-            for (String r : CDI.current().select(PostmasterConfig.class).get().containerAuth().containerRoles()) {
+            for (String r : CDI.current().select(PostmasterConfig.class).get().server().logins().containerRoles()) {
                 if (request.isUserInRole(r)) {
                     held.add(r);
                 }

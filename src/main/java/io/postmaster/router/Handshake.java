@@ -83,7 +83,7 @@ final class Handshake {
         // A realm may welcome any HELLO over a connection whose handshake carries the server's login as that login.
         Authenticator container = ext.authenticators().get(CONTAINER);
         if (vouched == null && container != null && peer.transport().login().principal() != null
-                && router.config().containerAuth().of(realm.name()).anyHello()
+                && router.config().server().logins().of(realm.name()).anyHello()
                 && ext.authmethods().apply(realm.name()).contains(CONTAINER)) {
             offered = List.of(CONTAINER);
         }

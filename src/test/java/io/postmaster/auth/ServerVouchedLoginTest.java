@@ -46,7 +46,7 @@ class ServerVouchedLoginTest {
 
     @Test
     void containerMapsTheFirstHeldRoleAndIgnoresTheClaimedAuthid() {
-        var a = new ContainerAuthenticator(CONFIG.containerAuth());
+        var a = new ContainerAuthenticator(CONFIG.server().logins());
         var t = new TransportDetails("10.0.0.1:1", "wamp.2.json", false, "ann", Set.of("shop-staff", "shop-admin"), null);
         AuthResult.Accept ok = assertInstanceOf(AuthResult.Accept.class, a.hello(hello("r", t)));
         assertEquals("ann", ok.identity().authid());
@@ -55,7 +55,7 @@ class ServerVouchedLoginTest {
 
     @Test
     void containerRefusesNoPrincipalAndAnUnmappedOne() {
-        var a = new ContainerAuthenticator(CONFIG.containerAuth());
+        var a = new ContainerAuthenticator(CONFIG.server().logins());
         assertInstanceOf(AuthResult.Deny.class, a.hello(hello("r", new TransportDetails("h:1", "wamp.2.json", false))));
         AuthResult.Deny d = assertInstanceOf(AuthResult.Deny.class, a.hello(hello("r",
                 new TransportDetails("h:1", "wamp.2.json", false, "bob", Set.of(), null))));
@@ -64,7 +64,7 @@ class ServerVouchedLoginTest {
 
     @Test
     void tlsTakesTheCommonNameAndTheConfiguredUsersRole() throws Exception {
-        var a = new TlsAuthenticator(AUTH, CONFIG.containerAuth());
+        var a = new TlsAuthenticator(AUTH, CONFIG.server().logins());
         var t = new TransportDetails("h:1", "wamp.2.json", true, null, Set.of(), device7());
         AuthResult.Accept ok = assertInstanceOf(AuthResult.Accept.class, a.hello(hello("r", t)));
         assertEquals("device-7", ok.identity().authid());
@@ -76,7 +76,7 @@ class ServerVouchedLoginTest {
 
     @Test
     void tlsRefusesAConnectionWithoutACertificate() throws Exception {
-        var a = new TlsAuthenticator(AUTH, CONFIG.containerAuth());
+        var a = new TlsAuthenticator(AUTH, CONFIG.server().logins());
         AuthResult.Deny d = assertInstanceOf(AuthResult.Deny.class,
                 a.hello(hello("r", new TransportDetails("h:1", "wamp.2.json", true))));
         assertTrue(d.logReason().contains("no TLS client certificate"), d.logReason());
@@ -86,7 +86,7 @@ class ServerVouchedLoginTest {
     void tlsRefusesACertificateTheRealmGivesNoRole() throws Exception {
         Map<String, String> s = Map.of("postmaster.realms", "x");
         PostmasterConfig c = PostmasterConfig.from(s::get);
-        var a = new TlsAuthenticator(AuthConfig.from(s::get, c), c.containerAuth());
+        var a = new TlsAuthenticator(AuthConfig.from(s::get, c), c.server().logins());
         assertInstanceOf(AuthResult.Deny.class, a.hello(hello("x",
                 new TransportDetails("h:1", "wamp.2.json", true, null, Set.of(), device7()))));
     }
