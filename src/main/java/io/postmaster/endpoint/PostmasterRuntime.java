@@ -68,6 +68,10 @@ public class PostmasterRuntime {
     private synchronized void loadConfig() {
         if (config == null) {
             config = PostmasterConfig.load();
+            LOG.info(() -> PostmasterConfig.microProfileConfig()
+                    ? "settings read through the deployment's MicroProfile Config"
+                    : "settings read from system properties, environment variables, postmaster.config and the"
+                    + " deployment's META-INF/microprofile-config.properties (the server has no MicroProfile Config)");
             authConfig = AuthConfig.from(PostmasterConfig.sources(), config);
         }
     }
