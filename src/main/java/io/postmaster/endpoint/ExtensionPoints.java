@@ -14,7 +14,7 @@ import io.postmaster.spi.CredentialStore;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
