@@ -35,10 +35,10 @@ class ExtensionHelpersTest {
     @Test
     void rulesParseAsTheSettingsWriteThem() {
         Permissions p = Permissions.parse("com.shop. prefix call,subscribe; com.shop.admin. prefix none;"
-                + " com.shop..orders wildcard publish,disclose");
+                + " com.orders..placed wildcard publish,disclose");
         assertTrue(p.decide("com.shop.cart.add", Action.CALL).allowed());
         assertFalse(p.decide("com.shop.admin.kill", Action.CALL).allowed());
-        assertTrue(p.decide("com.shop.eu.orders", Action.PUBLISH).allowed());
+        assertTrue(p.decide("com.orders.eu.placed", Action.PUBLISH).allowed());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Permissions.parse("com.shop. everything call"));
         assertTrue(e.getMessage().contains("everything"), e.getMessage());
