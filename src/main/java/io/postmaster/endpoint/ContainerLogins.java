@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,8 +40,8 @@ public final class ContainerLogins {
      */
     public static boolean authenticate(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String authorization = req.getHeader("Authorization");
-        if (req.getUserPrincipal() != null || authorization == null
-                || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)
+                || req.getUserPrincipal() != null) {
             return true;
         }
         boolean ok;
@@ -78,10 +77,5 @@ public final class ContainerLogins {
             return Peer.ContainerLogin.NONE;
         }
         return new Peer.ContainerLogin(p == null ? null : p.getName(), held, cert);
-    }
-
-    /** Whether a request's scheme is one this class handles (for tests and logs). */
-    static boolean basic(String authorization) {
-        return authorization != null && authorization.toLowerCase(Locale.ROOT).startsWith("basic ");
     }
 }
