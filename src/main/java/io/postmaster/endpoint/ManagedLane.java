@@ -76,7 +76,7 @@ public final class ManagedLane implements Executor {
             if (workers.compareAndSet(n, n + 1)) {
                 try {
                     managed.execute(this::work);
-                } catch (RejectedExecutionException | IllegalStateException e) {
+                } catch (RuntimeException e) { // refused, stopping, or the context proxy failed: never a lost worker
                     SERVER_REFUSED.log(() -> "the server's managed executor refused a worker (" + e
                             + "); running it on Postmaster's own thread");
                     fallback.execute(this::work);
