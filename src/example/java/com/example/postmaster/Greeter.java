@@ -55,6 +55,6 @@ public class Greeter {
     /** How many sessions joined and left so far, as the observers counted them. */
     @WampProcedure(value = "com.example.stats", anonymous = true)
     public Map<String, Integer> stats() {
-        return Map.of("joined", log.joinedCount(), "left", log.leftCount());
+        return Map.of("joined", log.joinedCount(), "left", log.leftCount(), "joinedAsync", log.joinedAsyncCount());
     }
 }

@@ -4,6 +4,7 @@ import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -14,6 +15,7 @@ public class SessionLog {
     private static final Logger LOG = Logger.getLogger(SessionLog.class.getName());
     private final AtomicInteger joined = new AtomicInteger();
     private final AtomicInteger left = new AtomicInteger();
+    private final AtomicInteger joinedAsync = new AtomicInteger();
 
     void joined(@Observes SessionJoined e) {
         joined.incrementAndGet();
@@ -26,6 +28,12 @@ public class SessionLog {
         LOG.info(() -> e.session().authid() + " left " + e.session().realm());
     }
 
+    /** The same events, delivered asynchronously by the container: for work that need not hold up the session. */
+    void joinedAsync(@ObservesAsync SessionJoined e) {
+        joinedAsync.incrementAndGet();
+    }
+
     public int joinedCount() { return joined.get(); }
+    public int joinedAsyncCount() { return joinedAsync.get(); }
     public int leftCount() { return left.get(); }
 }

@@ -1,6 +1,7 @@
 package io.postmaster.auth;
 
 import io.postmaster.config.AuthConfig;
+import io.postmaster.config.ContainerAuth;
 import io.postmaster.config.LoginLimits;
 import io.postmaster.config.ScramLimits;
 import io.postmaster.spi.Authenticator;
@@ -33,6 +34,17 @@ public final class BuiltIns {
      */
     public static List<Authenticator> authenticators(AuthConfig config, CredentialStore store, LoginLimits login,
                                                      ScramLimits scram) {
+        return authenticators(config, store, login, scram, new ContainerAuth(java.util.Map.of()));
+    }
+
+    /**
+     * The methods above, and {@code container} and {@code tls} (logins the server vouches for), as {@code container}
+     * says.
+     *
+     * @throws IllegalArgumentException if a configured wamp-scram credential is malformed or beyond the bounds
+     */
+    public static List<Authenticator> authenticators(AuthConfig config, CredentialStore store, LoginLimits login,
+                                                     ScramLimits scram, ContainerAuth container) {
         checkScramCredentials(config, scram);
         byte[] decoySecret = decoySecret(config);
         return List.of(Authenticator.anonymous(realm -> {
@@ -43,7 +55,8 @@ public final class BuiltIns {
                 new WampCraAuthenticator(store, login.decoyIterations(), login.decoyKeylen(), decoySecret),
                 new CryptosignAuthenticator(store),
                 new WampScramAuthenticator(store, scram, Crypto.hmacSha256(decoySecret,
-                        "postmaster wamp-scram decoy".getBytes(StandardCharsets.UTF_8))));
+                        "postmaster wamp-scram decoy".getBytes(StandardCharsets.UTF_8))),
+                new ContainerAuthenticator(container), new TlsAuthenticator(config, container));
     }
 
     /** Refuses to start with a configured wamp-scram credential that no login could use, naming its key. */

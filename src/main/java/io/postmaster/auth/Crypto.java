@@ -1,5 +1,7 @@
 package io.postmaster.auth;
 
+import io.postmaster.spi.PasswordHashes;
+
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -61,41 +63,24 @@ public final class Crypto {
         }
     }
 
-    /** PBKDF2 with HMAC-SHA256. The password is taken as UTF-8 (as Autobahn does); so is the salt. */
+    /** PBKDF2 with HMAC-SHA256 (see {@link PasswordHashes#pbkdf2}). */
     public static byte[] pbkdf2(String password, byte[] salt, int iterations, int keylenBytes) {
-        try {
-            // PBEKeySpec takes chars and the JDK's PBKDF2 encodes them as UTF-8.
-            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, keylenBytes * 8);
-            try {
-                return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-            } finally {
-                spec.clearPassword();
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
-        }
+        return PasswordHashes.pbkdf2(password, salt, iterations, keylenBytes);
     }
 
-    /**
-     * The wampcra key derived from a password, as the spec's salted WAMP-CRA and every client compute it: the Base64
-     * text of PBKDF2-HMAC-SHA256(password, salt, iterations, keylen). Its ASCII bytes are the HMAC key.
-     */
+    /** The wampcra key derived from a password (see {@link PasswordHashes#wampcraKey}). */
     public static String deriveCraKey(String password, String salt, int iterations, int keylen) {
-        return Base64.getEncoder().encodeToString(
-                pbkdf2(password, salt.getBytes(StandardCharsets.UTF_8), iterations, keylen));
+        return PasswordHashes.wampcraKey(password, salt, iterations, keylen);
     }
 
-    /** The wampcra signature: Base64 of HMAC-SHA256(secret, challenge as UTF-8). */
+    /** The wampcra signature (see {@link PasswordHashes#wampcraSignature}). */
     public static String craSignature(byte[] secret, String challenge) {
-        return Base64.getEncoder().encodeToString(hmacSha256(secret, challenge.getBytes(StandardCharsets.UTF_8)));
+        return PasswordHashes.wampcraSignature(secret, challenge);
     }
 
     /** Constant-time comparison of two strings' UTF-8 bytes. */
     public static boolean equal(String a, String b) {
-        if (a == null || b == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return PasswordHashes.equal(a, b);
     }
 
     /** The Ed25519 public key with this raw 32-byte encoding. */
@@ -120,42 +105,13 @@ public final class Crypto {
 
     // ---------------------------------------------------------------------------------------- stored tickets
 
-    private static final String TICKET_SCHEME = "pbkdf2-sha256";
-
-    /** A salted hash of a ticket for the configuration: {@code pbkdf2-sha256$iterations$salt$hash} (Base64). */
+    /** A salted hash of a ticket for the configuration (see {@link PasswordHashes#hash(String, int)}). */
     public static String hashTicket(String ticket, int iterations) {
-        byte[] salt = random(16);
-        byte[] hash = pbkdf2(ticket, salt, iterations, 32);
-        Base64.Encoder b64 = Base64.getEncoder();
-        return TICKET_SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+        return PasswordHashes.hash(ticket, iterations);
     }
 
-    /** Whether {@code ticket} matches a hash made by {@link #hashTicket}. Malformed hashes never match. */
+    /** Whether {@code ticket} matches a hash made by {@link #hashTicket} (see {@link PasswordHashes#matches}). */
     public static boolean ticketMatches(String ticket, String stored) {
-        if (ticket == null) {
-            return false;
-        }
-        return StoredTicket.parse(stored)
-                .map(t -> MessageDigest.isEqual(pbkdf2(ticket, t.salt(), t.iterations(), t.hash().length), t.hash()))
-                .orElse(false);
-    }
-
-    /** A ticket hash as {@link #hashTicket} writes it, taken apart. */
-    private record StoredTicket(int iterations, byte[] salt, byte[] hash) {
-        /** The parts of {@code stored}, if it is a well-formed hash: positive iterations, a salt and a hash. */
-        static Optional<StoredTicket> parse(String stored) {
-            String[] p = stored == null ? new String[0] : stored.split("\\$");
-            if (p.length != 4 || !p[0].equals(TICKET_SCHEME)) {
-                return Optional.empty();
-            }
-            StoredTicket t;
-            try { // the JDK's parsers say "malformed" only by throwing; the answer here is a value
-                t = new StoredTicket(Integer.parseInt(p[1]), Base64.getDecoder().decode(p[2]),
-                        Base64.getDecoder().decode(p[3]));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            return t.iterations > 0 && t.salt.length > 0 && t.hash.length > 0 ? Optional.of(t) : Optional.empty();
-        }
+        return PasswordHashes.matches(ticket, stored);
     }
 }

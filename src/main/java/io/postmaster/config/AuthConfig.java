@@ -1,13 +1,10 @@
 package io.postmaster.config;
 
-import io.postmaster.spi.Action;
-import io.postmaster.spi.Permission;
 import io.postmaster.spi.Permissions;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,47 +178,13 @@ public record AuthConfig(boolean allowTicketWithoutTls, int executorThreads, int
                 Collections.unmodifiableMap(roles), Collections.unmodifiableMap(users));
     }
 
-    /**
-     * Parses rules: {@code <uri> <exact|prefix|wildcard> <action>[,<action>…]} separated by {@code ;}. Actions are
-     * {@code call}, {@code register}, {@code publish}, {@code subscribe}, {@code disclose} (caller/publisher
-     * disclosure), {@code all} or {@code none}. The URI {@code *} stands for the empty prefix (every URI).
-     */
+    /** Parses the rules of setting {@code key} ({@link Permissions#parse}), naming the key when they are malformed. */
     public static Permissions parsePermissions(String key, String text) {
-        List<Permission> rules = new ArrayList<>();
-        for (String rule : text.split(";")) {
-            if (rule.isBlank()) {
-                continue;
-            }
-            String[] parts = rule.trim().split("\\s+");
-            if (parts.length != 3) {
-                throw new IllegalArgumentException(key + ": rule '" + rule.trim()
-                        + "' is not '<uri> <exact|prefix|wildcard> <actions>'");
-            }
-            Permission.Match match = PostmasterConfig.named(Permission.Match.class, parts[1]).orElseThrow(() ->
-                    new IllegalArgumentException(key + ": '" + parts[1] + "' is not exact, prefix or wildcard"));
-            String uri = parts[0].equals("*") ? "" : parts[0];
-            if (uri.isEmpty() && match != Permission.Match.PREFIX) {
-                throw new IllegalArgumentException(key + ": '*' (every URI) needs the prefix match");
-            }
-            Set<Action> allow = EnumSet.noneOf(Action.class);
-            boolean disclose = false;
-            for (String a : parts[2].split(",")) {
-                switch (a.toLowerCase(Locale.ROOT)) {
-                    case "all" -> allow.addAll(EnumSet.allOf(Action.class));
-                    case "none" -> { }
-                    case "disclose" -> disclose = true;
-                    default -> {
-                        Action action = Action.of(a);
-                        if (action == null) {
-                            throw new IllegalArgumentException(key + ": unknown action '" + a + "'");
-                        }
-                        allow.add(action);
-                    }
-                }
-            }
-            rules.add(new Permission(uri, match, allow, disclose));
+        try {
+            return Permissions.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
-        return new Permissions(rules);
     }
 
     private static String blankToNull(String v) {

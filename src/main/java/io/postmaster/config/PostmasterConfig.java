@@ -1,10 +1,6 @@
 package io.postmaster.config;
 
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,13 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * The router's settings. Built by {@link #load()}: defaults, then the file named by {@code postmaster.config}
- * (system property) or {@code POSTMASTER_CONFIG} (environment), then each key as a system property, then as an
- * environment variable ({@code postmaster.max-message-size} → {@code POSTMASTER_MAX_MESSAGE_SIZE}).
+ * The router's settings. Built by {@link #load()} from {@link #sources()}: MicroProfile Config's sources and
+ * precedence (system properties, environment variables, the file named by {@code postmaster.config}, the deployment's
+ * {@code META-INF/microprofile-config.properties}, the defaults), through MicroProfile Config itself where the server
+ * has it.
  *
  * @param maxMessageSize     largest inbound WebSocket message in bytes; a bigger one closes the connection with 1009
  * @param outboundQueueLimit messages that may wait to be sent to one session; past it the session is closed
@@ -58,6 +54,8 @@ import java.util.function.Function;
  *                           ({@link SessionStoreConfig})
  * @param runtimeRealms      realms an operator adds, changes and removes while the application runs: how many realms
  *                           may be served at once, how big one realm's definition may be ({@link RuntimeRealms})
+ * @param server             what Postmaster uses of the application server: its logins (authmethods
+ *                           {@code container}, {@code tls}), its managed executor ({@link ServerIntegration})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -68,7 +66,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
-                               RuntimeRealms runtimeRealms) {
+                               RuntimeRealms runtimeRealms, ServerIntegration server) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -113,6 +111,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(operator, "operator");
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(runtimeRealms, "runtimeRealms");
+        java.util.Objects.requireNonNull(server, "server");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -126,31 +125,19 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
     }
 
     /**
-     * The key lookup {@link #load()} reads: the file named by {@code postmaster.config}, overridden by system
-     * properties, overridden by environment variables. Other settings classes (e.g. {@link AuthConfig}) read
+     * The key lookup {@link #load()} reads, for the deployment whose class loader is the current thread's context
+     * class loader: MicroProfile Config where the server has it, else system properties, environment variables, the
+     * file named by {@code postmaster.config} and the deployment's {@code META-INF/microprofile-config.properties}, in
+     * MicroProfile Config's precedence ({@link Sources}). Other settings classes (e.g. {@link AuthConfig}) read
      * through it too, so every key follows the same rules.
      */
     public static Function<String, String> sources() {
-        Properties file = new Properties();
-        String path = System.getProperty(FILE_PROPERTY, System.getenv("POSTMASTER_CONFIG"));
-        if (path != null && !path.isBlank()) {
-            try (InputStream in = Files.newInputStream(Path.of(path))) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the Postmaster configuration file " + path, e);
-            }
-        }
-        Map<String, String> env = System.getenv();
-        return key -> {
-            String v = env.get(envName(key));
-            if (v == null) {
-                v = System.getProperty(key);
-            }
-            if (v == null) {
-                v = file.getProperty(key);
-            }
-            return v;
-        };
+        return Sources.of(Thread.currentThread().getContextClassLoader());
+    }
+
+    /** Whether the current deployment's settings come through MicroProfile Config. */
+    public static boolean microProfileConfig() {
+        return Sources.microProfileUsed(Thread.currentThread().getContextClassLoader());
     }
 
     /** The environment variable that overrides {@code key}. */
@@ -178,7 +165,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 WebwireConfig.from(lookup), ResumptionConfig.from(lookup),
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
-                SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()));
+                SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
+                ServerIntegration.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

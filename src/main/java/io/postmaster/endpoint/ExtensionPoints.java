@@ -2,6 +2,7 @@ package io.postmaster.endpoint;
 
 import io.postmaster.auth.BuiltIns;
 import io.postmaster.config.AuthConfig;
+import io.postmaster.config.ContainerAuth;
 import io.postmaster.config.LoginLimits;
 import io.postmaster.config.ScramLimits;
 import io.postmaster.router.Extensions;
@@ -13,7 +14,7 @@ import io.postmaster.spi.CredentialStore;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -35,10 +36,14 @@ import java.util.logging.Logger;
  * with the higher {@code @Priority} wins. {@link CredentialStore}, {@link PermissionProvider} and {@link Authorizer}
  * are single beans: the defaults in this package, or an {@code @Alternative @Priority} bean of the application.
  * {@link PublishInterceptor} and {@link CallInterceptor} beans all run, in ascending {@code @Priority} order.
+ * Joins and leaves are fired as CDI events twice: to {@code @Observes} observers on Postmaster's executor, and to
+ * {@code @ObservesAsync} observers through the container's own asynchronous delivery.
  */
 @ApplicationScoped
 public class ExtensionPoints {
     private static final Logger LOG = Logger.getLogger(ExtensionPoints.class.getName());
+    private static final io.postmaster.logging.RateLimitedLog OBSERVER_FAILED =
+            new io.postmaster.logging.RateLimitedLog(LOG, java.util.logging.Level.WARNING);
 
     @Inject
     Instance<Authenticator> authenticators;
@@ -57,9 +62,10 @@ public class ExtensionPoints {
     @Inject
     Event<SessionLeft> left;
 
-    Extensions build(AuthConfig config, LoginLimits login, ScramLimits scram, Executor executor) {
+    Extensions build(AuthConfig config, LoginLimits login, ScramLimits scram, ContainerAuth container,
+                     Executor executor) {
         Map<String, Authenticator> byMethod = new LinkedHashMap<>();
-        for (Authenticator a : BuiltIns.authenticators(config, credentials, login, scram)) {
+        for (Authenticator a : BuiltIns.authenticators(config, credentials, login, scram, container)) {
             byMethod.put(a.authmethod(), a);
         }
         List<Authenticator> beans = new ArrayList<>();
@@ -70,8 +76,15 @@ public class ExtensionPoints {
             LOG.info(() -> "authentication method " + a.authmethod() + " provided by " + a.getClass().getName());
         }
         SessionListener listener = new SessionListener() {
-            public void joined(SessionJoined e) { joined.fire(e); }
-            public void left(SessionLeft e) { left.fire(e); }
+            public void joined(SessionJoined e) {
+                joined.fire(e);
+                joined.fireAsync(e).exceptionally(ExtensionPoints::observerFailed);
+            }
+
+            public void left(SessionLeft e) {
+                left.fire(e);
+                left.fireAsync(e).exceptionally(ExtensionPoints::observerFailed);
+            }
         };
         // a realm removed at runtime while a HELLO for it was on its way has no methods: ABORT no_auth_method
         return new Extensions(Map.copyOf(byMethod), realm -> {
@@ -79,6 +92,12 @@ public class ExtensionPoints {
             return r == null ? java.util.Set.<String>of() : r.authmethods();
         }, permissions,
                 authorizer, listener, executor).withInterceptors(sorted(publishInterceptors), sorted(callInterceptors));
+    }
+
+    /** An {@code @ObservesAsync} observer of a join or leave threw: logged, as CDI leaves it to the one who fired. */
+    private static <T> T observerFailed(Throwable t) {
+        OBSERVER_FAILED.log(() -> "an @ObservesAsync observer of SessionJoined/SessionLeft failed", t);
+        return null;
     }
 
     /** The beans in ascending {@code @Priority} order (the order they run in). */

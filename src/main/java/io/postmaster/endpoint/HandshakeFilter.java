@@ -27,7 +27,10 @@ import java.util.logging.Logger;
  * WebSocket connections open, with HTTP 429 (see {@link OpenConnections}; a handshake that slips past this check at
  * the same moment as others is closed with 1008 when it opens);</li>
  * <li>hands the peer's address, which JSR-356 does not expose, to {@link WampConfigurator#modifyHandshake} (see
- * {@link Transports}).</li>
+ * {@link Transports});</li>
+ * <li>authenticates BASIC credentials the handshake brings with the server's own login, and hands what the server
+ * vouches for (principal, its mapped container roles, client certificate) on the same way, for authmethods
+ * {@code container} and {@code tls} (see {@link ContainerLogins}).</li>
  * <li>on Undertow, lets the upgraded request go once the WebSocket is open (see {@link UpgradeRelease}).</li>
  * </ul>
  * The container's own upgrade runs inside {@code chain.doFilter}, on this thread. Checked on WildFly (Undertow),
@@ -44,6 +47,8 @@ public class HandshakeFilter extends HttpFilter {
     private static final ThreadLocal<String> PEER = new ThreadLocal<>();
     /** The same peer's host address alone. */
     private static final ThreadLocal<String> HOST = new ThreadLocal<>();
+    /** What the server vouched for on the same handshake (see {@link ContainerLogins}). */
+    private static final ThreadLocal<io.postmaster.router.Peer.ContainerLogin> LOGIN = new ThreadLocal<>();
 
     /** Null where the filter is built without CDI (unit tests): then no connection limit applies. */
     @Inject
@@ -63,7 +68,8 @@ public class HandshakeFilter extends HttpFilter {
                     "offer one of the WAMP subprotocols " + Serializers.subprotocols());
             return;
         }
-        admit(req, res, chain, runtime == null ? null : runtime.openConnections());
+        admit(req, res, chain, runtime == null ? null : runtime.openConnections(),
+                runtime == null ? java.util.Set.of() : runtime.produceConfig().server().logins().containerRoles());
     }
 
     /**
@@ -76,6 +82,15 @@ public class HandshakeFilter extends HttpFilter {
      */
     public static void admit(HttpServletRequest req, HttpServletResponse res, FilterChain chain, OpenConnections open)
             throws IOException, ServletException {
+        admit(req, res, chain, open, java.util.Set.of());
+    }
+
+    /**
+     * {@link #admit(HttpServletRequest, HttpServletResponse, FilterChain, OpenConnections)}, recording which of
+     * {@code containerRoles} the server's login of the handshake holds (for authmethod {@code container}).
+     */
+    static void admit(HttpServletRequest req, HttpServletResponse res, FilterChain chain, OpenConnections open,
+                      java.util.Set<String> containerRoles) throws IOException, ServletException {
         if (open != null && open.full(req.getRemoteAddr())) {
             REFUSED_TOO_MANY.log(() -> "WebSocket handshake from " + req.getRemoteAddr() + " to "
                     + truncate(req.getRequestURI()) + " refused: " + open.max()
@@ -83,13 +98,18 @@ public class HandshakeFilter extends HttpFilter {
             res.sendError(TOO_MANY_REQUESTS, "too many connections from your address");
             return;
         }
+        if (!ContainerLogins.authenticate(req, res)) {
+            return; // the server refused the BASIC credentials the handshake brought: its 401 is sent
+        }
         PEER.set(Transports.format(req.getRemoteAddr(), req.getRemotePort()));
         HOST.set(req.getRemoteAddr());
+        LOGIN.set(ContainerLogins.of(req, containerRoles));
         try {
             chain.doFilter(req, res);
         } finally {
             PEER.remove();
             HOST.remove();
+            LOGIN.remove();
         }
         UpgradeRelease.afterHandshake(req);
     }
@@ -117,6 +137,11 @@ public class HandshakeFilter extends HttpFilter {
     /** The peer of the handshake in progress on this thread, or null outside one. */
     static String handshakePeer() {
         return PEER.get();
+    }
+
+    /** What the server vouched for on the handshake in progress on this thread, or null outside one. */
+    static io.postmaster.router.Peer.ContainerLogin handshakeLogin() {
+        return LOGIN.get();
     }
 
     /** The peer's host address alone (no port), or null outside a handshake. */

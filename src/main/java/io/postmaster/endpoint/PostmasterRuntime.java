@@ -44,7 +44,10 @@ public class PostmasterRuntime {
     private PostmasterConfig config;
     private AuthConfig authConfig;
     private ScheduledThreadPoolExecutor timers;
-    private ThreadPoolExecutor executor;
+    /** Postmaster's own threads for application code: the pool itself, or the fallback of {@link #executor}. */
+    private ThreadPoolExecutor ownPool;
+    /** Where application code runs: the server's managed executor within the bounds, or {@link #ownPool}. */
+    private java.util.concurrent.Executor executor;
     private ThreadPoolExecutor closer;
     private OpenConnections openConnections;
     private Router router;
@@ -65,6 +68,10 @@ public class PostmasterRuntime {
     private synchronized void loadConfig() {
         if (config == null) {
             config = PostmasterConfig.load();
+            LOG.info(() -> PostmasterConfig.microProfileConfig()
+                    ? "settings read through the deployment's MicroProfile Config"
+                    : "settings read from system properties, environment variables, postmaster.config and the"
+                    + " deployment's META-INF/microprofile-config.properties (the server has no MicroProfile Config)");
             authConfig = AuthConfig.from(PostmasterConfig.sources(), config);
         }
     }
@@ -91,14 +98,17 @@ public class PostmasterRuntime {
             timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             closer = closeExecutor();
             openConnections = new OpenConnections(config.connections().maxPerAddress());
-            executor = applicationExecutor(authConfig, executorRejections);
+            ownPool = applicationExecutor(authConfig, executorRejections);
+            ManagedLane managed = config.server().managedExecutor()
+                    ? managedLane(authConfig, ownPool, executorRejections) : null;
+            executor = managed != null ? managed : ownPool;
             outboundBudget = new OutboundBudget(config.outbound().totalBytes());
             // The cluster's classes (and its Redis client) are loaded only when a cluster is configured.
             if (config.cluster().enabled()) {
                 cluster = io.postmaster.cluster.RedisCluster.start(config);
             }
             router = new Router(config, timers, AdminSessions.install(extensionPoints.build(authConfig, config.login(),
-                    config.scram(), executor), config.admin()),
+                    config.scram(), config.server().logins(), executor), config.admin()),
                     cluster == null ? io.postmaster.router.Backplane.NONE : cluster);
             if (cluster != null) {
                 cluster.attach(router);
@@ -230,7 +240,7 @@ public class PostmasterRuntime {
             }
             closer.shutdown(); // runs what is queued, accepts nothing new; not awaited
             timers.shutdown();
-            executor.shutdown();
+            ownPool.shutdown();
             try {
                 timers.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -257,9 +267,9 @@ public class PostmasterRuntime {
     }
 
     /**
-     * The bounded pool on which all application code runs (authenticators, credential and permission lookups,
-     * event observers): never the container's I/O thread. Jakarta Concurrency is not part of the EE 9.1 Web
-     * Profile, so Postmaster keeps its own: {@code postmaster.executor-threads} daemon threads with the deployment's
+     * Postmaster's own bounded pool for application code (authenticators, credential and permission lookups, event
+     * observers), never the container's I/O thread: where the server offers no managed executor, or
+     * {@code postmaster.managed-executor} is false (Jakarta Concurrency is not part of the EE 9.1 Web Profile): {@code postmaster.executor-threads} daemon threads with the deployment's
      * class loader, at most {@code postmaster.executor-queue} waiting tasks; past that, new work is refused (an
      * authentication gets ABORT {@code wamp.error.authentication_failed}), never queued without bound.
      */
@@ -278,6 +288,105 @@ public class PostmasterRuntime {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * The server's managed executor within Postmaster's bounds ({@link ManagedLane}), its tasks in the deployment's
+     * context as the server's {@code ContextService} captures it now (this runs while the application starts, on a
+     * thread of the deployment); null where the server offers no managed executor (Jakarta Concurrency is not in the
+     * EE 9.1 Web Profile: Open Liberty without its concurrent feature, for one).
+     */
+    private static ManagedLane managedLane(AuthConfig c, ThreadPoolExecutor fallback, LongAdder rejections) {
+        Object found;
+        javax.naming.InitialContext jndi;
+        try {
+            jndi = new javax.naming.InitialContext();
+            found = jndi.lookup("java:comp/DefaultManagedExecutorService");
+        } catch (javax.naming.NamingException | RuntimeException e) {
+            LOG.info(() -> "application code runs on Postmaster's own " + c.executorThreads() + " thread(s): the"
+                    + " server offers no java:comp/DefaultManagedExecutorService (" + e + ")");
+            return null;
+        }
+        if (!(found instanceof java.util.concurrent.ExecutorService managed)) {
+            LOG.info(() -> "application code runs on Postmaster's own threads: java:comp/DefaultManagedExecutorService"
+                    + " is no executor service (" + found.getClass().getName() + ")");
+            return null;
+        }
+        java.util.concurrent.Executor submit = inContext(managed);
+        boolean captured = submit != managed;
+        LOG.info(() -> "application code runs on the server's managed executor (java:comp/DefaultManagedExecutorService)"
+                + (captured ? " in the application's context (java:comp/DefaultContextService)," : ",")
+                + " at most " + c.executorThreads() + " task(s) at once (postmaster.executor-threads), "
+                + c.executorQueue() + " waiting (postmaster.executor-queue)");
+        return new ManagedLane(submit, fallback, c.executorThreads(), c.executorQueue(), rejections);
+    }
+
+    /**
+     * {@code managed}'s {@code execute} called inside the context the server's {@code java:comp/DefaultContextService}
+     * captures on this thread; {@code managed} itself where there is none.
+     */
+    private static java.util.concurrent.Executor inContext(java.util.concurrent.ExecutorService managed) {
+        try {
+            return contextual(new javax.naming.InitialContext().lookup("java:comp/DefaultContextService"),
+                    managed::execute);
+        } catch (javax.naming.NamingException | ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.INFO, "no java:comp/DefaultContextService to capture the application's context with;"
+                    + " application code gets the context the managed executor gives each task", e);
+            return managed;
+        }
+    }
+
+    /**
+     * Captures the application's context again for the workers of the managed executor, on a thread where the server
+     * has set up all of it (a servlet listener: WildFly sets the EE naming context for tasks there, not in CDI's
+     * startup event). Nothing to do on Postmaster's own threads.
+     */
+    void captureContext() {
+        router();
+        if (executor instanceof ManagedLane lane) {
+            try {
+                Object found = new javax.naming.InitialContext().lookup("java:comp/DefaultManagedExecutorService");
+                if (found instanceof java.util.concurrent.ExecutorService managed) {
+                    java.util.concurrent.Executor submit = inContext(managed);
+                    if (submit != managed) {
+                        lane.submitThrough(submit);
+                    }
+                }
+            } catch (javax.naming.NamingException | RuntimeException e) {
+                LOG.log(Level.FINE, "the managed executor is not visible from the servlet listener", e);
+            }
+        }
+    }
+
+    /**
+     * {@code target} called inside the context {@code contextService} captures now: its {@code createContextualProxy},
+     * called by reflection because Jakarta Concurrency is not in the EE 9.1 Web Profile Postmaster compiles against.
+     */
+    static java.util.concurrent.Executor contextual(Object contextService, java.util.concurrent.Executor target)
+            throws ReflectiveOperationException {
+        Class<?> api = apiOf(contextService.getClass(), "jakarta.enterprise.concurrent.ContextService");
+        if (api == null) {
+            throw new ClassNotFoundException("jakarta.enterprise.concurrent.ContextService is not implemented by "
+                    + contextService.getClass().getName());
+        }
+        return (java.util.concurrent.Executor) api.getMethod("createContextualProxy", Object.class, Class.class)
+                .invoke(contextService, target, java.util.concurrent.Executor.class);
+    }
+
+    /** The interface named {@code name} among those {@code type} implements, or null. */
+    private static Class<?> apiOf(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals(name)) {
+                    return i;
+                }
+                Class<?> deeper = apiOf(i, name);
+                if (deeper != null) {
+                    return deeper;
+                }
+            }
+        }
+        return null;
     }
 
     /**

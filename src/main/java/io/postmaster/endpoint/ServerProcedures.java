@@ -51,13 +51,12 @@ public class ServerProcedures {
     void registerAll(Router router) {
         for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
             Class<?> type = bean.getBeanClass();
-            for (Method m : type.getMethods()) {
+            for (Method m : annotated(type)) {
                 WampProcedure p = m.getAnnotation(WampProcedure.class);
-                if (p == null) {
-                    continue;
-                }
-                if (Modifier.isStatic(m.getModifiers())) {
-                    throw new IllegalStateException("@WampProcedure " + m + " must not be static");
+                String unfit = unfit(m);
+                if (unfit != null) {
+                    throw new IllegalStateException("@WampProcedure(\"" + p.value() + "\") on " + type.getName() + "."
+                            + m.getName() + ": " + unfit);
                 }
                 if (jsonb == null) {
                     jsonb = JsonbBuilder.create();
@@ -78,6 +77,93 @@ public class ServerProcedures {
                         + (p.roles().length > 0 ? " (roles " + Arrays.toString(p.roles()) + ")" : ""));
             }
         }
+    }
+
+    /**
+     * The methods of {@code type} and its superclasses that carry {@link WampProcedure}, whatever their visibility,
+     * so that one the router could not call is reported instead of being left out without a word.
+     */
+    static List<Method> annotated(Class<?> type) {
+        List<Method> found = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                String signature = m.getName() + Arrays.toString(m.getParameterTypes());
+                if (m.isAnnotationPresent(WampProcedure.class) && !m.isBridge() && !m.isSynthetic()
+                        && seen.add(signature)) { // an override hides what it overrides
+                    found.add(m);
+                } else if (!m.isAnnotationPresent(WampProcedure.class)) {
+                    seen.add(signature);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Why the router cannot call {@code m} as a procedure, or null when it can. */
+    static String unfit(Method m) {
+        int mods = m.getModifiers();
+        if (!Modifier.isPublic(mods) || !Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+            return "the method (and its class) must be public, so the router can call it through the bean's proxy";
+        }
+        if (Modifier.isStatic(mods)) {
+            return "the method must not be static";
+        }
+        if (m.getAnnotation(WampProcedure.class).value().isBlank()) {
+            return "the annotation must name the procedure's URI";
+        }
+        int details = 0;
+        for (Parameter p : m.getParameters()) {
+            if (p.getType() == SessionDetails.class) {
+                if (++details > 1) {
+                    return "at most one SessionDetails parameter";
+                }
+                continue;
+            }
+            String why = unmappable(p.getParameterizedType());
+            if (why != null) {
+                return "parameter " + p.getName() + " of type " + p.getParameterizedType().getTypeName() + " " + why;
+            }
+        }
+        Class<?> r = m.getReturnType();
+        if (java.util.concurrent.Future.class.isAssignableFrom(r)
+                || java.util.concurrent.CompletionStage.class.isAssignableFrom(r)) {
+            return "the return type " + r.getName() + " is not a value JSON-B can write (return the result itself;"
+                    + " the router runs the method off the I/O thread already)";
+        }
+        return null;
+    }
+
+    /** Why JSON-B cannot read a call's argument into {@code t}, or null when it can. */
+    private static String unmappable(java.lang.reflect.Type t) {
+        if (t instanceof java.lang.reflect.TypeVariable<?> || t instanceof java.lang.reflect.WildcardType) {
+            return "is a type variable: JSON-B cannot tell what to read an argument into";
+        }
+        if (t instanceof java.lang.reflect.ParameterizedType pt) {
+            for (java.lang.reflect.Type a : pt.getActualTypeArguments()) {
+                if (a instanceof java.lang.reflect.TypeVariable<?>) {
+                    return "has a type variable: JSON-B cannot tell what to read an argument into";
+                }
+            }
+            return unmappable(pt.getRawType());
+        }
+        if (t instanceof java.lang.reflect.GenericArrayType ga) {
+            return unmappable(ga.getGenericComponentType());
+        }
+        if (t instanceof Class<?> c) {
+            if (c.isArray()) {
+                return unmappable(c.getComponentType());
+            }
+            if (c.isPrimitive() || c.isEnum() || c == Object.class || c == Number.class || c == CharSequence.class
+                    || java.util.Collection.class.isAssignableFrom(c) || Map.class.isAssignableFrom(c)
+                    || c.getName().startsWith("jakarta.json.")) {
+                return null; // what JSON-B maps by default: values, collections, maps, JSON-P types
+            }
+            if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
+                return "is abstract: JSON-B cannot make one from an argument";
+            }
+        }
+        return null;
     }
 
     /** Anonymous sessions only if the annotation says so; authenticated ones if their role is listed (or none is). */

@@ -13,6 +13,8 @@ public final class Transports {
     static final String PEER_ADDRESS = "io.postmaster.peerAddress";
     /** The session user property holding the peer's host address alone (no port), what connections count by. */
     static final String PEER_HOST = "io.postmaster.peerHost";
+    /** The session user property holding what the server vouched for on the handshake. */
+    static final String LOGIN = "io.postmaster.containerLogin";
 
     private Transports() {
     }
@@ -36,6 +38,16 @@ public final class Transports {
         if (host != null) {
             handshakeProperties.put(PEER_HOST, host);
         }
+        io.postmaster.router.Peer.ContainerLogin login = HandshakeFilter.handshakeLogin();
+        if (login != null) {
+            handshakeProperties.put(LOGIN, login);
+        }
+    }
+
+    /** What the server vouched for on the handshake ({@link ContainerLogins}); nothing where the filter did not run. */
+    static io.postmaster.router.Peer.ContainerLogin login(Session ws) {
+        return ws.getUserProperties().get(LOGIN) instanceof io.postmaster.router.Peer.ContainerLogin l
+                ? l : io.postmaster.router.Peer.ContainerLogin.NONE;
     }
 
     /** The peer's host address without the port, or null where the container did not say. */

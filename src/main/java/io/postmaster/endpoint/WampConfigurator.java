@@ -43,6 +43,19 @@ public class WampConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         Transports.recordPeer(sec.getUserProperties());
+        java.security.Principal p = request.getUserPrincipal();
+        if (p != null && !(sec.getUserProperties().get(Transports.LOGIN) instanceof io.postmaster.router.Peer.ContainerLogin
+                l && l.principal() != null)) {
+            // A login the filter did not see (a container that upgrades before filters run): the handshake has it.
+            java.util.Set<String> held = new java.util.LinkedHashSet<>();
+            for (String r : CDI.current().select(PostmasterConfig.class).get().server().logins().containerRoles()) {
+                if (request.isUserInRole(r)) {
+                    held.add(r);
+                }
+            }
+            sec.getUserProperties().put(Transports.LOGIN,
+                    new io.postmaster.router.Peer.ContainerLogin(p.getName(), held, null));
+        }
     }
 
     @Override

@@ -143,7 +143,7 @@ public class WampEndpoint {
         // Without one, Tyrus' per-message timer restart is kept off Payara's managed executor:
         TyrusIdleTimer.install(ws);
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
-                ws.isSecure());
+                ws.isSecure(), "websocket", Transports.login(ws));
         WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());

@@ -14,12 +14,15 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 public record ExecutorStats(int queued, int capacity, int active, int threads, long rejections) {
 
-    /** Reads a pool: exact for a {@link ThreadPoolExecutor}, zeros for any other executor. */
+    /** Reads a pool: exact for a {@link ThreadPoolExecutor} and the managed lane, zeros for any other executor. */
     public static ExecutorStats of(Executor executor, long rejections) {
         if (executor instanceof ThreadPoolExecutor p) {
             int queued = p.getQueue().size();
             return new ExecutorStats(queued, queued + p.getQueue().remainingCapacity(), p.getActiveCount(),
                     p.getMaximumPoolSize(), rejections);
+        }
+        if (executor instanceof io.postmaster.endpoint.ManagedLane m) {
+            return new ExecutorStats(m.queued(), m.capacity(), m.active(), m.threads(), rejections);
         }
         return new ExecutorStats(0, 0, 0, 0, rejections);
     }

@@ -6,7 +6,6 @@ import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.Authorizer;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.Permissions;
-import io.postmaster.spi.SessionListener;
 import io.postmaster.spi.CallInterceptor;
 import io.postmaster.spi.PublishInterceptor;
 

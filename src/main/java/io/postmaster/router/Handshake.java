@@ -44,6 +44,10 @@ final class Handshake {
     static final String DENIED_MESSAGE = "authentication failed";
     static final String LIMITED_MESSAGE = "too many authentication attempts; try again later";
     static final String ANONYMOUS = "anonymous";
+    /** The method of logins the server vouches for (see {@code postmaster.realm.<realm>.container.any-hello}). */
+    static final String CONTAINER = "container";
+    /** The method of TLS client certificates the server verified. */
+    static final String TLS = "tls";
 
     private final Router router;
     private final Connection connection;
@@ -75,6 +79,13 @@ final class Handshake {
         InProcessPeer.Login vouched = peer instanceof InProcessPeer local ? local.login() : null;
         if (vouched != null) {
             candidates.add(new Vouched(vouched)); // set in code: the only candidate, whatever HELLO offers
+        }
+        // A realm may welcome any HELLO over a connection whose handshake carries the server's login as that login.
+        Authenticator container = ext.authenticators().get(CONTAINER);
+        if (vouched == null && container != null && peer.transport().login().principal() != null
+                && router.config().server().logins().of(realm.name()).anyHello()
+                && ext.authmethods().apply(realm.name()).contains(CONTAINER)) {
+            offered = List.of(CONTAINER);
         }
         for (Object m : vouched != null ? List.of() : offered) {
             Authenticator a = m instanceof String s && ext.authmethods().apply(realm.name()).contains(s)
@@ -251,7 +262,9 @@ final class Handshake {
 
     /** Whether {@code a} checks no credential: the login guard and the check lane are for those that do. */
     private static boolean withoutCredentials(Authenticator a) {
-        return a instanceof Vouched || ANONYMOUS.equals(a.authmethod());
+        // container and tls: the server checked the credentials (and guards its own login) before the session began
+        return a instanceof Vouched || ANONYMOUS.equals(a.authmethod()) || CONTAINER.equals(a.authmethod())
+                || TLS.equals(a.authmethod());
     }
 
     /** Admits the identity an {@link InProcessPeer} carries; never in {@link Extensions#authenticators()}. */

@@ -53,9 +53,19 @@ public interface Peer {
 
     /**
      * Facts about the transport; {@code secure} when it is encrypted (wss://); {@code type} as the meta API names it
-     * ({@code websocket}, {@code rawsocket}).
+     * ({@code websocket}, {@code rawsocket}); {@code login} what the container authenticated on the handshake
+     * ({@link ContainerLogin#NONE} when nothing).
      */
-    record TransportInfo(String peerAddress, String subprotocol, boolean secure, String type) {
+    record TransportInfo(String peerAddress, String subprotocol, boolean secure, String type, ContainerLogin login) {
+        public TransportInfo {
+            login = login == null ? ContainerLogin.NONE : login;
+        }
+
+        /** A transport of {@code type} without a container login. */
+        public TransportInfo(String peerAddress, String subprotocol, boolean secure, String type) {
+            this(peerAddress, subprotocol, secure, type, ContainerLogin.NONE);
+        }
+
         /** A WebSocket transport. */
         public TransportInfo(String peerAddress, String subprotocol, boolean secure) {
             this(peerAddress, subprotocol, secure, "websocket");
@@ -64,6 +74,24 @@ public interface Peer {
         /** An unencrypted WebSocket transport. */
         public TransportInfo(String peerAddress, String subprotocol) {
             this(peerAddress, subprotocol, false);
+        }
+    }
+
+    /**
+     * What the container vouched for when the transport opened: the principal of the web application's login (and
+     * which of the container roles the settings name it holds), the TLS client certificate it verified.
+     *
+     * @param principal   the principal's name, or null
+     * @param roles       the named container roles the principal holds
+     * @param certificate the verified client certificate, or null
+     */
+    record ContainerLogin(String principal, java.util.Set<String> roles,
+                          java.security.cert.X509Certificate certificate) {
+        /** Nothing vouched for. */
+        public static final ContainerLogin NONE = new ContainerLogin(null, java.util.Set.of(), null);
+
+        public ContainerLogin {
+            roles = roles == null ? java.util.Set.of() : java.util.Set.copyOf(roles);
         }
     }
 }

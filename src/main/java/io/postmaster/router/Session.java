@@ -249,7 +249,8 @@ public final class Session {
 
     static TransportDetails transportDetails(Peer peer) {
         Peer.TransportInfo t = peer.transport();
-        return new TransportDetails(t.peerAddress(), t.subprotocol(), t.secure());
+        return new TransportDetails(t.peerAddress(), t.subprotocol(), t.secure(), t.login().principal(),
+                t.login().roles(), t.login().certificate());
     }
 
     /**

@@ -35,6 +35,59 @@ public final class Permissions {
         this.rules = List.copyOf(sorted);
     }
 
+    /**
+     * Parses rules as the settings write them: {@code <uri> <exact|prefix|wildcard> <action>[,<action>…]}, separated
+     * by {@code ;}. Actions are {@code call}, {@code register}, {@code publish}, {@code subscribe}, {@code disclose}
+     * (caller/publisher disclosure), {@code all} or {@code none}; the URI {@code *} stands for the empty prefix (every
+     * URI). For a {@link PermissionProvider} that keeps rules as text (a database column, a file).
+     *
+     * @throws IllegalArgumentException naming the rule that is malformed
+     */
+    public static Permissions parse(String text) {
+        List<Permission> rules = new ArrayList<>();
+        for (String rule : text.split(";")) {
+            if (rule.isBlank()) {
+                continue;
+            }
+            String[] parts = rule.trim().split("\\s+");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("rule '" + rule.trim()
+                        + "' is not '<uri> <exact|prefix|wildcard> <actions>'");
+            }
+            Permission.Match match = null;
+            for (Permission.Match m : Permission.Match.values()) {
+                if (m.name().equalsIgnoreCase(parts[1])) {
+                    match = m;
+                }
+            }
+            if (match == null) {
+                throw new IllegalArgumentException("'" + parts[1] + "' is not exact, prefix or wildcard");
+            }
+            String uri = parts[0].equals("*") ? "" : parts[0];
+            if (uri.isEmpty() && match != Permission.Match.PREFIX) {
+                throw new IllegalArgumentException("'*' (every URI) needs the prefix match");
+            }
+            EnumSet<Action> allow = EnumSet.noneOf(Action.class);
+            boolean disclose = false;
+            for (String a : parts[2].split(",")) {
+                switch (a.toLowerCase(java.util.Locale.ROOT)) {
+                    case "all" -> allow.addAll(EnumSet.allOf(Action.class));
+                    case "none" -> { }
+                    case "disclose" -> disclose = true;
+                    default -> {
+                        Action action = Action.of(a);
+                        if (action == null) {
+                            throw new IllegalArgumentException("unknown action '" + a + "'");
+                        }
+                        allow.add(action);
+                    }
+                }
+            }
+            rules.add(new Permission(uri, match, allow, disclose));
+        }
+        return new Permissions(rules);
+    }
+
     /** The rules, most specific first. */
     public List<Permission> rules() {
         return rules;

@@ -10,7 +10,7 @@ import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
 import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

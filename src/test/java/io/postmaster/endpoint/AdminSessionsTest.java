@@ -10,7 +10,7 @@ import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.HelloDetails;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.SessionDetails;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import io.postmaster.spi.TransportDetails;
 import org.junit.jupiter.api.Test;
 

@@ -74,6 +74,7 @@ class HandshakeFilterTest {
                                     ? List.of(protocols) : List.<String>of());
                     case "getRemoteAddr" -> addr;
                     case "getRemotePort" -> port;
+                    case "getUserPrincipal", "getAttribute" -> null; // no login, no client certificate
                     case "toString" -> "request";
                     default -> throw new UnsupportedOperationException(m.getName());
                 });

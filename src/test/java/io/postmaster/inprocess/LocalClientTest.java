@@ -19,7 +19,7 @@ import io.postmaster.spi.HelloDetails;
 import io.postmaster.spi.Identity;
 import io.postmaster.spi.Permissions;
 import io.postmaster.spi.PublishOptions;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import io.postmaster.spi.WampEvent;
 import io.postmaster.spi.WampException;
 import io.postmaster.spi.WampSession;

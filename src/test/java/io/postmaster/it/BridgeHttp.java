@@ -33,6 +33,22 @@ final class BridgeHttp {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST <path>} with a JSON body and HTTP BASIC credentials ({@code curl -u user:password}). */
+    HttpResponse<String> postBasic(String path, String json, String user, String password) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header("Authorization", basic(user, password))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The {@code Authorization} header value of HTTP BASIC. */
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The {@code "error"} member of a JSON answer: the WAMP error URI. */
     static String error(HttpResponse<String> r) {
         String body = r.body();

@@ -110,9 +110,12 @@ abstract class ContainerBase {
         WebArchive war = ShrinkWrap.create(WebArchive.class, rootWarName("example.war"))
                 .addPackage("com.example.postmaster")
                 .addAsLibrary(jar);
-        for (String descriptor : new String[] {"jboss-web.xml", "glassfish-web.xml", "ibm-web-ext.xml"}) {
+        for (String descriptor : new String[] {"jboss-web.xml", "glassfish-web.xml", "ibm-web-ext.xml",
+                "ibm-application-bnd.xml"}) {
             war.addAsWebInfResource(new File("src/main/webapp/WEB-INF/" + descriptor), descriptor);
         }
+        // Its own login (BASIC against the server's users) and role, for authmethod container.
+        war.addAsWebInfResource(new File("src/example/webapp/WEB-INF/web.xml"), "web.xml");
         // Postmaster's own runtime dependencies (jackson-core), as Maven would bring them in transitively.
         builtWar().getContent(path -> path.get().startsWith("/WEB-INF/lib/")).forEach((path, node) ->
                 war.add(node.getAsset(), path));

@@ -149,8 +149,11 @@ class HostileBridgeIT extends ContainerBase {
                 hello.put("authid", "peter");
                 hello.put("authrole", "admin");
                 c.send(new Hello(realm, hello));
+                // internal and bearer are not offered over a socket; container is, where the realm allows it, but
+                // only for a handshake the server logged in (HostileContainerLoginIT): here there is none
                 Abort a = c.next(Abort.class);
-                assertEquals(ErrorUris.NO_AUTH_METHOD, a.reason(), realm + ": the in-process methods are not offered");
+                assertTrue(a.reason().equals(ErrorUris.NO_AUTH_METHOD) || a.reason().equals(ErrorUris.NOT_AUTHORIZED),
+                        realm + ": the in-process login is not claimed: " + a.reason());
             }
         }
     }

@@ -16,7 +16,7 @@ import io.postmaster.spi.HelloDetails;
 import io.postmaster.spi.PermissionProvider;
 import io.postmaster.spi.SessionJoined;
 import io.postmaster.spi.SessionLeft;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -48,6 +48,15 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
         return connect(uri, true, subprotocols);
     }
 
+    /** Connects offering {@code subprotocol}, with extra handshake headers (e.g. {@code Authorization}). */
+    public static WampTestClient connect(URI uri, Map<String, String> headers, String subprotocol) throws Exception {
+        WampTestClient c = new WampTestClient(true);
+        WebSocket.Builder b = HTTP.newWebSocketBuilder().subprotocols(subprotocol);
+        headers.forEach(b::header);
+        c.ws = b.buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
     /** Connects; a client with {@code reading == false} never reads, like a peer that cannot keep up. */
     public static WampTestClient connect(URI uri, boolean reading, String... subprotocols) throws Exception {
         WampTestClient c = new WampTestClient(reading);

@@ -16,7 +16,7 @@ import io.postmaster.router.Router;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.spi.Authenticator;
 import io.postmaster.spi.CredentialStore;
-import io.postmaster.spi.SessionListener;
+import io.postmaster.router.SessionListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

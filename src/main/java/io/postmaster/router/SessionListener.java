@@ -1,7 +1,10 @@
-package io.postmaster.spi;
+package io.postmaster.router;
+
+import io.postmaster.spi.SessionJoined;
+import io.postmaster.spi.SessionLeft;
 
 /**
- * How the routing core reports joins and leaves; the endpoint layer turns them into the CDI events
+ * How the routing core reports joins and leaves (internal: applications observe the CDI events instead); the endpoint layer turns them into the CDI events
  * {@link SessionJoined} and {@link SessionLeft}. Called on Postmaster's executor.
  */
 public interface SessionListener {
