@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -76,6 +77,8 @@ class AdminConsoleBrowserIT {
             browser.get(http.replace("http://", "http://admin:admin@") + "/admin/");
             browser.get(http + "/admin/#overview");
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            // the pages re-render their tables as data arrives: an element found a moment ago may be replaced
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(b -> b.findElement(By.id("status")).getText().contains("connected as admin"));
             int samples = samples(browser);
             wait.until(b -> samples(b) >= samples + 2); // the charts gain points
@@ -91,7 +94,10 @@ class AdminConsoleBrowserIT {
                 comes.next(Goodbye.class);
                 wait.until(b -> b.findElements(row(comesId)).isEmpty());
 
-                browser.findElement(row(killedId)).findElement(By.cssSelector("button.select")).click();
+                wait.until(b -> {
+                    b.findElement(row(killedId)).findElement(By.cssSelector("button.select")).click();
+                    return true;
+                });
                 WebElement reason = browser.findElement(By.id("kill-reason"));
                 reason.clear();
                 reason.sendKeys("com.example.closed_by_console");
@@ -153,7 +159,10 @@ class AdminConsoleBrowserIT {
                     AdminConsoleClients.ADMIN, null, null, null).statusCode());
             wait.until(b -> b.findElements(realmRow(other)).isEmpty());
 
-            browser.findElement(realmRow(added)).findElement(By.cssSelector("button.remove-realm")).click();
+            wait.until(b -> { // found and clicked in one go: the table may be re-rendered in between
+                b.findElement(realmRow(added)).findElement(By.cssSelector("button.remove-realm")).click();
+                return true;
+            });
             assertEquals(ErrorUris.CLOSE_REALM, c.next(Goodbye.class).reason());
             wait.until(b -> b.findElements(realmRow(added)).isEmpty());
             wait.until(b -> b.findElement(By.id("realm-result")).getText().contains(added + " removed"));
