@@ -116,15 +116,15 @@ class AdminConsoleBrowserIT {
             wait.until(b -> samples(b) >= again + 3);
             screenshot(browser, "console-overview.png");
 
-            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+            List<LogEntry> errors = browserLog(browser).stream()
                     .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                     .filter(e -> !e.getMessage().contains("/metrics")) // absent or refused: the page says so
                     .toList();
             assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "errors in the browser console");
         } catch (RuntimeException | AssertionError e) {
             screenshot(browser, "failed.png");
-            throw new AssertionError(e.getMessage() + "\nbrowser log: " + browser.manage().logs().get(LogType.BROWSER)
-                    .getAll().stream().map(LogEntry::toString).toList(), e);
+            throw new AssertionError(e.getMessage() + "\nbrowser log (Autobahn|JS's debug lines included):\n"
+                    + String.join("\n", browserLog(browser).stream().map(LogEntry::toString).toList()), e);
         } finally {
             browser.quit();
         }
@@ -169,6 +169,14 @@ class AdminConsoleBrowserIT {
         }
     }
 
+    /** Reading the browser's log empties it: what was read is kept here, so a failure can show all of it. */
+    private static final List<LogEntry> LOG = new java.util.ArrayList<>();
+
+    private static List<LogEntry> browserLog(WebDriver browser) {
+        LOG.addAll(browser.manage().logs().get(LogType.BROWSER).getAll());
+        return LOG;
+    }
+
     private static By realmRow(String realm) {
         return By.cssSelector("#realms-table tr[data-realm='" + realm + "']");
     }
@@ -196,7 +204,10 @@ class AdminConsoleBrowserIT {
         // Debian's driver, never one Selenium Manager would fetch
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // Autobahn|JS logs what it sends and receives (a failure then shows the WAMP traffic the page saw)
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", "window.AUTOBAHN_DEBUG = true;"));
+        return driver;
     }
 
     private static void screenshot(WebDriver browser, String name) throws Exception {

@@ -1,13 +1,11 @@
 package io.postmaster.it;
 
 import io.postmaster.testing.PrometheusText;
-import jakarta.servlet.ServletContainerInitializer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +19,7 @@ import static io.postmaster.it.AdminConsoleClients.OBSERVER;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code postmaster.operator.role} set ({@code postmaster-admin}, by {@link OperatorRoleSetting}): the metrics and the
+ * {@code postmaster.operator.role} set ({@code postmaster-admin}, in the WAR's own {@code META-INF/microprofile-config.properties}): the metrics and the
  * three health endpoints answer 401 with a BASIC challenge to a caller without credentials or with unknown ones, 403
  * to a user of the server without the role, and 200 to one with it.
  */
@@ -29,12 +27,13 @@ import static org.junit.jupiter.api.Assertions.*;
 @RunAsClient
 class HostileOperatorAccessIT {
     private static final List<String> PATHS = List.of("/metrics", "/health/started", "/health/live", "/health/ready");
+    private static final String ROLE = "postmaster-admin";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return AdminConsoleClients.builtWar().addAsLibrary(ShrinkWrap.create(JavaArchive.class, "operator-role.jar")
-                .addClass(OperatorRoleSetting.class)
-                .addAsServiceProvider(ServletContainerInitializer.class, OperatorRoleSetting.class));
+        // the WAR's own settings (META-INF/microprofile-config.properties): this deployment alone has the role set
+        return AdminConsoleClients.builtWar().addAsResource(
+                new StringAsset("postmaster.operator.role=" + ROLE + "\n"), "META-INF/microprofile-config.properties");
     }
 
     @ArquillianResource
