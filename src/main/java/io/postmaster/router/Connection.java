@@ -394,8 +394,11 @@ public final class Connection {
             kill(reason, message);
             return;
         }
-        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
+        // The session leaves first, GOODBYE after, as for the client's own GOODBYE: what its leaving causes (the meta
+        // events of its subscriptions going, which it may itself be subscribed to) reaches it before GOODBYE, and
+        // nothing after it — the transport stays open, and a client takes an EVENT after GOODBYE for a violation.
         endSession(Close.KILLED);
+        peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
     }
 
     private synchronized boolean goodbyeDue() {

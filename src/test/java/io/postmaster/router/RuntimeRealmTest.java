@@ -48,6 +48,33 @@ class RuntimeRealmTest extends RouterFixture {
         return new RealmConfig(name, true, Uris.Rule.LOOSE, Map.of());
     }
 
+    /**
+     * GOODBYE is the last the session hears: the meta events its own leaving causes (here its subscriptions to the
+     * meta topics going away, which it is subscribed to itself) come before it or not at all. Autobahn|JS takes an
+     * EVENT after the router's GOODBYE for a protocol violation.
+     */
+    @Test
+    void nothingFollowsTheGoodbyeOfARemovedRealm() throws Exception {
+        startRouter(Map.of());
+        router.addRealm(open(RT));
+        TestPeer watcher = join(RT, "watcher", ROLES);
+        long request = 0;
+        for (String topic : List.of("wamp.session.on_leave", "wamp.subscription.on_unsubscribe",
+                "wamp.subscription.on_delete", "com.x.topic")) {
+            watcher.in(new Subscribe(++request, Map.of(), topic));
+            watcher.next(Subscribed.class);
+        }
+        watcher.drain();
+
+        assertEquals(1, router.removeRealm(RT, "maintenance"));
+        io.postmaster.message.WampMessage m;
+        do {
+            m = watcher.next();
+        } while (!(m instanceof Goodbye));
+        assertEquals(ErrorUris.CLOSE_REALM, ((Goodbye) m).reason());
+        watcher.nothingMore(300);
+    }
+
     @Test
     void anAddedRealmRoutesAndARemovedOneSaysGoodbyeAndKeepsNothing() throws Exception {
         startRouter(Map.of("postmaster.hello-timeout-ms", "300"));
