@@ -82,32 +82,25 @@ public class RealmAdmin {
      *                                  stopped
      */
     public synchronized Outcome put(String name, String json, String who) {
-        try {
-            return logged(putChecked(name, json, null), name, who);
-        } catch (RuntimeException e) {
-            REFUSED.log(() -> "realm " + shorten(name) + " not added or changed for " + who + ": " + e.getMessage());
-            throw e;
-        }
+        return putLogged(name, json, null, who, "added or changed");
     }
 
     /** Adds a realm that is not served; see {@link #put}. */
     public synchronized void add(String name, String json, String who) {
-        try {
-            putChecked(name, json, Outcome.ADDED);
-            logged(Outcome.ADDED, name, who);
-        } catch (RuntimeException e) {
-            REFUSED.log(() -> "realm " + shorten(name) + " not added for " + who + ": " + e.getMessage());
-            throw e;
-        }
+        putLogged(name, json, Outcome.ADDED, who, "added");
     }
 
     /** Changes a realm that is served; see {@link #put}. */
     public synchronized void change(String name, String json, String who) {
+        putLogged(name, json, Outcome.CHANGED, who, "changed");
+    }
+
+    /** {@link #putChecked}, the change logged, a refusal logged (rate-limited) and thrown on. */
+    private Outcome putLogged(String name, String json, Outcome expected, String who, String verb) {
         try {
-            putChecked(name, json, Outcome.CHANGED);
-            logged(Outcome.CHANGED, name, who);
+            return logged(putChecked(name, json, expected), name, who);
         } catch (RuntimeException e) {
-            REFUSED.log(() -> "realm " + shorten(name) + " not changed for " + who + ": " + e.getMessage());
+            REFUSED.log(() -> "realm " + shorten(name) + " not " + verb + " for " + who + ": " + e.getMessage());
             throw e;
         }
     }
