@@ -77,22 +77,30 @@ public record BridgeConfig(Map<String, RealmBridge> realms, int maxBodyBytes, Du
         return realms.getOrDefault(realm, RealmBridge.OFF);
     }
 
+    /**
+     * A list of {@code container-role=realm-role} pairs (setting {@code key}, value {@code value}), the first pair of
+     * a container role winning; shared with {@link ContainerAuth}.
+     */
+    static Map<String, String> roleMap(String key, String value) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        for (String pair : PostmasterConfig.list(value, "")) {
+            int eq = pair.indexOf('=');
+            String container = eq > 0 ? pair.substring(0, eq).trim() : "";
+            String role = eq > 0 ? pair.substring(eq + 1).trim() : "";
+            if (container.isEmpty() || role.isEmpty()) {
+                throw new IllegalArgumentException(key + ": '" + pair + "' must be container-role=realm-role");
+            }
+            roles.putIfAbsent(container, role);
+        }
+        return roles;
+    }
+
     /** Reads the settings through {@code lookup}, for every served realm. */
     public static BridgeConfig from(Function<String, String> lookup) {
         Map<String, RealmBridge> realms = new LinkedHashMap<>();
         for (String realm : PostmasterConfig.list(lookup.apply(PostmasterConfig.REALMS), "realm1")) {
             String key = "postmaster.realm." + realm + ".bridge";
-            Map<String, String> roles = new LinkedHashMap<>();
-            for (String pair : PostmasterConfig.list(lookup.apply(key + ".roles"), "")) {
-                int eq = pair.indexOf('=');
-                String container = eq > 0 ? pair.substring(0, eq).trim() : "";
-                String role = eq > 0 ? pair.substring(eq + 1).trim() : "";
-                if (container.isEmpty() || role.isEmpty()) {
-                    throw new IllegalArgumentException(key + ".roles: '" + pair
-                            + "' must be container-role=realm-role");
-                }
-                roles.putIfAbsent(container, role);
-            }
+            Map<String, String> roles = roleMap(key + ".roles", lookup.apply(key + ".roles"));
             List<Token> tokens = new ArrayList<>();
             for (String authid : PostmasterConfig.list(lookup.apply(key + ".tokens"), "")) {
                 String t = key + ".token." + authid + ".";

@@ -68,16 +68,7 @@ public record ContainerAuth(Map<String, RealmContainerAuth> realms) {
         Map<String, RealmContainerAuth> realms = new LinkedHashMap<>();
         for (String realm : PostmasterConfig.list(lookup.apply(PostmasterConfig.REALMS), "realm1")) {
             String key = "postmaster.realm." + realm + ".container.";
-            Map<String, String> roles = new LinkedHashMap<>();
-            for (String pair : PostmasterConfig.list(lookup.apply(key + "roles"), "")) {
-                int eq = pair.indexOf('=');
-                String container = eq > 0 ? pair.substring(0, eq).trim() : "";
-                String role = eq > 0 ? pair.substring(eq + 1).trim() : "";
-                if (container.isEmpty() || role.isEmpty()) {
-                    throw new IllegalArgumentException(key + "roles: '" + pair + "' must be container-role=realm-role");
-                }
-                roles.putIfAbsent(container, role);
-            }
+            Map<String, String> roles = BridgeConfig.roleMap(key + "roles", lookup.apply(key + "roles"));
             String tlsRole = PostmasterConfig.value(lookup, "postmaster.realm." + realm + ".tls.role", "");
             realms.put(realm, new RealmContainerAuth(roles, PostmasterConfig.boolValue(lookup, key + "any-hello", false),
                     tlsRole.isEmpty() ? null : tlsRole));
