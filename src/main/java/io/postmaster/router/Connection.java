@@ -364,12 +364,17 @@ public final class Connection {
         }
     }
 
-    /** The router ends the session (meta API kill): GOODBYE, then close the transport. */
+    /**
+     * The router ends the session (meta API kill): the session leaves, GOODBYE, then the transport closes. Leaving comes
+     * first, as in {@link #leave}: what it causes (meta events the session may itself be subscribed to) reaches the
+     * client before GOODBYE, and nothing after it.
+     */
     void kill(String reason, String message) {
-        if (state == State.ESTABLISHED) {
+        boolean established = state == State.ESTABLISHED;
+        endSession(Close.KILLED);
+        if (established) {
             peer.send(new Goodbye(message == null ? Map.of() : Map.of("message", message), reason));
         }
-        endSession(Close.KILLED);
         close(1000, "session killed", Close.KILLED);
     }
 
@@ -420,12 +425,13 @@ public final class Connection {
         }
     }
 
-    /** Router shutdown: say GOODBYE and close. */
+    /** Router shutdown: the session leaves, GOODBYE, close (the order of {@link #kill}). */
     void shutdown(Goodbye goodbye) {
-        if (state == State.ESTABLISHED) {
+        boolean established = state == State.ESTABLISHED;
+        endSession(Close.SYSTEM_SHUTDOWN);
+        if (established) {
             peer.send(goodbye);
         }
-        endSession(Close.SYSTEM_SHUTDOWN);
         close(1001, "router shutting down", Close.SYSTEM_SHUTDOWN);
     }
 

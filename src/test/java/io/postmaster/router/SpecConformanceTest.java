@@ -170,6 +170,54 @@ class SpecConformanceTest extends RouterFixture {
         assertEquals(ErrorUris.CLOSE_KILLED, second.next(Goodbye.class).reason());
     }
 
+    /**
+     * A killed session's GOODBYE is the last message it gets: the meta events its own leaving causes (it may be
+     * subscribed to them) come before it, as when the client says GOODBYE itself.
+     */
+    @Test
+    void nothingFollowsTheGoodbyeOfAKilledSession() {
+        start("postmaster.realm.realm1.meta-kill", "true");
+        TestPeer admin = join("admin");
+        TestPeer victim = join("victim");
+        long request = 0;
+        for (String topic : List.of("wamp.session.on_leave", "wamp.subscription.on_unsubscribe",
+                "wamp.subscription.on_delete", "com.x.topic")) {
+            victim.in(new Subscribe(++request, Map.of(), topic));
+            victim.next(Subscribed.class);
+        }
+        victim.drain();
+        admin.in(new Call(1, Map.of(), "wamp.session.kill", List.of(id(victim)), null));
+        WampMessage m;
+        do {
+            m = victim.next();
+        } while (!(m instanceof Goodbye));
+        assertEquals(ErrorUris.CLOSE_KILLED, ((Goodbye) m).reason());
+        victim.nothingMore(300);
+    }
+
+    /** The same at router shutdown: GOODBYE {@code wamp.close.system_shutdown} is the last message a session gets. */
+    @Test
+    void nothingFollowsTheGoodbyeOfARouterShutdown() {
+        start();
+        TestPeer watcher = join("watcher");
+        long request = 0;
+        for (String topic : List.of("wamp.session.on_leave", "wamp.subscription.on_unsubscribe",
+                "wamp.subscription.on_delete", "com.x.topic")) {
+            watcher.in(new Subscribe(++request, Map.of(), topic));
+            watcher.next(Subscribed.class);
+        }
+        TestPeer other = join("other");
+        watcher.drain();
+        router.close();
+        WampMessage m;
+        do {
+            m = watcher.next();
+        } while (!(m instanceof Goodbye));
+        assertEquals(ErrorUris.SYSTEM_SHUTDOWN, ((Goodbye) m).reason());
+        watcher.nothingMore(300);
+        assertEquals(ErrorUris.SYSTEM_SHUTDOWN, other.next(Goodbye.class).reason());
+    }
+
     // ------------------------------------------------------------------------------------------ event history
 
     Map<?, ?> event(Object o) {
