@@ -1,25 +1,18 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.router.Router;
+import io.postmaster.cluster.ClusterFixture.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.postmaster.testing.Await;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,36 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * range.
  */
 class ClusterMetaTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-
-    private record Node(Router router, RedisCluster cluster) { }
-
-    private Node node(String redisUri) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postmaster.cluster.redis", redisUri);
-        settings.put("postmaster.cluster.heartbeat-ms", "100");
-        settings.put("postmaster.cluster.node-ttl-ms", "1000");
-        PostmasterConfig config = PostmasterConfig.from(settings::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
-        return new Node(router, cluster);
-    }
+    private final ClusterFixture fixture = new ClusterFixture();
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
-    }
-
-    /** The cluster's state changes on its own threads, with no event to wait on: polled, for up to 30 s. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
+        fixture.close();
     }
 
     private static Object meta(Client c, String procedure, List<Object> args) {
@@ -73,14 +41,13 @@ class ClusterMetaTest {
 
     @Test
     void sessionCountListAndGetSeeEveryNode() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
-        Node a = node(redis.uri());
-        Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
-        Client onA = Client.join(a.router, "onA", Client.RPC_ROLES);
-        Client onB1 = Client.join(b.router, "onB1", Client.RPC_ROLES);
-        Client onB2 = Client.join(b.router, "onB2", Client.RPC_ROLES);
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client onA = Client.join(a.router(), "onA", Client.RPC_ROLES);
+        Client onB1 = Client.join(b.router(), "onB1", Client.RPC_ROLES);
+        Client onB2 = Client.join(b.router(), "onB2", Client.RPC_ROLES);
 
         await("A counts B's sessions", () -> Long.valueOf(3).equals(meta(onA, "wamp.session.count", List.of())));
         @SuppressWarnings("unchecked")
@@ -99,20 +66,19 @@ class ClusterMetaTest {
         onB2.drop();
         await("a session that left is no longer counted", () -> Long.valueOf(2).equals(
                 meta(onA, "wamp.session.count", List.of())));
-        b.cluster.crash();
+        b.cluster().crash();
         await("a dead node's sessions are no longer counted", () -> Long.valueOf(1).equals(
                 meta(onA, "wamp.session.count", List.of())));
     }
 
     @Test
     void subscriptionIdsOfDifferentNodesAreDistinct() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
-        Node a = node(redis.uri());
-        Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
-        Client onA = Client.join(a.router, "onA");
-        Client onB = Client.join(b.router, "onB");
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client onA = Client.join(a.router(), "onA");
+        Client onB = Client.join(b.router(), "onB");
         Set<Long> ids = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             ids.add(onA.subscribe("com.t" + i, null));
@@ -125,6 +91,6 @@ class ClusterMetaTest {
         for (long id : ids) {
             slots.add(SessionIds.slotOf(id));
         }
-        assertEquals(Set.of(a.cluster.slot(), b.cluster.slot()), slots);
+        assertEquals(Set.of(a.cluster().slot(), b.cluster().slot()), slots);
     }
 }
