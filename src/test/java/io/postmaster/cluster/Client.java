@@ -78,6 +78,12 @@ public final class Client implements Peer {
         return request;
     }
 
+    /** Sends CALL with keyword arguments; returns its request ID. */
+    public long call(String procedure, List<Object> args, Map<String, Object> kwargs) {
+        connection.onMessage(new WampMessage.Call(++request, Map.of(), procedure, args, kwargs));
+        return request;
+    }
+
     /** Sends a further CALL of a progressive invocation with the same request ID. */
     void callAgain(long callRequest, String procedure, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Call(callRequest, options, procedure, args, null));

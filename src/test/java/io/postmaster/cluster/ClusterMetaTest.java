@@ -30,13 +30,177 @@ class ClusterMetaTest {
     }
 
     private static Object meta(Client c, String procedure, List<Object> args) {
+        return meta(c, procedure, args, null);
+    }
+
+    /** Calls a meta procedure: its first result (null if none), or the ERROR. */
+    private static Object meta(Client c, String procedure, List<Object> args, Map<String, Object> kwargs) {
         try {
-            c.call(procedure, Map.of(), args);
+            c.call(procedure, args, kwargs);
             WampMessage m = c.next(WampMessage.class);
-            return m instanceof Result r ? r.args().get(0) : m;
+            return m instanceof Result r ? (r.args() == null || r.args().isEmpty() ? null : r.args().get(0)) : m;
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final Map<String, String> META_KILL = Map.of("postmaster.realm.realm1.meta-kill", "true");
+
+    /** A subscriber that announced subscription revocation (so it is told when it is revoked). */
+    private static Client revocable(Node n, String name) throws InterruptedException {
+        return Client.join(n.router(), name, Map.of("subscriber", Map.of("features",
+                Map.of("subscription_revocation", true)), "caller", Map.of()));
+    }
+
+    private static void awaitCount(Client c, long n) throws InterruptedException {
+        await(n + " sessions in the cluster", () -> Long.valueOf(n).equals(meta(c, "wamp.session.count", List.of())));
+    }
+
+    @Test
+    void killReachesSessionsOfOtherNodesAndIsAuthorizedByTheCallersNode() throws Exception {
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri(), META_KILL);
+        Node b = fixture.node(redis.uri()); // no meta-kill here: B's node carries out what A's node allowed
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client killer = Client.join(a.router(), "killer", Client.RPC_ROLES);
+        Client v1 = Client.join(b.router(), "v1", Client.RPC_ROLES);
+        Client v2 = Client.join(b.router(), "v2", Client.RPC_ROLES);
+        Client v3 = Client.join(b.router(), "v3", Client.RPC_ROLES);
+        Client v4 = Client.join(a.router(), "v4", Client.RPC_ROLES);
+        Client refused = Client.join(b.router(), "refused", Client.RPC_ROLES);
+        awaitCount(killer, 6);
+
+        Object denied = meta(refused, "wamp.session.kill", List.of(v4.session));
+        assertTrue(denied instanceof WampMessage.Error e && e.error().equals(ErrorUris.NOT_AUTHORIZED),
+                "the caller's node decides: " + denied);
+
+        assertEquals(null, meta(killer, "wamp.session.kill", List.of(v1.session),
+                Map.of("reason", "com.example.kicked", "message", "bye")));
+        WampMessage.Goodbye g = v1.next(WampMessage.Goodbye.class);
+        assertEquals("com.example.kicked", g.reason());
+        assertEquals("bye", g.details().get("message"));
+        Object none = meta(killer, "wamp.session.kill", List.of(v1.session + 1));
+        assertTrue(none instanceof WampMessage.Error e && e.error().equals(ErrorUris.NO_SUCH_SESSION), "" + none);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> v2Details = (Map<String, Object>) meta(killer, "wamp.session.get", List.of(v2.session));
+        assertEquals(List.of(v2.session), meta(killer, "wamp.session.kill_by_authid",
+                List.of(v2Details.get("authid"))));
+        assertEquals(ErrorUris.CLOSE_KILLED, v2.next(WampMessage.Goodbye.class).reason());
+
+        // kill_all: everyone but the caller, on both nodes, counted cluster-wide
+        assertEquals(3L, meta(killer, "wamp.session.kill_all", List.of()));
+        v3.next(WampMessage.Goodbye.class);
+        v4.next(WampMessage.Goodbye.class);
+        refused.next(WampMessage.Goodbye.class);
+        awaitCount(killer, 1);
+    }
+
+    @Test
+    void subscriptionMetaProceduresAnswerForTheWholeCluster() throws Exception {
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client onA = Client.join(a.router(), "onA");
+        Client onB = Client.join(b.router(), "onB");
+        Client onB2 = Client.join(b.router(), "onB2");
+        long xA = onA.subscribe("com.x", null);
+        long xB = onB.subscribe("com.x", null);
+        assertEquals(xB, onB2.subscribe("com.x", null), "one subscription per topic on a node");
+        long pB = onB.subscribe("com.p", "prefix");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> list = (Map<String, Object>) meta(onA, "wamp.subscription.list", List.of());
+        assertEquals(List.of(xA), list.get("exact"), "one ID per topic and policy: the caller's node's own");
+        assertEquals(List.of(pB), list.get("prefix"), "another node's subscription is listed");
+        assertEquals(pB, meta(onA, "wamp.subscription.lookup", List.of("com.p", Map.of("match", "prefix"))));
+        assertEquals(xA, meta(onA, "wamp.subscription.lookup", List.of("com.x")));
+        assertEquals(xB, meta(onB, "wamp.subscription.lookup", List.of("com.x")));
+        assertEquals(List.of(pB), meta(onA, "wamp.subscription.match", List.of("com.p.q")),
+                "match: the other node's prefix subscription");
+        assertEquals(List.of(xA), meta(onA, "wamp.subscription.match", List.of("com.x")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> got = (Map<String, Object>) meta(onA, "wamp.subscription.get", List.of(pB));
+        assertEquals("com.p", got.get("uri"));
+        assertEquals("prefix", got.get("match"));
+        assertEquals(pB, got.get("id"));
+        // the subscribers of a topic on every node, whichever node's ID names it
+        assertEquals(Set.of(onA.session, onB.session, onB2.session),
+                new HashSet<>((List<?>) meta(onA, "wamp.subscription.list_subscribers", List.of(xB))));
+        assertEquals(3L, meta(onA, "wamp.subscription.count_subscribers", List.of(xA)));
+        assertEquals(1L, meta(onA, "wamp.subscription.count_subscribers", List.of(pB)));
+        Object none = meta(onA, "wamp.subscription.get", List.of(12345L));
+        assertTrue(none instanceof WampMessage.Error e && e.error().equals(ErrorUris.NO_SUCH_SUBSCRIPTION), "" + none);
+    }
+
+    @Test
+    void subscriptionMetaEventsReachMetaSubscribersOnEveryNode() throws Exception {
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client watcher = Client.join(a.router(), "watcher");
+        long created = watcher.subscribe("wamp.subscription.on_create", null);
+        long subscribed = watcher.subscribe("wamp.subscription.on_subscribe", null);
+        long unsubscribed = watcher.subscribe("wamp.subscription.on_unsubscribe", null);
+        long deleted = watcher.subscribe("wamp.subscription.on_delete", null);
+        await("B knows A's meta subscriptions", () -> b.cluster().remoteInterest("realm1", a.cluster().nodeId()) == 4);
+
+        Client onB = Client.join(b.router(), "onB");
+        long sub = onB.subscribe("com.y", null);
+        WampMessage.Event c = watcher.next(WampMessage.Event.class);
+        assertEquals(created, c.subscription());
+        assertEquals(onB.session, c.args().get(0));
+        assertEquals(sub, ((Map<?, ?>) c.args().get(1)).get("id"));
+        WampMessage.Event s = watcher.next(WampMessage.Event.class);
+        assertEquals(subscribed, s.subscription());
+        assertEquals(List.of(onB.session, sub), s.args());
+        onB.drop();
+        WampMessage.Event u = watcher.next(WampMessage.Event.class);
+        assertEquals(unsubscribed, u.subscription());
+        assertEquals(List.of(onB.session, sub), u.args());
+        WampMessage.Event d = watcher.next(WampMessage.Event.class);
+        assertEquals(deleted, d.subscription());
+        assertEquals(List.of(onB.session, sub), d.args());
+    }
+
+    @Test
+    void revocationReachesCalleesAndSubscribersOfOtherNodes() throws Exception {
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri(), META_KILL);
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client admin = Client.join(a.router(), "admin", Client.RPC_ROLES);
+        Client callee = Client.join(b.router(), "callee", Client.RPC_ROLES);
+        Client callee2 = Client.join(b.router(), "callee2", Client.RPC_ROLES);
+        long reg = callee.register("com.r", Map.of("invoke", "roundrobin"));
+        assertEquals(reg, callee2.register("com.r", Map.of("invoke", "roundrobin")));
+        long reg2 = callee.register("com.r2", Map.of());
+        await("A sees B's callees", () -> Long.valueOf(2).equals(meta(admin, "wamp.registration.count_callees",
+                List.of(reg))) && meta(admin, "wamp.registration.match", List.of("com.r2")) != null);
+
+        assertEquals(null, meta(admin, "wamp.registration.remove_callee", List.of(reg, callee2.session, "moved")));
+        WampMessage.Unregistered u = callee2.next(WampMessage.Unregistered.class);
+        assertEquals(Map.of("registration", reg, "reason", "moved"), u.details());
+        assertEquals(List.of(callee.session), meta(admin, "wamp.registration.remove", List.of(reg),
+                Map.of("reason", "closed")));
+        assertEquals(Map.of("registration", reg, "reason", "closed"),
+                callee.next(WampMessage.Unregistered.class).details());
+        Object notHeld = meta(admin, "wamp.registration.remove_callee", List.of(reg2, callee2.session));
+        assertTrue(notHeld instanceof WampMessage.Error e && e.error().equals(ErrorUris.NO_SUCH_REGISTRATION),
+                "" + notHeld);
+
+        Client sub = revocable(b, "sub");
+        Client sub2 = revocable(b, "sub2");
+        long s = sub.subscribe("com.s", null);
+        sub2.subscribe("com.s", null);
+        await("A sees B's subscription", () -> Long.valueOf(2).equals(meta(admin,
+                "wamp.subscription.count_subscribers", List.of(s))));
+        assertEquals(null, meta(admin, "wamp.subscription.remove_subscriber", List.of(s, sub2.session, "out")));
+        assertEquals(Map.of("subscription", s, "reason", "out"), sub2.next(WampMessage.Unsubscribed.class).details());
+        assertEquals(List.of(sub.session), meta(admin, "wamp.subscription.remove", List.of(s, "all out")));
+        assertEquals(Map.of("subscription", s, "reason", "all out"), sub.next(WampMessage.Unsubscribed.class).details());
     }
 
     @Test
