@@ -118,6 +118,12 @@ public final class Client implements Peer {
         return next(WampMessage.Subscribed.class).subscription();
     }
 
+    /** Subscribes with these options and returns the subscription ID. */
+    public long subscribeWith(String topic, Map<String, Object> options) throws InterruptedException {
+        connection.onMessage(new WampMessage.Subscribe(++request, options, topic));
+        return next(WampMessage.Subscribed.class).subscription();
+    }
+
     public void publish(String topic, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Publish(++request, options, topic, args, null));
     }

@@ -257,4 +257,53 @@ class ClusterMetaTest {
         }
         assertEquals(Set.of(a.cluster().slot(), b.cluster().slot()), slots);
     }
+
+    @Test
+    void retainedEventsAndEventHistoryAreSharedAcrossNodesWithinTheirBounds() throws Exception {
+        RedisServer redis = fixture.redis();
+        Map<String, String> settings = Map.of("postmaster.realm.realm1.history", "com.h=3",
+                "postmaster.retained-max", "2");
+        Node a = fixture.node(redis.uri(), settings);
+        Node b = fixture.node(redis.uri(), settings);
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        Client pub = Client.join(a.router(), "pub");
+
+        pub.publish("com.r.one", Map.of("retain", true), List.of("kept"));
+        await("kept in Redis", () -> redis.cli("HEXISTS", "pm:{realm1}:retained", "com.r.one").equals("1"));
+        Client sub = Client.join(b.router(), "sub");
+        long exact = sub.subscribeWith("com.r.one", Map.of("get_retained", true));
+        WampMessage.Event e = sub.next(WampMessage.Event.class);
+        assertEquals(exact, e.subscription());
+        assertEquals(List.of("kept"), e.args());
+        assertEquals(true, e.details().get("retained"));
+        long prefix = sub.subscribeWith("com.r", Map.of("match", "prefix", "get_retained", true));
+        WampMessage.Event p = sub.next(WampMessage.Event.class);
+        assertEquals(prefix, p.subscription());
+        assertEquals("com.r.one", p.details().get("topic"));
+
+        // bounded as on one node: postmaster.retained-max topics per realm
+        pub.publish("com.r.two", Map.of("retain", true), List.of("2"));
+        pub.publish("com.r.three", Map.of("retain", true, "acknowledge", true), List.of("3"));
+        pub.next(WampMessage.Published.class);
+        await("the third topic's event is refused", () -> redis.cli("HLEN", "pm:{realm1}:retained").equals("2")
+                && redis.cli("HEXISTS", "pm:{realm1}:retained", "com.r.two").equals("1"));
+
+        for (int i = 0; i < 5; i++) {
+            pub.publish("com.h", Map.of(), List.of("e" + i));
+        }
+        await("the last three recorded", () -> redis.cli("LLEN", "pm:{realm1}:history:com.h").equals("3")
+                && redis.cli("LINDEX", "pm:{realm1}:history:com.h", "-1").contains("e4"));
+        Client reader = Client.join(b.router(), "reader");
+        long h = reader.subscribe("com.h", null);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) meta(reader, "wamp.subscription.get_events",
+                List.of(h));
+        assertEquals(List.of(List.of("e2"), List.of("e3"), List.of("e4")), events.stream().map(x -> x.get("args"))
+                .toList(), "the history of events published on the other node: " + events);
+        assertEquals(h, events.get(0).get("subscription"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> last = (List<Map<String, Object>>) meta(reader, "wamp.topic.history.last",
+                List.of("com.h", 2L));
+        assertEquals(List.of(List.of("e3"), List.of("e4")), last.stream().map(x -> x.get("args")).toList());
+    }
 }
