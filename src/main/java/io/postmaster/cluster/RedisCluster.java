@@ -272,7 +272,39 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     @Override
     public PublicationRelay relay(String realm) {
         RemoteInterest remote = interest.get(realm);
+        ClusterStore store = new ClusterStore(this, realm, prefix);
         return new PublicationRelay() {
+            @Override
+            public boolean stores() {
+                return joined;
+            }
+
+            @Override
+            public void retain(String realmName, String topic, long publication, Map<String, Object> details,
+                               List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter, int maxTopics,
+                               long maxBytes) {
+                store.retain(topic, publication, details, args, kwargs, filter, maxTopics, maxBytes);
+            }
+
+            @Override
+            public void record(String realmName, String topic, long publication, Map<String, Object> details,
+                               List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter, int limit,
+                               long maxBytes) {
+                store.record(topic, publication, details, args, kwargs, filter, limit, maxBytes);
+            }
+
+            @Override
+            public void retained(String realmName, String topic, MatchPolicy policy,
+                                 io.postmaster.router.SessionDirectory.Answer<List<Stored>> answer) {
+                store.retained(topic, policy, answer);
+            }
+
+            @Override
+            public void history(String realmName, List<String> topics,
+                                io.postmaster.router.SessionDirectory.Answer<List<Stored>> answer) {
+                store.history(topics, answer);
+            }
+
             @Override
             public void publish(String realmName, String topic, long publication, Map<String, Object> details,
                                 List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter) {

@@ -108,6 +108,18 @@ final class RelayCodec {
         return bytes(new Publish(request, o, NO_TOPIC, results, null));
     }
 
+    /** A publication kept in Redis (a retained event, an event of a history), published at {@code time} (ms). */
+    static byte[] stored(long publication, String topic, long time, Map<String, Object> details, List<Object> args,
+                         Map<String, Object> kwargs, Map<String, Object> filter) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("t", time);
+        o.put("details", details);
+        if (filter != null) {
+            o.put("filter", filter);
+        }
+        return bytes(new Publish(publication, o, topic, args, kwargs));
+    }
+
     /** The message of a call carried by {@code p} ({@link #rpc}), or null if it is malformed. */
     @SuppressWarnings("unchecked")
     static WampMessage rpcMessage(Publish p) {

@@ -48,6 +48,29 @@ final class MetaApi implements Dealer.RouterProcedures {
             "wamp.registration.remove_callee", "wamp.registration.remove",
             "wamp.subscription.remove", "wamp.subscription.remove",
             "wamp.subscription.remove_subscriber", "wamp.subscription.remove");
+    /** {@code wamp.topic.history.*}: the RESULT's positional results from a topic's recorded events. */
+    private interface HistoryView {
+        List<Object> of(Session caller, List<EventHistory.Entry> events, Args a);
+    }
+
+    private static final Map<String, HistoryView> HISTORY_VIEWS = Map.of(
+            "wamp.topic.history.last", (s, events, a) -> {
+                List<Object> e = readable(s, events).stream().map(x -> (Object) EventHistory.flat(x)).toList();
+                return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
+            },
+            "wamp.topic.history.since", (s, events, a) -> {
+                java.time.Instant since = a.instant(1);
+                return List.of(readable(s, events).stream().filter(x -> !x.time().isBefore(since))
+                        .map(x -> (Object) EventHistory.flat(x)).toList());
+            },
+            "wamp.topic.history.after", (s, events, a) -> {
+                long after = a.id(1);
+                List<EventHistory.Entry> e = readable(s, events);
+                int at = indexOf(e, after);
+                return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
+                        .map(x -> (Object) EventHistory.flat(x)).toList());
+            });
+
     /** The longest revocation reason passed on to the revoked sessions. */
     static final int MAX_REASON = 1024;
     private final Realm realm;
@@ -171,24 +194,13 @@ final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
         // event history: only for who may subscribe to the topic, only the events the caller was eligible for
-        procedures.put("wamp.topic.history.last", (s, a) -> {
-            List<Object> e = readable(s, history(s, a.string(0)).entries()).stream()
-                    .map(x -> (Object) EventHistory.flat(x)).toList();
-            return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
+        HISTORY_VIEWS.forEach((name, view) -> procedures.put(name, (s, a) -> view.of(s,
+                history(s, a.string(0)).entries(), a)));
+        procedures.put("wamp.subscription.get_events", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            authorization.check(s, Action.SUBSCRIBE, sub.topic());
+            return List.of(events(s, sub.id(), sub.policy(), localEvents(sub), a));
         });
-        procedures.put("wamp.topic.history.since", (s, a) -> {
-            java.time.Instant since = a.instant(1);
-            return List.of(readable(s, history(s, a.string(0)).entries()).stream()
-                    .filter(x -> !x.time().isBefore(since)).map(x -> (Object) EventHistory.flat(x)).toList());
-        });
-        procedures.put("wamp.topic.history.after", (s, a) -> {
-            long after = a.id(1);
-            List<EventHistory.Entry> e = readable(s, history(s, a.string(0)).entries());
-            int at = indexOf(e, after);
-            return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
-                    .map(x -> (Object) EventHistory.flat(x)).toList());
-        });
-        procedures.put("wamp.subscription.get_events", (s, a) -> List.of(events(s, subscription(s, a.id(0)), a)));
         // registrations
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> dealer.registrations(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
@@ -259,7 +271,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                     + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
             throw Authorization.NOT_AUTHORIZED;
         }
-        if (acrossNodes(caller, call)) {
+        if (historyAcrossNodes(caller, call, realm.directory()) || acrossNodes(caller, call)) {
             return true;
         }
         List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
@@ -823,8 +835,8 @@ final class MetaApi implements Dealer.RouterProcedures {
      * allowed to subscribe to the subscription's topic or pattern. A publication ID not in the history selects
      * nothing. The limit may also come second among the positional arguments, as Crossbar takes it.
      */
-    private List<Object> events(Session caller, Subscription sub, Args a) {
-        authorization.check(caller, Action.SUBSCRIBE, sub.topic());
+    private static List<Object> events(Session caller, long subscription, MatchPolicy policy,
+                                       List<EventHistory.Entry> recorded, Args a) {
         boolean reverse = a.kwBool("reverse");
         int limit = a.at(1) != null ? a.count(1) : a.kwCount("limit"); // Crossbar's positional limit too
         java.time.Instant fromTime = a.kwInstant("from_time");
@@ -835,12 +847,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         if (topicArg != null && !(topicArg instanceof String)) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "topic must be a URI");
         }
-        List<EventHistory.Entry> events = new ArrayList<>();
-        for (EventHistory h : realm.broker().histories(sub)) {
-            events.addAll(h.entries());
-        }
-        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
-        events = new ArrayList<>(readable(caller, events).stream()
+        List<EventHistory.Entry> events = new ArrayList<>(readable(caller, recorded).stream()
                 .filter(e -> topicArg == null || topicArg.equals(e.topic()))
                 .filter(e -> fromTime == null || !e.time().isBefore(fromTime))
                 .filter(e -> afterTime == null || e.time().isAfter(afterTime))
@@ -861,10 +868,10 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("timestamp", e.timestamp());
-            m.put("subscription", sub.id());
+            m.put("subscription", subscription);
             m.put("publication", e.publication());
             Map<String, Object> details = e.details();
-            if (sub.policy() != MatchPolicy.EXACT) {
+            if (policy != MatchPolicy.EXACT) {
                 details = new LinkedHashMap<>(details);
                 details.put("topic", e.topic());
             }
@@ -874,6 +881,87 @@ final class MetaApi implements Dealer.RouterProcedures {
             out.add(m);
         }
         return out;
+    }
+
+    /** The events this node recorded for the topics {@code sub} matches, in recording order. */
+    private List<EventHistory.Entry> localEvents(Subscription sub) {
+        List<EventHistory.Entry> events = new ArrayList<>();
+        for (EventHistory h : realm.broker().histories(sub)) {
+            events.addAll(h.entries());
+        }
+        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
+        return events;
+    }
+
+    /**
+     * On a cluster whose engine keeps the event histories: {@code wamp.topic.history.*} and
+     * {@code wamp.subscription.get_events} (also of a subscription of another node) read the events every node
+     * recorded; when the engine cannot answer, those this node recorded. False when the engine keeps none.
+     */
+    private boolean historyAcrossNodes(Session caller, Call call, SessionDirectory d) {
+        Broker broker = realm.broker();
+        if (!broker.historyInCluster()) {
+            return false;
+        }
+        Args a = new Args(call.args(), call.kwargs());
+        HistoryView view = HISTORY_VIEWS.get(call.procedure());
+        if (view != null) {
+            String topic = a.string(0);
+            EventHistory here = history(caller, topic);
+            broker.clusterHistory(List.of(topic), recorded(caller, call, here::entries,
+                    events -> view.of(caller, events, a)));
+            return true;
+        }
+        if (!call.procedure().equals("wamp.subscription.get_events")) {
+            return false;
+        }
+        long id = a.id(0);
+        java.util.function.Consumer<SubscriptionRef> read = ref -> {
+            authorization.check(caller, Action.SUBSCRIBE, ref.uri());
+            Subscription here = broker.subscription(ref.uri(), ref.policy());
+            broker.clusterHistory(broker.historyTopics(ref.uri(), ref.policy()), recorded(caller, call,
+                    () -> here == null ? List.of() : localEvents(here),
+                    events -> List.of(events(caller, id, ref.policy(), events, a))));
+        };
+        Subscription local = broker.subscription(id);
+        if (local != null) {
+            read.accept(new SubscriptionRef(id, local.topic(), local.policy(), ""));
+        } else if (d != null && d.available()) {
+            withSubscription(d, caller, call, id, read);
+        } else {
+            throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
+        }
+        return true;
+    }
+
+    /**
+     * Answers a history call with {@code results} of the events the engine answers, or of {@code local} (this
+     * node's own) when it cannot; a {@link Refusal} is the call's ERROR.
+     */
+    private static SessionDirectory.Answer<List<EventHistory.Entry>> recorded(Session caller, Call call,
+            java.util.function.Supplier<List<EventHistory.Entry>> local,
+            Function<List<EventHistory.Entry>, List<Object>> results) {
+        return new SessionDirectory.Answer<>() {
+            @Override
+            public void ok(List<EventHistory.Entry> events) {
+                try {
+                    caller.send(new Result(call.request(), Map.of(), results.apply(events), null));
+                } catch (Refusal refusal) {
+                    caller.send(refusal.toError(io.postmaster.message.MessageType.CALL, call.request()));
+                } catch (RuntimeException e) {
+                    CLUSTER_FAILED.log(() -> call.procedure() + " for " + caller + " failed: " + e, e);
+                    caller.sendError(io.postmaster.message.MessageType.CALL, call.request(),
+                            ErrorUris.NETWORK_FAILURE, "the recorded events could not be read");
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                CLUSTER_FAILED.log(() -> call.procedure() + " for " + caller + " answered from this node's history: "
+                        + why);
+                ok(local.get());
+            }
+        };
     }
 
     /**
