@@ -642,17 +642,17 @@ final class MetaApi implements Dealer.RouterProcedures {
      * {@link Refusal} thrown there, or no subscription of that ID anywhere, answers the call with an ERROR.
      */
     private void withSubscription(SessionDirectory d, Session caller, Call call, long id,
-                                  Consumer<SubscriptionRef> then) {
+                                  Consumer<SubscriptionRef> next) {
         Subscription here = realm.broker().subscription(id);
         if (here != null) {
-            then.accept(new SubscriptionRef(id, here.topic(), here.policy(), (String) here.details().get("created")));
+            next.accept(new SubscriptionRef(id, here.topic(), here.policy(), (String) here.details().get("created")));
             return;
         }
         d.ask("sub.byid", List.of(id), then(caller, call, nodes -> {
             for (List<Object> e : nodes) {
                 if (e.size() == 3 && e.get(0) instanceof String m && e.get(1) instanceof String uri
                         && e.get(2) instanceof String created && MatchPolicy.of(m) != null) {
-                    then.accept(new SubscriptionRef(id, uri, MatchPolicy.of(m), created));
+                    next.accept(new SubscriptionRef(id, uri, MatchPolicy.of(m), created));
                     return;
                 }
             }
