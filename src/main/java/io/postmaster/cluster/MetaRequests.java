@@ -79,8 +79,13 @@ final class MetaRequests {
                 return;
             }
         }
-        p.timeout = cluster.schedule(() -> fail(id, "not every node answered within "
-                + cluster.nodeTtlMs() + " ms"), cluster.nodeTtlMs());
+        try {
+            p.timeout = cluster.schedule(() -> fail(id, "not every node answered within "
+                    + cluster.nodeTtlMs() + " ms"), cluster.nodeTtlMs());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            fail(id, "this node is leaving the cluster");
+            return;
+        }
         if (!pending.containsKey(id)) { // answered before the time-out was set
             p.timeout.cancel(false);
         }

@@ -107,4 +107,13 @@ final class ClusterFixture implements AutoCloseable {
             await("node joined", n.cluster()::joined);
         }
     }
+
+    /** Waits until every node is joined and knows all the others (so a request to the other nodes reaches them). */
+    static void awaitMesh(Node... nodes) throws InterruptedException {
+        awaitJoined(nodes);
+        for (Node n : nodes) {
+            await("node " + n.cluster().nodeId() + " knows the " + (nodes.length - 1) + " others",
+                    () -> n.cluster().otherNodes().length == nodes.length - 1);
+        }
+    }
 }

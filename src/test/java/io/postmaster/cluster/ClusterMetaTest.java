@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static io.postmaster.cluster.ClusterFixture.await;
+import static io.postmaster.cluster.ClusterFixture.awaitMesh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class ClusterMetaTest {
         RedisServer redis = fixture.redis();
         Node a = fixture.node(redis.uri(), META_KILL);
         Node b = fixture.node(redis.uri()); // no meta-kill here: B's node carries out what A's node allowed
-        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        awaitMesh(a, b);
         Client killer = Client.join(a.router(), "killer", Client.RPC_ROLES);
         Client v1 = Client.join(b.router(), "v1", Client.RPC_ROLES);
         Client v2 = Client.join(b.router(), "v2", Client.RPC_ROLES);
@@ -101,7 +102,7 @@ class ClusterMetaTest {
         RedisServer redis = fixture.redis();
         Node a = fixture.node(redis.uri());
         Node b = fixture.node(redis.uri());
-        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        awaitMesh(a, b);
         Client onA = Client.join(a.router(), "onA");
         Client onB = Client.join(b.router(), "onB");
         Client onB2 = Client.join(b.router(), "onB2");
@@ -139,7 +140,7 @@ class ClusterMetaTest {
         RedisServer redis = fixture.redis();
         Node a = fixture.node(redis.uri());
         Node b = fixture.node(redis.uri());
-        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        awaitMesh(a, b);
         Client watcher = Client.join(a.router(), "watcher");
         long created = watcher.subscribe("wamp.subscription.on_create", null);
         long subscribed = watcher.subscribe("wamp.subscription.on_subscribe", null);
@@ -170,7 +171,7 @@ class ClusterMetaTest {
         RedisServer redis = fixture.redis();
         Node a = fixture.node(redis.uri(), META_KILL);
         Node b = fixture.node(redis.uri());
-        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        awaitMesh(a, b);
         Client admin = Client.join(a.router(), "admin", Client.RPC_ROLES);
         Client callee = Client.join(b.router(), "callee", Client.RPC_ROLES);
         Client callee2 = Client.join(b.router(), "callee2", Client.RPC_ROLES);
@@ -265,7 +266,7 @@ class ClusterMetaTest {
                 "postmaster.retained-max", "2");
         Node a = fixture.node(redis.uri(), settings);
         Node b = fixture.node(redis.uri(), settings);
-        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        awaitMesh(a, b);
         Client pub = Client.join(a.router(), "pub");
 
         pub.publish("com.r.one", Map.of("retain", true), List.of("kept"));
