@@ -32,8 +32,8 @@ public final class Realm {
     private final ClusterRpc clusterRpc;
     /** The other nodes' sessions; null on a single node. */
     private final SessionDirectory directory;
-    /** The router's own procedures (the meta API), set once at start. */
-    private volatile MetaApi meta;
+    /** What the realm's meta API does on this node for another node ({@link #answerForNode}), set once at start. */
+    private volatile java.util.function.BiFunction<String, List<Object>, List<Object>> forNode;
     /** Set once the realm is removed from the router: it admits no session any more. Guarded by {@code this}. */
     private boolean removed;
 
@@ -98,9 +98,9 @@ public final class Realm {
         return clusterRpc;
     }
 
-    /** Sets the realm's meta API (once, when the router makes the realm). */
-    void meta(MetaApi meta) {
-        this.meta = meta;
+    /** Sets what the realm's meta API does for other nodes (once, when the router makes the realm). */
+    void forNode(java.util.function.BiFunction<String, List<Object>, List<Object>> forNode) {
+        this.forNode = forNode;
     }
 
     /**
@@ -109,8 +109,8 @@ public final class Realm {
      * right and the arguments; a malformed request is answered with an empty list. Safe from any thread.
      */
     public List<Object> answerForNode(String op, List<Object> args) {
-        MetaApi m = meta;
-        return m == null ? List.of() : m.forNode(op, args);
+        var f = forNode;
+        return f == null ? List.of() : f.apply(op, args);
     }
 
     /** The other cluster nodes' sessions of this realm, for the meta API; null on a single node. */

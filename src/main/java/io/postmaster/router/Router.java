@@ -107,7 +107,7 @@ public final class Router implements AutoCloseable {
                 backplane.relay(rc.name()), backplane.rpc(rc.name()), backplane.sessions(rc.name()));
         MetaApi meta = new MetaApi(realm, config.metaAccess(), authorization);
         realm.dealer().routerProcedures(meta);
-        realm.meta(meta);
+        realm.forNode(meta::forNode);
         if (backplane.clustered()) {
             realm.ids(backplane::sessionIdCandidate); // subscription and registration IDs unique across nodes
         }
