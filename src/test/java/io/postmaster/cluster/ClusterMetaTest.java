@@ -308,4 +308,34 @@ class ClusterMetaTest {
                 List.of("com.h", 2L));
         assertEquals(List.of(List.of("e3"), List.of("e4")), last.stream().map(x -> x.get("args")).toList());
     }
+
+    @Test
+    void retainedEventsAndHistoryInRedisAreBoundedByBytes() throws Exception {
+        RedisServer redis = fixture.redis();
+        Map<String, String> settings = Map.of("postmaster.realm.realm1.history", "com.b=100",
+                "postmaster.history-max-bytes", "400", "postmaster.retained-max-bytes", "300");
+        Node a = fixture.node(redis.uri(), settings);
+        fixture.node(redis.uri(), settings);
+        await("joined", () -> a.cluster().joined());
+        Client pub = Client.join(a.router(), "pub");
+        String big = "x".repeat(100);
+        for (int i = 0; i < 10; i++) {
+            pub.publish("com.b", Map.of(), List.of(big, "n" + i));
+        }
+        String list = "pm:{realm1}:history:com.b";
+        await("the last one recorded", () -> redis.cli("LINDEX", list, "-1").contains("n9"));
+        long bytes = Long.parseLong(redis.cli("GET", "pm:{realm1}:history-bytes:com.b"));
+        assertTrue(bytes <= 400, "at most history-max-bytes: " + bytes);
+        assertEquals(Long.toString(bytes), redis.cli("EVAL", "local n = 0 for _, e in ipairs(redis.call('lrange', "
+                + "KEYS[1], 0, -1)) do n = n + #e end return n", "1", list), "the count of bytes is the list's");
+        assertTrue(Integer.parseInt(redis.cli("LLEN", list)) < 10, "the oldest dropped");
+
+        pub.publish("com.t", Map.of("retain", true), List.of("small"));
+        await("kept", () -> redis.cli("HEXISTS", "pm:{realm1}:retained", "com.t").equals("1"));
+        pub.publish("com.t", Map.of("retain", true, "acknowledge", true), List.of("y".repeat(400)));
+        pub.next(WampMessage.Published.class);
+        await("past retained-max-bytes: not kept, and the previous one dropped",
+                () -> redis.cli("HEXISTS", "pm:{realm1}:retained", "com.t").equals("0"));
+        assertEquals("0", redis.cli("GET", "pm:{realm1}:retained-bytes"));
+    }
 }
