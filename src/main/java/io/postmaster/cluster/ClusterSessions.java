@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * The sessions of one realm, cluster-wide, for the session meta procedures: each node keeps its own in
  * {@code pm:{realm}:sessions:<node>} (a hash: session ID → its authrole, a newline, and its details in MessagePack),
  * written as sessions join and leave (one command each, not waited for), renewed with the node's heartbeat and gone
- * with the node. A query reads the other live nodes' hashes in one Lua script (atomic, one round trip).
+ * with the node. A query reads the other live nodes' hashes in one Lua script (atomic, one round trip). What only
+ * the nodes themselves can answer or do (kill their sessions, describe and revoke their subscriptions and callees)
+ * is asked of them ({@link MetaRequests}).
  */
 final class ClusterSessions implements SessionDirectory {
     private static final Logger LOG = Logger.getLogger(ClusterSessions.class.getName());
@@ -188,6 +190,15 @@ final class ClusterSessions implements SessionDirectory {
             Publish p = RelayCodec.decode(Arrays.copyOfRange(v, Math.min(nl + 1, v.length), v.length));
             return p == null ? null : p.options();
         });
+    }
+
+    @Override
+    public void ask(String op, List<Object> args, Answer<List<List<Object>>> answer) {
+        if (cluster.connection() == null) {
+            answer.failed("Redis is not connected");
+            return;
+        }
+        cluster.metaRequests().ask(realm, op, args, answer);
     }
 
     private static String roles(List<String> authroles) {

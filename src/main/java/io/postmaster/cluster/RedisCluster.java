@@ -83,6 +83,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final Map<String, ClusterDealer> dealers = new LinkedHashMap<>();
     /** Per realm: the sessions of every node, for the meta API. */
     private final Map<String, ClusterSessions> sessions = new LinkedHashMap<>();
+    /** Meta requests to the other nodes and their answers. */
+    private final MetaRequests metaRequests = new MetaRequests(this);
     /** The other live nodes, as the control thread last knew them (read by queries on any thread). */
     private volatile long[] otherNodes = new long[0];
     private final ScheduledThreadPoolExecutor control;
@@ -247,6 +249,21 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         return connection;
     }
 
+    /** The meta requests between this node and the others. */
+    MetaRequests metaRequests() {
+        return metaRequests;
+    }
+
+    /** How long a node may be silent before the others declare it dead. */
+    int nodeTtlMs() {
+        return config.nodeTtlMs();
+    }
+
+    /** Runs {@code task} on the control thread after {@code ms}. */
+    java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long ms) {
+        return control.schedule(task, ms, TimeUnit.MILLISECONDS);
+    }
+
     /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
     boolean sendToNode(long node, byte[] data) {
         return send(callInbox(node), data);
@@ -255,7 +272,39 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     @Override
     public PublicationRelay relay(String realm) {
         RemoteInterest remote = interest.get(realm);
+        ClusterStore store = new ClusterStore(this, realm, prefix);
         return new PublicationRelay() {
+            @Override
+            public boolean stores() {
+                return joined;
+            }
+
+            @Override
+            public void retain(String realmName, String topic, long publication, Map<String, Object> details,
+                               List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter, int maxTopics,
+                               long maxBytes) {
+                store.retain(topic, publication, details, args, kwargs, filter, maxTopics, maxBytes);
+            }
+
+            @Override
+            public void record(String realmName, String topic, long publication, Map<String, Object> details,
+                               List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter, int limit,
+                               long maxBytes) {
+                store.record(topic, publication, details, args, kwargs, filter, limit, maxBytes);
+            }
+
+            @Override
+            public void retained(String realmName, String topic, MatchPolicy policy,
+                                 io.postmaster.router.SessionDirectory.Answer<List<Stored>> answer) {
+                store.retained(topic, policy, answer);
+            }
+
+            @Override
+            public void history(String realmName, List<String> topics,
+                                io.postmaster.router.SessionDirectory.Answer<List<Stored>> answer) {
+                store.history(topics, answer);
+            }
+
             @Override
             public void publish(String realmName, String topic, long publication, Map<String, Object> details,
                                 List<Object> args, Map<String, Object> kwargs, SubscriberFilter filter) {
@@ -414,6 +463,25 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         Router r = router;
         ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
                 ? null : dealers.get(realm);
+        if (p != null && r != null && MetaRequests.isAnswer(p)) {
+            if (p.options().get("from") instanceof Long from) {
+                metaRequests.answered(from, p.request(), p.args());
+            }
+            return;
+        }
+        if (p != null && r != null && MetaRequests.isRequest(p)) {
+            // carried out on the control thread: it may end sessions and revoke what they hold
+            if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
+                controlPending.decrementAndGet();
+                notDelivered("a meta request from another node found the control thread's queue full");
+                return;
+            }
+            onControl(() -> {
+                controlPending.decrementAndGet();
+                metaRequests.request(r, p);
+            });
+            return;
+        }
         if (d == null || !ClusterDealer.isRpc(p)) {
             notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
             return;
@@ -751,6 +819,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private void drop(long node) {
         peers.remove(node);
         peersChanged();
+        metaRequests.nodeGone(node);
         interest.values().forEach(i -> i.dropNode(node));
         dealers.values().forEach(d -> d.dropNode(node));
     }

@@ -20,6 +20,8 @@ import java.util.Map;
  * with {@code op} one of {@code +} / {@code -} (a node's first subscription to a topic under a match policy was
  * created / its last one removed), {@code reset} (reload all of that node's interest), {@code down} (the node left
  * or is dead).</li>
+ * <li>a meta request to another node's call inbox: {@code [PUBLISH, request, {realm, meta: op, from}, "-", args]},
+ * and its answer to the asking node's: {@code [PUBLISH, request, {realm, answer: 1, from}, "-", results]}.</li>
  * </ul>
  */
 final class RelayCodec {
@@ -86,6 +88,36 @@ final class RelayCodec {
             throw new IllegalArgumentException("not a message of a call: " + m.type());
         }
         return bytes(new Publish(callee, o, NO_TOPIC, args, kwargs));
+    }
+
+    /** A meta request {@code op} of node {@code from} (see {@link MetaRequests}). */
+    static byte[] metaRequest(String realm, long from, long request, String op, List<Object> args) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("realm", realm);
+        o.put("meta", op);
+        o.put("from", from);
+        return bytes(new Publish(request, o, NO_TOPIC, args, null));
+    }
+
+    /** The answer of node {@code from} to meta request {@code request}. */
+    static byte[] metaAnswer(String realm, long from, long request, List<Object> results) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("realm", realm);
+        o.put("answer", 1L);
+        o.put("from", from);
+        return bytes(new Publish(request, o, NO_TOPIC, results, null));
+    }
+
+    /** A publication kept in Redis (a retained event, an event of a history), published at {@code time} (ms). */
+    static byte[] stored(long publication, String topic, long time, Map<String, Object> details, List<Object> args,
+                         Map<String, Object> kwargs, Map<String, Object> filter) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("t", time);
+        o.put("details", details);
+        if (filter != null) {
+            o.put("filter", filter);
+        }
+        return bytes(new Publish(publication, o, topic, args, kwargs));
     }
 
     /** The message of a call carried by {@code p} ({@link #rpc}), or null if it is malformed. */

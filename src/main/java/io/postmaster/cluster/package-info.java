@@ -26,6 +26,11 @@
  * <li>channel {@code pm:ctl} — interest changes ({@code +}/{@code -}), {@code reset} (reload a node's interest),
  * {@code down} (a node left or died).</li>
  * <li>channel {@code pm:n:<id>} — a node's inbox: the publications relayed to it.</li>
+ * <li>channel {@code pm:c:<id>} — a node's call inbox: the messages of calls that cross nodes, and the meta requests
+ * between nodes and their answers ({@link io.postmaster.cluster.MetaRequests}).</li>
+ * <li>{@code pm:{realm}:retained}, {@code retained-bytes}, {@code history:<topic>}, {@code history-bytes:<topic>},
+ * {@code history-seq} — the realm's retained events and event histories, kept for every node, bounded by count and
+ * bytes ({@link io.postmaster.cluster.ClusterStore}).</li>
  * </ul>
  *
  * <h2>Pub/sub across nodes</h2>
@@ -49,6 +54,15 @@
  * caller's dealer keeps the call. A dead node's registrations are removed by the node that finds it dead, and every
  * node ends the calls pending to it. {@link io.postmaster.cluster.ClusterSessions} keeps each node's sessions in
  * {@code pm:{realm}:sessions:<node>} for the session meta procedures.
+ *
+ * <h2>Meta API across nodes</h2>
+ * What only the node holding a session can answer or do (kill it, describe and revoke its subscriptions and
+ * registrations) is asked of every other node through its call inbox ({@link io.postmaster.cluster.MetaRequests}):
+ * the caller's node authorizes and checks the call, each node carries it out on its own sessions on its control
+ * thread and answers; the caller's node combines the answers. Each node keeps its own subscription per topic (and
+ * ID); the meta API shows one per topic and match policy, named by any node's ID. Retained events and event
+ * histories are kept in Redis by the publisher's node and read by any node
+ * ({@link io.postmaster.cluster.ClusterStore}).
  *
  * <h2>Threads and bounds</h2>
  * Publishing to Redis is asynchronous and bounded ({@code out-queue}, {@code out-queue-bytes}); past the bound, or

@@ -126,6 +126,7 @@ final class Broker {
 
     /** SUBSCRIBE to a valid, authorized topic or pattern. */
     void subscribe(Subscriber s, long request, String topic, MatchPolicy policy, boolean getRetained) {
+        boolean retainedFromCluster = getRetained && relay.stores();
         boolean created;
         Subscription sub;
         synchronized (topics) {
@@ -147,7 +148,7 @@ final class Broker {
             synchronized (sub) {
                 sub.subscribers.add(s.session);
                 s.session.send(new Subscribed(request, sub.id()));
-                if (getRetained) {
+                if (getRetained && !retainedFromCluster) {
                     sendRetained(sub, s.session);
                 }
             }
@@ -160,6 +161,9 @@ final class Broker {
             metaEvents.add(ON_SUBSCRIBE, List.of(s.session.id(), sub.id()));
         }
         metaEvents.flush();
+        if (retainedFromCluster) {
+            clusterRetained(sub, s.session);
+        }
         if (s.session.closed()) {
             // The session was detached by another thread (killed, transport closed) while we subscribed it: the
             // detach set the flag before it cleaned up, so either it removed this subscription or we do.
@@ -302,6 +306,11 @@ final class Broker {
         publications.increment();
         deliverLocal(topic, publication, details, args, kwargs, filter);
         relay.publish(realm, topic, publication, details, args, kwargs, filter);
+        EventHistory h = history.isEmpty() ? null : history.get(topic);
+        if (h != null && relay.stores() && (filter == null || !filter.namesSessions())) {
+            relay.record(realm, topic, publication, details, args, kwargs, filter == null ? null
+                    : filter.withoutSessions(), h.limit(), caps.historyBytes());
+        }
         return publication;
     }
 
@@ -382,6 +391,10 @@ final class Broker {
      */
     private void retain(String topic, Retained event) {
         int budget = caps.retainedBytes();
+        if (relay.stores()) {
+            relay.retain(realm, topic, event.publication(), event.details(), event.args(), event.kwargs(),
+                    event.filter(), retainedMax, budget);
+        }
         long size = size(topic, event, budget);
         synchronized (retained) {
             Retained previous = retained.get(topic);
@@ -426,6 +439,41 @@ final class Broker {
         retained.forEach((topic, r) -> {
             if (sub.policy().matches(sub.topic(), topic) && r.eligible(s)) {
                 sendRetained(sub, s, topic, r);
+            }
+        });
+    }
+
+    /**
+     * The retained events a new subscriber asked for, from the cluster engine, which keeps those of every node: sent
+     * when it answers (after SUBSCRIBED, at most one round trip later), if the session still holds the subscription;
+     * this node's own are sent instead when the engine cannot answer.
+     */
+    private void clusterRetained(Subscription sub, Session s) {
+        relay.retained(realm, sub.topic(), sub.policy(), new SessionDirectory.Answer<>() {
+            @Override
+            public void ok(List<PublicationRelay.Stored> events) {
+                synchronized (sub) {
+                    if (!sub.subscribers.contains(s)) {
+                        return;
+                    }
+                    for (PublicationRelay.Stored e : events) {
+                        Retained r = new Retained(e.publication(), e.details(), e.args(), e.kwargs(), e.filter());
+                        if (sub.policy().matches(sub.topic(), e.topic()) && r.eligible(s)) {
+                            sendRetained(sub, s, e.topic(), r);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                NOT_RETAINED.log(() -> "realm " + realm + ": the cluster's retained events could not be read (" + why
+                        + "); this node's own are sent");
+                synchronized (sub) {
+                    if (sub.subscribers.contains(s)) {
+                        sendRetained(sub, s);
+                    }
+                }
             }
         });
     }
@@ -509,6 +557,46 @@ final class Broker {
     /** Calls {@code action} for every subscription matching {@code topic}. */
     void forEachMatch(String topic, Consumer<Subscription> action) {
         topics.forEachMatch(topic, action);
+    }
+
+    /** Whether the cluster engine keeps the event histories of all nodes now (then {@link #clusterHistory}). */
+    boolean historyInCluster() {
+        return relay.stores();
+    }
+
+    /**
+     * The events the cluster engine recorded for {@code topics} (each with a history kept), oldest first, answered
+     * once, on any thread.
+     */
+    void clusterHistory(List<String> topics, SessionDirectory.Answer<List<EventHistory.Entry>> answer) {
+        relay.history(realm, topics, new SessionDirectory.Answer<>() {
+            @Override
+            public void ok(List<PublicationRelay.Stored> stored) {
+                List<EventHistory.Entry> out = new java.util.ArrayList<>(stored.size());
+                for (PublicationRelay.Stored e : stored) {
+                    out.add(new EventHistory.Entry(e.seq(), java.time.Instant.ofEpochMilli(e.time()), e.publication(),
+                            e.topic(), e.details(), e.args(), e.kwargs(), e.filter(), 0));
+                }
+                out.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
+                answer.ok(out);
+            }
+
+            @Override
+            public void failed(String why) {
+                answer.failed(why);
+            }
+        });
+    }
+
+    /** The configured history topics {@code sub}'s topic or pattern matches. */
+    List<String> historyTopics(String topic, MatchPolicy policy) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String t : history.keySet()) {
+            if (policy == MatchPolicy.EXACT ? t.equals(topic) : policy.matches(topic, t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The event history of a topic, or null if the realm keeps none for it. */

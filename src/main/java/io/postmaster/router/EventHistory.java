@@ -83,6 +83,11 @@ final class EventHistory {
         bytes += size;
     }
 
+    /** The most events kept. */
+    int limit() {
+        return limit;
+    }
+
     /** Bytes held. */
     synchronized long bytes() {
         return bytes;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -47,6 +48,29 @@ final class MetaApi implements Dealer.RouterProcedures {
             "wamp.registration.remove_callee", "wamp.registration.remove",
             "wamp.subscription.remove", "wamp.subscription.remove",
             "wamp.subscription.remove_subscriber", "wamp.subscription.remove");
+    /** {@code wamp.topic.history.*}: the RESULT's positional results from a topic's recorded events. */
+    private interface HistoryView {
+        List<Object> of(Session caller, List<EventHistory.Entry> events, Args a);
+    }
+
+    private static final Map<String, HistoryView> HISTORY_VIEWS = Map.of(
+            "wamp.topic.history.last", (s, events, a) -> {
+                List<Object> e = readable(s, events).stream().map(x -> (Object) EventHistory.flat(x)).toList();
+                return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
+            },
+            "wamp.topic.history.since", (s, events, a) -> {
+                java.time.Instant since = a.instant(1);
+                return List.of(readable(s, events).stream().filter(x -> !x.time().isBefore(since))
+                        .map(x -> (Object) EventHistory.flat(x)).toList());
+            },
+            "wamp.topic.history.after", (s, events, a) -> {
+                long after = a.id(1);
+                List<EventHistory.Entry> e = readable(s, events);
+                int at = indexOf(e, after);
+                return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
+                        .map(x -> (Object) EventHistory.flat(x)).toList());
+            });
+
     /** The longest revocation reason passed on to the revoked sessions. */
     static final int MAX_REASON = 1024;
     private final Realm realm;
@@ -170,24 +194,13 @@ final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
         // event history: only for who may subscribe to the topic, only the events the caller was eligible for
-        procedures.put("wamp.topic.history.last", (s, a) -> {
-            List<Object> e = readable(s, history(s, a.string(0)).entries()).stream()
-                    .map(x -> (Object) EventHistory.flat(x)).toList();
-            return List.of(e.subList(Math.max(0, e.size() - a.count(1)), e.size()));
+        HISTORY_VIEWS.forEach((name, view) -> procedures.put(name, (s, a) -> view.of(s,
+                history(s, a.string(0)).entries(), a)));
+        procedures.put("wamp.subscription.get_events", (s, a) -> {
+            Subscription sub = subscription(s, a.id(0));
+            authorization.check(s, Action.SUBSCRIBE, sub.topic());
+            return List.of(events(s, sub.id(), sub.policy(), localEvents(sub), a));
         });
-        procedures.put("wamp.topic.history.since", (s, a) -> {
-            java.time.Instant since = a.instant(1);
-            return List.of(readable(s, history(s, a.string(0)).entries()).stream()
-                    .filter(x -> !x.time().isBefore(since)).map(x -> (Object) EventHistory.flat(x)).toList());
-        });
-        procedures.put("wamp.topic.history.after", (s, a) -> {
-            long after = a.id(1);
-            List<EventHistory.Entry> e = readable(s, history(s, a.string(0)).entries());
-            int at = indexOf(e, after);
-            return List.of(at < 0 ? List.of() : e.subList(at + 1, e.size()).stream()
-                    .map(x -> (Object) EventHistory.flat(x)).toList());
-        });
-        procedures.put("wamp.subscription.get_events", (s, a) -> List.of(events(s, subscription(s, a.id(0)), a)));
         // registrations
         procedures.put("wamp.registration.list", (s, a) -> List.of(listByPolicy(p -> dealer.registrations(p).stream().map(x -> (Object) x.id()).toList())));
         procedures.put("wamp.registration.lookup", (s, a) -> {
@@ -258,7 +271,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                     + realm.name() + ".meta-kill or a rule of role " + caller.authrole() + " naming it");
             throw Authorization.NOT_AUTHORIZED;
         }
-        if (acrossNodes(caller, call)) {
+        if (historyAcrossNodes(caller, call, realm.directory()) || acrossNodes(caller, call)) {
             return true;
         }
         List<Object> results = h.call(caller, new Args(call.args(), call.kwargs()));
@@ -267,10 +280,13 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     /**
-     * On a cluster, {@code wamp.session.count}, {@code list} and {@code get} (of a session not on this node) add the
-     * other nodes' sessions, asked of the {@link SessionDirectory}: the arguments are checked here, the RESULT (or
-     * ERROR) is sent when the directory answers. False for every other procedure, and while the other nodes cannot
-     * be asked (the node then answers for itself, as it routes alone).
+     * On a cluster, the meta procedures that concern other nodes' sessions, subscriptions and callees are answered
+     * for the whole cluster: {@code wamp.session.count}, {@code list}, {@code get} add the other nodes' sessions
+     * (asked of the {@link SessionDirectory}'s tables); the kills, the subscription procedures and the revocations of
+     * another node's callees ask the other nodes ({@link SessionDirectory#ask}), each of which carries them out on
+     * its own ({@link #forNode}). The caller's right and the arguments are checked here; the RESULT (or ERROR) is
+     * sent when the other nodes have answered. False for every other procedure, for what concerns this node alone,
+     * and while the other nodes cannot be asked (the node then answers for itself, as it routes alone).
      */
     private boolean acrossNodes(Session caller, Call call) {
         SessionDirectory d = realm.directory();
@@ -305,6 +321,152 @@ final class MetaApi implements Dealer.RouterProcedures {
                     return List.of(details);
                 }));
             }
+            case "wamp.session.kill" -> {
+                long id = a.id(0);
+                if (realm.session(id) != null) {
+                    return false;
+                }
+                List<Object> how = killReason(a);
+                d.ask("kill", List.of(id, how.get(0), how.get(1)), answer(caller, call, nodes -> {
+                    if (flat(nodes).isEmpty()) {
+                        throw new Refusal(ErrorUris.NO_SUCH_SESSION, "no session " + id + " in this realm");
+                    }
+                    return List.of();
+                }));
+            }
+            case "wamp.session.kill_by_authid" -> {
+                String authid = a.string(0);
+                List<Object> how = killReason(a);
+                List<Session> here = others(caller, x -> x.authid().equals(authid));
+                d.ask("kill_by_authid", List.of(authid, how.get(0), how.get(1)), answer(caller, call, nodes -> {
+                    List<Object> ids = new ArrayList<>(here.stream().map(x -> (Object) x.id()).toList());
+                    ids.addAll(flat(nodes));
+                    return List.of(ids);
+                }));
+                kill(here, a);
+            }
+            case "wamp.session.kill_by_authrole", "wamp.session.kill_all" -> {
+                boolean all = call.procedure().endsWith("kill_all");
+                String authrole = all ? null : a.string(0);
+                List<Object> how = killReason(a);
+                List<Session> here = others(caller, x -> all || x.authrole().equals(authrole));
+                d.ask(all ? "kill_all" : "kill_by_authrole", all ? how : List.of(authrole, how.get(0), how.get(1)),
+                        answer(caller, call, nodes -> List.of((long) (here.size() + flat(nodes).size()))));
+                kill(here, a);
+            }
+            case "wamp.subscription.list" -> d.ask("sub.list", List.of(), answer(caller, call, nodes -> {
+                Map<String, Long> chosen = chosenIds(localSubscriptions(null), nodes);
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (MatchPolicy p : MatchPolicy.values()) {
+                    out.put(p.wireName(), chosen.entrySet().stream().filter(e -> e.getKey().startsWith(p.wireName()
+                            + " ")).map(e -> (Object) e.getValue()).toList());
+                }
+                return List.of(out);
+            }));
+            case "wamp.subscription.lookup" -> {
+                MatchPolicy p = policy(a);
+                String uri = uri(a, p);
+                if (uri == null || realm.broker().subscription(uri, p) != null) {
+                    return false;
+                }
+                d.ask("sub.lookup", List.of(p.wireName(), uri), answer(caller, call, nodes -> {
+                    Long min = null;
+                    for (Object o : flat(nodes)) {
+                        if (o instanceof Long id && (min == null || id < min)) {
+                            min = id;
+                        }
+                    }
+                    return singleton(min);
+                }));
+            }
+            case "wamp.subscription.match" -> {
+                String uri = uri(a, MatchPolicy.EXACT);
+                if (uri == null) {
+                    return false;
+                }
+                d.ask("sub.match", List.of(uri), answer(caller, call, nodes -> {
+                    Map<String, Long> chosen = chosenIds(localSubscriptions(uri), nodes);
+                    return singleton(chosen.isEmpty() ? null : new ArrayList<Object>(chosen.values()));
+                }));
+            }
+            case "wamp.subscription.get" -> {
+                long id = a.id(0);
+                if (realm.broker().subscription(id) != null) {
+                    return false;
+                }
+                withSubscription(d, caller, call, id, ref -> caller.send(new Result(call.request(), Map.of(),
+                        List.of(ref.details()), null)));
+            }
+            case "wamp.subscription.list_subscribers", "wamp.subscription.count_subscribers" -> {
+                boolean count = call.procedure().endsWith("count_subscribers");
+                withSubscription(d, caller, call, a.id(0), ref -> {
+                    Subscription here = realm.broker().subscription(ref.uri(), ref.policy());
+                    List<Object> ids = new ArrayList<>(here == null ? List.of()
+                            : here.subscribers().stream().map(x -> (Object) x.id()).toList());
+                    d.ask("sub.subscribers", List.of(ref.policy().wireName(), ref.uri()), answer(caller, call, nodes -> {
+                        ids.addAll(flat(nodes));
+                        return List.of(count ? (Object) (long) ids.size() : ids);
+                    }));
+                });
+            }
+            case "wamp.subscription.remove" -> {
+                long id = a.id(0);
+                String reason = reason(a, 1);
+                withSubscription(d, caller, call, id, ref -> {
+                    List<Object> removed = new ArrayList<>(removeSubscribers(ref.uri(), ref.policy(), reason));
+                    d.ask("sub.remove", List.of(ref.policy().wireName(), ref.uri(), orEmpty(reason)),
+                            answer(caller, call, nodes -> {
+                                removed.addAll(flat(nodes));
+                                return List.of(removed);
+                            }));
+                });
+            }
+            case "wamp.subscription.remove_subscriber" -> {
+                long id = a.id(0);
+                long session = a.id(1);
+                String reason = reason(a, 2);
+                if (realm.session(session) != null && realm.broker().subscription(id) != null) {
+                    return false;
+                }
+                withSubscription(d, caller, call, id, ref -> {
+                    Member m = realm.member(session);
+                    if (m != null) {
+                        Subscription here = realm.broker().subscription(ref.uri(), ref.policy());
+                        if (here == null || !realm.broker().revoke(m.subscriber(), here, reason)) {
+                            throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "session " + session
+                                    + " is not subscribed to " + id);
+                        }
+                        caller.send(new Result(call.request(), Map.of(), List.of(), null));
+                        return;
+                    }
+                    d.ask("sub.remove_subscriber", List.of(ref.policy().wireName(), ref.uri(), session,
+                            orEmpty(reason)), answer(caller, call, nodes -> removedOne(nodes, session,
+                            ErrorUris.NO_SUCH_SUBSCRIPTION, "subscribed to " + id)));
+                });
+            }
+            case "wamp.registration.remove" -> {
+                Registration reg = registration(caller, a.id(0));
+                String reason = reason(a, 1);
+                if (reg.callees().stream().allMatch(x -> realm.member(x.id()) != null)) {
+                    return false;
+                }
+                List<Object> removed = new ArrayList<>(revokeCallees(reg, reason));
+                d.ask("reg.remove", List.of(reg.id(), 0L, orEmpty(reason)), answer(caller, call, nodes -> {
+                    removed.addAll(flat(nodes));
+                    return List.of(removed);
+                }));
+            }
+            case "wamp.registration.remove_callee" -> {
+                Registration reg = registration(caller, a.id(0));
+                long session = a.id(1);
+                String reason = reason(a, 2);
+                if (realm.session(session) != null) {
+                    return false;
+                }
+                d.ask("reg.remove", List.of(reg.id(), session, orEmpty(reason)), answer(caller, call,
+                        nodes -> removedOne(nodes, session, ErrorUris.NO_SUCH_REGISTRATION, "registered on "
+                                + reg.id())));
+            }
             default -> {
                 return false;
             }
@@ -312,19 +474,261 @@ final class MetaApi implements Dealer.RouterProcedures {
         return true;
     }
 
-    /** Answers {@code call} with what {@code results} makes of the directory's answer, or with its refusal. */
-    private static <T> SessionDirectory.Answer<T> answer(Session caller, Call call, Function<T, List<Object>> results) {
+    // ------------------------------------------------------------------------------------------ for other nodes
+
+    /**
+     * Carries out, on this node's own sessions, subscriptions and callees, what another node's meta API asks
+     * ({@link SessionDirectory#ask}): that node checked its caller's right and the arguments. Answers the result
+     * list the asking node combines; a malformed request gets an empty list.
+     * <ul>
+     * <li>{@code kill [session, reason, message]}, {@code kill_by_authid [authid, reason, message]},
+     * {@code kill_by_authrole [authrole, reason, message]}, {@code kill_all [reason, message]}: the IDs killed;</li>
+     * <li>{@code sub.list []}: {@code [match, uri, id]} per subscription; {@code sub.match [uri]}: the same for those
+     * matching; {@code sub.lookup [match, uri]}: the ID, if any; {@code sub.byid [id]}: {@code [match, uri,
+     * created]} if the subscription is this node's;</li>
+     * <li>{@code sub.subscribers [match, uri]}: the subscribed sessions; {@code sub.remove [match, uri, reason]}:
+     * the sessions revoked; {@code sub.remove_subscriber [match, uri, session, reason]} and {@code reg.remove
+     * [registration, session or 0, reason]}: the sessions revoked, or {@code [0]} if the session is this node's but
+     * held nothing to revoke.</li>
+     * </ul>
+     */
+    List<Object> forNode(String op, List<Object> args) {
+        try {
+            Args a = new Args(args, null);
+            return switch (op) {
+                case "kill" -> {
+                    Session t = realm.session(a.id(0));
+                    yield t == null ? List.of() : killed(List.of(t), a, 1);
+                }
+                case "kill_by_authid" -> {
+                    String authid = a.string(0);
+                    yield killed(others(null, x -> x.authid().equals(authid)), a, 1);
+                }
+                case "kill_by_authrole" -> {
+                    String authrole = a.string(0);
+                    yield killed(others(null, x -> x.authrole().equals(authrole)), a, 1);
+                }
+                case "kill_all" -> killed(others(null, x -> true), a, 0);
+                case "sub.list" -> localSubscriptions(null);
+                case "sub.match" -> localSubscriptions(a.string(0));
+                case "sub.lookup" -> {
+                    Subscription sub = localSubscription(a, 0);
+                    yield sub == null ? List.of() : List.of(sub.id());
+                }
+                case "sub.byid" -> {
+                    Subscription sub = realm.broker().subscription(a.id(0));
+                    yield sub == null ? List.of() : List.of(sub.policy().wireName(), sub.topic(),
+                            (Object) sub.details().get("created"));
+                }
+                case "sub.subscribers" -> {
+                    Subscription sub = localSubscription(a, 0);
+                    yield sub == null ? List.of() : sub.subscribers().stream().map(x -> (Object) x.id()).toList();
+                }
+                case "sub.remove" -> {
+                    MatchPolicy p = MatchPolicy.of(a.string(0));
+                    yield removeSubscribers(a.string(1), p, emptyToNull(a.string(2)));
+                }
+                case "sub.remove_subscriber" -> {
+                    Member m = realm.member(a.id(2));
+                    if (m == null) {
+                        yield List.of();
+                    }
+                    Subscription sub = localSubscription(a, 0);
+                    yield sub != null && realm.broker().revoke(m.subscriber(), sub, emptyToNull(a.string(3)))
+                            ? List.of(m.session().id()) : List.of(0L);
+                }
+                case "reg.remove" -> {
+                    Registration reg = realm.dealer().registration(a.id(0));
+                    long session = a.id(1);
+                    String reason = emptyToNull(a.string(2));
+                    if (session == 0) {
+                        yield reg == null ? List.of() : revokeCallees(reg, reason);
+                    }
+                    Member m = realm.member(session);
+                    if (m == null) {
+                        yield List.of();
+                    }
+                    yield reg != null && realm.dealer().revoke(m.party(), reg, reason) ? List.of(session)
+                            : List.of(0L);
+                }
+                default -> List.of();
+            };
+        } catch (Refusal | IllegalArgumentException malformed) {
+            CLUSTER_FAILED.log(() -> "a malformed meta request " + op + " from another node was ignored");
+            return List.of();
+        }
+    }
+
+    /** Kills {@code targets} with the reason and message at {@code args[from]}, {@code [from + 1]}; their IDs. */
+    private static List<Object> killed(List<Session> targets, Args a, int from) {
+        String reason = a.string(from);
+        String message = emptyToNull(a.string(from + 1));
+        for (Session t : targets) {
+            t.kill(reason, message);
+        }
+        return targets.stream().map(x -> (Object) x.id()).toList();
+    }
+
+    /** The reason (a URI, default {@code wamp.close.killed}) and message ({@code ""}: none) of a kill, checked. */
+    private static List<Object> killReason(Args a) {
+        Object reason = a.kw("reason");
+        Object message = a.kw("message");
+        if (reason != null && !(reason instanceof String r && Uris.valid(r, Uris.Rule.LOOSE))) {
+            throw new Refusal(ErrorUris.INVALID_URI, "reason must be a URI");
+        }
+        if (message != null && !(message instanceof String)) {
+            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "message must be a string");
+        }
+        return List.of(reason == null ? ErrorUris.CLOSE_KILLED : reason, message == null ? "" : message);
+    }
+
+    /** This node's subscriptions (all, or those matching {@code topic}), each {@code [match, uri, id]}. */
+    private List<Object> localSubscriptions(String topic) {
+        List<Object> out = new ArrayList<>();
+        Consumer<Subscription> add = sub -> out.add(List.of(sub.policy().wireName(), sub.topic(), sub.id()));
+        if (topic != null) {
+            realm.broker().forEachMatch(topic, add);
+        } else {
+            for (MatchPolicy p : MatchPolicy.values()) {
+                realm.broker().subscriptions(p).forEach(add);
+            }
+        }
+        return out;
+    }
+
+    /** This node's subscription of the match policy and URI at {@code args[i]}, {@code [i + 1]}, or null. */
+    private Subscription localSubscription(Args a, int i) {
+        MatchPolicy p = MatchPolicy.of(a.string(i));
+        return p == null ? null : realm.broker().subscription(a.string(i + 1), p);
+    }
+
+    /**
+     * One subscription ID per topic and match policy, cluster-wide: this node's own where it has one (so a
+     * subscriber sees the ID it got in SUBSCRIBED), else the lowest of the other nodes' IDs; keyed
+     * {@code "<match> <uri>"}, in a stable order.
+     */
+    private static Map<String, Long> chosenIds(List<Object> here, List<List<Object>> nodes) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Object o : here) {
+            List<?> e = (List<?>) o;
+            out.put(e.get(0) + " " + e.get(1), (Long) e.get(2));
+        }
+        java.util.Set<String> local = java.util.Set.copyOf(out.keySet());
+        for (Object o : flat(nodes)) {
+            if (o instanceof List<?> e && e.size() == 3 && e.get(2) instanceof Long id) {
+                String key = e.get(0) + " " + e.get(1);
+                if (!local.contains(key)) {
+                    out.merge(key, id, Math::min);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A subscription of the cluster, as one node named it. */
+    private record SubscriptionRef(long id, String uri, MatchPolicy policy, String created) {
+        Map<String, Object> details() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id);
+            d.put("created", created);
+            d.put("uri", uri);
+            d.put("match", policy.wireName());
+            return d;
+        }
+    }
+
+    /**
+     * Finds the subscription {@code id} names, on this node or (asked) another, and hands it to {@code then}; a
+     * {@link Refusal} thrown there, or no subscription of that ID anywhere, answers the call with an ERROR.
+     */
+    private void withSubscription(SessionDirectory d, Session caller, Call call, long id,
+                                  Consumer<SubscriptionRef> next) {
+        Subscription here = realm.broker().subscription(id);
+        if (here != null) {
+            next.accept(new SubscriptionRef(id, here.topic(), here.policy(), (String) here.details().get("created")));
+            return;
+        }
+        d.ask("sub.byid", List.of(id), then(caller, call, nodes -> {
+            for (List<Object> e : nodes) {
+                if (e.size() == 3 && e.get(0) instanceof String m && e.get(1) instanceof String uri
+                        && e.get(2) instanceof String created && MatchPolicy.of(m) != null) {
+                    next.accept(new SubscriptionRef(id, uri, MatchPolicy.of(m), created));
+                    return;
+                }
+            }
+            throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
+        }));
+    }
+
+    /** Revokes every subscriber this node has of {@code uri} under {@code policy}; their IDs. */
+    private List<Object> removeSubscribers(String uri, MatchPolicy policy, String reason) {
+        Subscription sub = policy == null ? null : realm.broker().subscription(uri, policy);
+        List<Object> removed = new ArrayList<>();
+        if (sub != null) {
+            for (Session x : List.copyOf(sub.subscribers())) {
+                Member m = realm.member(x.id());
+                if (m != null && realm.broker().revoke(m.subscriber(), sub, reason)) {
+                    removed.add(x.id());
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Revokes every callee this node has of {@code reg}; their IDs. */
+    private List<Object> revokeCallees(Registration reg, String reason) {
+        List<Object> removed = new ArrayList<>();
+        for (Session x : reg.callees()) {
+            Member m = realm.member(x.id());
+            if (m != null && realm.dealer().revoke(m.party(), reg, reason)) {
+                removed.add(x.id());
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * The answer of a revocation of one session on the node holding it: done, or {@code error} if that node's
+     * session held nothing to revoke; {@code no_such_session} if no node holds the session.
+     */
+    private static List<Object> removedOne(List<List<Object>> nodes, long session, String error, String what) {
+        boolean found = false;
+        for (Object o : flat(nodes)) {
+            if (o instanceof Long id && id == session) {
+                return List.of();
+            }
+            found = true;
+        }
+        throw found ? new Refusal(error, "session " + session + " is not " + what)
+                : new Refusal(ErrorUris.NO_SUCH_SESSION, "no session " + session + " in this realm");
+    }
+
+    private static List<Object> flat(List<List<Object>> nodes) {
+        List<Object> out = new ArrayList<>();
+        nodes.forEach(out::addAll);
+        return out;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Hands the directory's answer to {@code next}; a {@link Refusal} it throws is the call's ERROR. */
+    private static <T> SessionDirectory.Answer<T> then(Session caller, Call call, Consumer<T> next) {
         return new SessionDirectory.Answer<>() {
             @Override
             public void ok(T value) {
-                List<Object> r;
                 try {
-                    r = results.apply(value);
+                    next.accept(value);
                 } catch (Refusal refusal) {
                     caller.send(refusal.toError(io.postmaster.message.MessageType.CALL, call.request()));
-                    return;
+                } catch (RuntimeException e) {
+                    failed("an unreadable answer: " + e);
                 }
-                caller.send(new Result(call.request(), Map.of(), r, null));
             }
 
             @Override
@@ -334,6 +738,12 @@ final class MetaApi implements Dealer.RouterProcedures {
                         "the other nodes could not be asked");
             }
         };
+    }
+
+    /** Answers {@code call} with what {@code results} makes of the directory's answer, or with its refusal. */
+    private static <T> SessionDirectory.Answer<T> answer(Session caller, Call call, Function<T, List<Object>> results) {
+        return then(caller, call, value -> caller.send(new Result(call.request(), Map.of(), results.apply(value),
+                null)));
     }
 
     private static List<Object> singleton(Object o) {
@@ -425,8 +835,8 @@ final class MetaApi implements Dealer.RouterProcedures {
      * allowed to subscribe to the subscription's topic or pattern. A publication ID not in the history selects
      * nothing. The limit may also come second among the positional arguments, as Crossbar takes it.
      */
-    private List<Object> events(Session caller, Subscription sub, Args a) {
-        authorization.check(caller, Action.SUBSCRIBE, sub.topic());
+    private static List<Object> events(Session caller, long subscription, MatchPolicy policy,
+                                       List<EventHistory.Entry> recorded, Args a) {
         boolean reverse = a.kwBool("reverse");
         int limit = a.at(1) != null ? a.count(1) : a.kwCount("limit"); // Crossbar's positional limit too
         java.time.Instant fromTime = a.kwInstant("from_time");
@@ -437,12 +847,7 @@ final class MetaApi implements Dealer.RouterProcedures {
         if (topicArg != null && !(topicArg instanceof String)) {
             throw new Refusal(ErrorUris.INVALID_ARGUMENT, "topic must be a URI");
         }
-        List<EventHistory.Entry> events = new ArrayList<>();
-        for (EventHistory h : realm.broker().histories(sub)) {
-            events.addAll(h.entries());
-        }
-        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
-        events = new ArrayList<>(readable(caller, events).stream()
+        List<EventHistory.Entry> events = new ArrayList<>(readable(caller, recorded).stream()
                 .filter(e -> topicArg == null || topicArg.equals(e.topic()))
                 .filter(e -> fromTime == null || !e.time().isBefore(fromTime))
                 .filter(e -> afterTime == null || e.time().isAfter(afterTime))
@@ -463,10 +868,10 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("timestamp", e.timestamp());
-            m.put("subscription", sub.id());
+            m.put("subscription", subscription);
             m.put("publication", e.publication());
             Map<String, Object> details = e.details();
-            if (sub.policy() != MatchPolicy.EXACT) {
+            if (policy != MatchPolicy.EXACT) {
                 details = new LinkedHashMap<>(details);
                 details.put("topic", e.topic());
             }
@@ -476,6 +881,87 @@ final class MetaApi implements Dealer.RouterProcedures {
             out.add(m);
         }
         return out;
+    }
+
+    /** The events this node recorded for the topics {@code sub} matches, in recording order. */
+    private List<EventHistory.Entry> localEvents(Subscription sub) {
+        List<EventHistory.Entry> events = new ArrayList<>();
+        for (EventHistory h : realm.broker().histories(sub)) {
+            events.addAll(h.entries());
+        }
+        events.sort(java.util.Comparator.comparingLong(EventHistory.Entry::seq));
+        return events;
+    }
+
+    /**
+     * On a cluster whose engine keeps the event histories: {@code wamp.topic.history.*} and
+     * {@code wamp.subscription.get_events} (also of a subscription of another node) read the events every node
+     * recorded; when the engine cannot answer, those this node recorded. False when the engine keeps none.
+     */
+    private boolean historyAcrossNodes(Session caller, Call call, SessionDirectory d) {
+        Broker broker = realm.broker();
+        if (!broker.historyInCluster()) {
+            return false;
+        }
+        Args a = new Args(call.args(), call.kwargs());
+        HistoryView view = HISTORY_VIEWS.get(call.procedure());
+        if (view != null) {
+            String topic = a.string(0);
+            EventHistory here = history(caller, topic);
+            broker.clusterHistory(List.of(topic), recorded(caller, call, here::entries,
+                    events -> view.of(caller, events, a)));
+            return true;
+        }
+        if (!call.procedure().equals("wamp.subscription.get_events")) {
+            return false;
+        }
+        long id = a.id(0);
+        java.util.function.Consumer<SubscriptionRef> read = ref -> {
+            authorization.check(caller, Action.SUBSCRIBE, ref.uri());
+            Subscription here = broker.subscription(ref.uri(), ref.policy());
+            broker.clusterHistory(broker.historyTopics(ref.uri(), ref.policy()), recorded(caller, call,
+                    () -> here == null ? List.of() : localEvents(here),
+                    events -> List.of(events(caller, id, ref.policy(), events, a))));
+        };
+        Subscription local = broker.subscription(id);
+        if (local != null) {
+            read.accept(new SubscriptionRef(id, local.topic(), local.policy(), ""));
+        } else if (d != null && d.available()) {
+            withSubscription(d, caller, call, id, read);
+        } else {
+            throw new Refusal(ErrorUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id + " in this realm");
+        }
+        return true;
+    }
+
+    /**
+     * Answers a history call with {@code results} of the events the engine answers, or of {@code local} (this
+     * node's own) when it cannot; a {@link Refusal} is the call's ERROR.
+     */
+    private static SessionDirectory.Answer<List<EventHistory.Entry>> recorded(Session caller, Call call,
+            java.util.function.Supplier<List<EventHistory.Entry>> local,
+            Function<List<EventHistory.Entry>, List<Object>> results) {
+        return new SessionDirectory.Answer<>() {
+            @Override
+            public void ok(List<EventHistory.Entry> events) {
+                try {
+                    caller.send(new Result(call.request(), Map.of(), results.apply(events), null));
+                } catch (Refusal refusal) {
+                    caller.send(refusal.toError(io.postmaster.message.MessageType.CALL, call.request()));
+                } catch (RuntimeException e) {
+                    CLUSTER_FAILED.log(() -> call.procedure() + " for " + caller + " failed: " + e, e);
+                    caller.sendError(io.postmaster.message.MessageType.CALL, call.request(),
+                            ErrorUris.NETWORK_FAILURE, "the recorded events could not be read");
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                CLUSTER_FAILED.log(() -> call.procedure() + " for " + caller + " answered from this node's history: "
+                        + why);
+                ok(local.get());
+            }
+        };
     }
 
     /**
@@ -532,16 +1018,9 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     private static int kill(List<Session> targets, Args a) {
-        Object reason = a.kw("reason");
-        Object message = a.kw("message");
-        if (reason != null && !(reason instanceof String r && Uris.valid(r, Uris.Rule.LOOSE))) {
-            throw new Refusal(ErrorUris.INVALID_URI, "reason must be a URI");
-        }
-        if (message != null && !(message instanceof String)) {
-            throw new Refusal(ErrorUris.INVALID_ARGUMENT, "message must be a string");
-        }
+        String reason = (String) killReason(a).get(0);
         for (Session t : targets) {
-            t.kill(reason == null ? ErrorUris.CLOSE_KILLED : (String) reason, (String) message);
+            t.kill(reason, (String) a.kw("message"));
         }
         return targets.size();
     }

@@ -32,6 +32,8 @@ public final class Realm {
     private final ClusterRpc clusterRpc;
     /** The other nodes' sessions; null on a single node. */
     private final SessionDirectory directory;
+    /** What the realm's meta API does on this node for another node ({@link #answerForNode}), set once at start. */
+    private volatile java.util.function.BiFunction<String, List<Object>, List<Object>> forNode;
     /** Set once the realm is removed from the router: it admits no session any more. Guarded by {@code this}. */
     private boolean removed;
 
@@ -94,6 +96,21 @@ public final class Realm {
     /** How a cluster engine drives this realm's calls across nodes; null on a single node. */
     public ClusterRpc clusterRpc() {
         return clusterRpc;
+    }
+
+    /** Sets what the realm's meta API does for other nodes (once, when the router makes the realm). */
+    void forNode(java.util.function.BiFunction<String, List<Object>, List<Object>> forNode) {
+        this.forNode = forNode;
+    }
+
+    /**
+     * Carries out a meta operation another cluster node asks of this node ({@link SessionDirectory#ask}) on this
+     * node's own sessions, subscriptions and callees, and returns its answer. The asking node checked the caller's
+     * right and the arguments; a malformed request is answered with an empty list. Safe from any thread.
+     */
+    public List<Object> answerForNode(String op, List<Object> args) {
+        var f = forNode;
+        return f == null ? List.of() : f.apply(op, args);
     }
 
     /** The other cluster nodes' sessions of this realm, for the meta API; null on a single node. */

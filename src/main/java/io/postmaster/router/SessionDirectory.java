@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The sessions of the other nodes of a cluster, for one realm: what the session meta procedures
- * ({@code wamp.session.count}, {@code list}, {@code get}) add to this node's own sessions. Given by
+ * ({@code wamp.session.count}, {@code list}, {@code get}) add to this node's own sessions, and the way the meta API
+ * asks the other nodes about (or acts on) their sessions, subscriptions and callees ({@link #ask}). Given by
  * {@link Backplane#sessions}; null on a single node. The realm tells it its sessions as they join and leave; a query
  * is answered later, on any thread, exactly once.
  *
@@ -30,6 +31,17 @@ public interface SessionDirectory {
 
     /** The details of a session of another node, or null if no node holds it. */
     void get(long session, Answer<Map<String, Object>> answer);
+
+    /**
+     * Asks every other live node to carry out the meta operation {@code op} on its own sessions, subscriptions and
+     * callees ({@link Realm#answerForNode}) and collects what each answers. The caller's node has checked the
+     * caller's right and the arguments; the other nodes do not check again. {@code answer} gets one list per node
+     * that answered (none when there is no other node), or fails if the request could not be sent or a node did not
+     * answer in time.
+     */
+    default void ask(String op, List<Object> args, Answer<List<List<Object>>> answer) {
+        answer.ok(List.of());
+    }
 
     /** The answer to a query. */
     interface Answer<T> {

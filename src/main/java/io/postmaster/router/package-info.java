@@ -62,7 +62,13 @@
  * procedure table as proxy parties (no slot, no meta event: their own node publishes those), and the calls other
  * nodes route to this node's callees are pending calls on behalf of a party per (node, callee).</li>
  * <li>Meta API, on a cluster: {@code wamp.session.count}, {@code list}, {@code get} add what the engine's
- * {@link io.postmaster.router.SessionDirectory} says of the other nodes' sessions (answered when it answers).</li>
+ * {@link io.postmaster.router.SessionDirectory} says of the other nodes' sessions (answered when it answers); the
+ * kills, the subscription procedures and the revocations of other nodes' subscribers and callees are asked of the
+ * other nodes ({@code SessionDirectory.ask}), which carry them out on their own sessions
+ * ({@link io.postmaster.router.Realm#answerForNode}) — authorization stays with the caller's node.</li>
+ * <li>Broker, on a cluster: an engine that keeps retained events and event histories for every node
+ * ({@code PublicationRelay.stores}) is handed them by the publisher's node and asked for them by a subscriber's;
+ * the broker keeps its own as well and answers from them while the engine cannot.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>

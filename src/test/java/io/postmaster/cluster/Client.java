@@ -78,6 +78,12 @@ public final class Client implements Peer {
         return request;
     }
 
+    /** Sends CALL with keyword arguments; returns its request ID. */
+    public long call(String procedure, List<Object> args, Map<String, Object> kwargs) {
+        connection.onMessage(new WampMessage.Call(++request, Map.of(), procedure, args, kwargs));
+        return request;
+    }
+
     /** Sends a further CALL of a progressive invocation with the same request ID. */
     void callAgain(long callRequest, String procedure, Map<String, Object> options, List<Object> args) {
         connection.onMessage(new WampMessage.Call(callRequest, options, procedure, args, null));
@@ -109,6 +115,12 @@ public final class Client implements Peer {
     public long subscribe(String topic, String match) throws InterruptedException {
         connection.onMessage(new WampMessage.Subscribe(++request, match == null ? Map.of() : Map.of("match", match),
                 topic));
+        return next(WampMessage.Subscribed.class).subscription();
+    }
+
+    /** Subscribes with these options and returns the subscription ID. */
+    public long subscribeWith(String topic, Map<String, Object> options) throws InterruptedException {
+        connection.onMessage(new WampMessage.Subscribe(++request, options, topic));
         return next(WampMessage.Subscribed.class).subscription();
     }
 

@@ -1,20 +1,14 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.operator.ClusterReadiness;
 import io.postmaster.operator.Health;
 import io.postmaster.router.Backplane;
-import io.postmaster.router.Router;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.postmaster.testing.Await;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,15 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a single node has nothing to wait for.
  */
 class ClusterReadinessTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    private final ClusterFixture fixture = new ClusterFixture();
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
+        fixture.close();
     }
 
     @Test
@@ -45,15 +35,8 @@ class ClusterReadinessTest {
 
     @Test
     void readyIsDownWhileRedisIsUnreachableAndUpOnceJoined() throws Exception {
-        RedisServer redis = RedisServer.notStarted();
-        closing.add(redis);
-        PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", redis.uri(),
-                "postmaster.cluster.heartbeat-ms", "100", "postmaster.cluster.node-ttl-ms", "1000")::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
+        RedisServer redis = fixture.redisNotStarted();
+        RedisCluster cluster = fixture.node(redis.uri()).cluster();
 
         Health.Check down = ClusterReadiness.check(cluster);
         assertFalse(down.up(), "not ready while Redis is unreachable: " + down);

@@ -1,25 +1,19 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Interrupt;
 import io.postmaster.message.WampMessage.Invocation;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.router.Router;
+import io.postmaster.cluster.ClusterFixture.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.postmaster.testing.Await;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,49 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leaving.
  */
 class ClusterRpcTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-
-    private record Node(Router router, RedisCluster cluster) { }
-
-    private Node node(String redisUri) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postmaster.cluster.redis", redisUri);
-        settings.put("postmaster.cluster.heartbeat-ms", "100");
-        settings.put("postmaster.cluster.node-ttl-ms", "1000");
-        PostmasterConfig config = PostmasterConfig.from(settings::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
-        return new Node(router, cluster);
-    }
-
-    private Node[] twoNodes() throws Exception {
-        RedisServer r = RedisServer.start();
-        closing.add(r);
-        Node a = node(r.uri());
-        Node b = node(r.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
-        return new Node[] {a, b};
-    }
+    private final ClusterFixture fixture = new ClusterFixture();
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
-    }
-
-    /** The cluster's state changes on its own threads, with no event to wait on: polled, for up to 30 s. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
+        fixture.close();
     }
 
     private static Client rpc(Node n, String name) throws InterruptedException {
-        return Client.join(n.router, name, Client.RPC_ROLES);
+        return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
     /** Calls until the procedure is known on the caller's node (a registration reaches it within a round trip). */
@@ -96,7 +56,7 @@ class ClusterRpcTest {
 
     @Test
     void aProcedureRegisteredOnOneNodeIsCalledFromTheOther() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client callee = rpc(n[1], "callee");
         long reg = callee.register("com.add", Map.of("disclose_caller", true));
         Client caller = rpc(n[0], "caller");
@@ -133,7 +93,7 @@ class ClusterRpcTest {
 
     @Test
     void invocationPoliciesFollowTheClusterRegistrationOrder() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client a1 = rpc(n[0], "a1");
         Client b1 = rpc(n[1], "b1");
         Client a2 = rpc(n[0], "a2");
@@ -191,7 +151,7 @@ class ClusterRpcTest {
 
     @Test
     void randomSpreadsCallsOverTheCalleesOfBothNodes() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client onA = rpc(n[0], "onA");
         Client onB = rpc(n[1], "onB");
         onA.register("com.rnd", Map.of("invoke", "random"));
@@ -213,16 +173,15 @@ class ClusterRpcTest {
 
     @Test
     void registrationsMadeWhileCutOffAreClaimedOnJoinAndAConflictIsRevoked() throws Exception {
-        RedisServer redis = RedisServer.notStarted();
-        closing.add(redis);
-        Node a = node(redis.uri());
-        Node b = node(redis.uri());
+        RedisServer redis = fixture.redisNotStarted();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
         Client onA = rpc(a, "onA");
         Client onB = rpc(b, "onB");
         onA.register("com.alone", Map.of()); // each node alone: both succeed
         onB.register("com.alone", Map.of());
         redis.run();
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
         await("one of the two was revoked", () -> onA.received.peek() instanceof WampMessage.Unregistered
                 || onB.received.peek() instanceof WampMessage.Unregistered);
         Client revoked = onA.received.peek() instanceof WampMessage.Unregistered ? onA : onB;
@@ -241,7 +200,7 @@ class ClusterRpcTest {
 
     @Test
     void twoNodesRegisteringOneProcedureAtOnceGetOneRegistration() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         for (int round = 0; round < 20; round++) {
             Client a = rpc(n[0], "a" + round);
             Client b = rpc(n[1], "b" + round);
@@ -259,7 +218,7 @@ class ClusterRpcTest {
 
     @Test
     void patternRegistrationsMatchCallsFromTheOtherNode() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client prefix = rpc(n[1], "prefix");
         prefix.register("com.pat", Map.of("match", "prefix"));
         Client wildcard = rpc(n[1], "wildcard");
@@ -280,7 +239,7 @@ class ClusterRpcTest {
 
     @Test
     void progressiveResultsAndInvocationsCrossNodesInOrder() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client callee = rpc(n[1], "callee");
         callee.register("com.stream", Map.of());
         Client caller = rpc(n[0], "caller");
@@ -312,7 +271,7 @@ class ClusterRpcTest {
 
     @Test
     void cancelInEveryModeAndTimeoutsCrossNodes() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client callee = rpc(n[1], "callee");
         callee.register("com.slow", Map.of());
         Client caller = rpc(n[0], "caller");
@@ -358,7 +317,7 @@ class ClusterRpcTest {
 
     @Test
     void aCalleeOrCallerLeavingEndsTheCallOnTheOtherNode() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client callee = rpc(n[1], "callee");
         callee.register("com.leave", Map.of("invoke", "roundrobin"));
         Client caller = rpc(n[0], "caller");
@@ -383,11 +342,10 @@ class ClusterRpcTest {
 
     @Test
     void callsPendingToAnotherNodeEndWhenRedisIsLost() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
-        Node a = node(redis.uri());
-        Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
         Client callee = rpc(b, "callee");
         callee.register("com.cut", Map.of());
         Client caller = rpc(a, "caller");
@@ -408,7 +366,7 @@ class ClusterRpcTest {
 
     @Test
     void callsPendingToADeadNodeEndWithinFiveSecondsAndItsRegistrationsGo() throws Exception {
-        Node[] n = twoNodes();
+        Node[] n = fixture.twoNodes();
         Client onB = rpc(n[1], "onB");
         onB.register("com.dies", Map.of("invoke", "roundrobin"));
         Client onA = rpc(n[0], "onA");
@@ -430,7 +388,7 @@ class ClusterRpcTest {
         }
         assertTrue(pending > 0, "a call went to node B");
         long t0 = System.nanoTime();
-        n[1].cluster.crash();
+        n[1].cluster().crash();
         WampMessage.Error e = caller.next(WampMessage.Error.class);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertEquals(pending, e.request());

@@ -9,7 +9,6 @@ import io.postmaster.router.Router;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,40 +23,38 @@ public final class CrossNodeCalls {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-        try (RedisServer redis = RedisServer.start()) {
+        try (ClusterFixture fixture = new ClusterFixture()) {
+            RedisServer redis = fixture.redis();
+            // the product's defaults, not the tests' fast heartbeat
             PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", redis.uri())::get);
-            try (RedisCluster ca = RedisCluster.start(config); Router a = new Router(config, timers, ca);
-                 RedisCluster cb = RedisCluster.start(config); Router b = new Router(config, timers, cb)) {
-                ca.attach(a);
-                cb.attach(b);
-                while (!ca.joined() || !cb.joined()) {
-                    Thread.sleep(50);
+            ClusterFixture.Node na = fixture.node(config);
+            ClusterFixture.Node nb = fixture.node(config);
+            ClusterFixture.awaitJoined(na, nb);
+            RedisCluster ca = na.cluster();
+            RedisCluster cb = nb.cluster();
+            Router a = na.router();
+            Router b = nb.router();
+            Client calleeA = Client.join(a, "calleeA", Client.RPC_ROLES);
+            calleeA.register("bench.local", Map.of());
+            Client calleeB = Client.join(b, "calleeB", Client.RPC_ROLES);
+            calleeB.register("bench.remote", Map.of());
+            answer(calleeA);
+            answer(calleeB);
+            Client caller = Client.join(a, "caller", Client.RPC_ROLES);
+            while (true) { // until B's registration has reached A
+                caller.call("bench.remote", Map.of(), List.of(0L));
+                if (caller.next(WampMessage.class) instanceof Result) {
+                    break;
                 }
-                Client calleeA = Client.join(a, "calleeA", Client.RPC_ROLES);
-                calleeA.register("bench.local", Map.of());
-                Client calleeB = Client.join(b, "calleeB", Client.RPC_ROLES);
-                calleeB.register("bench.remote", Map.of());
-                answer(calleeA);
-                answer(calleeB);
-                Client caller = Client.join(a, "caller", Client.RPC_ROLES);
-                while (true) { // until B's registration has reached A
-                    caller.call("bench.remote", Map.of(), List.of(0L));
-                    if (caller.next(WampMessage.class) instanceof Result) {
-                        break;
-                    }
-                    Thread.sleep(10);
-                }
-                for (String procedure : List.of("bench.local", "bench.remote", "bench.local", "bench.remote")) {
-                    run(caller, procedure, calls / 4, window, redis); // warm-up
-                    double[] r = run(caller, procedure, calls, window, redis);
-                    System.out.printf("%-13s %d calls, window %d: %.0f calls/s, %.0f calls per JVM CPU-second, "
-                            + "redis-server %.1f µs CPU per call%n", procedure, calls, window, r[0], r[1], r[2]);
-                }
-                System.out.printf("dropped %d%n", ca.dropped() + cb.dropped());
+                Thread.sleep(10);
             }
-        } finally {
-            timers.shutdownNow();
+            for (String procedure : List.of("bench.local", "bench.remote", "bench.local", "bench.remote")) {
+                run(caller, procedure, calls / 4, window, redis); // warm-up
+                double[] r = run(caller, procedure, calls, window, redis);
+                System.out.printf("%-13s %d calls, window %d: %.0f calls/s, %.0f calls per JVM CPU-second, "
+                        + "redis-server %.1f µs CPU per call%n", procedure, calls, window, r[0], r[1], r[2]);
+            }
+            System.out.printf("dropped %d%n", ca.dropped() + cb.dropped());
         }
     }
 

@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,55 +22,53 @@ public final class CrossNodeLatency {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-        try (RedisServer redis = RedisServer.start()) {
+        try (ClusterFixture fixture = new ClusterFixture()) {
+            RedisServer redis = fixture.redis();
+            // the product's defaults, not the tests' fast heartbeat
             PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", redis.uri())::get);
-            try (RedisCluster ca = RedisCluster.start(config); Router a = new Router(config, timers, ca);
-                 RedisCluster cb = RedisCluster.start(config); Router b = new Router(config, timers, cb)) {
-                ca.attach(a);
-                cb.attach(b);
-                while (!ca.joined() || !cb.joined()) {
-                    Thread.sleep(50);
-                }
-                Client local = Client.join(a, "local");
-                local.subscribe("bench.t", null);
-                Client remote = Client.join(b, "remote");
-                remote.subscribe("bench.t", null);
-                Client pub = Client.join(a, "pub");
-                while (ca.remoteInterest("realm1", cb.nodeId()) == 0) {
-                    Thread.sleep(50);
-                }
-                int n = rate * seconds;
-                long[] localNs = new long[n];
-                long[] remoteNs = new long[n];
-                Thread lr = reader(local, localNs);
-                Thread rr = reader(remote, remoteNs);
-                long redisCpu0 = redis.cpuMillis();
-                long jvmCpu0 = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
-                        .getProcessCpuTime();
-                long start = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    long due = start + i * 1_000_000_000L / rate;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // no spinning: the CPU figure counts
-                    }
-                    pub.publish("bench.t", Map.of(), List.of((long) i, System.nanoTime()));
-                }
-                lr.join(30_000);
-                rr.join(30_000);
-                long redisCpu = redis.cpuMillis() - redisCpu0;
-                long jvmCpu = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
-                        .getProcessCpuTime() - jvmCpu0;
-                System.out.printf("%d publications at %d/s%n", n, rate);
-                print("local  (same node)   ", localNs);
-                print("remote (across nodes)", remoteNs);
-                System.out.printf("redis-server CPU: %d ms = %.1f µs per relayed publication; "
-                        + "JVM (both nodes, clients, publisher) CPU: %d ms; dropped %d%n", redisCpu,
-                        redisCpu * 1000.0 / n, jvmCpu / 1_000_000, ca.dropped() + cb.dropped());
+            ClusterFixture.Node na = fixture.node(config);
+            ClusterFixture.Node nb = fixture.node(config);
+            ClusterFixture.awaitJoined(na, nb);
+            RedisCluster ca = na.cluster();
+            RedisCluster cb = nb.cluster();
+            Router a = na.router();
+            Router b = nb.router();
+            Client local = Client.join(a, "local");
+            local.subscribe("bench.t", null);
+            Client remote = Client.join(b, "remote");
+            remote.subscribe("bench.t", null);
+            Client pub = Client.join(a, "pub");
+            while (ca.remoteInterest("realm1", cb.nodeId()) == 0) {
+                Thread.sleep(50);
             }
-        } finally {
-            timers.shutdownNow();
+            int n = rate * seconds;
+            long[] localNs = new long[n];
+            long[] remoteNs = new long[n];
+            Thread lr = reader(local, localNs);
+            Thread rr = reader(remote, remoteNs);
+            long redisCpu0 = redis.cpuMillis();
+            long jvmCpu0 = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                    .getProcessCpuTime();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long due = start + i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait); // no spinning: the CPU figure counts
+                }
+                pub.publish("bench.t", Map.of(), List.of((long) i, System.nanoTime()));
+            }
+            lr.join(30_000);
+            rr.join(30_000);
+            long redisCpu = redis.cpuMillis() - redisCpu0;
+            long jvmCpu = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                    .getProcessCpuTime() - jvmCpu0;
+            System.out.printf("%d publications at %d/s%n", n, rate);
+            print("local  (same node)   ", localNs);
+            print("remote (across nodes)", remoteNs);
+            System.out.printf("redis-server CPU: %d ms = %.1f µs per relayed publication; "
+                    + "JVM (both nodes, clients, publisher) CPU: %d ms; dropped %d%n", redisCpu,
+                    redisCpu * 1000.0 / n, jvmCpu / 1_000_000, ca.dropped() + cb.dropped());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Result;
@@ -12,11 +11,9 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * continues it rejoins cleanly: its registration is back once (no ghost callee), events reach it once each.
  */
 class KillStopTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    private final ClusterFixture fixture = new ClusterFixture();
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private Process process;
 
@@ -40,10 +36,7 @@ class KillStopTest {
             signal("CONT");
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
+        fixture.close();
     }
 
     private void signal(String name) throws Exception {
@@ -63,15 +56,8 @@ class KillStopTest {
 
     @Test
     void aStoppedNodeIsDeclaredDeadThenRejoinsCleanly() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
-        PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", redis.uri(),
-                "postmaster.cluster.heartbeat-ms", "100", "postmaster.cluster.node-ttl-ms", "1000")::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router a = new Router(config, timers, cluster);
-        cluster.attach(a);
-        closing.add(0, a);
-        closing.add(0, cluster);
+        RedisServer redis = fixture.redis();
+        Router a = fixture.node(redis.uri()).router();
 
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

@@ -17,8 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  */
 public final class NodeProcess {
     public static void main(String[] args) throws Exception {
-        PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", args[0],
-                "postmaster.cluster.heartbeat-ms", "100", "postmaster.cluster.node-ttl-ms", "1000")::get);
+        PostmasterConfig config = PostmasterConfig.from(ClusterFixture.settings(args[0], Map.of())::get);
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
         RedisCluster cluster = RedisCluster.start(config);
         Router router = new Router(config, timers, cluster);
