@@ -199,9 +199,11 @@ class EngineOutageTest {
     void aCallWhoseAnswerWasLostInAQuickRedisRestartStillEnds() throws Exception {
         RedisServer redis = RedisServer.start();
         closing.add(redis);
-        // A heartbeat of 1 s: the restart below takes a few milliseconds, so no heartbeat is likely to see Redis gone.
-        Node a = node(redis.uri(), 1000);
-        Node b = node(redis.uri(), 1000);
+        // The caller's node beats every 2 s: the restart below takes milliseconds, so its heartbeat is unlikely to
+        // see Redis gone; the callee's node beats every 100 ms, so it has joined again (its registration back in the
+        // table) before the caller's node looks: nothing in the table tells the caller's node that the answer was lost.
+        Node a = node(redis.uri(), 2000);
+        Node b = node(redis.uri(), 100);
         await("both joined", () -> a.cluster.joined() && b.cluster.joined());
         Client callee = rpc(b, "callee");
         callee.register("com.slow", Map.of());
