@@ -76,12 +76,14 @@
  * and are only queued there.
  *
  * <h2>Failures</h2>
- * Redis unreachable at start: the node routes alone, logs it (rate-limited) and retries every heartbeat. Redis lost
+ * Redis unreachable at start: the node routes alone, says so in its log (once per outage, the retries rate-limited)
+ * and its readiness, and retries every heartbeat. Redis lost
  * while joined: local routing goes on, publications to other nodes are dropped (logged), Lettuce reconnects and
  * resubscribes; the next heartbeat finds the node's keys gone (if Redis lost its data) and joins again, republishing
  * its interest and claiming its registrations again (so the table is rebuilt from the nodes' own), and the others
  * reload both. A connection lost and made again, however briefly, ends the calls in flight across nodes (their
- * messages may have been lost) before the node joins again. A node that dies stops renewing its keys; after {@code node-ttl-ms} they
- * expire and the next node to sweep removes it from the set and tells the others to drop its interest.
+ * messages may have been lost) before the node joins again. A node that dies stops renewing its keys; after
+ * {@code node-ttl-ms} they expire and the next node to sweep removes it from the set and tells the others to drop
+ * its interest.
  */
 package io.postmaster.cluster;

@@ -66,6 +66,8 @@ class EngineBoundsTest {
         Node b = node(redis.uri());
         await("both joined", () -> a.cluster.joined() && b.cluster.joined());
         String key = "pm:{realm1}:interest:" + b.cluster.nodeId();
+        // Joined first: its wamp.session.on_join is a publication of node A that would reach B once B asks for all.
+        Client pub = Client.join(a.router, "pub");
         Client kept = Client.join(b.router, "kept");
         kept.subscribe("com.kept", null);
         Client many = Client.join(b.router, "many");
@@ -77,7 +79,6 @@ class EngineBoundsTest {
                 && a.cluster.remoteWantsEverything("realm1", b.cluster.nodeId())
                 && a.cluster.remoteInterest("realm1", b.cluster.nodeId()) == 1);
 
-        Client pub = Client.join(a.router, "pub");
         long before = b.cluster.relayedIn();
         pub.publish("org.nobody", Map.of(), List.of("unwanted"));
         pub.publish("com.many.0", Map.of(), List.of("wanted"));
