@@ -1,8 +1,8 @@
 package io.postmaster.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.postmaster.config.ClusterBounds;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * <li>channel {@code pm:reg} — each change, published by the script that made it: {@code + realm id order invoke
  * session node features disclose match uri} and {@code - realm id session}.</li>
  * </ul>
- * A REGISTER is decided by one Lua script (atomic in Redis): created, joined (same shared policy), or refused with
+ * Every key a script touches carries the realm's hash tag, the node's liveness in the realm included
+ * ({@code pm:{realm}:node:<node>}), so each script runs on the one shard of a Redis Cluster that holds the realm. A
+ * REGISTER is decided by one Lua script (atomic in Redis): created, joined (same shared policy), or refused with
  * {@code wamp.error.procedure_already_exists}. Every node mirrors the table in its dealer (a callee of another node
  * is a proxy there), so a call finds its callee from memory.
  */
@@ -39,7 +41,7 @@ final class ClusterDealer implements RpcBackplane {
     private static final Logger LOG = Logger.getLogger(ClusterDealer.class.getName());
     private static final RateLimitedLog FAILED = new RateLimitedLog(LOG, Level.WARNING);
 
-    /** KEYS: regs, regids, regseq, callees, noderegs, node key. ARGV: field, invoke, candidate, member, channel, realm. */
+    /** KEYS: regs, regids, regseq, callees, noderegs, the node's key in the realm. ARGV: field, invoke, candidate, member, channel, realm. */
     private static final String CLAIM = """
             if redis.call('exists', KEYS[6]) == 0 then return {-2} end
             local cur = redis.call('hget', KEYS[1], ARGV[1])
@@ -78,7 +80,10 @@ final class ClusterDealer implements RpcBackplane {
             redis.call('publish', ARGV[3], '- ' .. ARGV[4] .. ' ' .. id .. ' ' .. string.sub(ARGV[2], 1, sp - 1))
             return 1
             """;
-    /** KEYS: regs, regids, noderegs, node key. ARGV: callees key prefix. Only once the node's key is gone. */
+    /**
+     * KEYS: regs, regids, noderegs, the node's key in the realm. ARGV: callees key prefix. Only once the node's key
+     * is gone: 1 if forgotten, 0 if the node is alive in the realm.
+     */
     private static final String FORGET_NODE = """
             if redis.call('exists', KEYS[4]) == 1 then return 0 end
             for _, e in ipairs(redis.call('smembers', KEYS[3])) do
@@ -101,18 +106,23 @@ final class ClusterDealer implements RpcBackplane {
     private final RedisCluster cluster;
     private final String realm;
     private final String prefix;
+    private final ClusterBounds bounds;
     private volatile ClusterRpc port;
     /** This node's callees' places in the table, by "session registration": what releasing one needs. */
     private final Map<String, String[]> claims = new ConcurrentHashMap<>();
+    /** Bytes of the procedures in {@link #claims}, and claims asked of Redis and not answered yet. */
+    private final java.util.concurrent.atomic.AtomicLong claimedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
     /** The other nodes' callees as mirrored here, by "session registration" (control thread only). */
     private final Map<String, Remote> mirror = new HashMap<>();
 
     private record Remote(long node, long session, long registration) { }
 
-    ClusterDealer(RedisCluster cluster, String realm, String prefix) {
+    ClusterDealer(RedisCluster cluster, String realm, String prefix, ClusterBounds bounds) {
         this.cluster = cluster;
         this.realm = realm;
         this.prefix = prefix;
+        this.bounds = bounds;
     }
 
     void attach(ClusterRpc port) {
@@ -153,7 +163,7 @@ final class ClusterDealer implements RpcBackplane {
 
     private void claim(long session, long features, long candidateId, String procedure, MatchPolicy match,
                        String invoke, boolean disclose, Claimed done, int attempts) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         long node = cluster.nodeId();
         if (c == null || node == 0) {
             done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
@@ -161,17 +171,31 @@ final class ClusterDealer implements RpcBackplane {
         }
         String field = field(match, procedure);
         String member = session + " " + node + " " + features + " " + (disclose ? 1 : 0);
+        String key = session + " " + candidateId;
+        if (!claims.containsKey(key) && (claims.size() + claiming.get() >= bounds.maxRegistrations()
+                || claimedBytes.get() + utf8(field).length > bounds.maxRegistrationBytes())) {
+            // logged by the dealer, rate-limited
+            done.refused(ErrorUris.LIMIT_REACHED, "this node's registrations in the cluster's table are at their limit ("
+                    + ClusterBounds.MAX_REGISTRATIONS + " " + bounds.maxRegistrations() + ", "
+                    + ClusterBounds.MAX_REGISTRATION_BYTES + " " + bounds.maxRegistrationBytes() + ")");
+            return;
+        }
+        claiming.incrementAndGet();
         try {
             c.async().eval(CLAIM, ScriptOutputType.MULTI,
-                    new String[] {regs(), regIds(), regSeq(), callees(field), nodeRegs(node), cluster.nodeKey(node)},
+                    new String[] {regs(), regIds(), regSeq(), callees(field), nodeRegs(node),
+                            cluster.realmNodeKey(realm, node)},
                     utf8(field), utf8(invoke), utf8(Long.toString(candidateId)), utf8(member),
                     utf8(channel(prefix)), utf8(realm)).whenComplete((out, e) -> {
+                        claiming.decrementAndGet();
                         if (e != null || !(out instanceof List<?> l) || l.isEmpty() || !(l.get(0) instanceof Long s)) {
                             FAILED.log(() -> "cluster: a registration could not be claimed in Redis (" + e + ")");
                             done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
                         } else if (s == 1) {
                             long id = Long.parseLong(text(l.get(1)));
-                            claims.put(session + " " + id, new String[] {field, member});
+                            if (claims.put(session + " " + id, new String[] {field, member}) == null) {
+                                claimedBytes.addAndGet(utf8(field).length);
+                            }
                             done.registered(id, (long) Double.parseDouble(text(l.get(2))));
                         } else if (s == 0) {
                             String have = text(l.get(1));
@@ -185,6 +209,7 @@ final class ClusterDealer implements RpcBackplane {
                         }
                     });
         } catch (RuntimeException e) {
+            claiming.decrementAndGet();
             done.refused(ErrorUris.NETWORK_FAILURE, "the cluster is unavailable");
         }
     }
@@ -192,7 +217,10 @@ final class ClusterDealer implements RpcBackplane {
     @Override
     public void release(long session, long registration) {
         String[] claim = claims.remove(session + " " + registration);
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        if (claim != null) {
+            claimedBytes.addAndGet(-utf8(claim[0]).length);
+        }
+        RedisLink c = cluster.link();
         if (claim == null || c == null || cluster.closed()) {
             return; // a node that leaves removes all its registrations at once
         }
@@ -278,7 +306,7 @@ final class ClusterDealer implements RpcBackplane {
     }
 
     /** Reads the whole table and brings the mirror up to date (control thread, on join). */
-    void reload(RedisCommands<String, byte[]> redis) {
+    void reload(RedisClusterCommands<String, byte[]> redis) {
         ClusterRpc rpc = port;
         if (rpc == null) {
             return;
@@ -343,7 +371,10 @@ final class ClusterDealer implements RpcBackplane {
 
                         @Override
                         public void refused(String error, String message) {
-                            if (error.equals(ErrorUris.PROCEDURE_ALREADY_EXISTS)) {
+                            if (error.equals(ErrorUris.LIMIT_REACHED)) { // made while alone, past the bound
+                                rpc.revoke(e.session(), e.registration(), "this node's registrations in the cluster "
+                                        + "are at their limit");
+                            } else if (error.equals(ErrorUris.PROCEDURE_ALREADY_EXISTS)) {
                                 LOG.warning(() -> "cluster: " + e.procedure() + " of session " + e.session()
                                         + " was registered on another node while this one was cut off; revoked here");
                                 rpc.revoke(e.session(), e.registration(), "registered on another node meanwhile");
@@ -374,11 +405,15 @@ final class ClusterDealer implements RpcBackplane {
         nodes.forEach(this::dropNode);
     }
 
-    /** Removes a dead (or leaving) node's registrations from Redis, once its node key is gone. */
-    void forget(RedisCommands<String, byte[]> redis, long node) {
-        redis.eval(FORGET_NODE, ScriptOutputType.INTEGER,
-                new String[] {regs(), regIds(), nodeRegs(node), cluster.nodeKey(node)},
+    /**
+     * Removes a dead (or leaving) node's registrations from Redis, once its key in the realm is gone: false while
+     * it is still there (the node is alive in the realm).
+     */
+    boolean forget(RedisClusterCommands<String, byte[]> redis, long node) {
+        Long done = redis.eval(FORGET_NODE, ScriptOutputType.INTEGER,
+                new String[] {regs(), regIds(), nodeRegs(node), cluster.realmNodeKey(realm, node)},
                 utf8(prefix + ":{" + realm + "}:callees:"));
+        return done != null && done == 1;
     }
 
     /** Call messages are told apart from relayed publications by this option. */

@@ -1,8 +1,7 @@
 package io.postmaster.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage.Publish;
 import io.postmaster.router.Realm;
@@ -98,7 +97,7 @@ final class ClusterSessions implements SessionDirectory {
 
     @Override
     public void joined(long session, String authrole, Map<String, Object> details) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         long node = cluster.nodeId();
         if (c == null || node == 0 || !cluster.joined()) {
             return; // the next join writes every session at once
@@ -112,7 +111,7 @@ final class ClusterSessions implements SessionDirectory {
 
     @Override
     public void left(long session) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         long node = cluster.nodeId();
         if (c == null || node == 0 || cluster.closed()) {
             return;
@@ -128,7 +127,7 @@ final class ClusterSessions implements SessionDirectory {
      * Writes all of this node's sessions (on join, after which joins and leaves are written as they happen) and
      * removes what the hash holds of sessions gone meanwhile (control thread).
      */
-    void publish(RedisCommands<String, byte[]> redis, Realm r, long node, long ttlMs) {
+    void publish(RedisClusterCommands<String, byte[]> redis, Realm r, long node, long ttlMs) {
         String key = key(node);
         for (var s : r.sessions()) {
             redis.hset(key, Long.toString(s.id()), entry(s.authrole(), Realm.metaDetails(s)));
@@ -194,7 +193,7 @@ final class ClusterSessions implements SessionDirectory {
 
     @Override
     public void ask(String op, List<Object> args, Answer<List<List<Object>>> answer) {
-        if (cluster.connection() == null) {
+        if (cluster.link() == null) {
             answer.failed("Redis is not connected");
             return;
         }
@@ -212,7 +211,7 @@ final class ClusterSessions implements SessionDirectory {
 
     private <T> void query(ScriptOutputType type, String mode, String arg, Answer<T> answer,
                            java.util.function.Function<Object, T> read) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         String[] keys = otherNodes();
         if (c == null) {
             answer.failed("Redis is not connected");

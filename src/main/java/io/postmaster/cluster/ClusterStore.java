@@ -1,7 +1,6 @@
 package io.postmaster.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.WampMessage.Publish;
 import io.postmaster.router.PublicationRelay.Stored;
@@ -127,7 +126,7 @@ final class ClusterStore {
 
     void retain(String topic, long publication, Map<String, Object> details, List<Object> args,
                 Map<String, Object> kwargs, SubscriberFilter filter, int maxTopics, long maxBytes) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         if (c == null) {
             return;
         }
@@ -151,7 +150,7 @@ final class ClusterStore {
 
     void record(String topic, long publication, Map<String, Object> details, List<Object> args,
                 Map<String, Object> kwargs, SubscriberFilter filter, int limit, long maxBytes) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         if (c == null) {
             return;
         }
@@ -173,7 +172,7 @@ final class ClusterStore {
     }
 
     void retained(String topic, MatchPolicy policy, SessionDirectory.Answer<List<Stored>> answer) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         if (c == null) {
             answer.failed("Redis is not connected");
             return;
@@ -192,7 +191,7 @@ final class ClusterStore {
     }
 
     void history(List<String> topics, SessionDirectory.Answer<List<Stored>> answer) {
-        StatefulRedisConnection<String, byte[]> c = cluster.connection();
+        RedisLink c = cluster.link();
         if (c == null) {
             answer.failed("Redis is not connected");
             return;

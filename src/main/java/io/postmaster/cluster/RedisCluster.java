@@ -1,25 +1,15 @@
 package io.postmaster.cluster;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.RedisConnectionStateListener;
-import java.net.SocketAddress;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
+import io.postmaster.config.ClusterBounds;
 import io.postmaster.config.ClusterConfig;
 import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
@@ -63,9 +53,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private static final RateLimitedLog NOT_RELAYED = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog NOT_DELIVERED = new RateLimitedLog(LOG, Level.WARNING);
     private static final RateLimitedLog CONTROL_FAILED = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog ASKS_EVERYTHING = new RateLimitedLog(LOG, Level.WARNING);
     /** Control messages from other nodes that may wait for the control thread; past it, all interest is reloaded. */
     static final int CONTROL_QUEUE = 100_000;
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     /** Renews the slot's expiry if this node still holds it: 1, else 0. */
     private static final String RENEW_SLOT = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
@@ -75,10 +65,13 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             + "else return 0 end";
 
     private final ClusterConfig config;
+    private final ClusterBounds bounds;
     private final List<String> realms;
     private final String prefix;
     private final SessionIds ids = new SessionIds();
     private final Map<String, RemoteInterest> interest = new LinkedHashMap<>();
+    /** Per realm: what this node's subscribers want, as announced to the others (control thread only). */
+    private final Map<String, LocalInterest> localInterest = new LinkedHashMap<>();
     /** Per realm: the cluster-wide registration table and calls across nodes. */
     private final Map<String, ClusterDealer> dealers = new LinkedHashMap<>();
     /** Per realm: the sessions of every node, for the meta API. */
@@ -97,12 +90,13 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     /** Publications received from other nodes (delivered or not). */
     private final AtomicLong relayedIn = new AtomicLong();
+    /** Heartbeats that could not reach Redis. */
+    private final AtomicLong failedHeartbeats = new AtomicLong();
 
     private volatile Router router;
     private ClientResources resources;
-    private RedisClient client;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
-    private StatefulRedisPubSubConnection<String, byte[]> pubsub;
+    /** The connections to the engine (one server or a Redis Cluster), null before the first connect. */
+    private volatile RedisLink link;
     /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
     private volatile long nodeId;
     /** This node's session-ID slot, 0 before the first join. */
@@ -116,15 +110,21 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /** The other live nodes known (control thread only). */
     private final Set<Long> peers = new HashSet<>();
     private volatile boolean closed;
-    /** A connection to Redis was (re)established since the last join. */
+    /** A connection to Redis was lost and made again since the last join: messages may have been lost meanwhile. */
     private volatile boolean reconnected;
+    /** A connection to Redis was lost since the last join. */
+    private volatile boolean disconnected;
+    /** Whether this node has said in the log that Redis is unavailable (control thread only). */
+    private boolean toldUnavailable;
 
-    private RedisCluster(ClusterConfig config, List<String> realms) {
+    private RedisCluster(ClusterConfig config, ClusterBounds bounds, List<String> realms) {
         this.config = config;
+        this.bounds = bounds;
         this.realms = realms;
         this.prefix = config.keyPrefix();
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
-        realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix)));
+        realms.forEach(r -> localInterest.put(r, new LocalInterest()));
+        realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix, bounds)));
         realms.forEach(r -> sessions.put(r, new ClusterSessions(this, r, prefix)));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.control = new ScheduledThreadPoolExecutor(1, r -> {
@@ -145,7 +145,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         if (!config.cluster().enabled()) {
             throw new IllegalArgumentException(ClusterConfig.REDIS + " is not set");
         }
-        return new RedisCluster(config.cluster(), List.copyOf(config.realms().keySet()));
+        return new RedisCluster(config.cluster(), config.clusterBounds(), List.copyOf(config.realms().keySet()));
     }
 
     /** Starts delivering to {@code router} and joining the cluster in the background. */
@@ -188,9 +188,19 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         return relayedIn.get();
     }
 
+    /** Heartbeats so far that could not reach Redis (to connect, join or renew). */
+    long failedHeartbeats() {
+        return failedHeartbeats.get();
+    }
+
     /** This node's session-ID slot, 0 before it first joined. */
     int slot() {
         return slot;
+    }
+
+    /** Whether {@code node} asks this node for every publication of {@code realm} (asked on the control thread). */
+    boolean remoteWantsEverything(String realm, long node) throws Exception {
+        return control.submit(() -> interest.get(realm).wantsEverything(node)).get(5, TimeUnit.SECONDS);
     }
 
     /** How many topics and patterns of {@code node} in {@code realm} this node knows (asked on the control thread). */
@@ -204,8 +214,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         joined = false;
         control.shutdownNow();
         inboundThread.interrupt();
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (link != null) {
+            link.shutdown();
         }
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -244,9 +254,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         otherNodes = peers.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** The command connection, or null before the first connect. */
-    StatefulRedisConnection<String, byte[]> connection() {
-        return connection;
+    /** The connections to Redis, or null before the first connect. */
+    RedisLink link() {
+        return link;
     }
 
     /** The meta requests between this node and the others. */
@@ -348,6 +358,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     // ------------------------------------------------------------------------------------------ keys and channels
 
     String nodeKey(long node) { return prefix + ":node:" + node; }
+    /** A node is alive in a realm while this key is: in the realm's hash slot, for the realm's scripts to check. */
+    String realmNodeKey(String realm, long node) { return prefix + ":{" + realm + "}:node:" + node; }
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
@@ -370,7 +382,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      * publication is not relayed (at most once), never waited for.
      */
     private boolean send(String channel, byte[] data) {
-        StatefulRedisConnection<String, byte[]> c = connection;
+        RedisLink c = link;
         if (c == null || !c.isOpen()) {
             notRelayed("Redis is not connected");
             return false;
@@ -384,7 +396,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             return false;
         }
         try {
-            c.async().publish(channel, data).whenComplete((receivers, e) -> {
+            c.publishToNode(channel, data).whenComplete((receivers, e) -> {
                 outCount.decrementAndGet();
                 outBytes.addAndGet(-data.length);
                 if (e != null) {
@@ -542,12 +554,23 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             return;
         }
         try {
-            if (connection == null) {
+            if (link == null) {
                 connect();
+            }
+            if (reconnected && joined) {
+                // Pub/sub keeps nothing: what crossed nodes while the connection was down (an INVOCATION, a
+                // RESULT) is lost, so the calls between this node and the others end now instead of waiting
+                // forever, as if Redis had been lost for longer; then the node joins again.
+                joined = false;
+                forgetOthers();
+                LOG.warning(() -> "cluster: the connection to Redis was lost and made again; calls in flight "
+                        + "between this node and the others are ended, and the node joins again");
             }
             if (!joined || reconnected || !renew()) {
                 reconnected = false;
+                disconnected = false;
                 join();
+                toldUnavailable = false;
             } else {
                 sweep();
             }
@@ -559,21 +582,25 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 reloadAll();
             }
         } catch (RuntimeException e) {
+            failedHeartbeats.incrementAndGet();
             if (joined) {
                 joined = false;
                 forgetOthers();
+                toldUnavailable = true;
                 LOG.warning(() -> "cluster: lost Redis at " + ClusterConfig.redacted(config.redis())
                         + "; routing stays local until it is back (" + e + ")");
+            } else if (!toldUnavailable) { // once per outage whatever else was logged: the operator must see it
+                toldUnavailable = true;
+                LOG.warning(() -> "cluster: Redis at " + ClusterConfig.redacted(config.redis())
+                        + " is unavailable; this node routes alone and keeps trying (" + e + ")");
             } else {
                 UNAVAILABLE.log(() -> "cluster: Redis at " + ClusterConfig.redacted(config.redis())
-                        + " is unavailable; this node routes alone and keeps trying (" + e + ")");
+                        + " is still unavailable; this node routes alone and keeps trying (" + e + ")");
             }
         }
     }
 
     private void connect() {
-        RedisURI uri = RedisURI.create(config.redis());
-        uri.setTimeout(Duration.ofMillis(config.nodeTtlMs()));
         if (resources == null) {
             // Netty (ours, inside the WAR) logs through java.util.logging like the rest of Postmaster, instead of
             // probing for other logging libraries, which the server's class loader reports as failures.
@@ -585,45 +612,28 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                             TimeUnit.MILLISECONDS))
                     .build();
         }
-        RedisClient c = RedisClient.create(resources, uri);
-        c.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // While disconnected, commands fail at once instead of piling up: a publication is then not
-                // relayed (at most once), and nothing waits.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(config.outQueue() + CONTROL_QUEUE)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(config.nodeTtlMs())).build())
-                .build());
-        c.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> ch, SocketAddress address) {
-                // After a reconnect, control messages may have been missed and Redis may have lost this node's
-                // rows: the next heartbeat joins again (idempotent) and reloads the others.
+        RedisLink l = RedisLink.connect(config, resources, this::received, RedisLink.states(up -> {
+            if (!up) {
+                disconnected = true;
+            } else if (disconnected) {
+                // After a reconnect, messages may have been missed and Redis may have lost this node's rows: the
+                // next heartbeat ends the calls across nodes, joins again (idempotent) and reloads the others.
+                // (A connection made for the first time, as a Redis Cluster's to a further shard, is no reason.)
                 reconnected = true;
             }
-        });
+        }));
         try {
-            StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC);
-            StatefulRedisPubSubConnection<String, byte[]> ps = c.connectPubSub(CODEC);
-            ps.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, byte[] message) {
-                    received(channel, message);
-                }
-            });
-            ps.sync().subscribe(controlChannel(), ClusterDealer.channel(prefix));
-            client = c;
-            pubsub = ps;
-            connection = conn;
+            l.subscribeBroadcast(controlChannel(), ClusterDealer.channel(prefix));
         } catch (RuntimeException e) {
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            l.shutdown();
             throw e;
         }
+        link = l;
     }
 
     /** Claims (or reclaims) this node's ID and slot, subscribes its inbox, loads the others, publishes its own. */
     private void join() {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         long ttl = config.nodeTtlMs();
         if (nodeId == 0) {
             long id;
@@ -634,9 +644,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         } else {
             redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
         }
+        for (String realm : realms) {
+            redis.set(realmNodeKey(realm, nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
+        }
         claimSlot(redis);
         redis.sadd(nodesKey(), utf8(Long.toString(nodeId)));
-        pubsub.sync().subscribe(inbox(nodeId), callInbox(nodeId));
+        link.subscribeNode(inbox(nodeId), callInbox(nodeId));
         reloadAll();
         publishInterest();
         joined = true;
@@ -651,7 +664,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 + ClusterConfig.redacted(config.redis()) + "; peers " + peers);
     }
 
-    private void claimSlot(RedisCommands<String, byte[]> redis) {
+    private void claimSlot(RedisClusterCommands<String, byte[]> redis) {
         byte[] me = utf8(Long.toString(nodeId));
         byte[] ttl = utf8(Integer.toString(config.nodeTtlMs()));
         int held = slot;
@@ -673,17 +686,27 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         throw new IllegalStateException("all " + (SessionIds.SLOTS - 1) + " session-ID slots are taken");
     }
 
-    private boolean claim(RedisCommands<String, byte[]> redis, int s, byte[] me, byte[] ttl) {
+    private boolean claim(RedisClusterCommands<String, byte[]> redis, int s, byte[] me, byte[] ttl) {
         Long ok = redis.eval(CLAIM_SLOT, ScriptOutputType.INTEGER, new String[] {slotKey(s)}, me, ttl);
         return ok != null && ok == 1;
     }
 
     /** Renews this node's keys; false if they were gone (Redis lost them, or the node was declared dead). */
     private boolean renew() {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         long ttl = config.nodeTtlMs();
-        if (!pubsub.isOpen()) {
+        if (!link.pubSubOpen()) {
             throw new IllegalStateException("the pub/sub connection to Redis is down");
+        }
+        // The realm keys first: each expires before the node key does, so a node whose key is gone has no realm key
+        // left in a moment (see sweep), whichever shard holds them.
+        for (String realm : realms) {
+            if (!redis.pexpire(realmNodeKey(realm, nodeId), ttl)) {
+                LOG.warning(() -> "cluster: node " + nodeId + " was missing from Redis in realm " + realm
+                        + " (restarted, failed over, or this node was silent for longer than "
+                        + ClusterConfig.NODE_TTL_MS + "); joining again");
+                return false;
+            }
         }
         if (!"OK".equals(redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.xx().px(ttl)))) {
             LOG.warning(() -> "cluster: node " + nodeId + " was missing from Redis (restarted, or this node was silent "
@@ -699,25 +722,46 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             redis.pexpire(interestKey(realm, nodeId), ttl);
             redis.pexpire(sessions.get(realm).key(nodeId), ttl);
         }
+        if (!link.nodeChannelsSubscribed(inbox(nodeId), callInbox(nodeId))) {
+            LOG.warning(() -> "cluster: node " + nodeId + "'s inboxes were not subscribed in Redis (a failover or a "
+                    + "resharding of the Redis Cluster); subscribing and joining again");
+            return false;
+        }
         return true;
     }
 
     /** Finds nodes that stopped renewing their key: forgets them, removes them from the node set, tells the others. */
     private void sweep() {
-        RedisCommands<String, byte[]> redis = connection.sync();
-        Set<Long> live = new HashSet<>();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
+        List<Long> members = new java.util.ArrayList<>();
         for (byte[] member : redis.smembers(nodesKey())) {
             long node = parseId(text(member));
-            if (node == 0 || node == nodeId) {
-                continue;
+            if (node != 0 && node != nodeId) {
+                members.add(node);
             }
-            if (redis.exists(nodeKey(node)) == 0) {
-                redis.srem(nodesKey(), member);
+        }
+        Set<Long> alive = new HashSet<>();
+        if (!members.isEmpty()) { // one round trip for all of them (on a Redis Cluster, one per shard)
+            String[] keys = members.stream().map(this::nodeKey).toArray(String[]::new);
+            for (KeyValue<String, byte[]> kv : redis.mget(keys)) {
+                if (kv.hasValue()) {
+                    alive.add(parseId(kv.getKey().substring(kv.getKey().lastIndexOf(':') + 1)));
+                }
+            }
+        }
+        Set<Long> live = new HashSet<>();
+        for (long node : members) {
+            if (!alive.contains(node)) {
+                boolean forgotten = true;
+                for (ClusterDealer d : dealers.values()) {
+                    forgotten &= d.forget(redis, node);
+                }
+                if (!forgotten) {
+                    continue; // a realm key of the node outlives its node key by moments: the next sweep
+                }
+                redis.srem(nodesKey(), utf8(Long.toString(node)));
                 for (String realm : realms) {
                     redis.del(interestKey(realm, node));
-                }
-                for (ClusterDealer d : dealers.values()) {
-                    d.forget(redis, node);
                 }
                 for (ClusterSessions cs : sessions.values()) {
                     redis.del(cs.key(node));
@@ -740,7 +784,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     }
 
     private void reloadAll() {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         Set<Long> live = new HashSet<>();
         for (byte[] member : redis.smembers(nodesKey())) {
             long node = parseId(text(member));
@@ -770,7 +814,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     void reloadRegistrationsSoon() {
         onControl(() -> {
             try {
-                if (connection != null) {
+                if (link != null) {
                     reloadRegistrations();
                 }
             } catch (RuntimeException e) {
@@ -782,7 +826,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Reads the whole registration table of every realm into the dealers' mirrors. */
     private void reloadRegistrations() {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         for (ClusterDealer d : dealers.values()) {
             d.reload(redis);
         }
@@ -804,7 +848,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Reads what {@code node} subscribes to in every realm. */
     private void reload(long node) {
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         for (String realm : realms) {
             Set<String> keys = new HashSet<>();
             for (byte[] k : redis.smembers(interestKey(realm, node))) {
@@ -828,18 +872,36 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private void publishInterest() {
         resync = true;
         Router r = router;
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         for (String realmName : realms) {
             Realm realm = r.realm(realmName);
+            LocalInterest mine = localInterest.get(realmName);
+            mine.clear();
+            for (MatchPolicy policy : MatchPolicy.values()) {
+                for (String topic : realm.subscribedTopics(policy)) {
+                    mine.add(RemoteInterest.key(policy, topic));
+                }
+            }
+            boolean wasEverything = mine.everything;
+            mine.everything = mine.everything ? !mine.underHalf(bounds) : mine.over(bounds);
+            if (mine.everything != wasEverything) {
+                logEverything(realmName, mine);
+            }
             String key = interestKey(realmName, nodeId);
             // Built aside and renamed into place: a node reading the set meanwhile sees the old one or the new one,
             // never a half-written one (which would make it skip this node for a moment).
             String next = key + ":next";
             redis.del(next);
-            for (MatchPolicy policy : MatchPolicy.values()) {
-                for (String topic : realm.subscribedTopics(policy)) {
-                    redis.sadd(next, utf8(RemoteInterest.key(policy, topic)));
+            List<byte[]> members = new java.util.ArrayList<>();
+            for (String k : mine.everything ? Set.of(RemoteInterest.EVERYTHING) : mine.keys) {
+                members.add(utf8(k));
+                if (members.size() == 1000) {
+                    redis.sadd(next, members.toArray(new byte[0][]));
+                    members.clear();
                 }
+            }
+            if (!members.isEmpty()) {
+                redis.sadd(next, members.toArray(new byte[0][]));
             }
             if (redis.pexpire(next, config.nodeTtlMs())) { // the set exists; it keeps its expiry when renamed
                 redis.rename(next, key);
@@ -851,15 +913,37 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         resync = false;
     }
 
+    private static void logEverything(String realm, LocalInterest mine) {
+        ASKS_EVERYTHING.log(() -> mine.everything
+                ? "cluster: this node's subscribers in realm " + realm + " want " + mine.keys.size() + " topics and "
+                        + "patterns (" + mine.bytes + " bytes), more than " + ClusterBounds.MAX_INTEREST + " or "
+                        + ClusterBounds.MAX_INTEREST_BYTES + " allow; it asks the other nodes for every publication of "
+                        + "the realm instead"
+                : "cluster: this node's subscribers in realm " + realm + " want " + mine.keys.size()
+                        + " topics and patterns again; it asks the other nodes for those only");
+    }
+
     /** A change of this node's interest: written to Redis and announced, or left to a full resync. */
     private void localInterest(String realm, String topic, MatchPolicy policy, boolean on) {
+        LocalInterest mine = localInterest.get(realm);
+        String k = RemoteInterest.key(policy, topic);
+        if (mine == null || !(on ? mine.add(k) : mine.remove(k))) {
+            return; // a realm not clustered, or already so (a full resync read it)
+        }
         if (!joined || resync) {
             return; // the join (or the resync) publishes the whole state
         }
+        if (mine.everything ? mine.underHalf(bounds) : mine.over(bounds)) {
+            resync = true; // the next heartbeat publishes the whole state, switched
+            return;
+        }
+        if (mine.everything) {
+            return; // the other nodes send everything anyway
+        }
         try {
-            RedisCommands<String, byte[]> redis = connection.sync();
+            RedisClusterCommands<String, byte[]> redis = link.sync();
             String key = interestKey(realm, nodeId);
-            byte[] member = utf8(RemoteInterest.key(policy, topic));
+            byte[] member = utf8(k);
             if (on) {
                 redis.sadd(key, member);
                 redis.pexpire(key, config.nodeTtlMs());
@@ -871,6 +955,46 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             resync = true;
             CONTROL_FAILED.log(() -> "cluster: a subscription change could not be sent (" + e
                     + "); the whole state is sent again");
+        }
+    }
+
+    /**
+     * What this node's subscribers want in one realm, as announced (control thread only): the keys, their bytes,
+     * and whether the node asks for everything instead (past {@link ClusterBounds#maxInterest()} or
+     * {@link ClusterBounds#maxInterestBytes()}, until back under half of both).
+     */
+    private static final class LocalInterest {
+        final Set<String> keys = new HashSet<>();
+        long bytes;
+        boolean everything;
+
+        boolean add(String k) {
+            if (keys.add(k)) {
+                bytes += utf8(k).length;
+                return true;
+            }
+            return false;
+        }
+
+        boolean remove(String k) {
+            if (keys.remove(k)) {
+                bytes -= utf8(k).length;
+                return true;
+            }
+            return false;
+        }
+
+        void clear() {
+            keys.clear();
+            bytes = 0;
+        }
+
+        boolean over(ClusterBounds b) {
+            return keys.size() > b.maxInterest() || bytes > b.maxInterestBytes();
+        }
+
+        boolean underHalf(ClusterBounds b) {
+            return keys.size() <= b.maxInterest() / 2 && bytes <= b.maxInterestBytes() / 2;
         }
     }
 
@@ -908,7 +1032,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     }
                 }
                 case "reset" -> {
-                    if (connection != null) {
+                    if (link != null) {
                         reload(node);
                         reloadRegistrations();
                     }
@@ -955,8 +1079,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         closed = true;
         control.shutdownNow();
         inboundThread.interrupt();
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (link != null) {
+            link.shutdown();
         }
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -965,11 +1089,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     private void leave() {
         closed = true;
-        if (!joined || connection == null) {
+        if (!joined || link == null) {
             return;
         }
         joined = false;
-        RedisCommands<String, byte[]> redis = connection.sync();
+        RedisClusterCommands<String, byte[]> redis = link.sync();
         byte[] me = utf8(Long.toString(nodeId));
         redis.srem(nodesKey(), me);
         for (String realm : realms) {
@@ -978,6 +1102,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
                 ScriptOutputType.INTEGER, new String[] {slotKey(slot)}, me);
         redis.del(nodeKey(nodeId));
+        for (String realm : realms) {
+            redis.del(realmNodeKey(realm, nodeId));
+        }
         for (ClusterDealer d : dealers.values()) {
             d.forget(redis, nodeId);
         }

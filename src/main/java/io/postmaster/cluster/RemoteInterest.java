@@ -21,7 +21,12 @@ final class RemoteInterest {
         volatile long[] ids = new long[0];
     }
 
+    /** The key of a node that wants every publication of the realm (its subscribers want more than it announces). */
+    static final String EVERYTHING = "a ";
+
     private final UriTable<Nodes> table = new UriTable<>();
+    /** The nodes that want everything; replaced, never changed. */
+    private volatile long[] everything = new long[0];
     /** Per node, its entries ("policy topic" keys as {@link #key} builds them). Control thread only. */
     private final Map<Long, Set<String>> byNode = new HashMap<>();
 
@@ -50,6 +55,20 @@ final class RemoteInterest {
                 }
             }
         });
+        long[] all = everything;
+        if (all.length > 0) {
+            if (seen[0] == null) {
+                seen[0] = new HashSet<>();
+                if (matched[0] != null) {
+                    for (long id : matched[0]) {
+                        seen[0].add(id);
+                    }
+                }
+            }
+            for (long id : all) {
+                seen[0].add(id);
+            }
+        }
         if (seen[0] != null) {
             seen[0].forEach(action::accept);
         } else if (matched[0] != null) {
@@ -59,9 +78,22 @@ final class RemoteInterest {
         }
     }
 
+    /** Whether {@code node} wants every publication (its announced key is {@link #EVERYTHING}). */
+    private void everything(long node, boolean on) {
+        long[] old = everything;
+        boolean has = java.util.Arrays.stream(old).anyMatch(id -> id == node);
+        if (on && !has) {
+            long[] ids = java.util.Arrays.copyOf(old, old.length + 1);
+            ids[old.length] = node;
+            everything = ids;
+        } else if (!on && has) {
+            everything = java.util.Arrays.stream(old).filter(id -> id != node).toArray();
+        }
+    }
+
     /** Whether any node wants anything (cheap check before matching). */
     boolean isEmpty() {
-        return table.isEmpty();
+        return table.isEmpty() && everything.length == 0;
     }
 
     static String key(MatchPolicy policy, String topic) {
@@ -122,6 +154,10 @@ final class RemoteInterest {
      * reaches the node).
      */
     void replace(long node, Set<String> keys) {
+        if (keys.contains(EVERYTHING)) { // first, so no publication misses the node while its entries go
+            everything(node, true);
+            byNode.computeIfAbsent(node, n -> new HashSet<>());
+        }
         Set<String> mine = byNode.get(node);
         if (mine != null) {
             for (String k : Set.copyOf(mine)) {
@@ -137,10 +173,14 @@ final class RemoteInterest {
                 add(node, e.getKey(), e.getValue());
             }
         }
+        if (!keys.contains(EVERYTHING)) { // last, once the node's entries are in place
+            everything(node, false);
+        }
     }
 
     /** Forgets a node (it left, or is dead). */
     void dropNode(long node) {
+        everything(node, false);
         Set<String> mine = byNode.get(node);
         if (mine == null) {
             return;
@@ -157,9 +197,14 @@ final class RemoteInterest {
         return Set.copyOf(byNode.keySet());
     }
 
+    /** Whether {@code node} asks for every publication (for tests and logs). */
+    boolean wantsEverything(long node) {
+        return java.util.Arrays.stream(everything).anyMatch(id -> id == node);
+    }
+
     /** How many entries a node has here (for tests and logs). */
     int size(long node) {
         Set<String> mine = byNode.get(node);
-        return mine == null ? 0 : mine.size();
+        return (mine == null ? 0 : mine.size()) + (wantsEverything(node) ? 1 : 0);
     }
 }

@@ -8,7 +8,7 @@
  * Lettuce (MIT, maintained by Redis) is non-blocking: a publication is handed to Redis without waiting, so a slow
  * Redis can never stall a routing thread, and a pub/sub connection is one socket, not a thread per subscription (as
  * Jedis needs). It reconnects on its own and resubscribes its channels after a reconnect, and speaks TLS
- * ({@code rediss://}), ACL users, Redis Cluster and sharded pub/sub for later. It brings Netty and Reactor, bundled in
+ * ({@code rediss://}), ACL users, Redis Cluster and sharded pub/sub. It brings Netty and Reactor, bundled in
  * the WAR (no supported server exposes its own Netty to deployments), with two I/O and two computation threads of its own, started only when a cluster is configured.
  *
  * <h2>Keys and channels</h2> ({@code pm} is {@code postmaster.cluster.key-prefix}; realm keys carry the realm as a
@@ -16,6 +16,8 @@
  * <ul>
  * <li>{@code pm:node:<id>} — a node is alive while this key is (renewed every heartbeat, expires after
  * {@code node-ttl-ms}). The ID is random in [1, 2^53] and claimed with {@code SET NX}.</li>
+ * <li>{@code pm:{realm}:node:<id>} — the same in the realm's hash slot, for the realm's scripts (renewed just before
+ * the node key, so it never outlives it by more than moments).</li>
  * <li>{@code pm:slot:<s>} — the node holding session-ID slot {@code s} (1…4095), claimed atomically, renewed with
  * the heartbeat; see {@link io.postmaster.cluster.SessionIds} for why session IDs cannot clash across nodes.</li>
  * <li>{@code pm:nodes} — the set of node IDs; a node finding a member whose {@code pm:node} key has expired removes
@@ -32,6 +34,15 @@
  * {@code history-seq} — the realm's retained events and event histories, kept for every node, bounded by count and
  * bytes ({@link io.postmaster.cluster.ClusterStore}).</li>
  * </ul>
+ *
+ * <h2>One Redis or a Redis Cluster</h2>
+ * {@link io.postmaster.cluster.RedisLink} hides which: {@code redis://} is one server, {@code redis-cluster://host:port,…}
+ * a Redis Cluster, spoken to with Lettuce's cluster client. Every multi-key command and script touches the keys of
+ * one realm only, all with the realm's hash tag, so it runs on one shard. The broadcast channels ({@code pm:ctl},
+ * {@code pm:reg}: few messages, every node listens) stay ordinary pub/sub; a node's inboxes, which carry nearly all
+ * the traffic and have one listener, are sharded channels (SPUBLISH/SSUBSCRIBE) there: a message to a node is handled
+ * by the one shard that owns the channel instead of being broadcast to all. The heartbeat checks that the node's
+ * sharded subscriptions are still held (a failover or a resharding moves them) and subscribes again if not.
  *
  * <h2>Pub/sub across nodes</h2>
  * Every node mirrors the other nodes' interest in memory, in the router's own matching table (exact, prefix,
@@ -65,6 +76,10 @@
  * ({@link io.postmaster.cluster.ClusterStore}).
  *
  * <h2>Threads and bounds</h2>
+ * What one node's clients can make Redis and the other nodes hold is bounded per realm: its announced interest
+ * ({@code postmaster.cluster.max-interest}, {@code …-bytes}; past it the node announces one entry, "everything",
+ * and matches what it is sent itself) and its registrations in the table ({@code postmaster.cluster.max-registrations},
+ * {@code …-bytes}; past it REGISTER gets {@code postmaster.error.limit_reached}).
  * Publishing to Redis is asynchronous and bounded ({@code out-queue}, {@code out-queue-bytes}); past the bound, or
  * while Redis is unreachable, a publication is not relayed (at most once) and a rate-limited warning is written.
  * Lettuce's I/O thread only queues what arrives: relayed publications into the inbound queue ({@code in-queue},
@@ -74,10 +89,14 @@
  * and are only queued there.
  *
  * <h2>Failures</h2>
- * Redis unreachable at start: the node routes alone, logs it (rate-limited) and retries every heartbeat. Redis lost
+ * Redis unreachable at start: the node routes alone, says so in its log (once per outage, the retries rate-limited)
+ * and its readiness, and retries every heartbeat. Redis lost
  * while joined: local routing goes on, publications to other nodes are dropped (logged), Lettuce reconnects and
  * resubscribes; the next heartbeat finds the node's keys gone (if Redis lost its data) and joins again, republishing
- * its interest, and the others reload it. A node that dies stops renewing its keys; after {@code node-ttl-ms} they
- * expire and the next node to sweep removes it from the set and tells the others to drop its interest.
+ * its interest and claiming its registrations again (so the table is rebuilt from the nodes' own), and the others
+ * reload both. A connection lost and made again, however briefly, ends the calls in flight across nodes (their
+ * messages may have been lost) before the node joins again. A node that dies stops renewing its keys; after
+ * {@code node-ttl-ms} they expire and the next node to sweep removes it from the set and tells the others to drop
+ * its interest.
  */
 package io.postmaster.cluster;

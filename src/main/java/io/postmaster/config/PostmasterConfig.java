@@ -56,6 +56,7 @@ import java.util.function.Function;
  *                           may be served at once, how big one realm's definition may be ({@link RuntimeRealms})
  * @param server             what Postmaster uses of the application server: its logins (authmethods
  *                           {@code container}, {@code tls}), its managed executor ({@link ServerIntegration})
+ * @param clusterBounds      what one node's clients can make the cluster's engine hold ({@link ClusterBounds})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -66,7 +67,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
-                               RuntimeRealms runtimeRealms, ServerIntegration server) {
+                               RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -112,6 +113,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(runtimeRealms, "runtimeRealms");
         java.util.Objects.requireNonNull(server, "server");
+        java.util.Objects.requireNonNull(clusterBounds, "clusterBounds");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -166,7 +168,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
-                ServerIntegration.from(lookup));
+                ServerIntegration.from(lookup), ClusterBounds.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A measurement, not a test (never run by the suite): two nodes in one JVM and a real redis-server; a caller on node
@@ -17,16 +18,21 @@ import java.util.concurrent.TimeUnit;
  * calls in flight, and prints calls per second, calls per CPU-second of the JVM (both routers, Lettuce, the clients:
  * the same clients in both runs, so the ratio is the routers' and the link's) and redis-server CPU per call. Run with
  * {@code mvn -o -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.postmaster.cluster.CrossNodeCalls
- * -Dexec.args="50000 100"} (calls per run, calls in flight).
+ * -Dexec.args="50000 100"} (calls per run, calls in flight); a third argument {@code cluster} runs it on a local Redis
+ * Cluster of three masters instead ({@link RedisClusterServers}), the CPU summed over the three.
  */
 public final class CrossNodeCalls {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        boolean onCluster = args.length > 2 && args[2].equals("cluster");
         try (ClusterFixture fixture = new ClusterFixture()) {
-            RedisServer redis = fixture.redis();
+            RedisServer single = onCluster ? null : fixture.redis();
+            RedisClusterServers shards = onCluster ? fixture.closeLast(RedisClusterServers.start()) : null;
+            LongSupplier redis = onCluster ? shards::cpuMillis : single::cpuMillis;
             // the product's defaults, not the tests' fast heartbeat
-            PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis", redis.uri())::get);
+            PostmasterConfig config = PostmasterConfig.from(Map.of("postmaster.cluster.redis",
+                    onCluster ? shards.uri() : single.uri())::get);
             ClusterFixture.Node na = fixture.node(config);
             ClusterFixture.Node nb = fixture.node(config);
             ClusterFixture.awaitJoined(na, nb);
@@ -59,10 +65,10 @@ public final class CrossNodeCalls {
     }
 
     /** @return calls per second, calls per JVM CPU-second, Redis CPU µs per call */
-    private static double[] run(Client caller, String procedure, int calls, int window, RedisServer redis)
+    private static double[] run(Client caller, String procedure, int calls, int window, LongSupplier redis)
             throws Exception {
         var os = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
-        long redis0 = redis.cpuMillis();
+        long redis0 = redis.getAsLong();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         int sent = 0;
@@ -79,7 +85,7 @@ public final class CrossNodeCalls {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-        long redisMs = redis.cpuMillis() - redis0;
+        long redisMs = redis.getAsLong() - redis0;
         return new double[] {calls / seconds, calls / cpu, redisMs * 1000.0 / calls};
     }
 

@@ -55,4 +55,23 @@ class RemoteInterestTest {
         reader.join();
         assertEquals(0, misses.get(), "publications routed while the set was reloaded would have been lost");
     }
+
+    @Test
+    void aNodeAskingForEverythingIsNamedOnceForEveryTopicAndNeverMissedWhileSwitching() {
+        RemoteInterest i = new RemoteInterest();
+        i.add(7, MatchPolicy.EXACT, "com.t");
+        i.add(8, MatchPolicy.EXACT, "com.t");
+        i.replace(7, Set.of(RemoteInterest.EVERYTHING));
+        assertEquals(Set.of(7L, 8L), Set.copyOf(nodes(i, "com.t")));
+        assertEquals(2, nodes(i, "com.t").size(), "each node once");
+        assertEquals(List.of(7L), nodes(i, "org.anything"));
+        assertEquals(1, i.size(7));
+        i.replace(7, Set.of(RemoteInterest.key(MatchPolicy.EXACT, "com.t")));
+        assertEquals(List.of(), nodes(i, "org.nothing"), "precise again");
+        assertEquals(Set.of(7L, 8L), Set.copyOf(nodes(i, "com.t")));
+        i.replace(7, Set.of(RemoteInterest.EVERYTHING));
+        i.dropNode(7);
+        assertEquals(List.of(), nodes(i, "org.anything"));
+        assertEquals(0, i.size(7));
+    }
 }

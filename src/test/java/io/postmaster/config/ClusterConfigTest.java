@@ -41,4 +41,24 @@ class ClusterConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> of(Map.of(ClusterConfig.HEARTBEAT_MS, "1000", ClusterConfig.NODE_TTL_MS, "1500")));
     }
+
+    @Test
+    void aRedisClusterIsNamedByItsSeedsWithThePasswordHidden() {
+        ClusterConfig c = of(Map.of(ClusterConfig.REDIS, "rediss-cluster://user:s3cret@10.0.0.1:7000,10.0.0.2:7001"));
+        assertTrue(c.enabled());
+        assertTrue(c.redisCluster());
+        assertEquals(java.util.List.of(java.net.URI.create("rediss://user:s3cret@10.0.0.1:7000"),
+                java.net.URI.create("rediss://user:s3cret@10.0.0.2:7001")), c.seeds());
+        assertFalse(ClusterConfig.redacted(c.redis()).contains("s3cret"), ClusterConfig.redacted(c.redis()));
+        assertEquals(java.util.List.of(java.net.URI.create("redis://127.0.0.1:7000")),
+                of(Map.of(ClusterConfig.REDIS, "redis-cluster://127.0.0.1:7000")).seeds());
+        assertFalse(of(Map.of(ClusterConfig.REDIS, "redis://127.0.0.1:6379")).redisCluster());
+        for (String bad : new String[] {"redis-cluster://host", "redis-cluster://a:1,,b:2", "redis-cluster://a:1/0",
+                "redis-cluster://u:s3cret@"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> of(Map.of(ClusterConfig.REDIS, bad)), bad);
+            assertTrue(e.getMessage().contains("redis-cluster://") && !e.getMessage().contains("s3cret"),
+                    e.getMessage());
+        }
+    }
 }
