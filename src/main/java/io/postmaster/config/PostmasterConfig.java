@@ -41,7 +41,7 @@ import java.util.function.Function;
  * @param bridge             the HTTP bridge: which realms it serves and its bounds per request ({@link BridgeConfig})
  * @param webrocket          the webrocket endpoint: realms served and per-connection bounds ({@link WebrocketConfig})
  * @param webwire            the webwire endpoint: its realm, sessions and per-connection bounds ({@link WebwireConfig})
- * @param resumption         WAMP sessions that survive a lost transport, on {@code /ws-resume} ({@link ResumptionConfig})
+ * @param resumption         WAMP sessions that survive a lost transport ({@link ResumptionConfig})
  * @param scram              the bounds of {@code wamp-scram}: key-derivation caps and the decoy's parameters
  *                           ({@link ScramLimits})
  * @param admin              the admin console and its WebSocket: whether served, the admin sessions' authrole
@@ -67,7 +67,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
-                               RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds) {
+                               RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds,
+                               WebSocketPaths websocket) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -114,6 +115,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(runtimeRealms, "runtimeRealms");
         java.util.Objects.requireNonNull(server, "server");
         java.util.Objects.requireNonNull(clusterBounds, "clusterBounds");
+        java.util.Objects.requireNonNull(websocket, "websocket");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -168,7 +170,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
-                ServerIntegration.from(lookup), ClusterBounds.from(lookup));
+                ServerIntegration.from(lookup), ClusterBounds.from(lookup), WebSocketPaths.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

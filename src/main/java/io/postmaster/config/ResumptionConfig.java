@@ -8,7 +8,7 @@ import static io.postmaster.config.PostmasterConfig.longValue;
 import static io.postmaster.config.WebrocketConfig.atLeast;
 
 /**
- * WAMP session resumption on {@code /ws-resume}: what a session that lost its transport may keep, and for how long.
+ * WAMP session resumption (on the WAMP WebSocket and its alias, see {@link WebSocketPaths}): what a session that lost its transport may keep, and for how long.
  *
  * @param maxDetached   sessions that may wait for their client at once; past it a session that loses its transport
  *                      ends as usual

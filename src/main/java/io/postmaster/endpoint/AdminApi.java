@@ -33,7 +33,7 @@ public class AdminApi extends HttpServlet {
             g.writeStartObject();
             g.writeStringField("user", req.getRemoteUser());
             g.writeStringField("authrole", config.admin().authrole());
-            g.writeStringField("websocket", "ws");
+            g.writeStringField("websocket", config.websocket().path().substring(1)); // relative to the context root
             g.writeArrayFieldStart("realms");
             for (Realm r : runtime.router().realms()) {
                 g.writeString(r.name());

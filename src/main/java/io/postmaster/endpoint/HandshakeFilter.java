@@ -3,10 +3,8 @@ package io.postmaster.endpoint;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.serialization.Serializers;
 import io.postmaster.v1.V1Gateway;
-import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,8 +15,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sees the WebSocket handshake on {@code /ws} (and its alias {@code /ws-resume}, and the admin console's
- * {@code /admin/ws}) before the container upgrades it:
+ * Sees the WebSocket handshake on the WAMP path ({@code postmaster.websocket.path}, {@code /ws} by default, and its
+ * alias, {@code /ws-resume}) and the admin console's {@code /admin/ws} before the container upgrades it (mapped to
+ * them by {@link WebSocketEndpoints}, which registers the endpoints at the same paths):
  * <ul>
  * <li>refuses a handshake that offers no subprotocol Postmaster speaks (the WAMP v2 ones, and v1's {@code wamp} while
  * {@code postmaster.v1.enabled}), with HTTP 400 (JSR-356 itself would accept
@@ -38,7 +37,6 @@ import java.util.logging.Logger;
  * upgrades before filters run, {@link WampEndpoint} closes such a connection with 1002 instead and the address is
  * {@code "unknown"}.
  */
-@WebFilter(urlPatterns = {"/ws", "/ws-resume", "/admin/ws"}, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
     private static final RateLimitedLog REFUSED_SUBPROTOCOL = new RateLimitedLog(LOG, Level.INFO);
@@ -50,9 +48,17 @@ public class HandshakeFilter extends HttpFilter {
     /** What the server vouched for on the same handshake (see {@link ContainerLogins}). */
     private static final ThreadLocal<io.postmaster.router.Peer.ContainerLogin> LOGIN = new ThreadLocal<>();
 
-    /** Null where the filter is built without CDI (unit tests): then no connection limit applies. */
-    @Inject
-    PostmasterRuntime runtime;
+    /** Null where the filter is built without it (unit tests): then no connection limit applies. */
+    private final PostmasterRuntime runtime;
+
+    /** A filter without the runtime: no connection limit, WAMP v1 served. */
+    public HandshakeFilter() {
+        this(null);
+    }
+
+    HandshakeFilter(PostmasterRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)

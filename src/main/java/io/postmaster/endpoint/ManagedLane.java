@@ -19,6 +19,16 @@ import java.util.logging.Logger;
  * thread), so workers are submitted through a contextual proxy of the server's {@code ContextService} made when the
  * application started: each runs in the deployment's EE context (JNDI {@code java:comp}, its class loader). Where the server refuses a worker (it is stopping, or its own queue is full), the worker runs on
  * {@code fallback} instead, so a queued task is never stranded.
+ *
+ * <p>Workers go to the server only once it has run a task of this lane: a probe is handed to it when the lane is
+ * made (on a thread of its own), and until the server has run it, workers run on {@code fallback}. A server may not
+ * run an application's tasks until the application has started — Open Liberty applies a task's captured context
+ * only to a started application, and a thread that submits one while the application starts waits for the start —
+ * and whatever the application waits for while starting (the joins of its {@code @WampSubscription} beans, an
+ * application's own join in a startup observer) would then wait for its own start. So application code that runs
+ * while the application starts runs on Postmaster's own threads, with the deployment's class loader but without
+ * {@code java:comp}; from the server's first task on (at once on servers that run tasks during the start), on the
+ * server's.
  */
 public final class ManagedLane implements Executor {
     private static final Logger LOG = Logger.getLogger(ManagedLane.class.getName());
@@ -32,6 +42,11 @@ public final class ManagedLane implements Executor {
     private final ArrayBlockingQueue<Runnable> waiting;
     private final AtomicInteger workers = new AtomicInteger();
     private final LongAdder rejections;
+    /** Whether the server has run a task of this lane: until then workers run on {@link #fallback}. */
+    private volatile boolean serverRuns;
+    /** How often, and how far apart, a probe the server refuses is handed again. */
+    private static final int PROBE_ATTEMPTS = 120;
+    private static final long PROBE_RETRY_MS = 1000;
 
     /**
      * @param managed    the server's managed executor, called inside the deployment's context where the server's
@@ -47,6 +62,48 @@ public final class ManagedLane implements Executor {
         this.threads = threads;
         this.waiting = new ArrayBlockingQueue<>(queue);
         this.rejections = rejections;
+        Thread prober = new Thread(this::probe, "postmaster-managed-probe");
+        prober.setDaemon(true);
+        prober.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        prober.start();
+    }
+
+    /**
+     * Hands the server a task that marks it as running this lane's tasks (see the class doc), on a thread of its own:
+     * while the application starts, the server may refuse the task (Open Liberty, from some of its threads), or
+     * block the caller until the start is done (Open Liberty applies a task's captured context only to a started
+     * application) — neither may hold up a worker. A refused probe is handed again a second later, for at most
+     * {@value #PROBE_ATTEMPTS} attempts; then application code stays on Postmaster's own threads.
+     */
+    private void probe() {
+        for (int attempt = 1; attempt <= PROBE_ATTEMPTS && !serverRuns; attempt++) {
+            try {
+                managed.execute(() -> {
+                    if (!serverRuns) {
+                        serverRuns = true;
+                        LOG.info("the server runs this application's managed tasks: application code moves to its"
+                                + " managed executor");
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "the server refused the managed executor's probe; handing it again", e);
+            }
+            try {
+                Thread.sleep(PROBE_RETRY_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (!serverRuns) {
+            LOG.warning("the server did not take a task of this application in " + PROBE_ATTEMPTS + " attempts:"
+                    + " application code stays on Postmaster's own threads");
+        }
+    }
+
+    /** Whether workers go to the server's executor yet (it has run a task of this lane). */
+    boolean onServer() {
+        return serverRuns;
     }
 
     /**
@@ -74,23 +131,31 @@ public final class ManagedLane implements Executor {
                 return; // a running worker takes the task when it is done with the one in hand
             }
             if (workers.compareAndSet(n, n + 1)) {
+                if (!serverRuns) {
+                    fallback.execute(() -> work(true)); // while the application starts: see the class doc
+                    return;
+                }
                 try {
-                    managed.execute(this::work);
+                    managed.execute(() -> work(false));
                 } catch (RuntimeException e) { // refused, stopping, or the context proxy failed: never a lost worker
                     SERVER_REFUSED.log(() -> "the server's managed executor refused a worker (" + e
                             + "); running it on Postmaster's own thread");
-                    fallback.execute(this::work);
+                    fallback.execute(() -> work(false));
                 }
                 return;
             }
         }
     }
 
-    /** Runs waiting tasks until none is left, then lets go of the thread. */
-    private void work() {
+    /**
+     * Runs waiting tasks until none is left, then lets go of the thread; a worker started on Postmaster's own thread
+     * while the server ran none of the lane's tasks also lets go once it does, so that the tasks after it move to
+     * the server's executor.
+     */
+    private void work(boolean untilServerRuns) {
         try {
             Runnable task;
-            while ((task = waiting.poll()) != null) {
+            while (!(untilServerRuns && serverRuns) && (task = waiting.poll()) != null) {
                 Runnable t = task;
                 try {
                     t.run();

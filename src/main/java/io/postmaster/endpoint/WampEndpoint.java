@@ -19,18 +19,10 @@ import io.postmaster.v1.V1Connection;
 import io.postmaster.v1.V1Gateway;
 import io.postmaster.v1.V1Transport;
 import io.postmaster.v1.V1Wire;
-import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,20 +32,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WAMP WebSocket endpoint at {@code /ws}. One instance per connection; it only adapts JSR-356 to the router:
- * decode a frame, hand the message to the connection's state machine, nothing else on the delivering thread. A WAMP v1
- * client (subprotocol {@code wamp}) gets a {@link V1Connection} instead, which translates its frames itself. A
- * connection whose first HELLO asks for session resumption is handed to the {@link SessionResumption} extension,
- * which carries its session from then on (on this connection and the ones that resume it).
- *
- * <p>{@code @Dependent} makes the endpoint a CDI bean, which Open Liberty needs for {@code @Inject} to work in it;
- * the other servers inject either way.
+ * The WAMP WebSocket transport, at {@code postmaster.websocket.path} ({@code /ws} by default) under the context root,
+ * registered by {@link WebSocketEndpoints} through {@link WampSocket}. One instance per connection; it only adapts
+ * JSR-356 to the router: decode a frame, hand the message to the connection's state machine, nothing else on the
+ * delivering thread. A WAMP v1 client (subprotocol {@code wamp}) gets a {@link V1Connection} instead, which translates
+ * its frames itself. A connection whose first HELLO asks for session resumption is handed to the
+ * {@link SessionResumption} extension, which carries its session from then on (on this connection and the ones that
+ * resume it).
  */
-@Dependent
-@ServerEndpoint(value = "/ws",
-        subprotocols = {JsonSerializer.SUBPROTOCOL, MsgpackSerializer.SUBPROTOCOL, CborSerializer.SUBPROTOCOL,
-                V1Gateway.SUBPROTOCOL},
-        configurator = WampConfigurator.class)
 public class WampEndpoint {
     private static final Logger LOG = Logger.getLogger(WampEndpoint.class.getName());
     private static final AtomicBoolean BATCHING_LOGGED = new AtomicBoolean();
@@ -62,18 +48,15 @@ public class WampEndpoint {
     private static final RateLimitedLog TOO_BIG = new RateLimitedLog(LOG, Level.INFO);
     private static final RateLimitedLog REFUSED_V1_REALM = new RateLimitedLog(LOG, Level.INFO);
 
-    @Inject
+    /** The subprotocols the transport offers, in this order in the handshake's list: the WAMP v2 ones, then v1's. */
+    public static final java.util.List<String> SUBPROTOCOLS = java.util.List.of(JsonSerializer.SUBPROTOCOL,
+            MsgpackSerializer.SUBPROTOCOL, CborSerializer.SUBPROTOCOL, V1Gateway.SUBPROTOCOL);
+
     Router router;
-
-    @Inject
     PostmasterRuntime runtime;
-
-    @Inject
+    /** WAMP v1 clients' gateway; null where this transport serves none (the aliases, the admin console's). */
     V1Support v1Support;
-
-    /** The session resumption extension, if the application has one; null where built by hand without it. */
-    @Inject
-    Instance<SessionResumption> resumptions;
+    /** The session resumption extension, if the application has one; null without it. */
     private SessionResumption resumption;
     /** The resumable session this connection carries since its first HELLO asked for one, or null. */
     private volatile SessionResumption.Attachment attachment;
@@ -94,10 +77,10 @@ public class WampEndpoint {
     private String countedAs;
     private Keepalive keepalive;
 
-    @OnOpen
     public void open(Session ws, EndpointConfig config) throws IOException {
         String subprotocol = ws.getNegotiatedSubprotocol();
-        boolean wampV1 = V1Gateway.SUBPROTOCOL.equals(subprotocol) && router.config().v1().enabled();
+        boolean wampV1 = V1Gateway.SUBPROTOCOL.equals(subprotocol) && v1Support != null
+                && router.config().v1().enabled();
         Optional<Serializer> negotiated = wampV1 ? Optional.of(V1Wire.INSTANCE) : Serializers.bySubprotocol(subprotocol);
         if (negotiated.isEmpty()) {
             // JSR-356 completes a handshake even when no subprotocol matched. HandshakeFilter refuses those with 400
@@ -178,9 +161,6 @@ public class WampEndpoint {
             });
             return;
         }
-        if (resumption == null && resumptions != null && resumptions.isResolvable()) {
-            resumption = resumptions.get();
-        }
         Connection c = router.connect(peer);
         connection = c;
         keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
@@ -192,13 +172,17 @@ public class WampEndpoint {
     }
 
     /**
-     * The same WAMP transport for an endpoint class of another path (an alias of {@code /ws}), which forwards its
-     * JSR-356 callbacks to it; without WAMP v1.
+     * The transport of one connection.
+     *
+     * @param v1Support  the WAMP v1 gateway, or null for a transport without v1 (an alias)
+     * @param resumption the session resumption extension, or null
      */
-    public static WampEndpoint alias(Router router, PostmasterRuntime runtime, SessionResumption resumption) {
+    static WampEndpoint of(Router router, PostmasterRuntime runtime, V1Support v1Support,
+                           SessionResumption resumption) {
         WampEndpoint w = new WampEndpoint();
         w.router = router;
         w.runtime = runtime;
+        w.v1Support = v1Support;
         w.resumption = resumption;
         return w;
     }
@@ -247,7 +231,6 @@ public class WampEndpoint {
     }
 
     /** A pong (the answer to the keepalive's ping, or unsolicited): the peer is alive. */
-    @OnMessage
     public void pong(PongMessage pong) {
         Keepalive k = keepalive;
         if (k != null) {
@@ -262,7 +245,6 @@ public class WampEndpoint {
         }
     }
 
-    @OnMessage
     public void text(String text) {
         V1Connection v = v1;
         if (v != null) {
@@ -299,7 +281,6 @@ public class WampEndpoint {
         }
     }
 
-    @OnMessage
     public void binary(ByteBuffer data) {
         V1Connection v = v1;
         if (v != null) {
@@ -389,7 +370,6 @@ public class WampEndpoint {
         }
     }
 
-    @OnClose
     public void close(Session ws, CloseReason reason) {
         WebSocketPeer p = peer;
         if (p != null) {
@@ -417,7 +397,6 @@ public class WampEndpoint {
         }
     }
 
-    @OnError
     public void error(Session ws, Throwable t) {
         // Broken connections and oversize frames land here, as the container's exceptions; onClose follows and
         // cleans up. The methods above handle every failure of their own, so an Error here (no heap or stack left)

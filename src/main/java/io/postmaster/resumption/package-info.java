@@ -1,6 +1,7 @@
 /**
- * WAMP sessions that survive a lost transport (session resumption), on {@code /ws} (and its alias
- * {@code /ws-resume}): a client asks for it in HELLO.Details, and a client that does not ask never sees it.
+ * WAMP sessions that survive a lost transport (session resumption), on the WAMP WebSocket
+ * ({@code postmaster.websocket.path}, {@code /ws} by default) and its alias ({@code <path>-resume}): a client asks
+ * for it in HELLO.Details, and a client that does not ask never sees it.
  *
  * <ul>
  * <li>HELLO.Details {@code resumable: true} (the key Crossbar and Autobahn name; or the extension

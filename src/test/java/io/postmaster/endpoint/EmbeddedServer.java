@@ -29,7 +29,7 @@ public class EmbeddedServer implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         settings.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
         weld = new Weld().initialize(); // CDI first: endpoints are created through it
-        server = new Server("127.0.0.1", -1, "/", Map.of(), WampEndpoint.class);
+        server = new Server("127.0.0.1", -1, "/", Map.of(), EmbeddedEndpoints.class);
         server.start();
     }
 
@@ -51,7 +51,8 @@ public class EmbeddedServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + server.getPort() + "/ws");
+        return URI.create("ws://127.0.0.1:" + server.getPort()
+                + settings.getOrDefault("postmaster.websocket.path", "/ws"));
     }
 
     public WeldContainer weld() {

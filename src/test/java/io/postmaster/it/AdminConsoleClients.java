@@ -72,8 +72,13 @@ final class AdminConsoleClients {
 
     /** GET {@code path} with the user's credentials (none if null). */
     static HttpResponse<String> get(URL base, String path, String[] user) throws Exception {
+        return get(URI.create(base(base) + path), user);
+    }
+
+    /** GET {@code uri} with the user's credentials (none if null). */
+    static HttpResponse<String> get(URI uri, String[] user) throws Exception {
         // 30 s: a server may delay its answer to a failed login (Liberty does)
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(base) + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
         if (user != null) {
             b.header("Authorization", basic(user));
         }
@@ -109,6 +114,11 @@ final class AdminConsoleClients {
         private WebSocket ws;
 
         static AdminWs connect(URL base, String[] user, String origin) throws Exception {
+            return connect(adminWs(base), user, origin);
+        }
+
+        /** The same at {@code uri} (a deployment under a context root of its own). */
+        static AdminWs connect(URI uri, String[] user, String origin) throws Exception {
             AdminWs c = new AdminWs();
             WebSocket.Builder b = HTTP.newWebSocketBuilder().subprotocols(JsonSerializer.SUBPROTOCOL);
             if (user != null) {
@@ -117,7 +127,7 @@ final class AdminConsoleClients {
             if (origin != null) {
                 b.header("Origin", origin);
             }
-            c.ws = b.buildAsync(adminWs(base), c).get(10, TimeUnit.SECONDS);
+            c.ws = b.buildAsync(uri, c).get(10, TimeUnit.SECONDS);
             return c;
         }
 

@@ -13,7 +13,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The example application WAR ({@code src/example}: alternatives, observers, an interceptor, server-side procedures
@@ -43,11 +42,6 @@ class ExampleIT extends ContainerBase {
 
     @Test
     void procedureSeesTheServersContext() throws Exception {
-        // The suite's Open Liberty has no managed executor (its concurrent-3.0 feature is off: with it, a
-        // @WampSubscription's join while the application starts waits for a managed task Liberty runs only once the
-        // application has started, and the deployment times out): procedures run on Postmaster's own threads there,
-        // without java:comp, as the README says.
-        assumeFalse("liberty".equals(container()), "no managed executor on the suite's Open Liberty");
         try (WampTestClient c = join("realm1")) {
             Map<?, ?> env = (Map<?, ?>) call(c, 1, "com.example.environment");
             assertEquals(Boolean.TRUE, env.get("jndi"), "java:comp lookup from a procedure: " + env);
