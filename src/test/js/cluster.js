@@ -288,8 +288,9 @@ scenario('stop-cont', async (ctx) => {
     }
 
     // rejoined: proc has its two callees again (no ghost of node 2's callee from before), hold its one
-    await eventually('node 2 rejoined: proc has two callees again, hold one', 20000,
-      async () => (await callees(caller, proc)) === 2 && (await callees(caller, hold)) === 1);
+    let seen = [];
+    await eventually(() => `node 2 rejoined: proc has two callees again and hold one (seen ${seen})`, 20000,
+      async () => (seen = [await callees(caller, proc), await callees(caller, hold)])[0] === 2 && seen[1] === 1);
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await within(3000, caller.session.call(proc), 'call proc'));
     assert.deepEqual([...answers.slice(0, 2)].sort(), ['node 2', 'node 3'], `the round is over nodes 2 and 3 (${answers})`);
@@ -348,7 +349,7 @@ scenario('kill-9', async (ctx) => {
   await within(5000, callee1.session.register(proc, () => 'node 1', { invoke: 'roundrobin' }), 'REGISTER proc 1');
   const caller = await on(ctx, 'CALLER2', 2);
   const watcher = await on(ctx, 'WATCHER1', 1);
-  const dying = [callee3.session.id, sub3.session.id];
+  const dying = [callee3.session.id, sub3.session.id]; // taken now: Autobahn forgets a session's ID when it closes
   await eventually('node 2 sees the callees of proc on nodes 1 and 3, and hold', 20000,
     async () => (await callees(caller, proc)) === 2 && (await callees(caller, hold)) === 1);
   await eventually("node 1 lists node 3's sessions", 10000,
@@ -373,7 +374,7 @@ scenario('kill-9', async (ctx) => {
     await eventually(`node 3's sessions leave wamp.session.list on ${name}`, 5000,
       async () => { const l = await sessionList(peer); return dying.every((id) => !l.includes(id)); });
   }
-  await expectWampError(watcher.session.call('wamp.session.get', [callee3.session.id]), 'wamp.error.no_such_session',
+  await expectWampError(watcher.session.call('wamp.session.get', [dying[0]]), 'wamp.error.no_such_session',
     'wamp.session.get of a session of the killed node', 5000);
   await within(5000, callee3.closed, "the killed node's client sees its connection end");
 });
