@@ -7,10 +7,14 @@
 //                  (or --url rs://127.0.0.1:8082 [--ws-url ws://...]: WAMP over RawSocket, JSON only)
 //                  [--serializer json|msgpack|cbor] [--only name[,name...]]
 //                  [--timeout ms] [--list] [--verbose] [--admin-realm adminrealm]
+//                  [--nodes ws://...,ws://...] [--pids PID,PID,...]
 //
 // --admin-realm names a realm whose `operator` user (ticket "operator-ticket")
 // may kill sessions and see their addresses, and whose user `dee` (ticket
 // "dee-ticket") may open two sessions: advanced.js's meta-session scenario.
+//
+// --nodes names the other nodes of a cluster (--url is the first), and --pids the processes serving each node, in
+// the same order (0: one the client may not signal): cluster.js's sessions on different nodes, stopped and killed.
 //
 // Runs the named scenarios one after another, prints `PASS name` or
 // `FAIL name: reason` per scenario, then `interop: N passed, M failed`.
@@ -88,7 +92,7 @@ function usage(msg) {
   process.stderr.write(
     `usage: node ${PROGRAM} ` + '--url ws://HOST:PORT/PATH --realm REALM ' +
       '[--serializer json|msgpack|cbor] [--only name[,name...]] [--timeout ms] [--list] [--verbose] ' +
-      '[--admin-realm REALM]\n');
+      '[--admin-realm REALM] [--nodes URL,URL...] [--pids PID,PID...]\n');
   process.exit(2);
 }
 
@@ -106,6 +110,9 @@ function parseArgs(argv) {
     timeout: 10000,
     list: false,
     verbose: false,
+    // the other nodes of a cluster, and the process of each node (--url's first), for cluster.js
+    nodes: [],
+    pids: [],
   };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -128,6 +135,8 @@ function parseArgs(argv) {
       case '--serializer': opts.serializer = next(); break;
       case '--only': opts.only = next().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--timeout': opts.timeout = Number(next()); break;
+      case '--nodes': opts.nodes = next().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--pids': opts.pids = next().split(',').map((s) => Number(s.trim())); break;
       case '--list': opts.list = true; break;
       case '--verbose': case '-v': opts.verbose = true; break;
       case '--help': case '-h': usage(); break;
@@ -140,6 +149,8 @@ function parseArgs(argv) {
     usage(`Autobahn|JS's RawSocket transport speaks JSON only, not ${opts.serializer}`);
   }
   if (opts.wsUrl && !/^wss?:\/\//.test(opts.wsUrl)) usage(`--ws-url must be a ws:// or wss:// URL, got ${opts.wsUrl}`);
+  for (const u of opts.nodes) if (!/^wss?:\/\//.test(u)) usage(`--nodes must be ws:// or wss:// URLs, got ${u}`);
+  if (opts.pids.some((p) => !Number.isInteger(p) || p < 0)) usage('--pids must be process IDs (0: none)');
   if (!['json', 'msgpack', 'cbor'].includes(opts.serializer)) usage(`unknown serializer ${opts.serializer}`);
   if (!Number.isFinite(opts.timeout) || opts.timeout <= 0) usage('--timeout must be a positive number of ms');
   return opts;

@@ -356,7 +356,7 @@ final class Scenarios {
     }
 
     /** Calls {@code tick} {@code rate} times a second, paced every millisecond, until running[0] is false. */
-    private static Thread pace(int rate, boolean[] running, Tick tick) {
+    static Thread pace(int rate, boolean[] running, Tick tick) {
         Thread th = new Thread(() -> {
             long start = System.nanoTime();
             long sent = 0;
