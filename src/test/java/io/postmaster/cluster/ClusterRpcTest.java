@@ -49,7 +49,10 @@ class ClusterRpcTest {
             }
             assertTrue(m == null, "callee got " + m);
             WampMessage.Error e = caller.next(WampMessage.Error.class);
-            assertEquals(ErrorUris.NO_SUCH_PROCEDURE, e.error());
+            // not there yet, or still a callee that has left and whose removal has not reached this node (its
+            // node cancels the call)
+            assertTrue(e.error().equals(ErrorUris.NO_SUCH_PROCEDURE) || e.error().equals(ErrorUris.CANCELED),
+                    "probe answered " + e.error());
             assertTrue(System.nanoTime() < deadline, procedure + " not callable within 10 s");
         }
     }
