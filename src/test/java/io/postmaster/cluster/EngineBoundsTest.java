@@ -1,21 +1,16 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
+import io.postmaster.cluster.ClusterFixture.Node;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Event;
-import io.postmaster.router.Router;
-import io.postmaster.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
+import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -25,61 +20,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code postmaster.error.limit_reached}.
  */
 class EngineBoundsTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-
-    private record Node(Router router, RedisCluster cluster) { }
+    private final ClusterFixture fixture = new ClusterFixture();
 
     private Node node(String redisUri) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postmaster.cluster.redis", redisUri);
-        settings.put("postmaster.cluster.heartbeat-ms", "100");
-        settings.put("postmaster.cluster.node-ttl-ms", "1000");
-        settings.put("postmaster.cluster.max-interest", "4");
-        settings.put("postmaster.cluster.max-registrations", "2");
-        PostmasterConfig config = PostmasterConfig.from(settings::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
-        return new Node(router, cluster);
+        return fixture.node(redisUri, Map.of("postmaster.cluster.max-interest", "4",
+                "postmaster.cluster.max-registrations", "2"));
     }
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
-    }
-
-    private static void await(String what, Await.Condition condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition);
+        fixture.close();
     }
 
     @Test
     void pastMaxInterestANodeAsksForEverythingAndStillGetsEachEventOnce() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
+        RedisServer redis = fixture.redis();
         Node a = node(redis.uri());
         Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
-        String key = "pm:{realm1}:interest:" + b.cluster.nodeId();
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
+        String key = "pm:{realm1}:interest:" + b.cluster().nodeId();
         // Joined first: its wamp.session.on_join is a publication of node A that would reach B once B asks for all.
-        Client pub = Client.join(a.router, "pub");
-        Client kept = Client.join(b.router, "kept");
+        Client pub = Client.join(a.router(), "pub");
+        Client kept = Client.join(b.router(), "kept");
         kept.subscribe("com.kept", null);
-        Client many = Client.join(b.router, "many");
+        Client many = Client.join(b.router(), "many");
         for (int i = 0; i < 5; i++) { // five topics and the one above: past 4
             many.subscribe("com.many." + i, null);
         }
         many.subscribe("com", "prefix"); // overlaps com.many.0 on the same node
         await("B announces one entry: everything", () -> redis.cli("SMEMBERS", key).equals("a")
-                && a.cluster.remoteWantsEverything("realm1", b.cluster.nodeId())
-                && a.cluster.remoteInterest("realm1", b.cluster.nodeId()) == 1);
+                && a.cluster().remoteWantsEverything("realm1", b.cluster().nodeId())
+                && a.cluster().remoteInterest("realm1", b.cluster().nodeId()) == 1);
 
-        long before = b.cluster.relayedIn();
+        long before = b.cluster().relayedIn();
         pub.publish("org.nobody", Map.of(), List.of("unwanted"));
         pub.publish("com.many.0", Map.of(), List.of("wanted"));
         Event exact = many.next(Event.class);
@@ -88,26 +61,25 @@ class EngineBoundsTest {
         assertEquals(List.of("wanted"), viaPrefix.args(), "each subscription once");
         many.nothingMore(100);
         kept.nothingMore(0);
-        assertEquals(before + 2, b.cluster.relayedIn(), "B gets every publication now, and matches them itself");
+        assertEquals(before + 2, b.cluster().relayedIn(), "B gets every publication now, and matches them itself");
 
         many.drop(); // back to one topic: under half of the bound
         await("B announces its topics again", () -> redis.cli("SMEMBERS", key).equals("e com.kept")
-                && !a.cluster.remoteWantsEverything("realm1", b.cluster.nodeId())
-                && a.cluster.remoteInterest("realm1", b.cluster.nodeId()) == 1);
-        long after = b.cluster.relayedIn();
+                && !a.cluster().remoteWantsEverything("realm1", b.cluster().nodeId())
+                && a.cluster().remoteInterest("realm1", b.cluster().nodeId()) == 1);
+        long after = b.cluster().relayedIn();
         pub.publish("org.nobody", Map.of(), List.of("unwanted"));
         pub.publish("com.kept", Map.of(), List.of("kept"));
         assertEquals(List.of("kept"), kept.next(Event.class).args());
-        assertEquals(after + 1, b.cluster.relayedIn(), "no traffic for a topic B has no subscriber for");
+        assertEquals(after + 1, b.cluster().relayedIn(), "no traffic for a topic B has no subscriber for");
     }
 
     @Test
     void pastMaxRegistrationsARegisterIsRefusedWithLimitReached() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
+        RedisServer redis = fixture.redis();
         Node a = node(redis.uri());
-        await("joined", a.cluster::joined);
-        Client callee = Client.join(a.router, "callee", Client.RPC_ROLES);
+        await("joined", a.cluster()::joined);
+        Client callee = Client.join(a.router(), "callee", Client.RPC_ROLES);
         long first = callee.register("com.one", Map.of());
         callee.register("com.two", Map.of());
         callee.sendRegister("com.three", Map.of());

@@ -1,30 +1,28 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
+import io.postmaster.cluster.ClusterFixture.Node;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Event;
 import io.postmaster.message.WampMessage.Invocation;
 import io.postmaster.message.WampMessage.Result;
 import io.postmaster.operator.ClusterReadiness;
-import io.postmaster.router.Router;
 import io.postmaster.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,45 +35,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alone, and joins when Redis appears).
  */
 class EngineOutageTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    private final ClusterFixture fixture = new ClusterFixture();
     private final List<Thread> answering = new ArrayList<>();
 
-    private record Node(Router router, RedisCluster cluster) { }
-
+    /** A node with a heartbeat of {@code heartbeatMs} and a TTL of ten heartbeats. */
     private Node node(String redisUri, int heartbeatMs) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postmaster.cluster.redis", redisUri);
-        settings.put("postmaster.cluster.heartbeat-ms", Integer.toString(heartbeatMs));
-        settings.put("postmaster.cluster.node-ttl-ms", Integer.toString(10 * heartbeatMs));
-        PostmasterConfig config = PostmasterConfig.from(settings::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
-        return new Node(router, cluster);
+        return fixture.node(redisUri, Map.of("postmaster.cluster.heartbeat-ms", Integer.toString(heartbeatMs),
+                "postmaster.cluster.node-ttl-ms", Integer.toString(10 * heartbeatMs)));
     }
 
     @AfterEach
     void close() throws Exception {
         answering.forEach(Thread::interrupt);
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
-    }
-
-    private static void await(String what, Await.Condition condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition);
+        fixture.close();
     }
 
     private static boolean ready(Node n) {
-        return ClusterReadiness.check(n.cluster).up();
+        return ClusterReadiness.check(n.cluster()).up();
     }
 
     private static Client rpc(Node n, String name) throws InterruptedException {
-        return Client.join(n.router, name, Client.RPC_ROLES);
+        return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
     /** A callee that answers every INVOCATION at once with its name, on a thread of its own. */
@@ -156,23 +136,22 @@ class EngineOutageTest {
 
     @Test
     void afterARedisRestartCallsAndEventsCrossNodesWithinFiveSecondsAndLocalRoutingNeverStops() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
+        RedisServer redis = fixture.redis();
         Node a = node(redis.uri(), 100);
         Node b = node(redis.uri(), 100);
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
         callee(a, "calleeA", "com.onA");
         callee(b, "calleeB", "com.onB");
         Client callerA = rpc(a, "callerA");
         Client callerB = rpc(b, "callerB");
-        Client subA = Client.join(a.router, "subA");
+        Client subA = Client.join(a.router(), "subA");
         subA.subscribe("com.toA", null);
         subA.subscribe("com.localA", null);
-        Client subB = Client.join(b.router, "subB");
+        Client subB = Client.join(b.router(), "subB");
         subB.subscribe("com.toB", null);
         subB.subscribe("com.localB", null);
-        Client pubA = Client.join(a.router, "pubA");
-        Client pubB = Client.join(b.router, "pubB");
+        Client pubA = Client.join(a.router(), "pubA");
+        Client pubB = Client.join(b.router(), "pubB");
         assertTrue(callable(callerB, "com.onA", "calleeA") && callable(callerA, "com.onB", "calleeB"));
         assertTrue(crosses(pubA, subB, "com.toB") && crosses(pubB, subA, "com.toA"));
 
@@ -197,14 +176,13 @@ class EngineOutageTest {
 
     @Test
     void aCallWhoseAnswerWasLostInAQuickRedisRestartStillEnds() throws Exception {
-        RedisServer redis = RedisServer.start();
-        closing.add(redis);
+        RedisServer redis = fixture.redis();
         // The caller's node beats every 2 s: the restart below takes milliseconds, so its heartbeat is unlikely to
         // see Redis gone; the callee's node beats every 100 ms, so it has joined again (its registration back in the
         // table) before the caller's node looks: nothing in the table tells the caller's node that the answer was lost.
         Node a = node(redis.uri(), 2000);
         Node b = node(redis.uri(), 100);
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
         Client callee = rpc(b, "callee");
         callee.register("com.slow", Map.of());
         Client caller = rpc(a, "caller");
@@ -251,9 +229,8 @@ class EngineOutageTest {
             }
         };
         logger.addHandler(capture);
-        closing.add(() -> logger.removeHandler(capture));
-        RedisServer redis = RedisServer.notStarted();
-        closing.add(redis);
+        fixture.closeLast(() -> logger.removeHandler(capture));
+        RedisServer redis = fixture.redisNotStarted();
 
         Node a = node(redis.uri(), 100);
         long threadA = Await.value("node A says Redis is unavailable", Duration.ofSeconds(5), () -> log.stream()
@@ -261,19 +238,19 @@ class EngineOutageTest {
                 .map(LogRecord::getLongThreadID).findFirst().orElse(null));
         // A node that starts while others in the JVM have been failing for a while says so too: a log line that
         // only shows when no other node or earlier outage has spent the rate limit leaves an operator guessing.
-        await("node A has retried for a while", () -> a.cluster.failedHeartbeats() >= 15);
+        await("node A has retried for a while", () -> a.cluster().failedHeartbeats() >= 15);
         Node b = node(redis.uri(), 100);
         Await.until("node B says Redis is unavailable", Duration.ofSeconds(3), () -> log.stream()
                 .anyMatch(r -> r.getLevel() == Level.WARNING && r.getLongThreadID() != threadA
                         && r.getMessage().contains("is unavailable")));
         assertFalse(ready(a) || ready(b), "readiness cluster-engine DOWN while Redis is unreachable");
-        assertEquals(false, ClusterReadiness.check(b.cluster).data().get("joined"));
+        assertEquals(false, ClusterReadiness.check(b.cluster()).data().get("joined"));
 
         callee(a, "early", "com.early"); // registered before Redis exists: claimed in the table once A joins
         Client callerA = rpc(a, "callerA");
-        Client subA = Client.join(a.router, "subA");
+        Client subA = Client.join(a.router(), "subA");
         subA.subscribe("com.localA", null);
-        Client pubA = Client.join(a.router, "pubA");
+        Client pubA = Client.join(a.router(), "pubA");
         localRoutingWorks(callerA, "com.early", "early", pubA, subA, "com.localA", "alone");
         Client callerB = rpc(b, "callerB");
         assertEquals(ErrorUris.NO_SUCH_PROCEDURE, ((WampMessage.Error) call(callerB, "com.early")).error());
@@ -283,7 +260,7 @@ class EngineOutageTest {
         await("both joined", () -> ready(a) && ready(b));
         long joinedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(joinedMs < 5000, "joined " + joinedMs + " ms after Redis appeared");
-        Client subB = Client.join(b.router, "subB");
+        Client subB = Client.join(b.router(), "subB");
         subB.subscribe("com.t", null);
         assertTrue(callable(callerB, "com.early", "early"), "a procedure registered while alone is callable across");
         assertTrue(crosses(pubA, subB, "com.t"), "events cross nodes");

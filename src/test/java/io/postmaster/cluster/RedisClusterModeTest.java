@@ -1,26 +1,22 @@
 package io.postmaster.cluster;
 
-import io.postmaster.config.PostmasterConfig;
+import io.postmaster.cluster.ClusterFixture.Node;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Event;
 import io.postmaster.message.WampMessage.Invocation;
 import io.postmaster.message.WampMessage.Result;
-import io.postmaster.router.Router;
-import io.postmaster.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,39 +28,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a dead node's calls end and its registrations go.
  */
 class RedisClusterModeTest {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
-
-    private record Node(Router router, RedisCluster cluster) { }
+    private final ClusterFixture fixture = new ClusterFixture();
 
     private Node node(String redisUri) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postmaster.cluster.redis", redisUri);
-        settings.put("postmaster.cluster.heartbeat-ms", "100");
-        settings.put("postmaster.cluster.node-ttl-ms", "1000");
-        PostmasterConfig config = PostmasterConfig.from(settings::get);
-        RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
-        cluster.attach(router);
-        closing.add(0, router);
-        closing.add(0, cluster);
-        return new Node(router, cluster);
+        return fixture.node(redisUri);
     }
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
-        timers.shutdownNow();
-    }
-
-    private static void await(String what, Await.Condition condition) throws InterruptedException {
-        Await.until(what, Duration.ofSeconds(30), condition);
+        fixture.close();
     }
 
     private static Client rpc(Node n, String name) throws InterruptedException {
-        return Client.join(n.router, name, Client.RPC_ROLES);
+        return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
     /** Calls until the procedure is known on the caller's node, then answers that call. */
@@ -95,18 +71,17 @@ class RedisClusterModeTest {
 
     @Test
     void eventsAndCallsCrossNodesOverARedisClusterOnShardedChannels() throws Exception {
-        RedisClusterServers redis = RedisClusterServers.start();
-        closing.add(redis);
+        RedisClusterServers redis = fixture.closeLast(RedisClusterServers.start());
         Node a = node(redis.uri());
         Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
 
         // pub/sub across nodes, once per subscription and in order
-        Client sub = Client.join(b.router, "sub");
+        Client sub = Client.join(b.router(), "sub");
         long exact = sub.subscribe("com.x.y", null);
         long prefix = sub.subscribe("com.x", "prefix");
-        await("A knows B's interest", () -> a.cluster.remoteInterest("realm1", b.cluster.nodeId()) == 2);
-        Client pub = Client.join(a.router, "pub");
+        await("A knows B's interest", () -> a.cluster().remoteInterest("realm1", b.cluster().nodeId()) == 2);
+        Client pub = Client.join(a.router(), "pub");
         for (int i = 0; i < 100; i++) {
             pub.publish("com.x.y", Map.of(), List.of(i));
         }
@@ -117,7 +92,7 @@ class RedisClusterModeTest {
             assertEquals(List.of((long) expected), e.args(), "publisher order, per subscription");
         }
         sub.nothingMore(100);
-        assertEquals(100, b.cluster.relayedIn(), "one message per publication to the node");
+        assertEquals(100, b.cluster().relayedIn(), "one message per publication to the node");
 
         // RPC across nodes: one table, on the realm's shard
         Client callee = rpc(b, "callee");
@@ -149,7 +124,7 @@ class RedisClusterModeTest {
             broadcast.addAll(lines(redis.cli(port, "PUBSUB", "CHANNELS", "pm:*")));
         }
         for (Node n : List.of(a, b)) {
-            long id = n.cluster.nodeId();
+            long id = n.cluster().nodeId();
             assertTrue(sharded.containsAll(List.of("pm:n:" + id, "pm:c:" + id)), "sharded: " + sharded);
             assertFalse(broadcast.contains("pm:n:" + id) || broadcast.contains("pm:c:" + id), "broadcast: " + broadcast);
         }
@@ -158,11 +133,10 @@ class RedisClusterModeTest {
 
     @Test
     void aDeadNodesCallsEndAndItsRegistrationsGoOnARedisCluster() throws Exception {
-        RedisClusterServers redis = RedisClusterServers.start();
-        closing.add(redis);
+        RedisClusterServers redis = fixture.closeLast(RedisClusterServers.start());
         Node a = node(redis.uri());
         Node b = node(redis.uri());
-        await("both joined", () -> a.cluster.joined() && b.cluster.joined());
+        await("both joined", () -> a.cluster().joined() && b.cluster().joined());
         Client callee = rpc(b, "callee");
         callee.register("com.hold", Map.of());
         Client caller = rpc(a, "caller");
@@ -171,7 +145,7 @@ class RedisClusterModeTest {
         callee.next(Invocation.class);
 
         long t0 = System.nanoTime();
-        b.cluster.crash();
+        b.cluster().crash();
         WampMessage.Error e = caller.next(WampMessage.Error.class);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertEquals(pending, e.request());
