@@ -66,8 +66,7 @@ class ClusterIT {
             List<String> added = new ArrayList<>();
             try {
                 for (Map.Entry<String, String> s : settings.entrySet()) {
-                    cli(home, "{\"operation\" => \"add\", \"address\" => [(\"system-property\" => \"" + s.getKey()
-                            + "\")], \"value\" => \"" + s.getValue() + "\"}");
+                    WildFlyNodes.addSuiteServerProperty(s.getKey(), s.getValue());
                     added.add(s.getKey());
                 }
                 deployer.deploy(DEPLOYMENT);
@@ -78,7 +77,7 @@ class ClusterIT {
                 }
             } finally {
                 for (String key : added) {
-                    cli(home, "{\"operation\" => \"remove\", \"address\" => [(\"system-property\" => \"" + key + "\")]}");
+                    WildFlyNodes.removeSuiteServerProperty(key);
                 }
             }
         } finally {
@@ -203,22 +202,5 @@ class ClusterIT {
             assertTrue(System.nanoTime() < deadline, "no event crossed the nodes within 30 s");
             action.run();
         } while (!arrived.ok());
-    }
-
-    /**
-     * Runs one management operation on the suite's WildFly through the WildFly adapter's own management client (on
-     * the class path only when testing on WildFly, hence reflection): the provisioned server has no CLI script.
-     */
-    private static void cli(String home, String operation) throws Exception {
-        Class<?> factory = Class.forName("org.jboss.as.controller.client.ModelControllerClient$Factory");
-        Class<?> node = Class.forName("org.jboss.dmr.ModelNode");
-        int port = Integer.getInteger("it.management.port", 10290);
-        try (AutoCloseable client = (AutoCloseable) factory.getMethod("create", String.class, String.class, int.class)
-                .invoke(null, "remote+http", "127.0.0.1", port)) {
-            Object op = node.getMethod("fromString", String.class).invoke(null, operation);
-            Object result = Class.forName("org.jboss.as.controller.client.ModelControllerClient")
-                    .getMethod("execute", node).invoke(client, op);
-            assertTrue(result.toString().contains("\"outcome\" => \"success\""), operation + ": " + result);
-        }
     }
 }
