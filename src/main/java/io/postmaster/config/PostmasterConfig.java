@@ -56,6 +56,8 @@ import java.util.function.Function;
  *                           may be served at once, how big one realm's definition may be ({@link RuntimeRealms})
  * @param server             what Postmaster uses of the application server: its logins (authmethods
  *                           {@code container}, {@code tls}), its managed executor ({@link ServerIntegration})
+ * @param nativeWebSocket    whether {@code /ws} is served by the server's own WebSocket API where Postmaster knows one
+ *                           (WildFly: {@code postmaster.undertow-native}, {@link NativeWebSocket})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -66,7 +68,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                WebwireConfig webwire, ResumptionConfig resumption,
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
-                               RuntimeRealms runtimeRealms, ServerIntegration server) {
+                               RuntimeRealms runtimeRealms, ServerIntegration server,
+                               NativeWebSocket nativeWebSocket) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -112,6 +115,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(cluster, "cluster");
         java.util.Objects.requireNonNull(runtimeRealms, "runtimeRealms");
         java.util.Objects.requireNonNull(server, "server");
+        java.util.Objects.requireNonNull(nativeWebSocket, "nativeWebSocket");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -166,7 +170,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
-                ServerIntegration.from(lookup));
+                ServerIntegration.from(lookup), NativeWebSocket.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */
