@@ -57,6 +57,9 @@ import java.util.function.Function;
  * @param server             what Postmaster uses of the application server: its logins (authmethods
  *                           {@code container}, {@code tls}), its managed executor ({@link ServerIntegration})
  * @param clusterBounds      what one node's clients can make the cluster's engine hold ({@link ClusterBounds})
+ * @param websocket          where the WAMP WebSocket is served ({@code postmaster.websocket.path}, {@link WebSocketPaths})
+ * @param nativeWebSocket    whether the WAMP WebSocket is served by the server's own WebSocket API where Postmaster knows one
+ *                           (WildFly: {@code postmaster.undertow-native}, {@link NativeWebSocket})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -68,7 +71,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
                                RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds,
-                               WebSocketPaths websocket) {
+                               WebSocketPaths websocket, NativeWebSocket nativeWebSocket) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -116,6 +119,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(server, "server");
         java.util.Objects.requireNonNull(clusterBounds, "clusterBounds");
         java.util.Objects.requireNonNull(websocket, "websocket");
+        java.util.Objects.requireNonNull(nativeWebSocket, "nativeWebSocket");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -170,7 +174,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 ScramLimits.from(lookup), AdminConsole.from(lookup),
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
-                ServerIntegration.from(lookup), ClusterBounds.from(lookup), WebSocketPaths.from(lookup));
+                ServerIntegration.from(lookup), ClusterBounds.from(lookup), WebSocketPaths.from(lookup),
+                NativeWebSocket.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -31,6 +31,9 @@ import java.util.logging.Logger;
  * vouches for (principal, its mapped container roles, client certificate) on the same way, for authmethods
  * {@code container} and {@code tls} (see {@link ContainerLogins}).</li>
  * <li>on Undertow, lets the upgraded request go once the WebSocket is open (see {@link UpgradeRelease}).</li>
+ * <li>on WildFly, hands a {@code /ws} handshake for WAMP v2 to Undertow's own WebSocket API instead of the
+ * container's JSR-356 upgrade, after all of the above (see {@link NativeWebSockets},
+ * {@code postmaster.undertow-native}).</li>
  * </ul>
  * The container's own upgrade runs inside {@code chain.doFilter}, on this thread. Checked on WildFly (Undertow),
  * Payara (Tyrus), TomEE (Tomcat) and Open Liberty: each runs this filter before its upgrade. Where a container
@@ -74,8 +77,34 @@ public class HandshakeFilter extends HttpFilter {
                     "offer one of the WAMP subprotocols " + Serializers.subprotocols());
             return;
         }
-        admit(req, res, chain, runtime == null ? null : runtime.openConnections(),
+        admit(req, res, upgrade(req, chain), runtime == null ? null : runtime.openConnections(),
                 runtime == null ? java.util.Set.of() : runtime.produceConfig().server().logins().containerRoles());
+    }
+
+    /** The server's own WebSocket API where it serves {@code /ws}, or null. */
+    NativeWebSockets nativeWebSockets() {
+        return runtime == null ? null : runtime.nativeWebSockets();
+    }
+
+    /**
+     * Where the handshake is upgraded once admitted: by the server's own WebSocket API where one serves the WAMP path
+     * and takes this handshake, else by the container's JSR-356 upgrade further down the chain.
+     */
+    private FilterChain upgrade(HttpServletRequest req, FilterChain chain) {
+        NativeWebSockets fast = nativeWebSockets();
+        if (fast == null) {
+            return chain;
+        }
+        String path = req.getPathInfo() == null ? req.getServletPath() : req.getServletPath() + req.getPathInfo();
+        // the router's own path (postmaster.websocket.path); its alias and the admin console's stay with JSR-356
+        if (!runtime.produceConfig().websocket().path().equals(path) || !fast.takes(req)) {
+            return chain;
+        }
+        return (rq, rs) -> {
+            if (!fast.upgrade((HttpServletRequest) rq, (HttpServletResponse) rs)) {
+                chain.doFilter(rq, rs); // a WebSocket version Undertow core does not do: the JSR-356 layer may
+            }
+        };
     }
 
     /**

@@ -60,6 +60,12 @@ public class PostmasterRuntime {
     private io.postmaster.cluster.RedisCluster cluster;
     /** The RawSocket listener, while the application runs, if {@code postmaster.rawsocket.enabled}. */
     private RawSocketServer rawSocket;
+    /** The server's own WebSocket API serving {@code /ws} (see {@link NativeWebSockets}), or null: JSR-356 does. */
+    private volatile NativeWebSockets nativeWebSockets;
+
+    /** The session resumption extension, if the application has one (for {@link #nativeWebSockets}). */
+    @Inject
+    jakarta.enterprise.inject.Instance<SessionResumption> resumptions;
 
     @Inject
     ExtensionPoints extensionPoints;
@@ -154,6 +160,7 @@ public class PostmasterRuntime {
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         procedures.registerAll(router()); // a bad @WampProcedure fails the deployment, not the first call
         startRawSocket();
+        startNativeWebSockets(event);
         if (event instanceof jakarta.servlet.ServletContext context) {
             long t0 = System.nanoTime();
             int n = loadOwnClasses(context, "/WEB-INF/classes/io/postmaster/");
@@ -197,6 +204,66 @@ public class PostmasterRuntime {
         return loaded;
     }
 
+    /**
+     * Chooses what serves {@code /ws}, and says so once: Undertow's own WebSocket API where the server is Undertow,
+     * its classes are visible to the application and {@code postmaster.undertow-native} is on; the JSR-356 endpoint
+     * otherwise.
+     */
+    private synchronized void startNativeWebSockets(Object event) {
+        if (nativeWebSockets != null) {
+            return;
+        }
+        if (!onUndertow(event)) {
+            LOG.info("WebSocket /ws is served by the JSR-356 endpoint");
+            return;
+        }
+        if (!config.nativeWebSocket().undertow()) {
+            LOG.info("WebSocket /ws is served by the JSR-356 endpoint (" + io.postmaster.config.NativeWebSocket.UNDERTOW
+                    + " is off)");
+            return;
+        }
+        try {
+            SessionResumption[] resumption = new SessionResumption[1];
+            nativeWebSockets = UndertowWebSockets.create(router, this, () -> {
+                if (resumption[0] == null && resumptions != null && resumptions.isResolvable()) {
+                    resumption[0] = resumptions.get();
+                }
+                return resumption[0];
+            });
+            LOG.info("WebSocket /ws is served by Undertow's own WebSocket API for WAMP v2 ("
+                    + io.postmaster.config.NativeWebSocket.UNDERTOW + "); WAMP v1 and the other WebSocket paths by"
+                    + " the JSR-356 endpoints");
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket /ws is served by the JSR-356 endpoint: Undertow's WebSocket API is not"
+                    + " usable by the application (its modules are named in WEB-INF/jboss-deployment-structure.xml)", e);
+        }
+    }
+
+    /**
+     * Whether the application runs on Undertow with its WebSocket and XNIO classes visible: the servlet context is
+     * Undertow's (where the start event carries it) and the classes load.
+     */
+    static boolean onUndertow(Object event) {
+        if (event instanceof jakarta.servlet.ServletContext context
+                && !context.getClass().getName().startsWith("io.undertow.")) {
+            return false;
+        }
+        ClassLoader loader = PostmasterRuntime.class.getClassLoader();
+        try {
+            Class.forName("io.undertow.websockets.core.WebSocketChannel", false, loader);
+            Class.forName("io.undertow.servlet.websockets.ServletWebSocketHttpExchange", false, loader);
+            Class.forName("org.xnio.Pooled", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The server's own WebSocket API serving {@code /ws}, or null where the JSR-356 endpoint does. */
+    NativeWebSockets nativeWebSockets() {
+        return nativeWebSockets;
+    }
+
     /** Opens the RawSocket port, if enabled; a port that cannot be bound fails the deployment. */
     private synchronized void startRawSocket() {
         RawSocketConfig rs = config.rawSocket();
@@ -225,6 +292,14 @@ public class PostmasterRuntime {
                 router.close();
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "stopping the router failed; going on with the rest of the stop", e);
+            }
+            try {
+                NativeWebSockets n = nativeWebSockets;
+                if (n != null) {
+                    n.close(); // the container's JSR-356 layer closes its own; these are the application's to close
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "closing the WebSockets of /ws failed; going on with the rest of the stop", e);
             }
             try {
                 if (cluster != null) {

@@ -71,11 +71,16 @@ public class WampEndpoint {
     /** Where this connection's inbound traffic is counted, and its serializer's index there. */
     private Metrics metrics;
     private int metricsSerializer;
-    private Session ws;
+    /** The connection, once counted and set up (see {@link #opened}). */
+    private WebSocketLink link;
     private int maxMessageSize;
     /** The address this connection is counted under (see {@link OpenConnections}), or null if it is not counted. */
     private String countedAs;
     private Keepalive keepalive;
+    /** 1 once {@link #closed} has run. */
+    private volatile int closedOnce;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<WampEndpoint> CLOSED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(WampEndpoint.class, "closedOnce");
 
     public void open(Session ws, EndpointConfig config) throws IOException {
         String subprotocol = ws.getNegotiatedSubprotocol();
@@ -106,28 +111,44 @@ public class WampEndpoint {
                 return;
             }
         }
-        String host = Transports.peerHost(ws);
-        OpenConnections open = runtime.openConnections();
-        if (!open.opened(host)) {
-            // Handshakes that passed HandshakeFilter's check at the same moment as others from the address.
-            REFUSED_TOO_MANY.log(() -> "WebSocket " + ws.getId() + " from " + host + " closed: " + open.max()
-                    + " connections from that address are open (postmaster.max-connections-per-address)");
-            ws.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections from your address"));
-            return;
-        }
-        countedAs = host;
-        this.ws = ws;
         PostmasterConfig cfg = router.config();
-        maxMessageSize = cfg.maxMessageSize();
         ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
         ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
         // Never ws.setMaxIdleTimeout on Payara: its Tyrus then leaves a cancelled timer task queued per message, and
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         // Without one, Tyrus' per-message timer restart is kept off Payara's managed executor:
         TyrusIdleTimer.install(ws);
-        Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(),
-                ws.isSecure(), "websocket", Transports.login(ws));
-        WebSocketPeer peer = new WebSocketPeer(ws, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
+        opened(new SessionLink(ws), serializer, v1Realm, Transports.peerHost(ws),
+                new Peer.TransportInfo(Transports.peerAddress(ws), serializer.subprotocol(), ws.isSecure(),
+                        "websocket", Transports.login(ws)));
+    }
+
+    /**
+     * The connection is open, its subprotocol negotiated ({@code serializer}): counts it under its client's address
+     * (or closes it, 1008, when the address has as many as it may), then sets up its outbound queue, its keepalive,
+     * and its connection in the router (or the WAMP v1 adapter, for {@code v1Realm}). Shared by the JSR-356 endpoint
+     * and the server's own WebSocket API where one serves {@code /ws} (see {@link NativeWebSockets}).
+     *
+     * @param v1Realm the realm of a WAMP v1 client, or null for WAMP v2
+     * @param host    the client's host address, what connections are counted by; null where the server did not say
+     */
+    void opened(WebSocketLink link, Serializer serializer, String v1Realm, String host, Peer.TransportInfo info)
+            throws IOException {
+        this.serializer = serializer;
+        boolean wampV1 = v1Realm != null;
+        OpenConnections open = runtime.openConnections();
+        if (!open.opened(host)) {
+            // Handshakes that passed HandshakeFilter's check at the same moment as others from the address.
+            REFUSED_TOO_MANY.log(() -> "WebSocket " + link.id() + " from " + host + " closed: " + open.max()
+                    + " connections from that address are open (postmaster.max-connections-per-address)");
+            link.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too many connections from your address");
+            return;
+        }
+        countedAs = host;
+        this.link = link;
+        PostmasterConfig cfg = router.config();
+        maxMessageSize = cfg.maxMessageSize();
+        WebSocketPeer peer = new WebSocketPeer(link, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());
         metrics = router.metrics();
@@ -361,16 +382,28 @@ public class WampEndpoint {
     }
 
     private void closeTooBig() {
-        TOO_BIG.log(() -> "closing WebSocket " + ws.getId() + ": message larger than postmaster.max-message-size ("
+        WebSocketLink l = link;
+        TOO_BIG.log(() -> "closing WebSocket " + l.id() + ": message larger than postmaster.max-message-size ("
                 + maxMessageSize + " bytes)");
         try {
-            ws.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
+            l.close(CloseReason.CloseCodes.TOO_BIG.getCode(), "message too big");
         } catch (IOException e) {
             LOG.log(Level.FINE, "close failed", e);
         }
     }
 
     public void close(Session ws, CloseReason reason) {
+        closed();
+    }
+
+    /**
+     * The connection is gone (closed by either side, or our close has begun: JSR-356 reports it then), and everything
+     * of it is let go; once, whoever reports it first.
+     */
+    void closed() {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
+            return;
+        }
         WebSocketPeer p = peer;
         if (p != null) {
             p.transportClosed();
@@ -398,11 +431,16 @@ public class WampEndpoint {
     }
 
     public void error(Session ws, Throwable t) {
+        failed(ws != null ? new SessionLink(ws) : link, t);
+    }
+
+    /** The container reported a failure of the connection ({@link #error}). */
+    void failed(WebSocketLink ws, Throwable t) {
         // Broken connections and oversize frames land here, as the container's exceptions; onClose follows and
         // cleans up. The methods above handle every failure of their own, so an Error here (no heap or stack left)
         // came from the container around them: say so, and close, so the peer is not left waiting for an answer.
         if (!(t instanceof Error)) {
-            LOG.log(Level.FINE, "WebSocket " + ws.getId() + " error", t);
+            LOG.log(Level.FINE, "WebSocket " + (ws == null ? "" : ws.id()) + " error", t);
             return;
         }
         Connection c = connection;
@@ -412,9 +450,13 @@ public class WampEndpoint {
         } else if (v != null) {
             v.failed("a frame", t);
         } else {
-            LOG.log(Level.WARNING, "WebSocket " + ws.getId() + " failed before it was set up; closing it", t);
+            if (ws == null) {
+                LOG.log(Level.WARNING, "a WebSocket failed before it was set up", t);
+                return;
+            }
+            LOG.log(Level.WARNING, "WebSocket " + ws.id() + " failed before it was set up; closing it", t);
             try {
-                ws.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+                ws.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "internal error");
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "close failed", e);
             }

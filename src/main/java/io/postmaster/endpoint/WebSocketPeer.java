@@ -8,16 +8,9 @@ import io.postmaster.router.Peer;
 import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.serialization.Serializer;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -92,7 +85,7 @@ final class WebSocketPeer implements Peer {
     private static final Object PING = new Object();
 
     /** One message for this connection, counted from {@link #send} until the container reports it written. */
-    private final class Pending implements SendHandler {
+    private final class Pending implements WebSocketLink.Sent {
         final Frame frame;
         final int size;
         final boolean paced;
@@ -104,12 +97,13 @@ final class WebSocketPeer implements Peer {
         }
 
         @Override
-        public void onResult(SendResult result) {
-            written(this, result);
+        public void sent(Throwable failure) {
+            written(this, failure);
         }
     }
 
-    private final Session ws;
+    /** The connection: the container's JSR-356 session, or Undertow's own channel (see {@link WebSocketLink}). */
+    private final WebSocketLink link;
     private final Serializer serializer;
     private final int limit;
     private final OutboundLimits limits;
@@ -185,9 +179,17 @@ final class WebSocketPeer implements Peer {
     WebSocketPeer(Session ws, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
                   Executor executor, Executor closer, TransportInfo transport, boolean writeBatching,
                   Metrics metrics) {
+        this(new SessionLink(ws), serializer, limit, limits, budget, executor, closer, transport, writeBatching,
+                metrics);
+    }
+
+    /** @param link the connection, however the container serves it */
+    WebSocketPeer(WebSocketLink link, Serializer serializer, int limit, OutboundLimits limits, OutboundBudget budget,
+                  Executor executor, Executor closer, TransportInfo transport, boolean writeBatching,
+                  Metrics metrics) {
         this.metrics = metrics;
         this.metricsSerializer = Metrics.serializer(transport.subprotocol());
-        this.ws = ws;
+        this.link = link;
         this.serializer = serializer;
         this.limit = limit;
         this.limits = limits;
@@ -195,17 +197,8 @@ final class WebSocketPeer implements Peer {
         this.executor = executor;
         this.closer = closer;
         this.transport = transport;
-        this.batched = writeBatching && batchingContainer(ws);
+        this.batched = writeBatching && link.batching();
         budget.opened();
-    }
-
-    /**
-     * Whether the container is one whose batching this class relies on: Undertow, whose {@code flushBatch} writes
-     * all frames queued since {@code setBatchingAllowed(true)} at once and which accepts a send while others are in
-     * flight. Other containers differ (Tomcat refuses a second send in flight; Tyrus sends at once either way).
-     */
-    static boolean batchingContainer(Session ws) {
-        return ws.getAsyncRemote().getClass().getName().startsWith("io.undertow.");
     }
 
     boolean batched() {
@@ -348,14 +341,13 @@ final class WebSocketPeer implements Peer {
     private void flush() {
         flushQueued = 0;
         while (SENDING.compareAndSet(this, 0, 1)) {
-            RemoteEndpoint.Async remote = ws.getAsyncRemote();
             try {
-                remote.setBatchingAllowed(true);
+                link.startBatch();
                 Object next;
                 while (!dropped && (next = queue.peek()) != null) {
                     if (next instanceof CloseMarker c) {
                         queue.poll();
-                        endBatch(remote);
+                        link.endBatch();
                         // Closing while frames are queued can lose them when another I/O thread owns the
                         // connection: close once the last one is written (written()), or now if none is left.
                         PENDING_CLOSE.set(this, c);
@@ -366,16 +358,16 @@ final class WebSocketPeer implements Peer {
                     }
                     if (next == PING) {
                         queue.poll();
-                        remote.sendPing(ByteBuffer.allocate(0)); // in the batch, in order
+                        link.sendPing(); // in the batch, in order
                         continue;
                     }
                     Pending p = (Pending) next;
                     if (!fits(p) || queue.poll() != p) {
                         break; // the peer has not read what it was handed yet (or the queue was dropped)
                     }
-                    handOver(remote, p);
+                    handOver(p);
                 }
-                endBatch(remote);
+                link.endBatch();
             } catch (IOException | RuntimeException e) {
                 broken("send failed on", e);
                 return; // 'sending' stays set
@@ -401,7 +393,7 @@ final class WebSocketPeer implements Peer {
     private void overflow(String why) {
         if (CLOSING.compareAndSet(this, 0, 1)) {
             metrics.slowConsumerClosed();
-            SLOW.log(() -> "closing WebSocket " + ws.getId() + " from " + transport.peerAddress()
+            SLOW.log(() -> "closing WebSocket " + link.id() + " from " + transport.peerAddress()
                     + ": it cannot keep up, " + why);
             drop();
             closeLater(1008, "outbound queue full");
@@ -418,16 +410,16 @@ final class WebSocketPeer implements Peer {
         drop();
         boolean wasOpen;
         try {
-            wasOpen = ws.isOpen();
+            wasOpen = link.isOpen();
         } catch (RuntimeException ignored) {
             wasOpen = false;
         }
         if (wasOpen) {
-            FAILED.log(() -> what + " WebSocket " + ws.getId() + " from " + transport.peerAddress()
+            FAILED.log(() -> what + " WebSocket " + link.id() + " from " + transport.peerAddress()
                     + "; closing it (1011)", e);
             closeLater(1011, "send failed");
         } else {
-            LOG.log(Level.FINE, what + " WebSocket " + ws.getId() + ", which is closed", e);
+            LOG.log(Level.FINE, what + " WebSocket " + link.id() + ", which is closed", e);
         }
     }
 
@@ -448,7 +440,7 @@ final class WebSocketPeer implements Peer {
             return; // one close per connection
         }
         // Found before the close: the container may let go of its links to the transport once it is asked to close.
-        Runnable drop = transportDropper(ws);
+        Runnable drop = transportDropper();
         closer.execute(() -> closeNow(code, reason)); // never rejects: after shutdown the container closes them all
         try {
             if (executor instanceof ScheduledExecutorService timers) {
@@ -456,122 +448,32 @@ final class WebSocketPeer implements Peer {
                 if (drop != null) {
                     timers.schedule(() -> closer.execute(drop), limits.abortMs(), TimeUnit.MILLISECONDS);
                 }
-                if (ws.getClass().getName().startsWith("io.undertow.")) {
+                if (link.closeMayStick()) {
                     timers.schedule(() -> closer.execute(this::finishStuckClose), CLOSE_HANDSHAKE_MS,
                             TimeUnit.MILLISECONDS);
                 }
             }
         } catch (RejectedExecutionException e) { // shutting down: the container closes every connection anyway
-            LOG.log(Level.FINE, "close of WebSocket " + ws.getId() + " not scheduled", e);
+            LOG.log(Level.FINE, "close of WebSocket " + link.id() + " not scheduled", e);
         }
     }
 
     /**
-     * How to end the connection at once, without the closing handshake, where the container has a way (JSR-356 has
-     * none), run {@code postmaster.outbound-abort-ms} after a close for not keeping up; null elsewhere.
-     *
-     * <ul>
-     * <li>Undertow (WildFly): its session's {@code forceClose()} closes the channel and fails the frames it holds,
-     *     if frames handed to it are still unwritten (Undertow reports the close to the endpoint at once, not when
-     *     the handshake ends).</li>
-     * <li>Tyrus on Grizzly (Payara, GlassFish): Tyrus completes a send as soon as Grizzly's per-connection write
-     *     queue takes it (up to four times the socket's send buffer, megabytes), so a peer that stops reading
-     *     leaves those bytes there; and its close cancels the frames it still holds itself, the close frame
-     *     among them, and leaves the connection open until Grizzly has written the rest — which a peer that reads
-     *     nothing never lets happen. If the Grizzly connection is still open, it is terminated: its write queue is
-     *     discarded and the socket closed.</li>
-     * </ul>
-     * Elsewhere (Tomcat's one send at a time) the container holds one frame per connection, see {@link #drain}.
+     * How to end the connection at once, without the closing handshake, where the container has a way (see {@link
+     * WebSocketLink#aborter}), run {@code postmaster.outbound-abort-ms} after a close for not keeping up; null
+     * elsewhere (Tomcat's one send at a time holds one frame per connection, see {@link #drain}).
      */
-    private Runnable transportDropper(Session ws) {
-        String container = ws.getClass().getName();
-        if (container.startsWith("io.undertow.")) {
-            return () -> {
-                if (IN_FLIGHT.get(this) > 0) {
-                    LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress() + ": "
-                            + IN_FLIGHT.get(this) + " frames still unwritten " + limits.abortMs() + " ms after its close ("
-                            + OutboundLimits.ABORT_MS + ")");
-                    invoke(ws, ws, "forceClose");
-                }
-            };
-        }
-        if (container.startsWith("org.glassfish.tyrus.")) {
-            Object grizzly = grizzlyConnection(ws);
-            if (grizzly == null) {
-                return null;
-            }
-            return () -> {
-                if (Boolean.TRUE.equals(invoke(ws, grizzly, "isOpen"))) {
-                    LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress()
-                            + ": still open " + limits.abortMs() + " ms after its close (" + OutboundLimits.ABORT_MS
-                            + ")");
-                    invoke(ws, grizzly, "terminateSilently");
-                }
-            };
-        }
-        return null;
-    }
-
-    /**
-     * The Grizzly connection under a Tyrus session running as a servlet upgrade (Payara): the async remote's web
-     * socket, its protocol handler's writer, the upgrade handler's {@code WebConnection}, its request, the Grizzly
-     * request's connection. Null if any link is missing (another Tyrus deployment or version).
-     */
-    static Object grizzlyConnection(Session ws) {
-        try {
-            Object o = ws.getAsyncRemote();
-            for (String field : new String[] {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler"}) {
-                o = field(o, field);
-                if (o == null) {
-                    return null;
-                }
-            }
-            Method webConnection = declared(o.getClass(), "getWebConnection"); // a proxy's override delegates
-            webConnection.setAccessible(true);
-            o = webConnection.invoke(o);
-            o = o == null ? null : field(o, "request");
-            Object grizzlyRequest = o == null ? null : o.getClass().getMethod("getCoyoteRequest").invoke(o);
-            return grizzlyRequest == null ? null
-                    : grizzlyRequest.getClass().getMethod("getConnection").invoke(grizzlyRequest);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "no Grizzly connection found under WebSocket " + ws.getId(), e);
+    private Runnable transportDropper() {
+        Runnable abort = link.aborter(() -> IN_FLIGHT.get(this));
+        if (abort == null) {
             return null;
         }
-    }
-
-    private static Method declared(Class<?> type, String name) throws NoSuchMethodException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                return c.getDeclaredMethod(name);
-            } catch (NoSuchMethodException e) {
-                // declared higher up
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + "." + name + "()");
-    }
-
-    private static Object field(Object o, String name) throws ReflectiveOperationException {
-        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException e) {
-                // declared higher up
-            }
-        }
-        throw new NoSuchFieldException(o.getClass().getName() + "." + name);
-    }
-
-    private static Object invoke(Session ws, Object target, String method) {
-        try {
-            Method m = target.getClass().getMethod(method);
-            m.setAccessible(true);
-            return m.invoke(target);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "could not " + method + " under WebSocket " + ws.getId(), e);
-            return null;
-        }
+        return () -> {
+            LOG.fine(() -> "dropping WebSocket " + link.id() + " from " + transport.peerAddress() + ": "
+                    + IN_FLIGHT.get(this) + " frames still unwritten " + limits.abortMs() + " ms after its close ("
+                    + OutboundLimits.ABORT_MS + ")");
+            abort.run();
+        };
     }
 
     /** One at a time: starts the next send unless one is in flight. */
@@ -602,7 +504,7 @@ final class WebSocketPeer implements Peer {
                     continue;
                 }
                 try {
-                    handOver(ws.getAsyncRemote(), (Pending) next);
+                    handOver((Pending) next);
                 } catch (RuntimeException e) {
                     broken("send failed on", e); // 'sending' stays set
                 }
@@ -613,26 +515,26 @@ final class WebSocketPeer implements Peer {
         }
     }
 
-    private void handOver(RemoteEndpoint.Async remote, Pending p) {
+    private void handOver(Pending p) {
         IN_FLIGHT.incrementAndGet(this);
         IN_FLIGHT_BYTES.addAndGet(this, p.size);
         if (p.frame instanceof Frame.Text t) {
-            remote.sendText(t.text(), p);
+            link.sendText(t.text(), p);
         } else {
-            remote.sendBinary(ByteBuffer.wrap(((Frame.Binary) p.frame).bytes()), p);
+            link.sendBinary(((Frame.Binary) p.frame).bytes(), p);
         }
     }
 
     private void sendPing() {
         try {
-            ws.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+            link.sendPing();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "ping failed on WebSocket " + ws.getId(), e); // the keepalive closes it in due time
+            LOG.log(Level.FINE, "ping failed on WebSocket " + link.id(), e); // the keepalive closes it in due time
         }
     }
 
     /** The container is done with {@code p}: it no longer counts, and the next may go. */
-    private void written(Pending p, SendResult result) {
+    private void written(Pending p, Throwable failure) {
         IN_FLIGHT.decrementAndGet(this);
         IN_FLIGHT_BYTES.addAndGet(this, -p.size);
         if (p.paced) {
@@ -644,8 +546,8 @@ final class WebSocketPeer implements Peer {
         }
         long before = HELD.getAndUpdate(this, h -> Math.max(0, h - p.size)); // nothing, once dropped
         budget.add(-Math.min(before, p.size));
-        if (!result.isOK()) {
-            broken("send failed on", result.getException());
+        if (failure != null) {
+            broken("send failed on", failure);
             return;
         }
         if (batched) {
@@ -662,17 +564,6 @@ final class WebSocketPeer implements Peer {
         drain();
     }
 
-    /**
-     * Batching off first, then the flush: the container's own frames for this connection (a pong, the reply to the
-     * peer's close) may be queued by its I/O thread at any moment, and one queued after the flush but while batching
-     * was still on would wait for a flush that may never come (a preempted flusher let the close handshake of a
-     * killed session hang that way).
-     */
-    private static void endBatch(RemoteEndpoint.Async remote) throws IOException {
-        remote.setBatchingAllowed(false);
-        remote.flushBatch();
-    }
-
     private void closePending() {
         CloseMarker c = PENDING_CLOSE.getAndSet(this, null);
         if (c != null) {
@@ -681,29 +572,27 @@ final class WebSocketPeer implements Peer {
     }
 
     /**
-     * Undertow: a close handshake that has not ended {@link #CLOSE_HANDSHAKE_MS} after our close, with nothing of ours
-     * left unwritten, will not end. Undertow loses it when the peer's close frame arrives while our close is being
-     * made on another thread: {@code UndertowSession.closeInternal} sends no close frame because one was received,
-     * and the frame handler sends no reply because the session is already closed (seen with clients that close as
-     * soon as they read an ABORT). The peer then waits for a close frame that never comes; dropping the connection
-     * ends its wait.
+     * A close handshake that has not ended {@link #CLOSE_HANDSHAKE_MS} after our close, with nothing of ours left
+     * unwritten, will not end where {@link WebSocketLink#closeMayStick} (Undertow: see {@link SessionLink}; a peer
+     * that never answers our close frame, anywhere). The peer then waits for a close frame that never comes, or we
+     * for its: dropping the connection ends the wait.
      */
     private void finishStuckClose() {
-        if (IN_FLIGHT.get(this) == 0 && ws.isOpen()) {
-            LOG.fine(() -> "dropping WebSocket " + ws.getId() + " from " + transport.peerAddress()
+        if (IN_FLIGHT.get(this) == 0 && link.isOpen()) {
+            LOG.fine(() -> "dropping WebSocket " + link.id() + " from " + transport.peerAddress()
                     + ": its close handshake did not end within " + CLOSE_HANDSHAKE_MS + " ms");
-            invoke(ws, ws, "forceClose");
+            link.forceClose();
         }
     }
 
     private void closeNow(int code, String reason) {
-        if (!ws.isOpen()) {
+        if (!link.isOpen()) {
             return;
         }
         try {
-            ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), closeReasonPhrase(reason)));
+            link.close(code, reason);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "close failed on WebSocket " + ws.getId(), e);
+            LOG.log(Level.FINE, "close failed on WebSocket " + link.id(), e);
         }
     }
 

@@ -10,6 +10,14 @@
  * plain JDK NIO: a servlet container cannot share its HTTP port), bounded like the WebSocket one by the same
  * {@code OutboundBudget}, {@code OpenConnections} and {@code Keepalive}.
  *
+ * <p>On WildFly, WAMP v2 on {@code /ws} is served by Undertow's own WebSocket API instead of JSR-356 ({@link
+ * io.postmaster.endpoint.HandshakeFilter} hands the admitted handshake to {@code UndertowWebSockets};
+ * {@code postmaster.undertow-native}, on by default): the endpoint's logic and the outbound queue are the same
+ * classes on both paths, the queue writing through a {@code WebSocketLink} (the JSR-356 session's, or Undertow's
+ * channel's). The classes that name Undertow's types ({@code Undertow*}) are loaded only where the server is Undertow
+ * and its modules are visible to the WAR (WEB-INF/jboss-deployment-structure.xml); everywhere else, and whenever
+ * they cannot be loaded, the JSR-356 endpoint serves {@code /ws} and the server log says so at start.
+ *
  * <p>This package only adapts: it decodes frames, hands messages to the router's {@link
  * io.postmaster.router.Connection}, and sends what the router queues. It never blocks the thread that delivered a
  * message. Container differences are handled here, each in one place with a comment naming the server.

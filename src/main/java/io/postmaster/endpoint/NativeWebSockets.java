@@ -1,0 +1,61 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.serialization.Serializers;
+import io.postmaster.v1.V1Gateway;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * A server's own WebSocket API serving {@code /ws} in place of JSR-356, where one is known and enabled: on WildFly,
+ * Undertow's ({@link UndertowWebSockets}, {@code postmaster.undertow-native}). The connection it opens is served by
+ * the same {@link WampEndpoint} logic and {@link WebSocketPeer} queue as a JSR-356 one, through a
+ * {@link WebSocketLink}; the handshake passes {@link HandshakeFilter} first, as every other one does (subprotocols,
+ * the per-address cap, the server's login).
+ */
+interface NativeWebSockets {
+
+    /**
+     * Whether this handshake is one to serve here: the subprotocol it would be given (the first it offers that the
+     * router speaks) is a WAMP v2 one. WAMP v1's {@code wamp} stays with the JSR-356 endpoint.
+     */
+    boolean takes(HttpServletRequest req);
+
+    /**
+     * Whether a handshake offering {@code offered} (a {@code Sec-WebSocket-Protocol} value) is given a WAMP v2
+     * subprotocol: the first it offers that the router speaks, in the client's order of preference, as
+     * {@link WampConfigurator} negotiates; WAMP v1's {@code wamp} counts only while {@code v1Enabled}.
+     */
+    static boolean negotiatesV2(String offered, boolean v1Enabled) {
+        if (offered == null) {
+            return false;
+        }
+        for (String p : offered.split(",")) {
+            String s = p.trim();
+            if (Serializers.bySubprotocol(s).isPresent()) {
+                return true;
+            }
+            if (v1Enabled && V1Gateway.SUBPROTOCOL.equals(s)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks the origin (403 if not allowed), then completes the handshake and, once the server has upgraded the
+     * connection, serves it. Runs where the container's own upgrade would (inside {@link HandshakeFilter#admit}, with
+     * the handshake's address and login recorded there).
+     *
+     * @return false if the handshake is not one this API can complete (another WebSocket version): the JSR-356
+     *         endpoint is to take it instead
+     */
+    boolean upgrade(HttpServletRequest req, HttpServletResponse res) throws IOException;
+
+    /** Connections open here now. */
+    int open();
+
+    /** The application stops: every connection still open is closed (1001) without waiting. */
+    void close();
+}
