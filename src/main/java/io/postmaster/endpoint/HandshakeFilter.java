@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.WebSocketPaths;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.serialization.Serializers;
 import io.postmaster.v1.V1Gateway;
@@ -81,7 +82,12 @@ public class HandshakeFilter extends HttpFilter {
                 runtime == null ? java.util.Set.of() : runtime.produceConfig().server().logins().containerRoles());
     }
 
-    /** The server's own WebSocket API where it serves {@code /ws}, or null. */
+    /** The router's own path ({@code postmaster.websocket.path}); its alias and the admin console's stay with JSR-356. */
+    String wampPath() {
+        return runtime == null ? WebSocketPaths.DEFAULT : runtime.produceConfig().websocket().path();
+    }
+
+    /** The server's own WebSocket API where it serves the WAMP path, or null. */
     NativeWebSockets nativeWebSockets() {
         return runtime == null ? null : runtime.nativeWebSockets();
     }
@@ -96,8 +102,7 @@ public class HandshakeFilter extends HttpFilter {
             return chain;
         }
         String path = req.getPathInfo() == null ? req.getServletPath() : req.getServletPath() + req.getPathInfo();
-        // the router's own path (postmaster.websocket.path); its alias and the admin console's stay with JSR-356
-        if (!runtime.produceConfig().websocket().path().equals(path) || !fast.takes(req)) {
+        if (!wampPath().equals(path) || !fast.takes(req)) {
             return chain;
         }
         return (rq, rs) -> {
