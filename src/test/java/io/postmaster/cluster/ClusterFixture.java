@@ -1,6 +1,10 @@
 package io.postmaster.cluster;
 
 import io.postmaster.config.PostmasterConfig;
+import io.postmaster.message.ErrorUris;
+import io.postmaster.message.WampMessage;
+import io.postmaster.message.WampMessage.Invocation;
+import io.postmaster.message.WampMessage.Result;
 import io.postmaster.router.Router;
 import io.postmaster.testing.Await;
 
@@ -10,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Nodes of a cluster in one JVM for the cluster tests: each a {@link Router} on its own {@link RedisCluster} (its own
@@ -114,6 +121,30 @@ final class ClusterFixture implements AutoCloseable {
         for (Node n : nodes) {
             await("node " + n.cluster().nodeId() + " knows the " + (nodes.length - 1) + " others",
                     () -> n.cluster().otherNodes().length == nodes.length - 1);
+        }
+    }
+
+    /**
+     * Calls until the procedure is known on the caller's node, then answers that call as {@code callee}: the
+     * registration table reaches the other nodes over Redis, with no event to wait on.
+     */
+    static void awaitCallable(Client caller, String procedure, Client callee) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            caller.call(procedure, Map.of(), List.of("probe"));
+            WampMessage m = callee.received.poll(50, TimeUnit.MILLISECONDS);
+            if (m instanceof Invocation inv) {
+                callee.yield(inv.request(), Map.of(), List.of("probe"));
+                caller.next(Result.class);
+                return;
+            }
+            assertTrue(m == null, "callee got " + m);
+            WampMessage.Error e = caller.next(WampMessage.Error.class);
+            // not there yet, or still a callee that has left and whose removal has not reached this node (its
+            // node cancels the call)
+            assertTrue(e.error().equals(ErrorUris.NO_SUCH_PROCEDURE) || e.error().equals(ErrorUris.CANCELED),
+                    "probe answered " + e.error());
+            assertTrue(System.nanoTime() < deadline, procedure + " not callable within 10 s");
         }
     }
 }

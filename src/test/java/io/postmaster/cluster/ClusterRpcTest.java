@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.postmaster.cluster.ClusterFixture.awaitCallable;
 import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,26 +37,6 @@ class ClusterRpcTest {
         return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
-    /** Calls until the procedure is known on the caller's node (a registration reaches it within a round trip). */
-    private static void awaitCallable(Client caller, String procedure, Client callee) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            caller.call(procedure, Map.of(), List.of("probe"));
-            WampMessage m = callee.received.poll(50, TimeUnit.MILLISECONDS);
-            if (m instanceof Invocation inv) {
-                callee.yield(inv.request(), Map.of(), List.of("probe"));
-                caller.next(Result.class);
-                return;
-            }
-            assertTrue(m == null, "callee got " + m);
-            WampMessage.Error e = caller.next(WampMessage.Error.class);
-            // not there yet, or still a callee that has left and whose removal has not reached this node (its
-            // node cancels the call)
-            assertTrue(e.error().equals(ErrorUris.NO_SUCH_PROCEDURE) || e.error().equals(ErrorUris.CANCELED),
-                    "probe answered " + e.error());
-            assertTrue(System.nanoTime() < deadline, procedure + " not callable within 10 s");
-        }
-    }
 
     @Test
     void aProcedureRegisteredOnOneNodeIsCalledFromTheOther() throws Exception {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.postmaster.cluster.ClusterFixture.awaitCallable;
 import static io.postmaster.cluster.ClusterFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,21 +44,6 @@ class RedisClusterModeTest {
         return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
-    /** Calls until the procedure is known on the caller's node, then answers that call. */
-    private static void awaitCallable(Client caller, String procedure, Client callee) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            caller.call(procedure, Map.of(), List.of("probe"));
-            WampMessage m = callee.received.poll(50, TimeUnit.MILLISECONDS);
-            if (m instanceof Invocation inv) {
-                callee.yield(inv.request(), Map.of(), List.of("probe"));
-                caller.next(Result.class);
-                return;
-            }
-            assertEquals(ErrorUris.NO_SUCH_PROCEDURE, caller.next(WampMessage.Error.class).error());
-            assertTrue(System.nanoTime() < deadline, procedure + " not callable within 10 s");
-        }
-    }
 
     private static Set<String> lines(String out) {
         Set<String> s = new HashSet<>();
