@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -63,23 +62,7 @@ class ClusterIT {
         try (RedisServer redis = RedisServer.start()) {
             Map<String, String> settings = Map.of("postmaster.cluster.redis", redis.uri(),
                     "postmaster.cluster.heartbeat-ms", "200", "postmaster.cluster.node-ttl-ms", "2000");
-            List<String> added = new ArrayList<>();
-            try {
-                for (Map.Entry<String, String> s : settings.entrySet()) {
-                    WildFlyNodes.addSuiteServerProperty(s.getKey(), s.getValue());
-                    added.add(s.getKey());
-                }
-                deployer.deploy(DEPLOYMENT);
-                try {
-                    crossNodes(redis, settings, timers);
-                } finally {
-                    deployer.undeploy(DEPLOYMENT);
-                }
-            } finally {
-                for (String key : added) {
-                    WildFlyNodes.removeSuiteServerProperty(key);
-                }
-            }
+            WildFlyNodes.withSuiteServerProperties(settings, deployer, DEPLOYMENT, () -> crossNodes(redis, settings, timers));
         } finally {
             timers.shutdownNow();
         }

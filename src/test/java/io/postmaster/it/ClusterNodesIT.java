@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,23 +76,7 @@ class ClusterNodesIT {
                     Path.of(System.getProperty("postmaster.war", "target/postmaster.war")),
                     Path.of(System.getProperty("postmaster.it.config", "src/test/resources/postmaster-it.properties")),
                     List.of(offset + 10, offset + 20), List.of(management + 10, management + 20), further)) {
-                List<String> added = new ArrayList<>();
-                try {
-                    for (Map.Entry<String, String> s : cluster.entrySet()) {
-                        WildFlyNodes.addSuiteServerProperty(s.getKey(), s.getValue());
-                        added.add(s.getKey());
-                    }
-                    deployer.deploy(DEPLOYMENT);
-                    try {
-                        threeNodes(redis, offset, others);
-                    } finally {
-                        deployer.undeploy(DEPLOYMENT);
-                    }
-                } finally {
-                    for (String key : added) {
-                        WildFlyNodes.removeSuiteServerProperty(key);
-                    }
-                }
+                WildFlyNodes.withSuiteServerProperties(cluster, deployer, DEPLOYMENT, () -> threeNodes(redis, offset, others));
             }
         }
     }

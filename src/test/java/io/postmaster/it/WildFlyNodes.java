@@ -188,6 +188,37 @@ final class WildFlyNodes implements AutoCloseable {
         }
     }
 
+    /** What runs while the suite server has the cluster's properties. */
+    interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Gives the suite's WildFly these system properties, deploys {@code deployment} (which reads them), runs
+     * {@code work}, then undeploys it and removes the properties again, whatever happens, so the other tests'
+     * deployments stay single nodes.
+     */
+    static void withSuiteServerProperties(Map<String, String> properties, org.jboss.arquillian.container.test.api
+            .Deployer deployer, String deployment, Work work) throws Exception {
+        List<String> added = new ArrayList<>();
+        try {
+            for (Map.Entry<String, String> p : properties.entrySet()) {
+                addSuiteServerProperty(p.getKey(), p.getValue());
+                added.add(p.getKey());
+            }
+            deployer.deploy(deployment);
+            try {
+                work.run();
+            } finally {
+                deployer.undeploy(deployment);
+            }
+        } finally {
+            for (String key : added) {
+                removeSuiteServerProperty(key);
+            }
+        }
+    }
+
     /** Sets a system property of the suite's WildFly (seen by deployments made afterwards). */
     static void addSuiteServerProperty(String key, String value) throws Exception {
         manageSuiteServer("{\"operation\" => \"add\", \"address\" => [(\"system-property\" => \"" + key
