@@ -610,6 +610,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                             TimeUnit.MILLISECONDS))
+                    .nettyCustomizer(new CoalescedFlushes())
                     .build();
         }
         RedisLink l = RedisLink.connect(config, resources, this::received, RedisLink.states(up -> {
