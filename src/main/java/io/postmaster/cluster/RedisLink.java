@@ -162,7 +162,7 @@ abstract class RedisLink {
 
         @Override
         RedisFuture<Long> publishToNode(String channel, byte[] data) {
-            return commands.async().publish(channel, data);
+            return pubsub.async().publish(channel, data);
         }
 
         @Override
