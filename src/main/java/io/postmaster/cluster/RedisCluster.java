@@ -99,6 +99,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private volatile RedisLink link;
     /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
     private volatile long nodeId;
+    /** This node's call inbox, named once its ID is known (compared with every message received). */
+    private volatile String ownCallInbox = "";
+    /** The channels every node subscribes. */
+    private final String controlChannel;
+    private final String registrationChannel;
     /** This node's session-ID slot, 0 before the first join. */
     private volatile int slot;
     /** Whether the node is joined: its keys are in Redis and it receives and relays publications. */
@@ -122,6 +127,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.bounds = bounds;
         this.realms = realms;
         this.prefix = config.keyPrefix();
+        this.controlChannel = prefix + ":ctl";
+        this.registrationChannel = ClusterDealer.channel(prefix);
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
         realms.forEach(r -> localInterest.put(r, new LocalInterest()));
         realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix, bounds)));
@@ -363,7 +370,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
-    private String controlChannel() { return prefix + ":ctl"; }
+    private String controlChannel() { return controlChannel; }
     private String inbox(long node) { return prefix + ":n:" + node; }
     private String callInbox(long node) { return prefix + ":c:" + node; }
 
@@ -419,11 +426,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
-        if (channel.equals(callInbox(nodeId))) {
+        if (channel.equals(ownCallInbox)) {
             call(data);
             return;
         }
-        if (channel.equals(ClusterDealer.channel(prefix))) {
+        if (channel.equals(registrationChannel)) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
                 reload = true;
@@ -642,6 +649,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 id = Ids.secureRandom();
             } while (!"OK".equals(redis.set(nodeKey(id), utf8("alive"), SetArgs.Builder.nx().px(ttl))));
             nodeId = id;
+            ownCallInbox = callInbox(id);
         } else {
             redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
         }
