@@ -478,10 +478,22 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      */
     private void call(byte[] data) {
         relayedIn.incrementAndGet();
-        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         Router r = router;
-        ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
-                ? null : dealers.get(realm);
+        if (data.length <= config.maxRelayBytes() && RelayCodec.isCallMessage(data)) {
+            RelayCodec.CallMessage c = RelayCodec.callMessage(data);
+            ClusterDealer d = c == null || r == null ? null : dealers.get(c.realm());
+            if (d == null) {
+                notDelivered("a call message from another node is malformed or for a realm not served here");
+                return;
+            }
+            try {
+                d.deliver(c);
+            } catch (RuntimeException e) {
+                NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
+            }
+            return;
+        }
+        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         if (p != null && r != null && MetaRequests.isAnswer(p)) {
             if (p.options().get("from") instanceof Long from) {
                 metaRequests.answered(from, p.request(), p.args());
@@ -501,15 +513,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             });
             return;
         }
-        if (d == null || !ClusterDealer.isRpc(p)) {
-            notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
-            return;
-        }
-        try {
-            d.deliver(p);
-        } catch (RuntimeException e) {
-            NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
-        }
+        notDelivered("a message from another node's call inbox is malformed or too large");
     }
 
     /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
@@ -542,10 +546,6 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         Realm realm = r.realm(realmName);
         if (realm == null) {
             notDelivered("this node does not serve realm " + realmName);
-            return;
-        }
-        if (ClusterDealer.isRpc(p)) {
-            notDelivered("a call message came on the publications' channel");
             return;
         }
         Object filter = p.options().get("filter");
