@@ -99,6 +99,9 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private volatile RedisLink link;
     /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
     private volatile long nodeId;
+    /** Slots of the call inboxes' names {@link #sendToNode} remembers, instead of naming one per message. */
+    private static final int INBOX_NAMES = 64;
+    private final Named[] callInboxes = new Named[INBOX_NAMES];
     /** This node's call inbox, named once its ID is known (compared with every message received). */
     private volatile String ownCallInbox = "";
     /** The channels every node subscribes. */
@@ -283,7 +286,17 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
     boolean sendToNode(long node, byte[] data) {
-        return send(callInbox(node), data);
+        int i = (int) (node ^ (node >>> 32)) & (INBOX_NAMES - 1);
+        Named n = callInboxes[i];
+        if (n == null || n.node != node) {
+            n = new Named(node, callInbox(node));
+            callInboxes[i] = n; // a slot another node's name may take again: the cache stays this size
+        }
+        return send(n.channel, data);
+    }
+
+    /** A node's call inbox by name, as {@link #sendToNode} remembers it (immutable: racing writers are harmless). */
+    private record Named(long node, String channel) {
     }
 
     @Override
