@@ -99,6 +99,14 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private volatile RedisLink link;
     /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
     private volatile long nodeId;
+    /** Slots of the call inboxes' names {@link #sendToNode} remembers, instead of naming one per message. */
+    private static final int INBOX_NAMES = 64;
+    private final Named[] callInboxes = new Named[INBOX_NAMES];
+    /** This node's call inbox, named once its ID is known (compared with every message received). */
+    private volatile String ownCallInbox = "";
+    /** The channels every node subscribes. */
+    private final String controlChannel;
+    private final String registrationChannel;
     /** This node's session-ID slot, 0 before the first join. */
     private volatile int slot;
     /** Whether the node is joined: its keys are in Redis and it receives and relays publications. */
@@ -122,6 +130,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.bounds = bounds;
         this.realms = realms;
         this.prefix = config.keyPrefix();
+        this.controlChannel = prefix + ":ctl";
+        this.registrationChannel = ClusterDealer.channel(prefix);
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
         realms.forEach(r -> localInterest.put(r, new LocalInterest()));
         realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix, bounds)));
@@ -276,7 +286,17 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
     boolean sendToNode(long node, byte[] data) {
-        return send(callInbox(node), data);
+        int i = (int) (node ^ (node >>> 32)) & (INBOX_NAMES - 1);
+        Named n = callInboxes[i];
+        if (n == null || n.node != node) {
+            n = new Named(node, callInbox(node));
+            callInboxes[i] = n; // a slot another node's name may take again: the cache stays this size
+        }
+        return send(n.channel, data);
+    }
+
+    /** A node's call inbox by name, as {@link #sendToNode} remembers it (immutable: racing writers are harmless). */
+    private record Named(long node, String channel) {
     }
 
     @Override
@@ -363,7 +383,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
-    private String controlChannel() { return prefix + ":ctl"; }
+    private String controlChannel() { return controlChannel; }
     private String inbox(long node) { return prefix + ":n:" + node; }
     private String callInbox(long node) { return prefix + ":c:" + node; }
 
@@ -419,11 +439,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
-        if (channel.equals(callInbox(nodeId))) {
+        if (channel.equals(ownCallInbox)) {
             call(data);
             return;
         }
-        if (channel.equals(ClusterDealer.channel(prefix))) {
+        if (channel.equals(registrationChannel)) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
                 reload = true;
@@ -471,10 +491,22 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      */
     private void call(byte[] data) {
         relayedIn.incrementAndGet();
-        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         Router r = router;
-        ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
-                ? null : dealers.get(realm);
+        if (data.length <= config.maxRelayBytes() && RelayCodec.isCallMessage(data)) {
+            RelayCodec.CallMessage c = RelayCodec.callMessage(data);
+            ClusterDealer d = c == null || r == null ? null : dealers.get(c.realm());
+            if (d == null) {
+                notDelivered("a call message from another node is malformed or for a realm not served here");
+                return;
+            }
+            try {
+                d.deliver(c);
+            } catch (RuntimeException e) {
+                NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
+            }
+            return;
+        }
+        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         if (p != null && r != null && MetaRequests.isAnswer(p)) {
             if (p.options().get("from") instanceof Long from) {
                 metaRequests.answered(from, p.request(), p.args());
@@ -494,15 +526,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             });
             return;
         }
-        if (d == null || !ClusterDealer.isRpc(p)) {
-            notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
-            return;
-        }
-        try {
-            d.deliver(p);
-        } catch (RuntimeException e) {
-            NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
-        }
+        notDelivered("a message from another node's call inbox is malformed or too large");
     }
 
     /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
@@ -535,10 +559,6 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         Realm realm = r.realm(realmName);
         if (realm == null) {
             notDelivered("this node does not serve realm " + realmName);
-            return;
-        }
-        if (ClusterDealer.isRpc(p)) {
-            notDelivered("a call message came on the publications' channel");
             return;
         }
         Object filter = p.options().get("filter");
@@ -610,6 +630,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                             TimeUnit.MILLISECONDS))
+                    .nettyCustomizer(new CoalescedFlushes())
                     .build();
         }
         RedisLink l = RedisLink.connect(config, resources, this::received, RedisLink.states(up -> {
@@ -641,6 +662,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 id = Ids.secureRandom();
             } while (!"OK".equals(redis.set(nodeKey(id), utf8("alive"), SetArgs.Builder.nx().px(ttl))));
             nodeId = id;
+            ownCallInbox = callInbox(id);
         } else {
             redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
         }

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -19,6 +20,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.postmaster.config.ClusterConfig;
@@ -160,9 +162,16 @@ abstract class RedisLink {
         @Override boolean pubSubOpen() { return pubsub.isOpen(); }
         @Override boolean clustered() { return false; }
 
+        /**
+         * On the pub/sub connection where Redis speaks RESP3 to it (Redis 6 and later), which lets a subscribed
+         * connection run commands: the answers and the messages from other nodes then arrive on one socket, read
+         * together by one event loop. Under RESP2 a subscribed connection may not publish: the command connection.
+         */
         @Override
         RedisFuture<Long> publishToNode(String channel, byte[] data) {
-            return commands.async().publish(channel, data);
+            return pubsub instanceof StatefulRedisConnectionImpl<?, ?> c && c.getConnectionState()
+                    .getNegotiatedProtocolVersion() == ProtocolVersion.RESP3
+                    ? pubsub.async().publish(channel, data) : commands.async().publish(channel, data);
         }
 
         @Override
