@@ -71,7 +71,7 @@ class ClusterSessionMetaBoundsTest {
         byte[] d = RelayCodec.details(Map.of("session", session, "authid", "fake", "authrole", role,
                 "authmethod", "anonymous", "authprovider", "static", "transport", Map.of("type", "websocket",
                         "protocol", "wamp.2.json", "http_headers_received", Map.of("user-agent",
-                                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)")))));
+                                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"))));
         byte[] out = new byte[r.length + d.length];
         System.arraycopy(r, 0, out, 0, r.length);
         System.arraycopy(d, 0, out, r.length, d.length);
