@@ -1,7 +1,6 @@
 package io.postmaster.cluster;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.postmaster.cluster.ClusterFixture.Node;
@@ -38,48 +37,11 @@ class ClusterSessionMetaBoundsTest {
     /** A command that holds Redis this long (µs) is in the SLOWLOG. */
     private static final int SLOW_MICROS = 50_000;
 
-    /**
-     * Writes a fake node's sessions and its counts per authrole, as a node does. KEYS: the sessions hash, the counts.
-     * ARGV: the first session ID, how many, one guest in how many, a user's entry, a guest's entry.
-     */
-    private static final String FILL = """
-            local first, n, k = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-            local users, guests = 0, 0
-            for i = 0, n - 1 do
-              if i % k == 0 then
-                redis.call('hset', KEYS[1], tostring(first + i), ARGV[5])
-                guests = guests + 1
-              else
-                redis.call('hset', KEYS[1], tostring(first + i), ARGV[4])
-                users = users + 1
-              end
-            end
-            redis.call('hset', KEYS[2], 'user', users, 'guest', guests)
-            return users + guests
-            """;
-
     private final ClusterFixture fixture = new ClusterFixture();
 
     @AfterEach
     void close() throws Exception {
         fixture.close();
-    }
-
-    /** A session hash entry: the authrole, a newline, the details as a node writes them. */
-    private static byte[] entry(String role, long session) {
-        byte[] r = (role + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] d = RelayCodec.details(Map.of("session", session, "authid", "fake", "authrole", role,
-                "authmethod", "anonymous", "authprovider", "static", "transport", Map.of("type", "websocket",
-                        "protocol", "wamp.2.json", "http_headers_received", Map.of("user-agent",
-                                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"))));
-        byte[] out = new byte[r.length + d.length];
-        System.arraycopy(r, 0, out, 0, r.length);
-        System.arraycopy(d, 0, out, r.length, d.length);
-        return out;
-    }
-
-    private static long firstId(int fake) {
-        return fake * 10_000_000L;
     }
 
     /**
@@ -91,22 +53,9 @@ class ClusterSessionMetaBoundsTest {
         fixture.closeFirst(client::shutdown);
         StatefulRedisConnection<String, byte[]> c = client.connect(RedisLink.CODEC);
         RedisCommands<String, byte[]> r = c.sync();
-        for (int f = 1; f <= FAKE_NODES; f++) {
-            long node = 9_000_000_000L + f;
-            Long n = r.eval(FILL, ScriptOutputType.INTEGER, new String[] {"pm:{realm1}:sessions:" + node,
-                    "pm:{realm1}:roles:" + node}, utf8(firstId(f)), utf8(PER_NODE), utf8(GUEST_EVERY),
-                    entry("user", firstId(f) + 1), entry("guest", firstId(f)));
-            assertEquals(PER_NODE, n.intValue());
-            r.set("pm:node:" + node, utf8("alive"));
-            r.set("pm:{realm1}:node:" + node, utf8("alive"));
-            r.sadd("pm:nodes", utf8(node));
-        }
+        assertEquals(USERS + GUESTS, FakeNodes.fill(r, FAKE_NODES, PER_NODE, GUEST_EVERY));
         r.configSet("slowlog-log-slower-than", Integer.toString(SLOW_MICROS));
         return r;
-    }
-
-    private static byte[] utf8(Object o) {
-        return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -178,7 +127,7 @@ class ClusterSessionMetaBoundsTest {
         assertEquals(3L, meta(onA, "wamp.session.count", List.of(List.of(onA.role()))), "the real nodes' sessions");
         assertEquals(0L, meta(onA, "wamp.session.count", List.of(List.of())), "no role asked: none");
         assertEquals(all, meta(onA, "wamp.session.count", List.of()));
-        Object got = meta(onA, "wamp.session.get", List.of(firstId(7) + 1));
+        Object got = meta(onA, "wamp.session.get", List.of(FakeNodes.firstSession(7) + 1));
         assertTrue(got instanceof Map<?, ?> d && "user".equals(d.get("authrole")), "a fake node's session: " + got);
         assertRedisNeverHeld(r, "count and get over " + all + " sessions");
     }
@@ -210,5 +159,37 @@ class ClusterSessionMetaBoundsTest {
         assertTrue(past instanceof WampMessage.Error e && e.error().equals(ErrorUris.LIMIT_REACHED),
                 "3 sessions past a limit of 2: " + brief(past));
         assertRedisNeverHeld(r, "list over " + all + " sessions");
+    }
+
+    @Test
+    void countsPerAuthroleFollowJoinsLeavesARejoinAndTheNodesEnd() throws Exception {
+        RedisServer redis = fixture.redis();
+        Node a = fixture.node(redis.uri());
+        Node b = fixture.node(redis.uri());
+        ClusterFixture.awaitMesh(a, b);
+        String sessions = "pm:{realm1}:sessions:" + b.cluster().nodeId();
+        String roles = "pm:{realm1}:roles:" + b.cluster().nodeId();
+        Client onA = Client.join(a.router(), "onA");
+        Client b1 = Client.join(b.router(), "b1");
+        Client b2 = Client.join(b.router(), "b2");
+        Client b3 = Client.join(b.router(), "b3");
+        String role = b1.role();
+        await("B's three sessions counted", () -> redis.cli("HGET", roles, role).equals("3"));
+        b2.drop();
+        await("one left", () -> redis.cli("HGET", roles, role).equals("2") && redis.cli("HLEN", sessions).equals("2"));
+
+        // a session that left while B was away from Redis: still in the hash, and counted, when B joins again
+        redis.cli("HSET", sessions, "12345", role + "\nx");
+        redis.cli("HINCRBY", roles, role, "1");
+        redis.cli("DEL", "pm:node:" + b.cluster().nodeId()); // B finds its key gone at its next heartbeat
+        await("B joined again and removed what is no longer there", () -> redis.cli("HGETALL", roles)
+                .equals(role + "\n2") && redis.cli("HLEN", sessions).equals("2"));
+        assertEquals(3L, meta(onA, "wamp.session.count", List.of(List.of(role, "nobody"))));
+        assertEquals(Set.of(onA.session, b1.session, b3.session),
+                new HashSet<>((List<?>) meta(onA, "wamp.session.list", List.of(List.of(role)))));
+
+        b.cluster().crash();
+        await("a dead node's sessions and counts are removed", () -> redis.cli("EXISTS", sessions, roles).equals("0")
+                && Long.valueOf(1).equals(meta(onA, "wamp.session.count", List.of(List.of(role)))));
     }
 }
