@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * starts two real nodes with the default settings in this JVM (three sessions on them, authrole {@code anonymous}),
  * then calls each query {@code rounds} times from a session of the first and prints, per query: the caller's wait
  * (median and longest), the longest single Redis command meanwhile (Redis's SLOWLOG, which times every command while
- * it serves no one else) and the longest PING answer to another connection pinging all the while. Run with
+ * it serves no one else) and the longest PING answer to another connection pinging all the while; then what the
+ * script a session's join and leave run costs Redis (1,000 sessions joining and leaving). Run with
  * {@code mvn -o -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.postmaster.cluster.SessionMetaLoad -Dexec.args="100 10000 5"} (nodes, sessions per node,
  * rounds).
@@ -107,6 +108,33 @@ public final class SessionMetaLoad {
             }
             running.set(false);
             pinger.join();
+
+            // what a session joining and leaving costs Redis: the script each runs on its node's hashes
+            r.slowlogReset();
+            List<Client> churn = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                churn.add(Client.join(b.router(), "churn" + i));
+            }
+            churn.forEach(Client::drop);
+            ClusterFixture.await("the churn is gone", () -> Long.valueOf(all).equals(
+                    answer(caller, "wamp.session.count", List.of())));
+            long[] join = new long[2];
+            long[] leave = new long[2];
+            for (Object o : r.slowlogGet(100_000)) {
+                List<?> e = (List<?>) o;
+                List<?> cmd = (List<?>) e.get(3);
+                String script = cmd.size() > 1 && cmd.get(1) instanceof byte[] bytes
+                        ? new String(bytes, StandardCharsets.UTF_8) : "";
+                long[] into = script.startsWith("if redis.call('exists'") ? join
+                        : script.startsWith("local old") ? leave : null;
+                if (into != null) {
+                    into[0]++;
+                    into[1] += (Long) e.get(2);
+                }
+            }
+            System.out.printf("%nA session joining: %d scripts, %.1f µs each on average; leaving: %d, %.1f µs%n",
+                    join[0], join[1] / (double) Math.max(1, join[0]), leave[0], leave[1] / (double) Math.max(1,
+                            leave[0]));
         }
     }
 
@@ -134,7 +162,7 @@ public final class SessionMetaLoad {
         return String.format("%.2f ms", nanos / 1e6);
     }
 
-    /** The longest command in the SLOWLOG but the measurement's own, e.g. {@code 0.03 ms (HMGET)}. */
+    /** The longest command in the SLOWLOG but the measurement's own, e.g. {@code 30 µs (HMGET)}. */
     private static String slowest(RedisCommands<String, byte[]> r) {
         long longest = -1;
         String what = "";
@@ -148,7 +176,7 @@ public final class SessionMetaLoad {
                 what = name;
             }
         }
-        return String.format("%.2f ms (%s)", longest / 1000.0, what.toUpperCase(java.util.Locale.ROOT));
+        return String.format("%,d µs (%s)", longest, what.toUpperCase(java.util.Locale.ROOT));
     }
 
     private static String info(RedisCommands<String, byte[]> r, String field) {
