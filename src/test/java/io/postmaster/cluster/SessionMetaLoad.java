@@ -174,6 +174,10 @@ public final class SessionMetaLoad {
             if (micros > longest && !name.equalsIgnoreCase("slowlog")) { // the measurement's own
                 longest = micros;
                 what = name;
+                if (name.equalsIgnoreCase("eval") && ((List<?>) e.get(3)).get(1) instanceof byte[] script) {
+                    String text = new String(script, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
+                    what = name + " " + text.substring(0, Math.min(24, text.length())) + "…";
+                }
             }
         }
         return String.format("%,d µs (%s)", longest, what.toUpperCase(java.util.Locale.ROOT));
