@@ -742,7 +742,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         for (String realm : realms) {
             redis.pexpire(interestKey(realm, nodeId), ttl);
-            redis.pexpire(sessions.get(realm).key(nodeId), ttl);
+            sessions.get(realm).renew(redis, nodeId, ttl);
         }
         if (!link.nodeChannelsSubscribed(inbox(nodeId), callInbox(nodeId))) {
             LOG.warning(() -> "cluster: node " + nodeId + "'s inboxes were not subscribed in Redis (a failover or a "
@@ -786,7 +786,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     redis.del(interestKey(realm, node));
                 }
                 for (ClusterSessions cs : sessions.values()) {
-                    redis.del(cs.key(node));
+                    cs.forget(redis, node);
                 }
                 redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
                 LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
@@ -1131,7 +1131,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             d.forget(redis, nodeId);
         }
         for (ClusterSessions cs : sessions.values()) {
-            redis.del(cs.key(nodeId));
+            cs.forget(redis, nodeId);
         }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
         LOG.info(() -> "cluster: node " + nodeId + " left");
