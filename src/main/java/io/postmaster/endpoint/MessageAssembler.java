@@ -1,6 +1,7 @@
 package io.postmaster.endpoint;
 
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import java.nio.ByteBuffer;
@@ -14,17 +15,20 @@ import java.util.Arrays;
  * keeps 1 MiB per connection that sent one binary message and 2 MiB (a {@code CharBuffer}) per connection that sent
  * one text message, so a few thousand small connections exhaust a default heap. Here the connection keeps Tomcat's own
  * small buffers ({@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}, 8 KiB), through which Tomcat hands a larger
- * message on in parts; this class gathers them, growing only as the message does, and refuses one past
- * {@code postmaster.max-message-size} (the connection is closed with 1009) as soon as its parts exceed it.
+ * message on in parts; this class gathers them, growing only as the message does, and refuses one past its limit
+ * ({@code postmaster.max-message-size} on the WAMP transport; the connection is closed with 1009) as soon as its
+ * parts exceed it. Used by the WAMP transport ({@link WampEndpoint#listen}), and by the annotated endpoints through
+ * {@link #takeOver}.
  *
  * <p>A message that arrives in one part (every message smaller than Tomcat's buffer, sent in one frame) is handed on
- * as Tomcat made it, without a copy. What is gathered is let go as soon as the message is handed on.
+ * as Tomcat made it, without a copy. What is gathered is let go as soon as the message is handed on. The receiver
+ * still measures each whole message as it did before (the limit here only bounds what is gathered).
  *
  * <p>Tomcat calls the handlers of one connection one at a time, in the order of the frames: no field needs more.
  */
-final class MessageAssembler {
+public final class MessageAssembler {
     /** Where whole messages go. */
-    interface Receiver {
+    public interface Receiver {
         void text(String message);
 
         void binary(ByteBuffer message);
@@ -34,7 +38,8 @@ final class MessageAssembler {
     }
 
     private final Receiver receiver;
-    private final int maxMessageSize;
+    private final int maxTextBytes;
+    private final int maxBinaryBytes;
     /** The text message being gathered, or null; its UTF-8 length so far. */
     private StringBuilder text;
     private long textBytes;
@@ -44,9 +49,14 @@ final class MessageAssembler {
     /** A message was refused: the connection is closing, nothing more is gathered. */
     private boolean refused;
 
-    MessageAssembler(Receiver receiver, int maxMessageSize) {
+    /**
+     * @param maxTextBytes   the largest text message gathered, in UTF-8 bytes; a bigger one is refused
+     * @param maxBinaryBytes the largest binary message gathered; a bigger one is refused
+     */
+    MessageAssembler(Receiver receiver, int maxTextBytes, int maxBinaryBytes) {
         this.receiver = receiver;
-        this.maxMessageSize = maxMessageSize;
+        this.maxTextBytes = maxTextBytes;
+        this.maxBinaryBytes = maxBinaryBytes;
     }
 
     /** Whether the container of {@code ws} is Tomcat, where messages are best taken in parts (see above). */
@@ -58,6 +68,32 @@ final class MessageAssembler {
     void register(Session ws) {
         ws.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::text);
         ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::binary);
+    }
+
+    /**
+     * For an annotated endpoint, from its {@code @OnOpen} method: on Tomcat, replaces the handlers its
+     * {@code @OnMessage} methods registered (whole messages, for which Tomcat needs a buffer as large as the largest)
+     * with an assembler's, handing whole messages to {@code receiver}, and pongs to {@code pong}; the caller then
+     * leaves the session's buffer sizes as they are. Elsewhere does nothing.
+     *
+     * @return whether the handlers were replaced (the server is Tomcat)
+     */
+    public static boolean takeOver(Session ws, Receiver receiver, int maxTextBytes, int maxBinaryBytes,
+                                   MessageHandler.Whole<PongMessage> pong) {
+        if (!wanted(ws)) {
+            return false;
+        }
+        removeHandlers(ws);
+        new MessageAssembler(receiver, maxTextBytes, maxBinaryBytes).register(ws);
+        ws.addMessageHandler(PongMessage.class, pong);
+        return true;
+    }
+
+    /** Removes every message handler of {@code ws} (on Tomcat, those an annotated endpoint's methods registered). */
+    static void removeHandlers(Session ws) {
+        for (MessageHandler h : ws.getMessageHandlers()) { // a copy: removing is safe
+            ws.removeMessageHandler(h);
+        }
     }
 
     void text(String part, boolean last) {
@@ -75,7 +111,7 @@ final class MessageAssembler {
             textBytes = 0;
         }
         textBytes += WampEndpoint.utf8Length(part);
-        if (textBytes > maxMessageSize) {
+        if (textBytes > maxTextBytes) {
             refuse();
             return;
         }
@@ -97,17 +133,17 @@ final class MessageAssembler {
                 receiver.binary(part);
                 return;
             }
-            b = new byte[Math.min(maxMessageSize, Math.max(n * 2, 256))];
+            b = new byte[Math.min(maxBinaryBytes, Math.max(n * 2, 256))];
             binary = b;
             binaryLength = 0;
         }
         long length = (long) binaryLength + n;
-        if (length > maxMessageSize) {
+        if (length > maxBinaryBytes) {
             refuse();
             return;
         }
         if (length > b.length) {
-            b = Arrays.copyOf(b, (int) Math.min(maxMessageSize, Math.max(length, 2L * b.length)));
+            b = Arrays.copyOf(b, (int) Math.min(maxBinaryBytes, Math.max(length, 2L * b.length)));
             binary = b;
         }
         part.get(b, binaryLength, n);

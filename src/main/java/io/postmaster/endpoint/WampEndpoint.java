@@ -105,7 +105,7 @@ public class WampEndpoint {
                         closeTooBig();
                     }
                 }
-            }, router.config().maxMessageSize()).register(ws);
+            }, router.config().maxMessageSize(), router.config().maxMessageSize()).register(ws);
             assembled = true;
         } else {
             ws.addMessageHandler(String.class, this::text);

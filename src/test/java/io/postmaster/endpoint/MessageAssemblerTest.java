@@ -47,7 +47,7 @@ class MessageAssemblerTest {
             public void tooBig() {
                 refusals++;
             }
-        }, 1024);
+        }, 1024, 1024);
         String text = "[1,\"realm1\",{}]";
         a.text(text, true);
         assertSame(text, received.get(0));
@@ -58,7 +58,7 @@ class MessageAssemblerTest {
 
     @Test
     void textAndBinaryPartsBecomeWholeMessagesInOrder() {
-        MessageAssembler a = new MessageAssembler(receiver, 1024);
+        MessageAssembler a = new MessageAssembler(receiver, 1024, 1024);
         a.text("ab", false);
         a.text("", false);
         a.text("c\ud83d\ude00", true);
@@ -79,7 +79,7 @@ class MessageAssemblerTest {
 
     @Test
     void aMessageOfExactlyTheLimitPasses() {
-        MessageAssembler a = new MessageAssembler(receiver, 1024);
+        MessageAssembler a = new MessageAssembler(receiver, 1024, 1024);
         String euros = "\u20ac".repeat(100); // 300 bytes, 100 characters
         a.text(euros, false);
         a.text(euros, false);
@@ -95,7 +95,7 @@ class MessageAssemblerTest {
 
     @Test
     void textPastTheLimitInUtf8BytesIsRefusedOnceAndNothingMoreIsTaken() {
-        MessageAssembler a = new MessageAssembler(receiver, 1024);
+        MessageAssembler a = new MessageAssembler(receiver, 1024, 1024);
         String euros = "\u20ac".repeat(200); // 600 bytes in 200 characters: the limit is in bytes
         a.text(euros, false);
         a.text(euros, false);
@@ -108,7 +108,7 @@ class MessageAssemblerTest {
 
     @Test
     void binaryPastTheLimitIsRefusedBeforeItIsCopied() {
-        MessageAssembler a = new MessageAssembler(receiver, 1024);
+        MessageAssembler a = new MessageAssembler(receiver, 1024, 1024);
         a.binary(ByteBuffer.wrap(new byte[1000]), false);
         ByteBuffer over = ByteBuffer.wrap(new byte[25]);
         a.binary(over, false);

@@ -7,6 +7,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * asks for from the first message on; a few thousand connections then exhaust a default heap). Large messages still
  * arrive whole, in one frame or in many, and one over the limit is still refused with 1009.
  *
- * <p>The deployment takes messages up to {@value #MAX} bytes, so that such a buffer per connection stands out in the
- * server's heap ({@link HeapProbe}) with a handful of connections.
+ * <p>The deployment takes messages (WAMP, and webwire's frames) up to {@value #MAX} bytes, so that such a buffer per
+ * connection stands out in the server's heap ({@link HeapProbe}) with a handful of connections.
  */
 class HostileBufferIT extends ContainerBase {
     private static final int MAX = 4 << 20;
@@ -41,32 +42,59 @@ class HostileBufferIT extends ContainerBase {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return builtWar().addClass(HeapProbe.class)
-                .addAsResource(new StringAsset("postmaster.max-message-size=" + MAX + "\n"),
+                .addAsResource(new StringAsset("postmaster.max-message-size=" + MAX + "\n"
+                                + "postmaster.webwire.max-frame-bytes=" + MAX + "\n"),
                         "META-INF/microprofile-config.properties");
     }
 
     @Test
     void connectionsThatSentOneSmallMessageHoldNoBufferOfTheLargestMessage() throws Exception {
+        int[] n = {0};
+        long perConnection = perConnection(9, () -> {
+            // HELLO and WELCOME: one small message each way; JSON, msgpack, CBOR in turn
+            return WampTestClient.join(ws(), "realm1", SUBPROTOCOLS.get(n[0]++ % SUBPROTOCOLS.size()));
+        });
+        assertTrue(perConnection < MAX / 8, "each WAMP connection that sent one HELLO keeps " + perConnection
+                + " bytes of heap, with postmaster.max-message-size " + MAX);
+    }
+
+    @Test
+    void webwireConnectionsThatSentOneSmallFrameHoldNoBufferOfTheLargestFrame() throws Exception {
+        URI webwire = URI.create("ws://127.0.0.1:" + base.getPort() + "/");
+        long perConnection = perConnection(6, () -> {
+            WampTestClient c = WampTestClient.connect(webwire);
+            c.sendBinary(HostileWebwireIT.frame(128, HostileWebwireIT.id(1))); // a request too short
+            assertEquals(6, c.nextBinary()[0], "webwire's protocol error reply");
+            return c;
+        });
+        assertTrue(perConnection < MAX / 8, "each webwire connection that sent one small frame keeps "
+                + perConnection + " bytes of heap, with postmaster.webwire.max-frame-bytes " + MAX);
+    }
+
+    /**
+     * The live heap each of {@code count} connections made by {@code open} adds on the server, in bytes: one
+     * connection made first and all of them kept open until measured, so that what the first one loads is in
+     * neither figure.
+     */
+    private long perConnection(int count, Opener open) throws Exception {
         List<WampTestClient> clients = new ArrayList<>();
         try {
-            // one connection per serializer open throughout: what the first of each loads is in both figures
-            for (String subprotocol : SUBPROTOCOLS) {
-                clients.add(WampTestClient.join(ws(), "realm1", subprotocol));
-            }
+            clients.add(open.open());
             long before = liveHeap();
-            int connections = 9;
-            for (int i = 0; i < connections; i++) {
-                // HELLO and WELCOME: one small message each way
-                clients.add(WampTestClient.join(ws(), "realm1", SUBPROTOCOLS.get(i % SUBPROTOCOLS.size())));
+            for (int i = 0; i < count; i++) {
+                clients.add(open.open());
             }
-            long perConnection = (liveHeap() - before) / connections;
-            System.out.printf("HostileBufferIT on %s: %d connections (JSON, msgpack, CBOR), %,d bytes of live heap"
-                    + " each (max-message-size %,d)%n", container(), connections, perConnection, MAX);
-            assertTrue(perConnection < MAX / 8, "each connection that sent one HELLO keeps " + perConnection
-                    + " bytes of heap, with postmaster.max-message-size " + MAX);
+            long each = (liveHeap() - before) / count;
+            System.out.printf("HostileBufferIT on %s: %,d bytes of live heap per connection (limit %,d)%n",
+                    container(), each, MAX);
+            return each;
         } finally {
             clients.forEach(WampTestClient::close);
         }
+    }
+
+    private interface Opener {
+        WampTestClient open() throws Exception;
     }
 
     @Test

@@ -143,6 +143,15 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
         return decode(frame);
     }
 
+    /** The next binary message as it came (for peers that are not WAMP), waiting up to 5 s. */
+    public byte[] nextBinary() throws Exception {
+        Object frame = messages.poll(5, TimeUnit.SECONDS);
+        if (!(frame instanceof byte[] b)) {
+            throw new AssertionError(frame == null ? "no message within 5 s" : "a text message: " + frame);
+        }
+        return b;
+    }
+
     private WampMessage decode(Object frame) {
         Serializer s = serializer();
         try {
