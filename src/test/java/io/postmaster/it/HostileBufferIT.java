@@ -50,7 +50,7 @@ class HostileBufferIT extends ContainerBase {
     @Test
     void connectionsThatSentOneSmallMessageHoldNoBufferOfTheLargestMessage() throws Exception {
         int[] n = {0};
-        long perConnection = perConnection(9, () -> {
+        long perConnection = perConnection("WAMP", 9, () -> {
             // HELLO and WELCOME: one small message each way; JSON, msgpack, CBOR in turn
             return WampTestClient.join(ws(), "realm1", SUBPROTOCOLS.get(n[0]++ % SUBPROTOCOLS.size()));
         });
@@ -61,7 +61,7 @@ class HostileBufferIT extends ContainerBase {
     @Test
     void webwireConnectionsThatSentOneSmallFrameHoldNoBufferOfTheLargestFrame() throws Exception {
         URI webwire = URI.create("ws://127.0.0.1:" + base.getPort() + "/");
-        long perConnection = perConnection(6, () -> {
+        long perConnection = perConnection("webwire", 6, () -> {
             WampTestClient c = WampTestClient.connect(webwire);
             c.sendBinary(HostileWebwireIT.frame(128, HostileWebwireIT.id(1))); // a request too short
             assertEquals(6, c.nextBinary()[0], "webwire's protocol error reply");
@@ -76,7 +76,7 @@ class HostileBufferIT extends ContainerBase {
      * connection made first and all of them kept open until measured, so that what the first one loads is in
      * neither figure.
      */
-    private long perConnection(int count, Opener open) throws Exception {
+    private long perConnection(String kind, int count, Opener open) throws Exception {
         List<WampTestClient> clients = new ArrayList<>();
         try {
             clients.add(open.open());
@@ -85,8 +85,8 @@ class HostileBufferIT extends ContainerBase {
                 clients.add(open.open());
             }
             long each = (liveHeap() - before) / count;
-            System.out.printf("HostileBufferIT on %s: %,d bytes of live heap per connection (limit %,d)%n",
-                    container(), each, MAX);
+            System.out.printf("HostileBufferIT on %s: %,d bytes of live heap per %s connection (limit %,d)%n",
+                    container(), each, kind, MAX);
             return each;
         } finally {
             clients.forEach(WampTestClient::close);
