@@ -157,7 +157,7 @@ class HostileBufferIT extends ContainerBase {
         return Long.parseLong(r.body().trim());
     }
 
-    /** Text of at least {@code bytes} UTF-8 bytes, with characters of one to four bytes (a surrogate pair among them). */
+    /** Text of at least {@code bytes} UTF-8 bytes, of characters of one to four bytes (a surrogate pair among them). */
     private static String text(int bytes) {
         String unit = "x\u00e9\u20ac\ud83d\ude00 "; // 1 + 2 + 3 + 4 + 1 bytes
         return unit.repeat(bytes / unit.getBytes(StandardCharsets.UTF_8).length + 1);
