@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileBufferIT extends ContainerBase {
-    /** Below Tyrus' incoming buffer (Payara: about 4 MiB): a frame past it is closed with 1011 before the router sees it. */
+    /** Below Tyrus' incoming buffer (Payara: about 4 MiB): a frame past it gets 1011 before the router sees it. */
     private static final int MAX = 2 << 20;
     private static final List<String> SUBPROTOCOLS = List.of("wamp.2.json", "wamp.2.msgpack", "wamp.2.cbor");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
