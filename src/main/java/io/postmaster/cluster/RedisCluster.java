@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +89,12 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final AtomicLong outBytes = new AtomicLong();
     private final AtomicInteger controlPending = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** Messages to other nodes' inboxes that event-loop threads queued during their current pass (see send). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<RedisLink.Outgoing> passQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean passFlushQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable passFlush = this::flushPass;
     /** Publications received from other nodes (delivered or not). */
     private final AtomicLong relayedIn = new AtomicLong();
     /** Heartbeats that could not reach Redis. */
@@ -400,6 +407,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /**
      * Publishes to another node's inbox, asynchronously, within the outbound bounds: with Redis slow or gone a
      * publication is not relayed (at most once), never waited for.
+     *
+     * <p>Sent from an event-loop thread (XNIO's I/O threads are {@link Executor}s, as {@code WebSocketPeer} uses them
+     * too), a message waits until that thread has finished its pass — reading and routing everything that arrived
+     * at once — and goes to Lettuce with the others of the pass as one batch: one task for its event loop instead of
+     * one per message. From any other thread it goes at once, after whatever a pass has left queued (in order).
      */
     private boolean send(String channel, byte[] data) {
         RedisLink c = link;
@@ -415,21 +427,58 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
             return false;
         }
-        try {
-            c.publishToNode(channel, data).whenComplete((receivers, e) -> {
-                outCount.decrementAndGet();
-                outBytes.addAndGet(-data.length);
-                if (e != null) {
-                    notRelayed("Redis refused it: " + e);
+        RedisLink.Outgoing out = new RedisLink.Outgoing(channel, data, this::sent);
+        if (Thread.currentThread() instanceof Executor loop) {
+            passQueue.add(out);
+            if (passFlushQueued.compareAndSet(false, true)) {
+                try {
+                    loop.execute(passFlush);
+                } catch (RuntimeException e) { // the loop is shutting down
+                    flushPass();
                 }
-            });
-        } catch (RuntimeException e) {
-            outCount.decrementAndGet();
-            outBytes.addAndGet(-data.length);
-            notRelayed("Redis refused it: " + e);
-            return false;
+            }
+            return true;
+        }
+        synchronized (passQueue) {
+            List<RedisLink.Outgoing> batch = drainPass();
+            batch.add(out);
+            c.publishToNodes(batch);
         }
         return true;
+    }
+
+    /** What a pass of an event loop queued goes to Lettuce in one batch. */
+    private void flushPass() {
+        passFlushQueued.set(false);
+        synchronized (passQueue) {
+            List<RedisLink.Outgoing> batch = drainPass();
+            if (batch.isEmpty()) {
+                return;
+            }
+            RedisLink c = link;
+            if (c == null) {
+                batch.forEach(o -> sent(o, new IllegalStateException("Redis is not connected")));
+                return;
+            }
+            c.publishToNodes(batch);
+        }
+    }
+
+    private List<RedisLink.Outgoing> drainPass() {
+        List<RedisLink.Outgoing> batch = new java.util.ArrayList<>();
+        for (RedisLink.Outgoing o; (o = passQueue.poll()) != null; ) {
+            batch.add(o);
+        }
+        return batch;
+    }
+
+    /** A message to another node's inbox was taken by Redis, or {@code failure} says why not. */
+    private void sent(RedisLink.Outgoing o, Throwable failure) {
+        outCount.decrementAndGet();
+        outBytes.addAndGet(-o.data().length);
+        if (failure != null) {
+            notRelayed("Redis refused it: " + failure);
+        }
     }
 
     private void notRelayed(String why) {
