@@ -35,6 +35,27 @@ public final class MessageAssembler {
 
         /** A message grew past the limit: the connection is to be closed with 1009. */
         void tooBig();
+
+        /** A receiver of the three callbacks given. */
+        static Receiver of(java.util.function.Consumer<String> text, java.util.function.Consumer<ByteBuffer> binary,
+                           Runnable tooBig) {
+            return new Receiver() {
+                @Override
+                public void text(String message) {
+                    text.accept(message);
+                }
+
+                @Override
+                public void binary(ByteBuffer message) {
+                    binary.accept(message);
+                }
+
+                @Override
+                public void tooBig() {
+                    tooBig.run();
+                }
+            };
+        }
     }
 
     private final Receiver receiver;

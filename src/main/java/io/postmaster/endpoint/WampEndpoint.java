@@ -91,21 +91,11 @@ public class WampEndpoint {
      */
     void listen(Session ws) {
         if (MessageAssembler.wanted(ws)) {
-            new MessageAssembler(new MessageAssembler.Receiver() {
-                public void text(String message) {
-                    WampEndpoint.this.text(message);
+            new MessageAssembler(MessageAssembler.Receiver.of(this::text, this::binary, () -> {
+                if (link != null) { // else refused in open(), and closing
+                    closeTooBig();
                 }
-
-                public void binary(ByteBuffer message) {
-                    WampEndpoint.this.binary(message);
-                }
-
-                public void tooBig() {
-                    if (link != null) { // else refused in open(), and closing
-                        closeTooBig();
-                    }
-                }
-            }, router.config().maxMessageSize(), router.config().maxMessageSize()).register(ws);
+            }), router.config().maxMessageSize(), router.config().maxMessageSize()).register(ws);
             assembled = true;
         } else {
             ws.addMessageHandler(String.class, this::text);

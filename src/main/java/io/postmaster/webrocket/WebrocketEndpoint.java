@@ -73,19 +73,8 @@ public class WebrocketEndpoint {
         maxFrame = cfg.maxFrameBytes();
         // The limit is measured in characters (below): gathered in parts, a frame of that many may take three
         // times as many UTF-8 bytes
-        boolean parts = MessageAssembler.takeOver(ws, new MessageAssembler.Receiver() {
-            public void text(String message) {
-                WebrocketEndpoint.this.text(ws, message);
-            }
-
-            public void binary(ByteBuffer message) {
-                WebrocketEndpoint.this.binary(ws, message);
-            }
-
-            public void tooBig() {
-                frameTooBig(ws);
-            }
-        }, (int) Math.min(Integer.MAX_VALUE, 3L * maxFrame), 1024, this::pong);
+        boolean parts = MessageAssembler.takeOver(ws, MessageAssembler.Receiver.of(m -> text(ws, m), m -> binary(ws, m),
+                () -> frameTooBig(ws)), (int) Math.min(Integer.MAX_VALUE, 3L * maxFrame), 1024, this::pong);
         if (!parts) { // whole frames: the container takes them as large as they may be
             ws.setMaxTextMessageBufferSize(maxFrame);
             ws.setMaxBinaryMessageBufferSize(1024);

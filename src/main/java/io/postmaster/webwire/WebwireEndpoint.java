@@ -68,19 +68,8 @@ public class WebwireEndpoint {
         }
         socket = s;
         maxFrame = cfg.maxFrameBytes();
-        boolean parts = MessageAssembler.takeOver(ws, new MessageAssembler.Receiver() {
-            public void text(String message) {
-                WebwireEndpoint.this.text(ws, message);
-            }
-
-            public void binary(ByteBuffer message) {
-                WebwireEndpoint.this.binary(ws, message);
-            }
-
-            public void tooBig() {
-                frameTooBig(ws);
-            }
-        }, 1024, maxFrame, this::pong);
+        boolean parts = MessageAssembler.takeOver(ws, MessageAssembler.Receiver.of(m -> text(ws, m), m -> binary(ws, m),
+                () -> frameTooBig(ws)), 1024, maxFrame, this::pong);
         if (!parts) { // whole frames: the container takes them as large as they may be
             ws.setMaxBinaryMessageBufferSize(maxFrame);
             ws.setMaxTextMessageBufferSize(1024);
