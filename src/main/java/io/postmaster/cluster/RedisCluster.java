@@ -95,6 +95,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean passFlushQueued =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final Runnable passFlush = this::flushPass;
+    /** Told of each message to another node's inbox once Redis took it or did not (one for all messages). */
+    private final java.util.function.BiConsumer<RedisLink.Outgoing, Throwable> sentCallback = this::sent;
     /** Publications received from other nodes (delivered or not). */
     private final AtomicLong relayedIn = new AtomicLong();
     /** Heartbeats that could not reach Redis. */
@@ -427,7 +429,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
             return false;
         }
-        RedisLink.Outgoing out = new RedisLink.Outgoing(channel, data, this::sent);
+        RedisLink.Outgoing out = new RedisLink.Outgoing(channel, data, sentCallback);
         if (Thread.currentThread() instanceof Executor loop) {
             passQueue.add(out);
             if (passFlushQueued.compareAndSet(false, true)) {
