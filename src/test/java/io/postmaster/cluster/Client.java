@@ -46,9 +46,16 @@ public final class Client implements Peer {
 
     /** A client joined to realm1 of {@code router} announcing {@code roles}. */
     public static Client join(Router router, String name, Map<String, Object> roles) throws InterruptedException {
+        return join(router, name, roles, null);
+    }
+
+    /** A client joined to realm1 of {@code router} announcing {@code roles} and claiming {@code authid} (if not null). */
+    public static Client join(Router router, String name, Map<String, Object> roles, String authid)
+            throws InterruptedException {
         Client c = new Client(name);
         c.connection = router.connect(c);
-        c.connection.onMessage(new WampMessage.Hello("realm1", Map.of("roles", roles)));
+        c.connection.onMessage(new WampMessage.Hello("realm1", authid == null ? Map.of("roles", roles)
+                : Map.of("roles", roles, "authid", authid)));
         WampMessage.Welcome w = c.next(WampMessage.Welcome.class);
         c.session = w.session();
         c.role = String.valueOf(w.details().get("authrole"));

@@ -65,8 +65,17 @@ final class ClusterFixture implements AutoCloseable {
 
     /** A node with exactly these settings, attached (joining in the background). */
     Node node(PostmasterConfig config) {
+        return node(config, null);
+    }
+
+    /**
+     * A node with exactly these settings and {@code extensions} (null: open realms), attached (joining in the
+     * background).
+     */
+    Node node(PostmasterConfig config, io.postmaster.router.Extensions extensions) {
         RedisCluster cluster = RedisCluster.start(config);
-        Router router = new Router(config, timers, cluster);
+        Router router = extensions == null ? new Router(config, timers, cluster)
+                : new Router(config, timers, extensions, cluster);
         cluster.attach(router);
         closeFirst(router);
         closeFirst(cluster);

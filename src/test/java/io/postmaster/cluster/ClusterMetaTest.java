@@ -1,9 +1,11 @@
 package io.postmaster.cluster;
 
+import io.postmaster.config.PostmasterConfig;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Result;
 import io.postmaster.cluster.ClusterFixture.Node;
+import io.postmaster.testing.ClaimedAuthids;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,56 @@ class ClusterMetaTest {
         v4.next(WampMessage.Goodbye.class);
         refused.next(WampMessage.Goodbye.class);
         awaitCount(killer, 1);
+    }
+
+    /**
+     * The subscribers of a subscription and the sessions {@code kill_by_authid} kills, listed across nodes, are
+     * bounded by {@code postmaster.session-list-max} as on one node: past it an ERROR, never a shortened list (nor
+     * an answer between nodes too large to arrive); a kill that could not be answered kills no one on any node.
+     */
+    @Test
+    void listsOfSessionsAcrossNodesPastTheLimitAreRefusedNotShortened() throws Exception {
+        RedisServer redis = fixture.redis();
+        Map<String, String> settings = Map.of("postmaster.realm.realm1.meta-kill", "true",
+                "postmaster.session-list-max", "2");
+        Node a = fixture.node(PostmasterConfig.from(ClusterFixture.settings(redis.uri(), settings)::get),
+                ClaimedAuthids.extensions());
+        Node b = fixture.node(PostmasterConfig.from(ClusterFixture.settings(redis.uri(), settings)::get),
+                ClaimedAuthids.extensions());
+        awaitMesh(a, b);
+        Client admin = Client.join(a.router(), "admin", Client.RPC_ROLES, "admin");
+        Client a1 = Client.join(a.router(), "a1", Client.RPC_ROLES, "dee");
+        Client b1 = Client.join(b.router(), "b1", Client.RPC_ROLES, "dee");
+        Client b2 = Client.join(b.router(), "b2", Client.RPC_ROLES, "dee");
+        long sub = a1.subscribe("com.t", null);
+        b1.subscribe("com.t", null);
+        b2.subscribe("com.t", null);
+        awaitCount(admin, 4);
+
+        Object refused = meta(admin, "wamp.subscription.list_subscribers", List.of(sub));
+        assertTrue(refused instanceof WampMessage.Error e && e.error().equals(ErrorUris.LIMIT_REACHED)
+                && String.valueOf(e.args()).contains("wamp.subscription.count_subscribers"),
+                "3 subscribers on two nodes, at most 2 listed: " + refused);
+        assertEquals(3L, meta(admin, "wamp.subscription.count_subscribers", List.of(sub)));
+        Object notKilled = meta(admin, "wamp.session.kill_by_authid", List.of("dee"));
+        assertTrue(notKilled instanceof WampMessage.Error e && e.error().equals(ErrorUris.LIMIT_REACHED)
+                && String.valueOf(e.args()).contains("none was killed"), "3 sessions of dee: " + notKilled);
+        for (Client c : List.of(a1, b1, b2)) {
+            c.nothingMore(100); // no GOODBYE on either node
+        }
+        assertEquals(4L, meta(admin, "wamp.session.count", List.of()));
+
+        assertEquals(null, meta(admin, "wamp.session.kill", List.of(b2.session)));
+        b2.next(WampMessage.Goodbye.class);
+        await("B's subscriber left", () -> Long.valueOf(2).equals(meta(admin, "wamp.subscription.count_subscribers",
+                List.of(sub))));
+        assertEquals(Set.of(a1.session, b1.session), new HashSet<>((List<?>) meta(admin,
+                "wamp.subscription.list_subscribers", List.of(sub))));
+        assertEquals(Set.of(a1.session, b1.session), new HashSet<>((List<?>) meta(admin,
+                "wamp.session.kill_by_authid", List.of("dee"))), "within the limit: every session, on both nodes");
+        a1.next(WampMessage.Goodbye.class);
+        b1.next(WampMessage.Goodbye.class);
+        awaitCount(admin, 1);
     }
 
     @Test

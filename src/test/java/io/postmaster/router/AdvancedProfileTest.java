@@ -518,6 +518,81 @@ class AdvancedProfileTest extends RouterFixture {
         assertEquals(List.of(0L), realm.answerForNode("session.list", List.of(3L, List.of("nobody"))));
     }
 
+    /**
+     * Every meta procedure that answers a list of sessions — the subscribers of a subscription, the callees of a
+     * registration, the sessions {@code kill_by_authid} killed — is bounded as {@code wamp.session.list} is: past
+     * {@code postmaster.session-list-max} an ERROR saying what to do instead, never a shortened list; a kill that
+     * could not be answered kills no one. What a node answers another node is bounded the same way.
+     */
+    @Test
+    void everyListOfSessionsPastTheLimitIsRefusedNotShortened() {
+        router.close();
+        start(PostmasterConfig.from(Map.of("postmaster.session-list-max", "2", "postmaster.realm.realm1.meta-kill",
+                "true", "postmaster.call-max-pending-ms", "400")::get), io.postmaster.testing.ClaimedAuthids.extensions());
+        TestPeer admin = join("admin", ROLES, "admin");
+        TestPeer a = join("a", ROLES, "dee");
+        TestPeer b = join("b", ROLES, "dee");
+        long sub = 0;
+        long reg = 0;
+        for (TestPeer p : List.of(a, b)) {
+            p.in(new Subscribe(1, Map.of(), "com.t"));
+            sub = p.next(Subscribed.class).subscription();
+            p.in(new Register(2, Map.of("invoke", "roundrobin"), "com.p"));
+            reg = p.next(Registered.class).registration();
+        }
+        admin.in(new Call(1, Map.of(), "wamp.subscription.list_subscribers", List.of(sub), null));
+        assertEquals(Set.of(sessionId(a), sessionId(b)), new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
+        admin.in(new Call(2, Map.of(), "wamp.registration.list_callees", List.of(reg), null));
+        assertEquals(Set.of(sessionId(a), sessionId(b)), new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
+
+        TestPeer c = join("c", ROLES, "dee");
+        c.in(new Subscribe(1, Map.of(), "com.t"));
+        c.next(Subscribed.class);
+        c.in(new Register(2, Map.of("invoke", "roundrobin"), "com.p"));
+        c.next(Registered.class);
+        Map<String, String> instead = Map.of("wamp.subscription.list_subscribers", "wamp.subscription.count_subscribers",
+                "wamp.registration.list_callees", "wamp.registration.count_callees");
+        long request = 3;
+        for (var e : instead.entrySet()) {
+            long id = e.getKey().startsWith("wamp.subscription") ? sub : reg;
+            admin.in(new Call(request, Map.of(), e.getKey(), List.of(id), null));
+            WampMessage refusal = admin.next();
+            assertError(refusal, MessageType.CALL, request++, ErrorUris.LIMIT_REACHED);
+            String message = String.valueOf(((WampMessage.Error) refusal).args());
+            assertTrue(message.contains("3 ") && message.contains(e.getValue()), "the count, what to do: " + message);
+            admin.in(new Call(request++, Map.of(), e.getValue(), List.of(id), null));
+            assertEquals(List.of(3L), admin.next(Result.class).args(), "counting has no such limit");
+        }
+
+        admin.in(new Call(request, Map.of(), "wamp.session.kill_by_authid", List.of("dee"), null));
+        WampMessage refusal = admin.next();
+        assertError(refusal, MessageType.CALL, request++, ErrorUris.LIMIT_REACHED);
+        assertTrue(String.valueOf(((WampMessage.Error) refusal).args()).contains("none was killed"), refusal.toString());
+        for (TestPeer p : List.of(a, b, c)) {
+            p.nothingMore(50); // no GOODBYE: a refused kill kills no one
+        }
+        admin.in(new Call(request++, Map.of(), "wamp.session.count", null, null));
+        assertEquals(List.of(4L), admin.next(Result.class).args());
+
+        // what this node answers another cluster node: how many, then the IDs only if there are not too many
+        Realm realm = router.realm("realm1");
+        assertEquals(List.of(3L), realm.answerForNode("sub.subscribers", List.of("exact", "com.t", 2L)));
+        List<Object> all = realm.answerForNode("sub.subscribers", List.of("exact", "com.t", 3L));
+        assertEquals(3L, all.get(0));
+        assertEquals(Set.of(sessionId(a), sessionId(b), sessionId(c)), new HashSet<>(all.subList(1, all.size())));
+        assertEquals(List.of(3L), realm.answerForNode("count_by_authid", List.of("dee")));
+        assertEquals(List.of(0L), realm.answerForNode("kill_by_authrole", List.of("nobody", ErrorUris.CLOSE_KILLED, "")),
+                "a count, never the IDs killed");
+
+        admin.in(new Call(request++, Map.of(), "wamp.session.kill", List.of(sessionId(c)), null));
+        admin.next(Result.class);
+        c.next(Goodbye.class);
+        admin.in(new Call(request++, Map.of(), "wamp.session.kill_by_authid", List.of("dee"), null));
+        assertEquals(Set.of(sessionId(a), sessionId(b)), new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
+        a.next(Goodbye.class);
+        b.next(Goodbye.class);
+    }
+
     @Test
     void sessionMetaApi() {
         restart(Map.of("postmaster.realm.realm1.meta-kill", "true", "postmaster.realm.realm1.peer-address-roles",
