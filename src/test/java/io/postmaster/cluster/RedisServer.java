@@ -20,10 +20,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class RedisServer implements AutoCloseable {
     final int port;
     private final Path dir;
+    /** More arguments for {@code redis-server}. */
+    private final List<String> extra;
     private Process process;
 
-    private RedisServer(int port) throws IOException {
+    private RedisServer(int port, List<String> extra) throws IOException {
         this.port = port;
+        this.extra = extra;
         this.dir = Files.createTempDirectory("pm-redis");
     }
 
@@ -41,12 +44,17 @@ public final class RedisServer implements AutoCloseable {
 
     /** A new server on a free port, running. */
     public static RedisServer start() throws Exception {
+        return start(new String[0]);
+    }
+
+    /** A new server on a free port, running, with more {@code redis-server} arguments (e.g. a config directive). */
+    static RedisServer start(String... args) throws Exception {
         require();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RedisServer r = new RedisServer(port);
+        RedisServer r = new RedisServer(port, List.of(args));
         r.run();
         return r;
     }
@@ -55,7 +63,7 @@ public final class RedisServer implements AutoCloseable {
     static RedisServer notStarted() throws Exception {
         require();
         try (ServerSocket s = new ServerSocket(0)) {
-            return new RedisServer(s.getLocalPort());
+            return new RedisServer(s.getLocalPort(), List.of());
         }
     }
 
@@ -65,8 +73,10 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server and waits until it accepts connections. */
     void run() throws Exception {
-        process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+        List<String> cmd = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        cmd.addAll(extra);
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
