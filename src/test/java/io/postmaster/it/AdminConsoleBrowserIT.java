@@ -50,9 +50,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AdminConsoleBrowserIT {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String DRIVER = "/usr/bin/chromedriver";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String DRIVER = "/usr/bin/chromedriver";
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -62,14 +62,19 @@ class AdminConsoleBrowserIT {
     @ArquillianResource
     URL base;
 
-    @Test
-    void theConsoleShowsSessionsComingAndGoingAndKillsOne() throws Exception {
+    /** Chromium and its driver are here; skips the test where not, fails it in CI. */
+    static void requireChromium() {
         boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
         if (!present && "true".equals(System.getenv("CI"))) {
             fail("CI needs " + CHROMIUM + " and " + DRIVER + " (apt-get install chromium chromium-driver)");
         }
         assumeTrue(present, "no " + CHROMIUM + " / " + DRIVER + ": apt-get install chromium chromium-driver to run"
                 + " the admin console's browser test");
+    }
+
+    @Test
+    void theConsoleShowsSessionsComingAndGoingAndKillsOne() throws Exception {
+        requireChromium();
         String http = AdminConsoleClients.base(base);
         WebDriver browser = chromium();
         try {
@@ -172,7 +177,7 @@ class AdminConsoleBrowserIT {
     /** Reading the browser's log empties it: what was read is kept here, so a failure can show all of it. */
     private static final List<LogEntry> LOG = new java.util.ArrayList<>();
 
-    private static List<LogEntry> browserLog(WebDriver browser) {
+    static List<LogEntry> browserLog(WebDriver browser) {
         LOG.addAll(browser.manage().logs().get(LogType.BROWSER).getAll());
         return LOG;
     }
@@ -181,7 +186,7 @@ class AdminConsoleBrowserIT {
         return By.cssSelector("#realms-table tr[data-realm='" + realm + "']");
     }
 
-    private static By row(long session) {
+    static By row(long session) {
         return By.cssSelector("#sessions-table tr[data-session='" + session + "']");
     }
 
@@ -195,7 +200,7 @@ class AdminConsoleBrowserIT {
         return c.next(Welcome.class).session();
     }
 
-    private static WebDriver chromium() {
+    static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -210,7 +215,7 @@ class AdminConsoleBrowserIT {
         return driver;
     }
 
-    private static void screenshot(WebDriver browser, String name) throws Exception {
+    static void screenshot(WebDriver browser, String name) throws Exception {
         Path dir = Path.of("target", "console-screenshots");
         Files.createDirectories(dir);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
