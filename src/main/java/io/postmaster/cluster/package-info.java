@@ -83,7 +83,9 @@
  * {@code …-bytes}; past it REGISTER gets {@code postmaster.error.limit_reached}). No meta procedure scans sessions in
  * Redis: {@code wamp.session.count} and {@code get} are one small command per other live node, and
  * {@code wamp.session.list} is refused from those counts past {@code postmaster.session-list-max}, else answered by
- * the nodes holding the sessions.
+ * the nodes holding the sessions. Every answer of a node that lists sessions (its sessions, a subscription's
+ * subscribers, those it killed by authid) is its count, followed by the IDs only when they can all be listed; the
+ * kills by authrole answer a count: no answer between nodes grows with the sessions a node holds.
  * Publishing to Redis is asynchronous and bounded ({@code out-queue}, {@code out-queue-bytes}); past the bound, or
  * while Redis is unreachable, a publication is not relayed (at most once) and a rate-limited warning is written.
  * Lettuce's I/O thread only queues what arrives: relayed publications into the inbound queue ({@code in-queue},

@@ -5,10 +5,14 @@ import java.util.function.Function;
 /**
  * What one meta call may make the router gather and send, whatever the number of sessions.
  *
- * @param sessionListMax {@code postmaster.session-list-max}: the most session IDs {@code wamp.session.list} answers
- *                       (in the realm, on one node or the whole cluster); when more sessions match, the caller gets
- *                       ERROR {@code postmaster.error.limit_reached} and is told to filter by authrole or count
- *                       instead, never a shortened list. Default: as many IDs as fit in one message of
+ * @param sessionListMax {@code postmaster.session-list-max}: the most session IDs one meta answer lists —
+ *                       {@code wamp.session.list}, {@code wamp.subscription.list_subscribers},
+ *                       {@code wamp.registration.list_callees}, the IDs {@code wamp.session.kill_by_authid} killed —
+ *                       in the realm, on one node or the whole cluster; when more sessions match, the caller gets
+ *                       ERROR {@code postmaster.error.limit_reached} and is told what to do instead (filter by
+ *                       authrole, count; {@code kill_by_authid} then kills no one), never a shortened list. One
+ *                       setting for all of them: each answer is a list of session IDs, bounded by what fits in one
+ *                       message. Default: as many IDs as fit in one message of
  *                       {@code postmaster.max-message-size} in JSON ({@link #ID_BYTES} bytes each, 61,677 for the
  *                       default 1 MiB), the largest message the router accepts; a larger value is refused, since the
  *                       answer would not fit (nor would the answers between cluster nodes)

@@ -35,7 +35,7 @@ final class MetaApi implements Dealer.RouterProcedures {
     /** Refused meta calls: a client can make these at will. */
     private static final RateLimitedLog CLUSTER_FAILED = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
-    /** Session lists refused for their length: any session may ask for one. */
+    /** Lists of sessions refused for their length: any session may ask for one. */
     private static final RateLimitedLog LIST_REFUSED = new RateLimitedLog(LOG, Level.INFO);
     /**
      * The procedures that act on other sessions — kill them, revoke their registrations and subscriptions — each with
@@ -78,7 +78,11 @@ final class MetaApi implements Dealer.RouterProcedures {
     static final int MAX_REASON = 1024;
     private final Realm realm;
     private final MetaAccess access;
-    /** The most IDs {@code wamp.session.list} answers ({@code postmaster.session-list-max}). */
+    /**
+     * The most session IDs one meta answer lists ({@code postmaster.session-list-max}): {@code wamp.session.list},
+     * {@code wamp.subscription.list_subscribers}, {@code wamp.registration.list_callees},
+     * {@code wamp.session.kill_by_authid}.
+     */
     private final int sessionListMax;
     private final Authorization authorization;
     private final Map<String, Handler> procedures = new LinkedHashMap<>();
@@ -102,7 +106,8 @@ final class MetaApi implements Dealer.RouterProcedures {
         Dealer dealer = realm.dealer();
         // sessions
         procedures.put("wamp.session.count", (s, a) -> List.of((long) sessions(s, a.optStrings(0)).size()));
-        procedures.put("wamp.session.list", (s, a) -> List.of(sessionIds(s, sessions(s, a.optStrings(0)))));
+        procedures.put("wamp.session.list", (s, a) -> List.of(listed(s, "wamp.session.list",
+                sessions(s, a.optStrings(0)))));
         procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)),
                 access.realm(realm.name()).peerAddressRoles().contains(s.authrole()))));
         procedures.put("wamp.session.kill", (s, a) -> {
@@ -116,10 +121,10 @@ final class MetaApi implements Dealer.RouterProcedures {
         procedures.put("wamp.session.kill_by_authid", (s, a) -> {
             String authid = a.string(0);
             List<Session> targets = others(s, x -> x.authid().equals(authid));
+            // The spec answers the IDs killed: more than fit in one answer are refused before anyone is killed
+            List<Object> ids = listed(s, "wamp.session.kill_by_authid", targets);
             kill(targets, a);
-            // Two renderings of the spec disagree: ap_05_meta_api_sessions.md says sessions|list (the IDs killed),
-            // ap_session_meta_api.md says count|int. We return the list, which Crossbar also returns.
-            return List.of(targets.stream().map(x -> (Object) x.id()).toList());
+            return List.of(ids);
         });
         procedures.put("wamp.session.kill_by_authrole", (s, a) -> {
             String authrole = a.string(0);
@@ -195,8 +200,8 @@ final class MetaApi implements Dealer.RouterProcedures {
             return List.of();
         });
         procedures.put("wamp.subscription.get", (s, a) -> List.of(subscription(s, a.id(0)).details()));
-        procedures.put("wamp.subscription.list_subscribers", (s, a) -> List.of(subscription(s, a.id(0))
-                .subscribers().stream().map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.subscription.list_subscribers", (s, a) -> List.of(listed(s,
+                "wamp.subscription.list_subscribers", List.copyOf(subscription(s, a.id(0)).subscribers()))));
         procedures.put("wamp.subscription.count_subscribers", (s, a) ->
                 List.of((long) subscription(s, a.id(0)).subscribers().size()));
         // event history: only for who may subscribe to the topic, only the events the caller was eligible for
@@ -242,8 +247,8 @@ final class MetaApi implements Dealer.RouterProcedures {
             return List.of();
         });
         procedures.put("wamp.registration.get", (s, a) -> List.of(registration(s, a.id(0)).details()));
-        procedures.put("wamp.registration.list_callees", (s, a) -> List.of(registration(s, a.id(0))
-                .callees().stream().map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.registration.list_callees", (s, a) -> List.of(listed(s,
+                "wamp.registration.list_callees", registration(s, a.id(0)).callees())));
         procedures.put("wamp.registration.count_callees", (s, a) ->
                 List.of((long) registration(s, a.id(0)).callees().size()));
     }
@@ -308,10 +313,10 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             case "wamp.session.list" -> {
                 List<String> roles = a.optStrings(0);
-                List<Object> here = sessionIds(caller, sessions(caller, roles));
+                List<Object> here = listed(caller, call.procedure(), sessions(caller, roles));
                 d.list(roles, sessionListMax - here.size(), answer(caller, call, there -> {
                     if (there.ids() == null || here.size() + there.count() > sessionListMax) {
-                        throw tooManySessions(caller, here.size() + there.count());
+                        throw tooLong(caller, call.procedure(), here.size() + there.count());
                     }
                     List<Object> all = new ArrayList<>(here);
                     all.addAll(there.ids());
@@ -344,15 +349,36 @@ final class MetaApi implements Dealer.RouterProcedures {
                 }));
             }
             case "wamp.session.kill_by_authid" -> {
+                // Counted first, killed only if the IDs fit in the answer: a refusal kills no one. Sessions of the
+                // authid that join between the two round trips are killed too; if they carry the count past the
+                // limit, the caller is told so (after the kill) instead of getting a shortened list.
                 String authid = a.string(0);
                 List<Object> how = killReason(a);
-                List<Session> here = others(caller, x -> x.authid().equals(authid));
-                d.ask("kill_by_authid", List.of(authid, how.get(0), how.get(1)), answer(caller, call, nodes -> {
-                    List<Object> ids = new ArrayList<>(here.stream().map(x -> (Object) x.id()).toList());
-                    ids.addAll(flat(nodes));
-                    return List.of(ids);
+                long counted = others(caller, x -> x.authid().equals(authid)).size();
+                d.ask("count_by_authid", List.of(authid), then(caller, call, counts -> {
+                    long total = counted + Tally.of(counts).count();
+                    if (total > sessionListMax) {
+                        throw tooLong(caller, call.procedure(), total);
+                    }
+                    List<Session> here = others(caller, x -> x.authid().equals(authid));
+                    d.ask("kill_by_authid", List.of(authid, how.get(0), how.get(1), (long) sessionListMax),
+                            answer(caller, call, nodes -> {
+                                Tally there = Tally.of(nodes);
+                                long killed = here.size() + there.count();
+                                if (there.ids() == null || killed > sessionListMax) {
+                                    LIST_REFUSED.log(() -> call.procedure() + " for " + caller + " killed " + killed
+                                            + " sessions, more than " + MetaLimits.SESSION_LIST_MAX + " ("
+                                            + sessionListMax + "): answered without their IDs");
+                                    throw new Refusal(ErrorUris.LIMIT_REACHED, killed + " sessions were killed (more"
+                                            + " joined while they were counted): more than the " + sessionListMax
+                                            + " whose IDs the answer can list");
+                                }
+                                List<Object> ids = new ArrayList<>(here.stream().map(x -> (Object) x.id()).toList());
+                                ids.addAll(there.ids());
+                                return List.of(ids);
+                            }));
+                    kill(here, a);
                 }));
-                kill(here, a);
             }
             case "wamp.session.kill_by_authrole", "wamp.session.kill_all" -> {
                 boolean all = call.procedure().endsWith("kill_all");
@@ -360,7 +386,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                 List<Object> how = killReason(a);
                 List<Session> here = others(caller, x -> all || x.authrole().equals(authrole));
                 d.ask(all ? "kill_all" : "kill_by_authrole", all ? how : List.of(authrole, how.get(0), how.get(1)),
-                        answer(caller, call, nodes -> List.of((long) (here.size() + flat(nodes).size()))));
+                        answer(caller, call, nodes -> List.of(here.size() + Tally.of(nodes).count())));
                 kill(here, a);
             }
             case "wamp.subscription.list" -> d.ask("sub.list", List.of(), answer(caller, call, nodes -> {
@@ -409,13 +435,24 @@ final class MetaApi implements Dealer.RouterProcedures {
             case "wamp.subscription.list_subscribers", "wamp.subscription.count_subscribers" -> {
                 boolean count = call.procedure().endsWith("count_subscribers");
                 withSubscription(d, caller, call, a.id(0), ref -> {
-                    Subscription here = realm.broker().subscription(ref.uri(), ref.policy());
-                    List<Object> ids = new ArrayList<>(here == null ? List.of()
-                            : here.subscribers().stream().map(x -> (Object) x.id()).toList());
-                    d.ask("sub.subscribers", List.of(ref.policy().wireName(), ref.uri()), answer(caller, call, nodes -> {
-                        ids.addAll(flat(nodes));
-                        return List.of(count ? (Object) (long) ids.size() : ids);
-                    }));
+                    Subscription sub = realm.broker().subscription(ref.uri(), ref.policy());
+                    List<Session> here = sub == null ? List.of() : List.copyOf(sub.subscribers());
+                    // each node answers how many it has, and their IDs only if they can all be listed
+                    long max = count ? 0 : Math.max(0, sessionListMax - here.size());
+                    d.ask("sub.subscribers", List.of(ref.policy().wireName(), ref.uri(), max),
+                            answer(caller, call, nodes -> {
+                                Tally there = Tally.of(nodes);
+                                long total = here.size() + there.count();
+                                if (count) {
+                                    return List.of(total);
+                                }
+                                if (there.ids() == null || total > sessionListMax) {
+                                    throw tooLong(caller, call.procedure(), total);
+                                }
+                                List<Object> ids = new ArrayList<>(here.stream().map(x -> (Object) x.id()).toList());
+                                ids.addAll(there.ids());
+                                return List.of(ids);
+                            }));
                 });
             }
             case "wamp.subscription.remove" -> {
@@ -490,18 +527,23 @@ final class MetaApi implements Dealer.RouterProcedures {
      * ({@link SessionDirectory#ask}): that node checked its caller's right and the arguments. Answers the result
      * list the asking node combines; a malformed request gets an empty list.
      * <ul>
-     * <li>{@code kill [session, reason, message]}, {@code kill_by_authid [authid, reason, message]},
-     * {@code kill_by_authrole [authrole, reason, message]}, {@code kill_all [reason, message]}: the IDs killed;</li>
+     * <li>{@code kill [session, reason, message]}: the ID killed, if the session is this node's;
+     * {@code kill_by_authid [authid, reason, message, max]}: how many were killed, followed by their IDs if at most
+     * {@code max}; {@code kill_by_authrole [authrole, reason, message]}, {@code kill_all [reason, message]}: how many
+     * were killed; {@code count_by_authid [authid]}: how many sessions have the authid;</li>
      * <li>{@code sub.list []}: {@code [match, uri, id]} per subscription; {@code sub.match [uri]}: the same for those
      * matching; {@code sub.lookup [match, uri]}: the ID, if any; {@code sub.byid [id]}: {@code [match, uri,
      * created]} if the subscription is this node's;</li>
-     * <li>{@code sub.subscribers [match, uri]}: the subscribed sessions; {@code sub.remove [match, uri, reason]}:
+     * <li>{@code sub.subscribers [match, uri, max]}: how many sessions subscribe, followed by their IDs if at most
+     * {@code max}; {@code sub.remove [match, uri, reason]}:
      * the sessions revoked; {@code sub.remove_subscriber [match, uri, session, reason]} and {@code reg.remove
      * [registration, session or 0, reason]}: the sessions revoked, or {@code [0]} if the session is this node's but
      * held nothing to revoke.</li>
      * <li>{@code session.list [max]} or {@code [max, authroles]}: how many of this node's sessions there are (of those
-     * authroles), followed by their IDs if there are at most {@code max}: never more than {@code max} + 1 elements.</li>
+     * authroles), followed by their IDs if there are at most {@code max}.</li>
      * </ul>
+     * An answer that lists sessions never has more than its {@code max} + 1 elements: it fits in one message between
+     * nodes however many sessions a node holds.
      */
     List<Object> forNode(String op, List<Object> args) {
         try {
@@ -513,23 +555,18 @@ final class MetaApi implements Dealer.RouterProcedures {
                 }
                 case "kill_by_authid" -> {
                     String authid = a.string(0);
-                    yield killed(others(null, x -> x.authid().equals(authid)), a, 1);
+                    yield counted(killed(others(null, x -> x.authid().equals(authid)), a, 1), a.count(3));
                 }
                 case "kill_by_authrole" -> {
                     String authrole = a.string(0);
-                    yield killed(others(null, x -> x.authrole().equals(authrole)), a, 1);
+                    yield counted(killed(others(null, x -> x.authrole().equals(authrole)), a, 1), 0);
                 }
-                case "kill_all" -> killed(others(null, x -> true), a, 0);
-                case "session.list" -> {
-                    int max = a.count(0);
-                    List<Session> matching = sessions(null, a.optStrings(1));
-                    List<Object> out = new ArrayList<>();
-                    out.add((long) matching.size());
-                    if (matching.size() <= max) {
-                        matching.forEach(x -> out.add(x.id()));
-                    }
-                    yield out;
+                case "kill_all" -> counted(killed(others(null, x -> true), a, 0), 0);
+                case "count_by_authid" -> {
+                    String authid = a.string(0);
+                    yield List.of((long) others(null, x -> x.authid().equals(authid)).size());
                 }
+                case "session.list" -> counted(sessions(null, a.optStrings(1)), a.count(0));
                 case "sub.list" -> localSubscriptions(null);
                 case "sub.match" -> localSubscriptions(a.string(0));
                 case "sub.lookup" -> {
@@ -543,7 +580,7 @@ final class MetaApi implements Dealer.RouterProcedures {
                 }
                 case "sub.subscribers" -> {
                     Subscription sub = localSubscription(a, 0);
-                    yield sub == null ? List.of() : sub.subscribers().stream().map(x -> (Object) x.id()).toList();
+                    yield counted(sub == null ? List.of() : List.copyOf(sub.subscribers()), a.count(2));
                 }
                 case "sub.remove" -> {
                     MatchPolicy p = MatchPolicy.of(a.string(0));
@@ -580,14 +617,47 @@ final class MetaApi implements Dealer.RouterProcedures {
         }
     }
 
-    /** Kills {@code targets} with the reason and message at {@code args[from]}, {@code [from + 1]}; their IDs. */
-    private static List<Object> killed(List<Session> targets, Args a, int from) {
+    /** Kills {@code targets} with the reason and message at {@code args[from]}, {@code [from + 1]}; returns them. */
+    private static List<Session> killed(List<Session> targets, Args a, int from) {
         String reason = a.string(from);
         String message = emptyToNull(a.string(from + 1));
         for (Session t : targets) {
             t.kill(reason, message);
         }
-        return targets.stream().map(x -> (Object) x.id()).toList();
+        return targets;
+    }
+
+    /** An answer to another node: how many {@code sessions} there are, then their IDs if at most {@code max}. */
+    private static List<Object> counted(List<Session> sessions, int max) {
+        List<Object> out = new ArrayList<>(sessions.size() <= max ? sessions.size() + 1 : 1);
+        out.add((long) sessions.size());
+        if (sessions.size() <= max) {
+            sessions.forEach(x -> out.add(x.id()));
+        }
+        return out;
+    }
+
+    /**
+     * The other nodes' answers of {@link #counted} added up: how many sessions, and all their IDs, or null if a node
+     * held back its IDs (it had more than were asked for).
+     */
+    private record Tally(long count, List<Object> ids) {
+        static Tally of(List<List<Object>> nodes) {
+            long count = 0;
+            List<Object> ids = new ArrayList<>();
+            for (List<Object> n : nodes) {
+                if (n.isEmpty() || !(n.get(0) instanceof Long c) || c < 0) {
+                    throw new IllegalStateException("a node answered no count");
+                }
+                count += c;
+                if (ids != null && n.size() == c + 1) {
+                    ids.addAll(n.subList(1, n.size()));
+                } else {
+                    ids = null;
+                }
+            }
+            return new Tally(count, ids);
+        }
     }
 
     /** The reason (a URI, default {@code wamp.close.killed}) and message ({@code ""}: none) of a kill, checked. */
@@ -821,21 +891,35 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     /**
-     * The IDs of {@code sessions} for {@code wamp.session.list}; refused with {@code postmaster.error.limit_reached}
-     * past {@code postmaster.session-list-max}.
+     * The IDs of {@code sessions} as {@code procedure} answers them; refused with
+     * {@code postmaster.error.limit_reached} past {@code postmaster.session-list-max}, never shortened.
      */
-    private List<Object> sessionIds(Session caller, List<Session> sessions) {
+    private List<Object> listed(Session caller, String procedure, java.util.Collection<Session> sessions) {
         if (sessions.size() > sessionListMax) {
-            throw tooManySessions(caller, sessions.size());
+            throw tooLong(caller, procedure, sessions.size());
         }
         return sessions.stream().map(x -> (Object) x.id()).toList();
     }
 
-    private Refusal tooManySessions(Session caller, long count) {
-        LIST_REFUSED.log(() -> "wamp.session.list refused for " + caller + ": " + count + " sessions match, more than "
+    /**
+     * What a procedure that lists sessions instead of counting them tells the caller when {@code count} are more
+     * than {@code postmaster.session-list-max}, with what to do instead; logged, rate-limited.
+     */
+    private Refusal tooLong(Session caller, String procedure, long count) {
+        String what = switch (procedure) {
+            case "wamp.subscription.list_subscribers" -> " sessions subscribe, more than " + sessionListMax
+                    + " can be listed: call wamp.subscription.count_subscribers";
+            case "wamp.registration.list_callees" -> " callees are registered, more than " + sessionListMax
+                    + " can be listed: call wamp.registration.count_callees";
+            case "wamp.session.kill_by_authid" -> " sessions have the authid, more than the " + sessionListMax
+                    + " whose IDs the answer can list: none was killed; kill them with wamp.session.kill_by_authrole"
+                    + " (which answers a count) or one by one with wamp.session.kill";
+            default -> " sessions match, more than " + sessionListMax
+                    + " can be listed: filter by authrole, or call wamp.session.count";
+        };
+        LIST_REFUSED.log(() -> procedure + " refused for " + caller + ": " + count + " sessions, more than "
                 + MetaLimits.SESSION_LIST_MAX + " (" + sessionListMax + ")");
-        return new Refusal(ErrorUris.LIMIT_REACHED, count + " sessions match, more than " + sessionListMax
-                + " can be listed: filter by authrole, or call wamp.session.count");
+        return new Refusal(ErrorUris.LIMIT_REACHED, count + what);
     }
 
     private List<Session> others(Session caller, Predicate<Session> which) {
