@@ -18,8 +18,13 @@ const infoUrl = location.origin + base + '/admin/api/info';
 const realmsUrl = location.origin + base + '/admin/api/realms';
 const REALMS_MS = 5000; // how often the list of realms served is read again (realms come and go at runtime)
 
+// The router answers a list of sessions longer than postmaster.session-list-max with this error, never a shorter list
+const LIMIT_REACHED = 'postmaster.error.limit_reached';
+
 const state = {
-  realms: new Map(), // name -> {session, connected, sessions: Map(id -> details), registrations: [], subscriptions: []}
+  realms: new Map(), // name -> {session, connected, sessions: Map(id -> details), registrations: [], subscriptions: [],
+  //                    listRefused: why the router would not list the realm's sessions, or null}
+  authroles: null, // the authroles whose sessions are listed (the router filters), or null for all
   selected: null, // {realm, id}
   series: { t: [], sessions: [], messages: [], errors: [] },
   metrics: false,
@@ -103,7 +108,13 @@ function renderSessions() {
     rows.push(tr);
   }
   replaceRows('sessions-table', rows);
-  $('session-count').textContent = `${shown} of ${all.length} sessions`;
+  $('session-count').textContent = `${shown} of ${all.length} sessions`
+    + (state.authroles ? ` of authrole ${state.authroles.join(', ')}` : '');
+  // a realm whose sessions are too many to list: the router's count and limit, and what to do
+  const refused = [...state.realms].filter(([, r]) => r.listRefused).map(([name, r]) => `${name}: ${r.listRefused}`);
+  $('session-limit').hidden = refused.length === 0;
+  $('session-limit').textContent = refused.length === 0 ? ''
+    : `Too many sessions to list (${refused.join('; ')}). Enter authroles above to list only their sessions.`;
   const sel = state.selected && state.realms.get(state.selected.realm)?.sessions.get(state.selected.id);
   $('session-details').hidden = !sel;
   if (sel) {
@@ -163,11 +174,17 @@ async function removeRealm(name) {
   await reloadRealms();
 }
 
+// the sessions of a registration or subscription: {ids} or, when too many to list, {count}
+function members(realm, m) {
+  return m.ids ? [m.ids.length, m.ids.map((id) => who(realm, id)).join(', ')] : [m.count, 'too many to list'];
+}
+
 function renderRegistrations() {
   const rows = [];
   for (const [realm, r] of state.realms) for (const g of r.registrations) {
-    rows.push(el('tr', {}, el('td', {}, realm), el('td', {}, el('code', {}, g.uri)), el('td', {}, g.match),
-      el('td', {}, g.invoke), el('td', {}, g.callees.length), el('td', {}, g.callees.map((id) => who(realm, id)).join(', '))));
+    const [n, names] = members(realm, g.callees);
+    rows.push(el('tr', { 'data-registration': String(g.id) }, el('td', {}, realm), el('td', {}, el('code', {}, g.uri)),
+      el('td', {}, g.match), el('td', {}, g.invoke), el('td', {}, n), el('td', {}, names)));
   }
   replaceRows('registrations-table', rows);
 }
@@ -175,8 +192,9 @@ function renderRegistrations() {
 function renderSubscriptions() {
   const rows = [];
   for (const [realm, r] of state.realms) for (const s of r.subscriptions) {
-    rows.push(el('tr', {}, el('td', {}, realm), el('td', {}, el('code', {}, s.uri)), el('td', {}, s.match),
-      el('td', {}, s.subscribers.length), el('td', {}, s.subscribers.map((id) => who(realm, id)).join(', '))));
+    const [n, names] = members(realm, s.subscribers);
+    rows.push(el('tr', { 'data-subscription': String(s.id) }, el('td', {}, realm), el('td', {}, el('code', {}, s.uri)),
+      el('td', {}, s.match), el('td', {}, n), el('td', {}, names)));
   }
   replaceRows('subscriptions-table', rows);
 }
@@ -236,16 +254,48 @@ async function tick() {
 }
 
 // ---- the meta API, per realm ----
+// Whether the router refused to list sessions because they are more than postmaster.session-list-max
+function tooMany(e) {
+  return e && e.error === LIMIT_REACHED;
+}
+
+// the sessions of one realm (of the authroles asked for, if any); past the router's limit, why not and none
 async function refreshSessions(name, r) {
-  const ids = await r.session.call('wamp.session.list');
+  const roles = state.authroles;
+  let ids;
+  try {
+    ids = await r.session.call('wamp.session.list', roles ? [roles] : []);
+  } catch (e) {
+    if (!tooMany(e)) throw e;
+    r.listRefused = e.args && e.args.length ? String(e.args[0]) : 'the router lists no more';
+    r.sessions = new Map();
+    return;
+  }
   const sessions = new Map();
   for (const id of ids.slice(0, DETAILS_MAX)) {
     try {
       sessions.set(id, await r.session.call('wamp.session.get', [id]));
     } catch (e) { /* left meanwhile */ }
   }
+  r.listRefused = null;
   r.sessions = sessions;
-  r.count = ids.length;
+  if (!roles) r.count = ids.length;
+}
+
+// Whether a session that joined belongs in the list shown: not while the realm's list is too long, and only of the
+// authroles asked for
+function listed(r, details) {
+  return !r.listRefused && (!state.authroles || state.authroles.includes(details.authrole));
+}
+
+// the sessions of a registration or subscription: their IDs, or how many when they are too many to list
+async function sessionsOf(r, list, count, id) {
+  try {
+    return { ids: await r.session.call(list, [id]) };
+  } catch (e) {
+    if (!tooMany(e)) throw e;
+    return { ids: null, count: await r.session.call(count, [id]) };
+  }
 }
 
 async function refreshTables(name, r) {
@@ -254,7 +304,7 @@ async function refreshTables(name, r) {
   for (const id of [].concat(lists.exact || [], lists.prefix || [], lists.wildcard || [])) {
     try {
       const d = await r.session.call('wamp.registration.get', [id]);
-      d.callees = await r.session.call('wamp.registration.list_callees', [id]);
+      d.callees = await sessionsOf(r, 'wamp.registration.list_callees', 'wamp.registration.count_callees', id);
       regs.push(d);
     } catch (e) { /* gone meanwhile */ }
   }
@@ -263,7 +313,8 @@ async function refreshTables(name, r) {
   for (const id of [].concat(slists.exact || [], slists.prefix || [], slists.wildcard || [])) {
     try {
       const d = await r.session.call('wamp.subscription.get', [id]);
-      d.subscribers = await r.session.call('wamp.subscription.list_subscribers', [id]);
+      d.subscribers = await sessionsOf(r, 'wamp.subscription.list_subscribers', 'wamp.subscription.count_subscribers',
+        id);
       subs.push(d);
     } catch (e) { /* gone meanwhile */ }
   }
@@ -281,7 +332,7 @@ function debounce(fn, ms) {
 
 function connect(name) {
   const r = { session: null, connected: false, sessions: new Map(), registrations: [], subscriptions: [], count: null,
-    configured: true, removed: false, conn: null };
+    configured: true, removed: false, conn: null, listRefused: null };
   state.realms.set(name, r);
   const refresh = debounce(() => refreshTables(name, r).then(render, () => {}), 300);
   const conn = new autobahn.Connection({ url: wsUrl, realm: name, protocols: ['wamp.2.json'],
@@ -299,7 +350,7 @@ function connect(name) {
     status(`connected as ${details.authid} (${details.authrole})`);
     session.subscribe('wamp.session.on_join', (args) => {
       const d = args[0];
-      if (d && d.session) r.sessions.set(d.session, d);
+      if (d && d.session && listed(r, d)) r.sessions.set(d.session, d);
       logEvent(name, 'wamp.session.on_join', args);
       render();
     });
@@ -317,11 +368,12 @@ function connect(name) {
         refresh();
       });
     }
-    try {
-      await refreshSessions(name, r);
-      await refreshTables(name, r);
-    } catch (e) {
-      logEvent(name, 'console.error', [String(e && (e.error || e))]);
+    for (const refresh of [refreshSessions, refreshTables]) { // one failing does not keep the other from the page
+      try {
+        await refresh(name, r);
+      } catch (e) {
+        logEvent(name, 'console.error', [String(e && (e.error || e))]);
+      }
     }
     render();
   };
@@ -344,6 +396,12 @@ function connect(name) {
 }
 
 $('session-filter').addEventListener('input', renderSessions);
+// the authroles to list: asked of the router (wamp.session.list's filter), so it works where all sessions are too many
+$('session-authroles').addEventListener('change', () => {
+  const roles = $('session-authroles').value.split(',').map((x) => x.trim()).filter(Boolean);
+  state.authroles = roles.length ? roles : null;
+  for (const [name, r] of state.realms) if (r.session) refreshSessions(name, r).then(render, () => {});
+});
 $('realm-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const name = $('realm-name').value.trim();
