@@ -639,14 +639,18 @@ final class MetaApi implements Dealer.RouterProcedures {
 
     /**
      * The other nodes' answers of {@link #counted} added up: how many sessions, and all their IDs, or null if a node
-     * held back its IDs (it had more than were asked for).
+     * held back its IDs (it had more than were asked for). An empty answer is a node with none (it does not serve
+     * the realm, or could not read the request).
      */
     private record Tally(long count, List<Object> ids) {
         static Tally of(List<List<Object>> nodes) {
             long count = 0;
             List<Object> ids = new ArrayList<>();
             for (List<Object> n : nodes) {
-                if (n.isEmpty() || !(n.get(0) instanceof Long c) || c < 0) {
+                if (n.isEmpty()) {
+                    continue;
+                }
+                if (!(n.get(0) instanceof Long c) || c < 0) {
                     throw new IllegalStateException("a node answered no count");
                 }
                 count += c;
