@@ -368,9 +368,9 @@ function connect(name) {
         refresh();
       });
     }
-    for (const refresh of [refreshSessions, refreshTables]) { // one failing does not keep the other from the page
+    for (const step of [refreshSessions, refreshTables]) { // one failing does not keep the other from the page
       try {
-        await refresh(name, r);
+        await step(name, r);
       } catch (e) {
         logEvent(name, 'console.error', [String(e && (e.error || e))]);
       }
