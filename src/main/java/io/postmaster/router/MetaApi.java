@@ -551,7 +551,7 @@ final class MetaApi implements Dealer.RouterProcedures {
             return switch (op) {
                 case "kill" -> {
                     Session t = realm.session(a.id(0));
-                    yield t == null ? List.of() : killed(List.of(t), a, 1);
+                    yield t == null ? List.of() : List.of(killed(List.of(t), a, 1).get(0).id());
                 }
                 case "kill_by_authid" -> {
                     String authid = a.string(0);

@@ -38,7 +38,7 @@ class ClusterResp2Test {
         awaitMesh(a, b);
         // each node's command and pub/sub connections (and redis-cli's own) speak RESP2
         List<String> clients = redis.cli("CLIENT", "LIST").lines().toList();
-        assertTrue(clients.size() >= 5 && clients.stream().allMatch(c -> c.contains(" resp=2 ")),
+        assertTrue(clients.size() >= 5 && clients.stream().allMatch(c -> (" " + c + " ").contains(" resp=2 ")),
                 "every connection on RESP2: " + String.join("\n", clients));
 
         Client sub = Client.join(b.router(), "sub");

@@ -584,11 +584,12 @@ class AdvancedProfileTest extends RouterFixture {
         assertEquals(List.of(0L), realm.answerForNode("kill_by_authrole", List.of("nobody", ErrorUris.CLOSE_KILLED, "")),
                 "a count, never the IDs killed");
 
+        Set<Long> aAndB = Set.of(sessionId(a), sessionId(b));
         admin.in(new Call(request++, Map.of(), "wamp.session.kill", List.of(sessionId(c)), null));
         admin.next(Result.class);
         c.next(Goodbye.class);
         admin.in(new Call(request++, Map.of(), "wamp.session.kill_by_authid", List.of("dee"), null));
-        assertEquals(Set.of(sessionId(a), sessionId(b)), new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
+        assertEquals(aAndB, new HashSet<>((List<?>) admin.next(Result.class).args().get(0)));
         a.next(Goodbye.class);
         b.next(Goodbye.class);
     }
