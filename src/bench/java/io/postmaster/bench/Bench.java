@@ -379,7 +379,8 @@ public final class Bench {
         copyTree(home.resolve("conf"), base.resolve("conf"), Map.of());
         copyTree(Path.of(prop("bench.main.dir", "src/main"), "tomee/conf"), base.resolve("conf"), Map.of(
                 "${run.port}", Integer.toString(port),
-                "${project.build.directory}/${project.build.finalName}.war", war().toString()));
+                "${project.build.directory}/${project.build.finalName}",
+                war().toString().replaceFirst("\\.war$", ""))); // the WAR's directory, as the build left it
         for (String d : new String[] {"webapps", "logs", "temp", "work"}) {
             Files.createDirectories(base.resolve(d));
         }
