@@ -61,6 +61,8 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Whether the frame {@link #nextFrame} read last ended its message (FIN). */
+    private boolean lastFin = true;
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -162,7 +164,27 @@ public final class RawWebSocket implements AutoCloseable {
                 throw new Closed(-1, "dropped without a close frame");
             }
             if (f.opcode() == Frame.TEXT) {
-                return new String(f.payload(), StandardCharsets.UTF_8);
+                if (lastFin) {
+                    return new String(f.payload(), StandardCharsets.UTF_8);
+                }
+                // a message in several frames (RFC 6455 section 5.4): its continuations follow, control frames between
+                ByteArrayOutputStream whole = new ByteArrayOutputStream();
+                whole.write(f.payload());
+                while (true) {
+                    Frame c = nextFrame();
+                    if (c == END) {
+                        throw new Closed(-1, "dropped without a close frame");
+                    }
+                    if (c.opcode() == Frame.CLOSE) {
+                        throw new Closed(c.closeCode(), c.reason());
+                    }
+                    if (c.opcode() == 0) {
+                        whole.write(c.payload());
+                        if (lastFin) {
+                            return whole.toString(StandardCharsets.UTF_8);
+                        }
+                    }
+                }
             }
             if (f.opcode() == Frame.CLOSE) {
                 throw new Closed(f.closeCode(), f.reason());
@@ -247,6 +269,7 @@ public final class RawWebSocket implements AutoCloseable {
     private Frame nextFrame() throws IOException {
         try {
             int b0 = in.readUnsignedByte();
+            lastFin = (b0 & 0x80) != 0;
             int b1 = in.readUnsignedByte();
             long len = b1 & 0x7f;
             if (len == 126) {
