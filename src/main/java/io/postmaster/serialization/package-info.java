@@ -19,7 +19,8 @@
  * {@code wamp.error.protocol_violation}. Like {@code message}, this package knows nothing of Jakarta EE.
  *
  * <p>Internal: not part of the API applications compile against ({@code spi} and {@code message} are). The
- * serializers are public because the endpoint layer and the routing core hand frames to them; the codecs beneath
- * are package-private.
+ * serializers are public because the endpoint layer and the routing core hand frames to them, and
+ * {@link io.postmaster.serialization.MsgpackValues} because the cluster writes and reads its own MessagePack messages
+ * with it (under the same hostile-input rules); the codecs beneath are package-private.
  */
 package io.postmaster.serialization;
