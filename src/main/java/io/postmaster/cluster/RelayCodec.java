@@ -4,14 +4,15 @@ import io.postmaster.message.WampMessage;
 import io.postmaster.message.WampMessage.Publish;
 import io.postmaster.serialization.Frame;
 import io.postmaster.serialization.MalformedMessageException;
+import io.postmaster.serialization.MsgpackValues;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,13 +118,20 @@ final class RelayCodec {
             } else {
                 out.packNil();
             }
-            PackedValues.writeMap(out, details == null ? Map.of() : details, 0);
-            PackedValues.writeList(out, args, 0);
-            PackedValues.writeMap(out, kwargs, 0);
+            MsgpackValues.writeMap(out, details == null ? Map.of() : details);
+            if (args == null) {
+                out.packNil();
+            } else {
+                MsgpackValues.writeList(out, args);
+            }
+            if (kwargs == null) {
+                out.packNil();
+            } else {
+                MsgpackValues.writeMap(out, kwargs);
+            }
             return out.toByteArray();
         } catch (IOException e) {
-            // only a value the WAMP codecs cannot write either, which no client's message can hold
-            throw new IllegalArgumentException("a " + m.type() + " cannot be sent to another node: " + e.getMessage(), e);
+            throw new UncheckedIOException(e); // into memory: never
         }
     }
 
@@ -136,30 +144,35 @@ final class RelayCodec {
     record CallMessage(String realm, long from, long callee, WampMessage message) {
     }
 
-    /** The message of a call in {@code data}, or null if it is malformed (see {@link PackedValues} for the bounds). */
+    /**
+     * The message of a call in {@code data}, or null if it is malformed: read as hostile input (anyone who can write to
+     * Redis can send it), with the WAMP MessagePack codec's rules ({@link MsgpackValues.Reader}: every declared
+     * length checked against the bytes left before anything is allocated, bounded nesting, string keys, UTF-8
+     * strings, no extension types, no NaN nor infinity, nothing after the message).
+     */
     static CallMessage callMessage(byte[] data) {
-        try (MessageUnpacker in = MessagePack.newDefaultUnpacker(data)) {
-            return PackedValues.guarded(() -> readCall(in, data.length));
-        } catch (IOException e) {
+        try {
+            return readCall(new MsgpackValues.Reader(data, 0, data.length));
+        } catch (MalformedMessageException e) {
             return null;
         }
     }
 
-    private static CallMessage readCall(MessageUnpacker in, long size) throws IOException {
-        if (in.unpackArrayHeader() != CALL_FIELDS || in.unpackInt() != CALL_MARK) {
-            throw new IOException("not a message of a call");
+    private static CallMessage readCall(MsgpackValues.Reader in) throws MalformedMessageException {
+        if (in.arrayHeader("not a message of a call") != CALL_FIELDS || in.integer("no mark") != CALL_MARK) {
+            throw new MalformedMessageException("not a message of a call");
         }
-        io.postmaster.message.MessageType type = io.postmaster.message.MessageType.of(in.unpackInt());
-        long from = in.unpackLong();
-        long callee = in.unpackLong();
-        long request = in.unpackLong();
-        String realm = PackedValues.string(in, size);
-        Object extra = PackedValues.read(in, size, 0);
-        Map<String, Object> details = PackedValues.readMapOrNil(in, size);
-        List<Object> args = PackedValues.readListOrNil(in, size);
-        Map<String, Object> kwargs = PackedValues.readMapOrNil(in, size);
-        if (in.hasNext() || details == null || type == null) {
-            throw new IOException("malformed message of a call");
+        io.postmaster.message.MessageType type = io.postmaster.message.MessageType.of(in.integer("no type"));
+        long from = in.integer("no sender");
+        long callee = in.integer("no callee");
+        long request = in.integer("no request");
+        String realm = in.string("no realm");
+        Object extra = in.value();
+        Map<String, Object> details = in.nil() ? null : in.dict("details must be a dict");
+        List<Object> args = in.nil() ? null : in.list("arguments must be a list");
+        Map<String, Object> kwargs = in.nil() ? null : in.dict("keyword arguments must be a dict");
+        if (!in.atEnd() || details == null || type == null) {
+            throw new MalformedMessageException("malformed message of a call");
         }
         WampMessage m = switch (type) {
             case INVOCATION -> extra instanceof Long reg ? new WampMessage.Invocation(request, reg, details, args, kwargs)
@@ -171,7 +184,7 @@ final class RelayCodec {
             default -> null;
         };
         if (m == null) {
-            throw new IOException("malformed message of a call");
+            throw new MalformedMessageException("malformed message of a call");
         }
         return new CallMessage(realm, from, callee, m);
     }

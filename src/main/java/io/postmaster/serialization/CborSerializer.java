@@ -1,16 +1,19 @@
 package io.postmaster.serialization;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.dataformat.cbor.CBORConstants;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactoryBuilder;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.CBORParser;
+import io.postmaster.message.WampMessage;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,14 +23,15 @@ import java.math.BigInteger;
  * release as the JSON one. Binary values are CBOR byte strings; integers beyond 64 bits are bignums (tags 2 and 3,
  * with the standard negative encoding); every container is written with a definite length; floats are float64.
  *
- * <p>Before parsing, {@link #check} walks the frame (see {@link BinaryCodec}) and refuses, besides lengths that
- * overrun the frame: non-text map keys, text strings (and chunks of them) that are not well-formed UTF-8, simple values other than false/true/null/undefined, reserved or misplaced
- * bytes, bignums longer than {@value #MAX_BIGNUM_BYTES} bytes (beyond a double), and every tag
- * but 0/1 (date/time, passed on as their plain value), 2/3 (bignums), 64 (a uint8 typed array, which cbor-x writes
+ * <p>Before parsing, {@link #check} walks the frame, allocation-free (Jackson's CBOR parser reads a declared length
+ * in chunks, about 150 KB allocated before it fails), and refuses what {@link BinaryCodec} refuses in every binary
+ * format and, besides: text strings (and chunks of them) that are not well-formed UTF-8, simple values other than
+ * false/true/null/undefined, reserved or misplaced bytes, bignums longer than {@value #MAX_BIGNUM_BYTES} bytes
+ * (beyond a double), and every tag but 0/1 (date/time, passed on as their plain value), 2/3 (bignums), 64 (a uint8 typed array, which cbor-x writes
  * for a {@code Uint8Array}: read as bytes) and 55799 (self-described CBOR). Refusing the other tags keeps out
  * stringrefs and shared references, with which a small frame could stand for a huge value.
  */
-public final class CborSerializer extends BinaryCodec {
+public final class CborSerializer extends StreamingCodec implements BinaryCodec {
 
     public static final String SUBPROTOCOL = "wamp.2.cbor";
 
@@ -90,17 +94,67 @@ public final class CborSerializer extends BinaryCodec {
         g.writeBinary(bytes);
     }
 
+    @Override
+    public WampMessage decode(byte[] data, int offset, int length) throws MalformedMessageException {
+        BinaryCodec.frame(data, offset, length);
+        check(data, offset, length);
+        JsonParser p;
+        try {
+            p = factory.createParser(data, offset, length);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedMessageException("undecodable " + SUBPROTOCOL + " message");
+        }
+        return decode(p);
+    }
+
+    @Override
+    public Frame encode(WampMessage message) {
+        ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler());
+        try {
+            write(factory.createGenerator(out), message);
+            return new Frame.Binary(out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** cbor-x writes integers above 2^32 as float64, IDs included. */
+    @Override
+    protected boolean integralFloatIds() {
+        return true;
+    }
+
+    /** {@link #check} has verified that the frame holds exactly one value. */
+    @Override
+    protected boolean atEnd(JsonParser p) {
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------ frame check
 
     private static final int ARRAY = 0, MAP = 1, CHUNKS = 2;
 
-    @Override
+    /** Nesting levels a frame may open: the message array, then payloads up to {@link #MAX_DEPTH}. */
+    private static final int MAX_LEVELS = MAX_DEPTH + 1;
+
+    /** The check's per-level state, reused per thread so that the check allocates nothing (not reentrant). */
+    private static final class Levels {
+        final long[] left = new long[MAX_LEVELS + 2];
+        final long[] seen = new long[MAX_LEVELS + 2];
+        final int[] kind = new int[MAX_LEVELS + 2];
+    }
+
+    private static final ThreadLocal<Levels> LEVELS = ThreadLocal.withInitial(Levels::new);
+
+    /** Verifies the frame's structure without allocating (see the class comment). */
     void check(byte[] b, int offset, int length) throws MalformedMessageException {
         final int end = offset + length;
         int pos = offset;
         // Per open level: its kind, the elements still to come (-1: indefinite, until a break) and the elements seen
         // (for the key/value parity of maps).
-        Levels levels = levels();
+        Levels levels = LEVELS.get();
         final int[] kind = levels.kind; // ARRAY, MAP, or CHUNKS + 8 * the major type the chunks must have
         final long[] left = levels.left;
         final long[] seen = levels.seen;
@@ -191,7 +245,7 @@ public final class CborSerializer extends BinaryCodec {
                             throw new MalformedMessageException("bignum longer than " + MAX_BIGNUM_BYTES + " bytes");
                         }
                         if (major == 3) {
-                            utf8(b, pos, (int) arg); // a text string, or a chunk of one
+                            BinaryCodec.utf8(b, pos, (int) arg); // a text string, or a chunk of one
                         }
                         pos += (int) arg;
                     }

@@ -42,7 +42,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The WAMP message layout, written once against Jackson's streaming API and shared by every format.
+ * The WAMP message layout, written once against Jackson's streaming API and shared by the formats parsed with
+ * Jackson (JSON, CBOR); MessagePack follows the same layout on msgpack-core ({@link MsgpackSerializer}).
  *
  * <p>Decoding reads tokens straight into records: a message is an array whose first element is the type code,
  * followed by that type's fields in wire order; trailing {@code Arguments|list} and {@code ArgumentsKw|dict} are
@@ -55,7 +56,8 @@ abstract class StreamingCodec implements Serializer {
     /** How deeply payload lists and dicts may nest; deeper input is rejected before it can exhaust the stack. */
     static final int MAX_DEPTH = 64;
 
-    private static final long MAX_ID = 1L << 53;
+    /** The largest WAMP ID (the spec's IDs are integers in [0, 2^53]). */
+    static final long MAX_ID = 1L << 53;
 
     protected final JsonFactory factory;
 
@@ -461,8 +463,8 @@ abstract class StreamingCodec implements Serializer {
         }
     }
 
-    /** How many elements {@link #write} puts in the message array, type code included. */
-    private static int elements(WampMessage m) {
+    /** How many elements {@link #write} puts in the message array, type code included (every format alike). */
+    static int elements(WampMessage m) {
         return switch (m.type()) {
             case HELLO, WELCOME, ABORT, CHALLENGE, AUTHENTICATE, GOODBYE, PUBLISHED, SUBSCRIBED, UNSUBSCRIBE,
                     CANCEL, REGISTERED, UNREGISTER, INTERRUPT -> 3;
@@ -485,7 +487,7 @@ abstract class StreamingCodec implements Serializer {
         };
     }
 
-    private static int payloadElements(List<Object> args, Map<String, Object> kwargs) {
+    static int payloadElements(List<Object> args, Map<String, Object> kwargs) {
         if (kwargs != null && !kwargs.isEmpty()) {
             return 2;
         }

@@ -204,6 +204,19 @@ class RelayCodecTest {
             o.packString("k");
             o.packDouble(Double.NaN);
         })));
+        // a string that is not UTF-8 (read leniently, it would reach the caller as U+FFFD), as a value and as a key
+        assertNull(RelayCodec.callMessage(withDetails(o -> {
+            o.packMapHeader(1);
+            o.packString("k");
+            o.packRawStringHeader(1);
+            o.writePayload(new byte[] {(byte) 0xff});
+        })));
+        assertNull(RelayCodec.callMessage(withDetails(o -> {
+            o.packMapHeader(1);
+            o.packRawStringHeader(3);
+            o.writePayload(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}); // a surrogate, CESU-8
+            o.packNil();
+        })));
         // details that are not a dict, bytes after the message
         assertNull(RelayCodec.callMessage(withDetails(o -> o.packString("not a dict"))));
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
