@@ -1,5 +1,6 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -47,32 +48,8 @@ class WebSocketFramesTest {
         }
     }
 
-    /** A client frame: masked with a fixed key unless {@code masked} is false; {@code b0} is FIN/RSV/opcode. */
     static byte[] frame(int b0, byte[] payload, boolean masked) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(b0);
-        int m = masked ? 0x80 : 0;
-        long n = payload.length;
-        if (n <= 125) {
-            out.write(m | (int) n);
-        } else if (n <= 0xFFFF) {
-            out.write(m | 126);
-            out.write((int) (n >>> 8));
-            out.write((int) n);
-        } else {
-            out.write(m | 127);
-            for (int i = 0; i < 8; i++) {
-                out.write((int) (n >>> (56 - 8 * i)));
-            }
-        }
-        byte[] key = {0x37, (byte) 0xfa, 0x21, 0x3d};
-        if (masked) {
-            out.write(key, 0, 4);
-        }
-        for (int i = 0; i < payload.length; i++) {
-            out.write(masked ? payload[i] ^ key[i & 3] : payload[i]);
-        }
-        return out.toByteArray();
+        return RawWebSocket.frame(b0, payload, masked);
     }
 
     static byte[] frame(int b0, byte[] payload) {
