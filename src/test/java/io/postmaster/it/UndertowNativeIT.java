@@ -36,6 +36,8 @@ class UndertowNativeIT extends ContainerBase {
         String chosen = lastChoice(log);
         assertNotNull(chosen, "the deployment says which serves /ws");
         assertTrue(chosen.contains("Undertow's own WebSocket API"), chosen);
+        assertTrue(chosen.contains("framed by Postmaster on the upgraded connection (postmaster.own-framing)"),
+                chosen);
         callAcrossSerializers(this);
     }
 
