@@ -28,7 +28,9 @@ import java.util.logging.Logger;
  * bound on what waits is {@link WebSocketPeer}'s: this link holds only frames it was handed.
  *
  * <p><b>Our close</b>: a close frame after what is queued, then the connection counts as closed (as under JSR-356);
- * the TCP connection is closed when the peer's close arrives, or {@link WebSocketPeer#CLOSE_HANDSHAKE_MS} later.
+ * the TCP connection is closed when the peer's close arrives, or {@link WebSocketPeer#CLOSE_HANDSHAKE_MS} later when
+ * all was written (else once {@code postmaster.outbound-abort-ms} has passed). The peer's close, or a protocol error,
+ * is answered and TCP closed once that is written, or {@code CLOSE_HANDSHAKE_MS} later.
  */
 final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private static final Logger LOG = Logger.getLogger(FramedLink.class.getName());
@@ -39,24 +41,29 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private static final int BUFFER = 64 * 1024;
     private static final ThreadLocal<ByteBuffer> READ = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
     private static final ThreadLocal<ByteBuffer> WRITE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[WebSocketFrames.MAX_HEADER]);
     private static final byte[] EMPTY = new byte[0];
 
-    /** A frame on its way out: header and payload, how much of both is written, who is told. */
+    /** A frame on its way out: opcode and payload (the header is made as it is written), how much is written, who is told. */
     private static final class Out {
-        final byte[] head;
+        final int opcode;
         final byte[] body;
         final Sent done;
         int written;
         Out next;
 
         Out(int opcode, byte[] body, Sent done) {
-            this.head = WebSocketFrames.header(opcode, body.length);
+            this.opcode = opcode;
             this.body = body;
             this.done = done;
         }
 
+        int headLength() {
+            return WebSocketFrames.headerLength(body.length);
+        }
+
         int size() {
-            return head.length + body.length;
+            return headLength() + body.length;
         }
     }
 
@@ -94,6 +101,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     }
 
     private final Transport connection;
+    private final long abortMs;
     private final String address;
     private final long id = IDS.incrementAndGet();
     private final WebSocketFrames.Reader reader;
@@ -114,8 +122,14 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private boolean closeWhenWritten;
     private volatile boolean ended;
 
-    FramedLink(Transport connection, String address, long maxMessage, java.util.Set<FramedLink> registry) {
+    /**
+     * @param abortMs  how long our close may wait for frames still unwritten ({@code postmaster.outbound-abort-ms})
+     * @param registry the open connections, which this one joins until it ends
+     */
+    FramedLink(Transport connection, String address, long maxMessage, long abortMs,
+               java.util.Set<FramedLink> registry) {
         this.connection = connection;
+        this.abortMs = abortMs;
         this.address = address;
         this.registry = registry;
         this.reader = new WebSocketFrames.Reader(this, maxMessage);
@@ -242,6 +256,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
             connection.close();
         } else {
             write();
+            later(this::forceClose, WebSocketPeer.CLOSE_HANDSHAKE_MS); // a peer that does not read our reply
         }
         WampEndpoint e = endpoint;
         if (e != null) {
@@ -297,15 +312,36 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         }
         if (sent) {
             write();
-            try {
-                connection.schedule(this::forceClose, WebSocketPeer.CLOSE_HANDSHAKE_MS);
-            } catch (RuntimeException e) { // the I/O thread is stopping: the server closes the connection
-                LOG.log(Level.FINE, "close timer of WebSocket " + id() + " not scheduled", e);
-            }
+            later(this::closeStuck, WebSocketPeer.CLOSE_HANDSHAKE_MS);
         }
         WampEndpoint e = endpoint;
         if (e != null) {
             UndertowWebSockets.inApplication(e::closed);
+        }
+    }
+
+    /**
+     * {@link WebSocketPeer#CLOSE_HANDSHAKE_MS} after our close: a peer that has all we wrote, our close frame
+     * included, but has not answered it, never will; one still reading what we wrote before it gets until
+     * {@code postmaster.outbound-abort-ms} after the close.
+     */
+    private void closeStuck() {
+        boolean unwritten;
+        synchronized (this) {
+            unwritten = first != null;
+        }
+        if (unwritten) {
+            later(this::forceClose, Math.max(0, abortMs - WebSocketPeer.CLOSE_HANDSHAKE_MS));
+        } else {
+            forceClose();
+        }
+    }
+
+    private void later(Runnable task, long ms) {
+        try {
+            connection.schedule(task, ms);
+        } catch (RuntimeException e) { // the I/O thread is stopping: the server closes the connection
+            LOG.log(Level.FINE, "close timer of WebSocket " + id() + " not scheduled", e);
         }
     }
 
@@ -386,14 +422,17 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                 ByteBuffer buf = WRITE.get();
                 while (first != null) {
                     buf.clear();
+                    byte[] head = HEAD.get();
                     for (Out o = first; o != null && buf.hasRemaining(); o = o.next) {
                         int at = o.written;
-                        if (at < o.head.length) {
-                            int n = Math.min(o.head.length - at, buf.remaining());
-                            buf.put(o.head, at, n);
+                        int headLength = o.headLength();
+                        if (at < headLength) {
+                            WebSocketFrames.header(head, o.opcode, o.body.length);
+                            int n = Math.min(headLength - at, buf.remaining());
+                            buf.put(head, at, n);
                             at += n;
                         }
-                        int b = at - o.head.length;
+                        int b = at - headLength;
                         int n = Math.min(o.body.length - b, buf.remaining());
                         if (n > 0) {
                             buf.put(o.body, b, n);

@@ -99,7 +99,8 @@ final class UndertowWebSockets implements NativeWebSockets {
             // no extension: none is offered), then hands over the TCP connection: the frames on it are ours.
             facade.upgradeChannel((connection, exchange) -> {
                 XnioTransport transport = new XnioTransport(connection);
-                FramedLink link = new FramedLink(transport, address, cfg.maxMessageSize(), framed);
+                FramedLink link = new FramedLink(transport, address, cfg.maxMessageSize(),
+                        cfg.outbound().abortMs(), framed);
                 transport.listenTo(link);
                 serve(link, exchange.getResponseHeaders().getFirst(Headers.SEC_WEB_SOCKET_PROTOCOL), host, address,
                         login, secure);

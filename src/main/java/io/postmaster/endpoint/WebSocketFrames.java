@@ -134,11 +134,18 @@ final class WebSocketFrames {
 
         /** Copies {@code n} octets from {@code in} into {@code to[at..]}, unmasked. */
         private void unmask(ByteBuffer in, byte[] to, int at, int n) {
-            int key = mask;
-            int shift = (int) (framePosition & 3);
-            for (int i = 0; i < n; i++) {
-                int k = (key >>> (24 - 8 * ((shift + i) & 3))) & 0xFF;
-                to[at + i] = (byte) (in.get() ^ k);
+            in.get(to, at, n);
+            int key = Integer.rotateLeft(mask, 8 * (int) (framePosition & 3)); // the key from this octet on
+            int i = at;
+            int end = at + n;
+            for (; i + 4 <= end; i += 4) {
+                to[i] ^= (byte) (key >>> 24);
+                to[i + 1] ^= (byte) (key >>> 16);
+                to[i + 2] ^= (byte) (key >>> 8);
+                to[i + 3] ^= (byte) key;
+            }
+            for (int s = 24; i < end; i++, s -= 8) {
+                to[i] ^= (byte) (key >>> s);
             }
         }
 
@@ -355,6 +362,12 @@ final class WebSocketFrames {
     /** A final, unmasked frame header: {@code opcode}, a payload of {@code length} octets. */
     static byte[] header(int opcode, long length) {
         byte[] h = new byte[headerLength(length)];
+        header(h, opcode, length);
+        return h;
+    }
+
+    /** Writes that header into {@code h[0..headerLength(length))}. */
+    static void header(byte[] h, int opcode, long length) {
         h[0] = (byte) (0x80 | opcode);
         if (length <= 125) {
             h[1] = (byte) length;
@@ -368,7 +381,6 @@ final class WebSocketFrames {
                 h[2 + i] = (byte) (length >>> (56 - 8 * i));
             }
         }
-        return h;
     }
 
     /**

@@ -177,7 +177,7 @@ class FramedLinkTest {
     private final FakeTransport transport = new FakeTransport();
     private final Recorder endpoint = new Recorder();
     private final Set<FramedLink> registry = ConcurrentHashMap.newKeySet();
-    private final FramedLink link = new FramedLink(transport, "127.0.0.1:1", 1 << 20, registry);
+    private final FramedLink link = new FramedLink(transport, "127.0.0.1:1", 1 << 20, 30_000, registry);
 
     {
         transport.link = link;
@@ -311,6 +311,8 @@ class FramedLinkTest {
         link.sendBinary(new byte[100], t);
         link.close(1000, "");
         transport.scheduled.get(0).run();
+        assertTrue(transport.open, "a peer still reading what was written before the close gets longer");
+        transport.scheduled.get(1).run();
         assertFalse(transport.open);
         assertEquals(1, t.results.size());
         assertInstanceOf(ClosedChannelException.class, t.results.get(0), "what was unwritten fails");
