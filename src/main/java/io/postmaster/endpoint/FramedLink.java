@@ -347,11 +347,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
 
     @Override
     public Runnable aborter(IntSupplier unwritten) {
-        return () -> {
-            if (unwritten.getAsInt() > 0) {
-                forceClose();
-            }
-        };
+        return WebSocketLink.dropIfUnwritten(this, unwritten);
     }
 
     /** A peer that never answers our close frame: the close's own timer ends it (see {@link #close}). */
