@@ -43,6 +43,11 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private static final ThreadLocal<ByteBuffer> WRITE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
     private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[WebSocketFrames.MAX_HEADER]);
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Reads per readiness event at most: a client that keeps its socket full is read again on the loop's next pass,
+     * after the other connections of its I/O thread (readiness is level-triggered).
+     */
+    private static final int READS_PER_EVENT = 16;
 
     /** A frame on its way out: opcode and payload (the header is made as it is written), how much is written, who is told. */
     private static final class Out {
@@ -75,6 +80,12 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     interface Transport {
         /** Reads what is there: octets read, 0 if none, -1 at the end of the stream. */
         int read(ByteBuffer into) throws IOException;
+
+        /**
+         * Whether a read that did not fill the buffer may still leave octets that no readiness event will announce
+         * (TLS: records already decrypted), so that reading goes on until a read finds nothing.
+         */
+        boolean readsUntilEmpty();
 
         /** Writes what the socket takes now: octets written. */
         int write(ByteBuffer from) throws IOException;
@@ -169,7 +180,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         t.setContextClassLoader(UndertowWebSockets.LOADER);
         try {
             ByteBuffer buf = READ.get();
-            while (!reader.done()) {
+            for (int reads = 0; !reader.done() && reads < READS_PER_EVENT; reads++) {
                 buf.clear();
                 int n = connection.read(buf);
                 if (n < 0) { // the peer closed TCP without a close frame
@@ -181,7 +192,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                 }
                 buf.flip();
                 reader.read(buf);
-                if (n < buf.capacity()) {
+                if (n < buf.capacity() && !connection.readsUntilEmpty()) {
                     break; // the socket had no more: reading again would only find nothing
                 }
             }

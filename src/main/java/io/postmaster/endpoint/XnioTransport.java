@@ -5,6 +5,7 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.ssl.SslConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,11 +19,13 @@ final class XnioTransport implements FramedLink.Transport {
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
+    private final boolean tls;
 
     XnioTransport(StreamConnection connection) {
         this.connection = connection;
         this.source = connection.getSourceChannel();
         this.sink = connection.getSinkChannel();
+        this.tls = connection instanceof SslConnection;
     }
 
     /** Points the connection's listeners at {@code link}: reads, write readiness, the close. */
@@ -36,6 +39,11 @@ final class XnioTransport implements FramedLink.Transport {
     @Override
     public int read(ByteBuffer into) throws IOException {
         return source.read(into);
+    }
+
+    @Override
+    public boolean readsUntilEmpty() {
+        return tls;
     }
 
     @Override

@@ -53,6 +53,11 @@ class FramedLinkTest {
         }
 
         @Override
+        public boolean readsUntilEmpty() {
+            return false;
+        }
+
+        @Override
         public synchronized int write(ByteBuffer from) {
             writes++;
             int n = window == 0 ? from.remaining() : Math.min(window, from.remaining());
