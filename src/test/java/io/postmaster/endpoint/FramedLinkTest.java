@@ -324,6 +324,22 @@ class FramedLinkTest {
     }
 
     @Test
+    void aPeerThatClosesButDoesNotReadOurReplyIsDroppedByATimer() {
+        transport.window = 1;
+        Told t = new Told();
+        link.sendBinary(new byte[100], t);
+        transport.window = 0;
+        transport.suspendWrites(); // the socket stays full: the rest and the reply wait
+        receive(RawWebSocket.frame(0x88, new byte[] {0x03, (byte) 0xE8}, true));
+        assertTrue(transport.open, "the reply waits behind what the peer has not read");
+        assertEquals(1, endpoint.closedCalls.get(), "the connection counts as closed at once");
+        assertEquals(1, transport.scheduled.size());
+        transport.scheduled.get(0).run();
+        assertFalse(transport.open);
+        assertInstanceOf(ClosedChannelException.class, t.results.get(0));
+    }
+
+    @Test
     void theEndOfTheStreamEndsTheConnection() {
         transport.eof = true;
         link.readable();
