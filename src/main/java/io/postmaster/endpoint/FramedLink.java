@@ -52,7 +52,8 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     /** A frame on its way out: opcode and payload (the header is made as it is written), how much is written, who is told. */
     private static final class Out {
         final int opcode;
-        final byte[] body;
+        /** Final but for a pong not yet begun, which answers the latest ping (see {@link #ping}). */
+        byte[] body;
         final Sent done;
         int written;
         Out next;
@@ -124,6 +125,8 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     // --- guarded by this ---
     private Out first;
     private Out last;
+    /** The last pong queued, until it is written. */
+    private Out pong;
     private boolean batch;
     /** The socket took less than it was offered: the rest waits for write readiness. */
     private boolean waiting;
@@ -229,9 +232,25 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         return closeSent;
     }
 
+    /**
+     * A ping is answered in turn with what is queued; while a pong waits unwritten (a client that pings but does not
+     * read), it answers the latest ping instead of another being queued (RFC 6455 section 5.5.3), so a ping flood
+     * holds one pong.
+     */
     @Override
     public void ping(byte[] payload) {
-        queue(new Out(WebSocketFrames.PONG, payload, null));
+        synchronized (this) {
+            Out p = pong;
+            if (p != null && p.written == 0) {
+                p.body = payload;
+                return;
+            }
+        }
+        Out p = new Out(WebSocketFrames.PONG, payload, null);
+        synchronized (this) {
+            pong = p;
+        }
+        queue(p);
     }
 
     @Override
@@ -456,6 +475,9 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                             break;
                         }
                         written -= left;
+                        if (o == pong) {
+                            pong = null;
+                        }
                         first = o.next;
                         if (first == null) {
                             last = null;

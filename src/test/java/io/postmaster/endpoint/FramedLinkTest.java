@@ -340,6 +340,22 @@ class FramedLinkTest {
     }
 
     @Test
+    void aPingFloodWhileNotReadingHoldsOnePong() {
+        transport.window = 1;
+        link.sendBinary(new byte[10], new Told()); // the socket takes one octet: the rest waits
+        for (int i = 0; i < 1000; i++) {
+            receive(RawWebSocket.frame(0x89, ("p" + i).getBytes(StandardCharsets.UTF_8), true));
+        }
+        transport.window = 0;
+        link.writable();
+        List<RawWebSocket.Frame> frames = transport.frames();
+        assertEquals(2, frames.size(), "the binary frame and one pong");
+        assertEquals("p999", new String(frames.get(1).payload(), StandardCharsets.UTF_8), "answering the latest");
+        receive(RawWebSocket.frame(0x89, "again".getBytes(StandardCharsets.UTF_8), true));
+        assertEquals(3, transport.frames().size(), "a ping after that is answered again");
+    }
+
+    @Test
     void theEndOfTheStreamEndsTheConnection() {
         transport.eof = true;
         link.readable();
