@@ -39,8 +39,10 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private static final AtomicLong IDS = new AtomicLong();
     /** What one read or one write moves at most; one buffer per thread that reads or writes. */
     private static final int BUFFER = 64 * 1024;
-    private static final ThreadLocal<ByteBuffer> READ = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
-    private static final ThreadLocal<ByteBuffer> WRITE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private static final ThreadLocal<ByteBuffer> READ =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    private static final ThreadLocal<ByteBuffer> WRITE =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
     private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[WebSocketFrames.MAX_HEADER]);
     private static final byte[] EMPTY = new byte[0];
     /**
@@ -49,7 +51,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
      */
     private static final int READS_PER_EVENT = 16;
 
-    /** A frame on its way out: opcode and payload (the header is made as it is written), how much is written, who is told. */
+    /** A frame on its way out: opcode, payload (the header is made as it is written), how much is written, who is told. */
     private static final class Out {
         final int opcode;
         /** Final but for a pong not yet begun, which answers the latest ping (see {@link #ping}). */

@@ -3,6 +3,7 @@ package io.postmaster.it;
 import io.postmaster.testing.RawWebSocket;
 import io.postmaster.testing.RawWebSocket.Frame;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,22 +23,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * RFC 6455 framing as a hostile client writes it, against {@code /ws} on WildFly, where Postmaster frames the
- * WebSocket itself ({@code postmaster.own-framing}, the default): every broken frame rule ends the connection with
- * its close code and then TCP, pings are answered in turn, fragments with pings between them make one message, and
- * the server's frames carry every length encoding. On the other servers the container frames WebSocket: skipped.
+ * RFC 6455 framing as a hostile client writes it, against {@code /ws} on WildFly with Postmaster framing the WebSocket
+ * itself ({@code postmaster.own-framing=true}; the server log says so): every broken frame rule ends the connection
+ * with its close code and then TCP, pings are answered in turn, fragments with pings between them make one message,
+ * and the server's frames carry every length encoding. On the other servers the container frames WebSocket: skipped.
  */
 class HostileFramingIT extends ContainerBase {
     private static final String HELLO = "[1,\"realm1\",{\"roles\":{\"subscriber\":{},\"publisher\":{}}}]";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return builtWar();
+        return builtWar().addAsResource(new StringAsset("postmaster.own-framing=true\n"),
+                "META-INF/microprofile-config.properties");
     }
 
     @BeforeEach
-    void onWildFly() {
+    void onWildFly() throws IOException {
         assumeTrue(container().equals("wildfly"), "the container frames WebSocket on the other servers");
+        String chosen = UndertowNativeIT.lastChoice(assumeServerLog());
+        assertNotNull(chosen, "the deployment says which serves /ws");
+        assertTrue(chosen.contains("framed by Postmaster on the upgraded connection (postmaster.own-framing)"),
+                chosen);
     }
 
     private RawWebSocket open() throws IOException {

@@ -11,23 +11,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code postmaster.own-framing=false}: on WildFly, {@code /ws} is still Undertow's own WebSocket API, its frames
- * read and written by Undertow's WebSocket channel, and the deployment says so at start.
+ * {@code postmaster.own-framing=true}: on WildFly, {@code /ws} is Undertow's own WebSocket API with its frames read
+ * and written by Postmaster on the upgraded connection, the deployment says so at start, and the serializers meet
+ * in a call as on the other paths.
  */
-class OwnFramingOffIT extends ContainerBase {
+class OwnFramingIT extends ContainerBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return builtWar().addAsResource(new StringAsset("postmaster.own-framing=false\n"),
+        return builtWar().addAsResource(new StringAsset("postmaster.own-framing=true\n"),
                 "META-INF/microprofile-config.properties");
     }
 
     @Test
-    void theSettingOffLeavesTheFramesToUndertow() throws Exception {
+    void theSettingOnFramesSlashWsInPostmaster() throws Exception {
         Path log = assumeServerLog();
         String chosen = UndertowNativeIT.lastChoice(log);
         assertNotNull(chosen, "the deployment says which serves /ws");
-        assertTrue(chosen.contains("framed by Undertow's WebSocket channel (postmaster.own-framing is off)"), chosen);
+        assertTrue(chosen.contains("framed by Postmaster on the upgraded connection (postmaster.own-framing)"),
+                chosen);
         UndertowNativeIT.callAcrossSerializers(this);
     }
 }
