@@ -246,18 +246,17 @@ final class ClusterDealer implements RpcBackplane {
 
     // ------------------------------------------------------------------------------------------ from Redis
 
-    /** A message of a node's dealer, from this node's inbox (inbound thread). */
-    void deliver(Publish p) {
+    /** A message of a call from another node's dealer, from this node's call inbox (on the engine's I/O thread). */
+    void deliver(RelayCodec.CallMessage c) {
         ClusterRpc rpc = port;
-        WampMessage m = RelayCodec.rpcMessage(p);
-        if (rpc == null || m == null || !(p.options().get("from") instanceof Long from)) {
-            FAILED.log(() -> "cluster: a malformed call message from another node was dropped");
+        if (rpc == null) {
             return;
         }
+        WampMessage m = c.message();
         if (m instanceof WampMessage.Invocation || m instanceof WampMessage.Interrupt) {
-            rpc.fromCaller(from, p.request(), m);
+            rpc.fromCaller(c.from(), c.callee(), m);
         } else {
-            rpc.fromCallee(p.request(), m);
+            rpc.fromCallee(c.callee(), m);
         }
     }
 
@@ -414,10 +413,5 @@ final class ClusterDealer implements RpcBackplane {
                 new String[] {regs(), regIds(), nodeRegs(node), cluster.realmNodeKey(realm, node)},
                 utf8(prefix + ":{" + realm + "}:callees:"));
         return done != null && done == 1;
-    }
-
-    /** Call messages are told apart from relayed publications by this option. */
-    static boolean isRpc(Publish p) {
-        return p.options().containsKey("rpc");
     }
 }

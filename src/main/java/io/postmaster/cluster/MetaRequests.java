@@ -59,7 +59,12 @@ final class MetaRequests {
 
     /** Sends {@code op} to every other live node; {@code answer} gets their answers once (see the class doc). */
     void ask(String realm, String op, List<Object> args, SessionDirectory.Answer<List<List<Object>>> answer) {
-        long[] nodes = cluster.otherNodes();
+        ask(realm, op, args, cluster.otherNodes(), answer);
+    }
+
+    /** Sends {@code op} to {@code nodes} (other live nodes); {@code answer} gets their answers once. */
+    void ask(String realm, String op, List<Object> args, long[] nodes,
+             SessionDirectory.Answer<List<List<Object>>> answer) {
         if (nodes.length == 0) {
             answer.ok(List.of());
             return;

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,6 +89,14 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private final AtomicLong outBytes = new AtomicLong();
     private final AtomicInteger controlPending = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** Messages to other nodes' inboxes that event-loop threads queued during their current pass (see send). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<RedisLink.Outgoing> passQueue =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean passFlushQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable passFlush = this::flushPass;
+    /** Told of each message to another node's inbox once Redis took it or did not (one for all messages). */
+    private final java.util.function.BiConsumer<RedisLink.Outgoing, Throwable> sentCallback = this::sent;
     /** Publications received from other nodes (delivered or not). */
     private final AtomicLong relayedIn = new AtomicLong();
     /** Heartbeats that could not reach Redis. */
@@ -99,6 +108,14 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private volatile RedisLink link;
     /** This node's ID (random, claimed with SET NX), 0 before the first join. Control thread writes. */
     private volatile long nodeId;
+    /** Slots of the call inboxes' names {@link #sendToNode} remembers, instead of naming one per message. */
+    private static final int INBOX_NAMES = 64;
+    private final Named[] callInboxes = new Named[INBOX_NAMES];
+    /** This node's call inbox, named once its ID is known (compared with every message received). */
+    private volatile String ownCallInbox = "";
+    /** The channels every node subscribes. */
+    private final String controlChannel;
+    private final String registrationChannel;
     /** This node's session-ID slot, 0 before the first join. */
     private volatile int slot;
     /** Whether the node is joined: its keys are in Redis and it receives and relays publications. */
@@ -122,6 +139,8 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         this.bounds = bounds;
         this.realms = realms;
         this.prefix = config.keyPrefix();
+        this.controlChannel = prefix + ":ctl";
+        this.registrationChannel = ClusterDealer.channel(prefix);
         realms.forEach(r -> interest.put(r, new RemoteInterest()));
         realms.forEach(r -> localInterest.put(r, new LocalInterest()));
         realms.forEach(r -> dealers.put(r, new ClusterDealer(this, r, prefix, bounds)));
@@ -276,7 +295,17 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** Hands a message of a call to {@code node}'s inbox; false if it could not be (see {@link #send}). */
     boolean sendToNode(long node, byte[] data) {
-        return send(callInbox(node), data);
+        int i = (int) (node ^ (node >>> 32)) & (INBOX_NAMES - 1);
+        Named n = callInboxes[i];
+        if (n == null || n.node != node) {
+            n = new Named(node, callInbox(node));
+            callInboxes[i] = n; // a slot another node's name may take again: the cache stays this size
+        }
+        return send(n.channel, data);
+    }
+
+    /** A node's call inbox by name, as {@link #sendToNode} remembers it (immutable: racing writers are harmless). */
+    private record Named(long node, String channel) {
     }
 
     @Override
@@ -363,7 +392,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     private String slotKey(int s) { return prefix + ":slot:" + s; }
     private String nodesKey() { return prefix + ":nodes"; }
     private String interestKey(String realm, long node) { return prefix + ":{" + realm + "}:interest:" + node; }
-    private String controlChannel() { return prefix + ":ctl"; }
+    private String controlChannel() { return controlChannel; }
     private String inbox(long node) { return prefix + ":n:" + node; }
     private String callInbox(long node) { return prefix + ":c:" + node; }
 
@@ -380,6 +409,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
     /**
      * Publishes to another node's inbox, asynchronously, within the outbound bounds: with Redis slow or gone a
      * publication is not relayed (at most once), never waited for.
+     *
+     * <p>Sent from an event-loop thread (XNIO's I/O threads are {@link Executor}s, as {@code WebSocketPeer} uses them
+     * too), a message waits until that thread has finished its pass — reading and routing everything that arrived
+     * at once — and goes to Lettuce with the others of the pass as one batch: one task for its event loop instead of
+     * one per message. From any other thread it goes at once, after whatever a pass has left queued (in order).
      */
     private boolean send(String channel, byte[] data) {
         RedisLink c = link;
@@ -395,21 +429,58 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     + ClusterConfig.OUT_QUEUE + ", " + ClusterConfig.OUT_QUEUE_BYTES + ")");
             return false;
         }
-        try {
-            c.publishToNode(channel, data).whenComplete((receivers, e) -> {
-                outCount.decrementAndGet();
-                outBytes.addAndGet(-data.length);
-                if (e != null) {
-                    notRelayed("Redis refused it: " + e);
+        RedisLink.Outgoing out = new RedisLink.Outgoing(channel, data, sentCallback);
+        if (Thread.currentThread() instanceof Executor loop) {
+            passQueue.add(out);
+            if (passFlushQueued.compareAndSet(false, true)) {
+                try {
+                    loop.execute(passFlush);
+                } catch (RuntimeException e) { // the loop is shutting down
+                    flushPass();
                 }
-            });
-        } catch (RuntimeException e) {
-            outCount.decrementAndGet();
-            outBytes.addAndGet(-data.length);
-            notRelayed("Redis refused it: " + e);
-            return false;
+            }
+            return true;
+        }
+        synchronized (passQueue) {
+            List<RedisLink.Outgoing> batch = drainPass();
+            batch.add(out);
+            c.publishToNodes(batch);
         }
         return true;
+    }
+
+    /** What a pass of an event loop queued goes to Lettuce in one batch. */
+    private void flushPass() {
+        passFlushQueued.set(false);
+        synchronized (passQueue) {
+            List<RedisLink.Outgoing> batch = drainPass();
+            if (batch.isEmpty()) {
+                return;
+            }
+            RedisLink c = link;
+            if (c == null) {
+                batch.forEach(o -> sent(o, new IllegalStateException("Redis is not connected")));
+                return;
+            }
+            c.publishToNodes(batch);
+        }
+    }
+
+    private List<RedisLink.Outgoing> drainPass() {
+        List<RedisLink.Outgoing> batch = new java.util.ArrayList<>();
+        for (RedisLink.Outgoing o; (o = passQueue.poll()) != null; ) {
+            batch.add(o);
+        }
+        return batch;
+    }
+
+    /** A message to another node's inbox was taken by Redis, or {@code failure} says why not. */
+    private void sent(RedisLink.Outgoing o, Throwable failure) {
+        outCount.decrementAndGet();
+        outBytes.addAndGet(-o.data().length);
+        if (failure != null) {
+            notRelayed("Redis refused it: " + failure);
+        }
     }
 
     private void notRelayed(String why) {
@@ -419,11 +490,11 @@ public final class RedisCluster implements Backplane, AutoCloseable {
 
     /** A message on a subscribed channel, on Lettuce's I/O thread: queued, never handled here. */
     private void received(String channel, byte[] data) {
-        if (channel.equals(callInbox(nodeId))) {
+        if (channel.equals(ownCallInbox)) {
             call(data);
             return;
         }
-        if (channel.equals(ClusterDealer.channel(prefix))) {
+        if (channel.equals(registrationChannel)) {
             if (controlPending.incrementAndGet() > CONTROL_QUEUE) {
                 controlPending.decrementAndGet();
                 reload = true;
@@ -471,10 +542,22 @@ public final class RedisCluster implements Backplane, AutoCloseable {
      */
     private void call(byte[] data) {
         relayedIn.incrementAndGet();
-        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         Router r = router;
-        ClusterDealer d = p == null || r == null || !(p.options().get("realm") instanceof String realm)
-                ? null : dealers.get(realm);
+        if (data.length <= config.maxRelayBytes() && RelayCodec.isCallMessage(data)) {
+            RelayCodec.CallMessage c = RelayCodec.callMessage(data);
+            ClusterDealer d = c == null || r == null ? null : dealers.get(c.realm());
+            if (d == null) {
+                notDelivered("a call message from another node is malformed or for a realm not served here");
+                return;
+            }
+            try {
+                d.deliver(c);
+            } catch (RuntimeException e) {
+                NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
+            }
+            return;
+        }
+        Publish p = data.length > config.maxRelayBytes() ? null : RelayCodec.decode(data);
         if (p != null && r != null && MetaRequests.isAnswer(p)) {
             if (p.options().get("from") instanceof Long from) {
                 metaRequests.answered(from, p.request(), p.args());
@@ -494,15 +577,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             });
             return;
         }
-        if (d == null || !ClusterDealer.isRpc(p)) {
-            notDelivered("a call message from another node is malformed, too large, or for a realm not served here");
-            return;
-        }
-        try {
-            d.deliver(p);
-        } catch (RuntimeException e) {
-            NOT_DELIVERED.log(() -> "a call message from another node failed (" + e + ")", e);
-        }
+        notDelivered("a message from another node's call inbox is malformed or too large");
     }
 
     /** The inbound thread: delivers relayed publications in the order they came, one at a time. */
@@ -535,10 +610,6 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         Realm realm = r.realm(realmName);
         if (realm == null) {
             notDelivered("this node does not serve realm " + realmName);
-            return;
-        }
-        if (ClusterDealer.isRpc(p)) {
-            notDelivered("a call message came on the publications' channel");
             return;
         }
         Object filter = p.options().get("filter");
@@ -610,6 +681,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                             TimeUnit.MILLISECONDS))
+                    .nettyCustomizer(new CoalescedFlushes())
                     .build();
         }
         RedisLink l = RedisLink.connect(config, resources, this::received, RedisLink.states(up -> {
@@ -641,6 +713,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                 id = Ids.secureRandom();
             } while (!"OK".equals(redis.set(nodeKey(id), utf8("alive"), SetArgs.Builder.nx().px(ttl))));
             nodeId = id;
+            ownCallInbox = callInbox(id);
         } else {
             redis.set(nodeKey(nodeId), utf8("alive"), SetArgs.Builder.px(ttl));
         }
@@ -720,7 +793,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
         }
         for (String realm : realms) {
             redis.pexpire(interestKey(realm, nodeId), ttl);
-            redis.pexpire(sessions.get(realm).key(nodeId), ttl);
+            sessions.get(realm).renew(redis, nodeId, ttl);
         }
         if (!link.nodeChannelsSubscribed(inbox(nodeId), callInbox(nodeId))) {
             LOG.warning(() -> "cluster: node " + nodeId + "'s inboxes were not subscribed in Redis (a failover or a "
@@ -764,7 +837,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
                     redis.del(interestKey(realm, node));
                 }
                 for (ClusterSessions cs : sessions.values()) {
-                    redis.del(cs.key(node));
+                    cs.forget(redis, node);
                 }
                 redis.publish(controlChannel(), RelayCodec.control(node, "down", null, null, null));
                 LOG.info(() -> "cluster: node " + node + " is dead (no heartbeat for "
@@ -1109,7 +1182,7 @@ public final class RedisCluster implements Backplane, AutoCloseable {
             d.forget(redis, nodeId);
         }
         for (ClusterSessions cs : sessions.values()) {
-            redis.del(cs.key(nodeId));
+            cs.forget(redis, nodeId);
         }
         redis.publish(controlChannel(), RelayCodec.control(nodeId, "down", null, null, null));
         LOG.info(() -> "cluster: node " + nodeId + " left");

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -19,6 +20,13 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.postmaster.config.ClusterConfig;
@@ -63,6 +71,24 @@ abstract class RedisLink {
 
     /** Publishes to a node channel; the answer is the number of subscribers that received it. */
     abstract RedisFuture<Long> publishToNode(String channel, byte[] data);
+
+    /** A message for a node channel, and whom to tell once Redis took it (failure null) or did not. */
+    record Outgoing(String channel, byte[] data, BiConsumer<Outgoing, Throwable> done) {
+    }
+
+    /**
+     * Publishes each message to its node channel, in order, as one batch where the connection allows it; every
+     * message's {@code done} is told, also when the batch cannot be written at all.
+     */
+    void publishToNodes(List<Outgoing> batch) {
+        for (Outgoing o : batch) {
+            try {
+                publishToNode(o.channel(), o.data()).whenComplete((n, e) -> o.done().accept(o, e));
+            } catch (RuntimeException e) {
+                o.done().accept(o, e);
+            }
+        }
+    }
 
     /** Subscribes broadcast channels (waits for Redis). */
     abstract void subscribeBroadcast(String... channels);
@@ -160,9 +186,41 @@ abstract class RedisLink {
         @Override boolean pubSubOpen() { return pubsub.isOpen(); }
         @Override boolean clustered() { return false; }
 
+        /**
+         * On the pub/sub connection where Redis speaks RESP3 to it (Redis 6 and later), which lets a subscribed
+         * connection run commands: the answers and the messages from other nodes then arrive on one socket, read
+         * together by one event loop. Under RESP2 a subscribed connection may not publish: the command connection.
+         */
         @Override
         RedisFuture<Long> publishToNode(String channel, byte[] data) {
-            return commands.async().publish(channel, data);
+            return pubsub instanceof StatefulRedisConnectionImpl<?, ?> c && c.getConnectionState()
+                    .getNegotiatedProtocolVersion() == ProtocolVersion.RESP3
+                    ? pubsub.async().publish(channel, data) : commands.async().publish(channel, data);
+        }
+
+        /** Under RESP3 on the pub/sub connection as one dispatch: one task for its event loop, one write. */
+        @Override
+        @SuppressWarnings("unchecked")
+        void publishToNodes(List<Outgoing> batch) {
+            if (batch.size() < 2 || !(pubsub instanceof StatefulRedisConnectionImpl<?, ?> c) || c.getConnectionState()
+                    .getNegotiatedProtocolVersion() != ProtocolVersion.RESP3) {
+                super.publishToNodes(batch);
+                return;
+            }
+            List<RedisCommand<String, byte[], ?>> commands = new ArrayList<>(batch.size());
+            for (Outgoing o : batch) {
+                AsyncCommand<String, byte[], Long> cmd = new AsyncCommand<>(new Command<>(CommandType.PUBLISH,
+                        new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(o.channel()).addValue(o.data())));
+                cmd.whenComplete((n, e) -> o.done().accept(o, e));
+                commands.add(cmd);
+            }
+            try {
+                ((StatefulRedisConnectionImpl<String, byte[]>) c).dispatch(commands);
+            } catch (RuntimeException e) {
+                for (RedisCommand<String, byte[], ?> cmd : commands) {
+                    cmd.completeExceptionally(e); // each told once: a completed command ignores this
+                }
+            }
         }
 
         @Override

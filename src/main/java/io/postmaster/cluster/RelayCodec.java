@@ -7,6 +7,11 @@ import io.postmaster.serialization.MalformedMessageException;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +25,19 @@ import java.util.Map;
  * with {@code op} one of {@code +} / {@code -} (a node's first subscription to a topic under a match policy was
  * created / its last one removed), {@code reset} (reload all of that node's interest), {@code down} (the node left
  * or is dead).</li>
+ * <li>a message of a call (INVOCATION, INTERRUPT, RESULT, ERROR) to another node's call inbox: not a PUBLISH but
+ * a shape of its own, written and read without the WAMP codec ({@link #rpc});</li>
  * <li>a meta request to another node's call inbox: {@code [PUBLISH, request, {realm, meta: op, from}, "-", args]},
  * and its answer to the asking node's: {@code [PUBLISH, request, {realm, answer: 1, from}, "-", results]}.</li>
  * </ul>
  */
 final class RelayCodec {
     private static final Serializer MSGPACK = Serializers.bySubprotocol("wamp.2.msgpack").orElseThrow();
+    /** The first element of a message of a call ({@link #rpc}), which no WAMP message starts with. */
+    private static final int CALL_MARK = 82;
+    private static final int CALL_FIELDS = 10;
+    /** A packer starts small (msgpack-core's default is 8 KiB) and grows with the message. */
+    private static final MessagePack.PackerConfig SMALL = MessagePack.DEFAULT_PACKER_CONFIG.withBufferSize(256);
     /** The topic of control messages that name no topic. */
     static final String NO_TOPIC = "-";
 
@@ -55,39 +67,113 @@ final class RelayCodec {
         return bytes(new Publish(node, o, topic == null ? NO_TOPIC : topic, null, null));
     }
 
+    /**
+     * A message of a call for another node ({@link #callMessage} reads it): written with msgpack-core directly, not
+     * through the WAMP codec, as it is the one message a call across nodes sends twice:
+     * {@code [CALL_MARK, type, from, callee, request, realm, registration | error | nil, details, args, kwargs]}.
+     */
     static byte[] rpc(String realm, long from, long callee, WampMessage m) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("realm", realm);
-        o.put("rpc", (long) m.type().code());
-        o.put("from", from);
-        List<Object> args;
-        Map<String, Object> kwargs;
+        long request;
+        Object extra = null;
+        Map<String, Object> details;
+        List<Object> args = null;
+        Map<String, Object> kwargs = null;
         if (m instanceof WampMessage.Invocation i) {
-            o.put("req", i.request());
-            o.put("d", i.details());
-            o.put("reg", i.registration());
+            request = i.request();
+            extra = i.registration();
+            details = i.details();
             args = i.args();
             kwargs = i.kwargs();
         } else if (m instanceof WampMessage.Interrupt i) {
-            o.put("req", i.request());
-            o.put("d", i.options());
-            args = null;
-            kwargs = null;
+            request = i.request();
+            details = i.options();
         } else if (m instanceof WampMessage.Result r) {
-            o.put("req", r.request());
-            o.put("d", r.details());
+            request = r.request();
+            details = r.details();
             args = r.args();
             kwargs = r.kwargs();
         } else if (m instanceof WampMessage.Error e) {
-            o.put("req", e.request());
-            o.put("d", e.details());
-            o.put("err", e.error());
+            request = e.request();
+            extra = e.error();
+            details = e.details();
             args = e.args();
             kwargs = e.kwargs();
         } else {
             throw new IllegalArgumentException("not a message of a call: " + m.type());
         }
-        return bytes(new Publish(callee, o, NO_TOPIC, args, kwargs));
+        MessageBufferPacker out = SMALL.newBufferPacker();
+        try {
+            out.packArrayHeader(CALL_FIELDS);
+            out.packInt(CALL_MARK);
+            out.packInt(m.type().code());
+            out.packLong(from);
+            out.packLong(callee);
+            out.packLong(request);
+            out.packString(realm);
+            if (extra instanceof Long reg) {
+                out.packLong(reg);
+            } else if (extra instanceof String error) {
+                out.packString(error);
+            } else {
+                out.packNil();
+            }
+            PackedValues.writeMap(out, details == null ? Map.of() : details, 0);
+            PackedValues.writeList(out, args, 0);
+            PackedValues.writeMap(out, kwargs, 0);
+            return out.toByteArray();
+        } catch (IOException e) {
+            // only a value the WAMP codecs cannot write either, which no client's message can hold
+            throw new IllegalArgumentException("a " + m.type() + " cannot be sent to another node: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code data} is a message of a call ({@link #rpc}), by its first two bytes. */
+    static boolean isCallMessage(byte[] data) {
+        return data.length > 2 && data[0] == (byte) (0x90 | CALL_FIELDS) && data[1] == CALL_MARK;
+    }
+
+    /** A message of a call as another node sent it ({@link #rpc}). */
+    record CallMessage(String realm, long from, long callee, WampMessage message) {
+    }
+
+    /** The message of a call in {@code data}, or null if it is malformed (see {@link PackedValues} for the bounds). */
+    static CallMessage callMessage(byte[] data) {
+        try (MessageUnpacker in = MessagePack.newDefaultUnpacker(data)) {
+            return PackedValues.guarded(() -> readCall(in, data.length));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static CallMessage readCall(MessageUnpacker in, long size) throws IOException {
+        if (in.unpackArrayHeader() != CALL_FIELDS || in.unpackInt() != CALL_MARK) {
+            throw new IOException("not a message of a call");
+        }
+        io.postmaster.message.MessageType type = io.postmaster.message.MessageType.of(in.unpackInt());
+        long from = in.unpackLong();
+        long callee = in.unpackLong();
+        long request = in.unpackLong();
+        String realm = PackedValues.string(in, size);
+        Object extra = PackedValues.read(in, size, 0);
+        Map<String, Object> details = PackedValues.readMapOrNil(in, size);
+        List<Object> args = PackedValues.readListOrNil(in, size);
+        Map<String, Object> kwargs = PackedValues.readMapOrNil(in, size);
+        if (in.hasNext() || details == null || type == null) {
+            throw new IOException("malformed message of a call");
+        }
+        WampMessage m = switch (type) {
+            case INVOCATION -> extra instanceof Long reg ? new WampMessage.Invocation(request, reg, details, args, kwargs)
+                    : null;
+            case INTERRUPT -> new WampMessage.Interrupt(request, details);
+            case RESULT -> new WampMessage.Result(request, details, args, kwargs);
+            case ERROR -> extra instanceof String err ? new WampMessage.Error(
+                    io.postmaster.message.MessageType.CALL.code(), request, details, err, args, kwargs) : null;
+            default -> null;
+        };
+        if (m == null) {
+            throw new IOException("malformed message of a call");
+        }
+        return new CallMessage(realm, from, callee, m);
     }
 
     /** A meta request {@code op} of node {@code from} (see {@link MetaRequests}). */
@@ -118,31 +204,6 @@ final class RelayCodec {
             o.put("filter", filter);
         }
         return bytes(new Publish(publication, o, topic, args, kwargs));
-    }
-
-    /** The message of a call carried by {@code p} ({@link #rpc}), or null if it is malformed. */
-    @SuppressWarnings("unchecked")
-    static WampMessage rpcMessage(Publish p) {
-        Map<String, Object> o = p.options();
-        if (!(o.get("rpc") instanceof Long type) || !(o.get("req") instanceof Long req)
-                || !(o.get("d") instanceof Map<?, ?> d)) {
-            return null;
-        }
-        Map<String, Object> details = (Map<String, Object>) d;
-        io.postmaster.message.MessageType t = io.postmaster.message.MessageType.of(type);
-        if (t == null) {
-            return null;
-        }
-        return switch (t) {
-            case INVOCATION -> o.get("reg") instanceof Long reg
-                    ? new WampMessage.Invocation(req, reg, details, p.args(), p.kwargs()) : null;
-            case INTERRUPT -> new WampMessage.Interrupt(req, details);
-            case RESULT -> new WampMessage.Result(req, details, p.args(), p.kwargs());
-            case ERROR -> o.get("err") instanceof String err
-                    ? new WampMessage.Error(io.postmaster.message.MessageType.CALL.code(), req, details, err, p.args(),
-                    p.kwargs()) : null;
-            default -> null;
-        };
     }
 
     /** A map (a session's details) on its own: read back as the options of {@link #decode}'s PUBLISH. */

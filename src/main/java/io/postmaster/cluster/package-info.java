@@ -64,7 +64,8 @@
  * from memory; the INVOCATION goes to the callee's node's inbox, its answer comes back to the caller's, where the
  * caller's dealer keeps the call. A dead node's registrations are removed by the node that finds it dead, and every
  * node ends the calls pending to it. {@link io.postmaster.cluster.ClusterSessions} keeps each node's sessions in
- * {@code pm:{realm}:sessions:<node>} for the session meta procedures.
+ * {@code pm:{realm}:sessions:<node>}, and how many have each authrole in {@code pm:{realm}:roles:<node>}, for the
+ * session meta procedures.
  *
  * <h2>Meta API across nodes</h2>
  * What only the node holding a session can answer or do (kill it, describe and revoke its subscriptions and
@@ -79,7 +80,10 @@
  * What one node's clients can make Redis and the other nodes hold is bounded per realm: its announced interest
  * ({@code postmaster.cluster.max-interest}, {@code …-bytes}; past it the node announces one entry, "everything",
  * and matches what it is sent itself) and its registrations in the table ({@code postmaster.cluster.max-registrations},
- * {@code …-bytes}; past it REGISTER gets {@code postmaster.error.limit_reached}).
+ * {@code …-bytes}; past it REGISTER gets {@code postmaster.error.limit_reached}). No meta procedure scans sessions in
+ * Redis: {@code wamp.session.count} and {@code get} are one small command per other live node, and
+ * {@code wamp.session.list} is refused from those counts past {@code postmaster.session-list-max}, else answered by
+ * the nodes holding the sessions.
  * Publishing to Redis is asynchronous and bounded ({@code out-queue}, {@code out-queue-bytes}); past the bound, or
  * while Redis is unreachable, a publication is not relayed (at most once) and a rate-limited warning is written.
  * Lettuce's I/O thread only queues what arrives: relayed publications into the inbound queue ({@code in-queue},

@@ -60,6 +60,7 @@ import java.util.function.Function;
  * @param websocket          where the WAMP WebSocket is served ({@code postmaster.websocket.path}, {@link WebSocketPaths})
  * @param nativeWebSocket    whether the WAMP WebSocket is served by the server's own WebSocket API where Postmaster knows one
  *                           (WildFly: {@code postmaster.undertow-native}, {@link NativeWebSocket})
+ * @param metaLimits         what one meta call may gather and send: the longest session list ({@link MetaLimits})
  * @param ownFraming         whether that API's WebSocket frames are Postmaster's own on the upgraded connection
  *                           ({@code postmaster.own-framing}, {@link OwnFraming})
  */
@@ -73,7 +74,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
                                RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds,
-                               WebSocketPaths websocket, NativeWebSocket nativeWebSocket,
+                               WebSocketPaths websocket, NativeWebSocket nativeWebSocket, MetaLimits metaLimits,
                                OwnFraming ownFraming) {
 
     static final String FILE_PROPERTY = "postmaster.config";
@@ -123,6 +124,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(clusterBounds, "clusterBounds");
         java.util.Objects.requireNonNull(websocket, "websocket");
         java.util.Objects.requireNonNull(nativeWebSocket, "nativeWebSocket");
+        java.util.Objects.requireNonNull(metaLimits, "metaLimits");
         java.util.Objects.requireNonNull(ownFraming, "ownFraming");
     }
 
@@ -179,7 +181,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
                 ServerIntegration.from(lookup), ClusterBounds.from(lookup), WebSocketPaths.from(lookup),
-                NativeWebSocket.from(lookup), OwnFraming.from(lookup));
+                NativeWebSocket.from(lookup), MetaLimits.from(lookup, maxMessageSize), OwnFraming.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -67,6 +67,12 @@ public class AdminEndpoint {
         w.runtime = runtime;
         wamp = w;
         LOG.info(() -> "admin WebSocket " + ws.getId() + " opened by " + user + " from " + Transports.peerAddress(ws));
+        if (MessageAssembler.wanted(ws)) {
+            // Tomcat: the transport's own handlers take messages in parts instead of the methods below, so that
+            // Tomcat keeps no buffer of the largest message for the connection (see MessageAssembler)
+            MessageAssembler.removeHandlers(ws);
+            w.listen(ws);
+        }
         w.open(ws, config);
     }
 

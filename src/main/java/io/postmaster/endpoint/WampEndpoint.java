@@ -74,6 +74,8 @@ public class WampEndpoint {
     /** The connection, once counted and set up (see {@link #opened}). */
     private WebSocketLink link;
     private int maxMessageSize;
+    /** Whether {@link #listen} registered partial handlers, so that the container's buffers stay small. */
+    private boolean assembled;
     /** The address this connection is counted under (see {@link OpenConnections}), or null if it is not counted. */
     private String countedAs;
     private Keepalive keepalive;
@@ -81,6 +83,26 @@ public class WampEndpoint {
     private volatile int closedOnce;
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<WampEndpoint> CLOSED =
             java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(WampEndpoint.class, "closedOnce");
+
+    /**
+     * Registers this connection's message handlers with {@code ws}, before {@link #open}: whole messages, or on Tomcat
+     * parts that a {@link MessageAssembler} makes whole (Tomcat would otherwise keep a buffer of
+     * {@code postmaster.max-message-size} per connection).
+     */
+    void listen(Session ws) {
+        if (MessageAssembler.wanted(ws)) {
+            new MessageAssembler(MessageAssembler.Receiver.of(this::text, this::binary, () -> {
+                if (link != null) { // else refused in open(), and closing
+                    closeTooBig();
+                }
+            }), router.config().maxMessageSize(), router.config().maxMessageSize()).register(ws);
+            assembled = true;
+        } else {
+            ws.addMessageHandler(String.class, this::text);
+            ws.addMessageHandler(ByteBuffer.class, this::binary);
+        }
+        ws.addMessageHandler(PongMessage.class, this::pong);
+    }
 
     public void open(Session ws, EndpointConfig config) throws IOException {
         String subprotocol = ws.getNegotiatedSubprotocol();
@@ -112,8 +134,12 @@ public class WampEndpoint {
             }
         }
         PostmasterConfig cfg = router.config();
-        ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
-        ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
+        if (!assembled) {
+            // Whole messages only: the container must take them as large as they may be. Where this endpoint takes
+            // them in parts (see listen), the container's own small buffers stay.
+            ws.setMaxTextMessageBufferSize(cfg.maxMessageSize());
+            ws.setMaxBinaryMessageBufferSize(cfg.maxMessageSize());
+        }
         // Never ws.setMaxIdleTimeout on Payara: its Tyrus then leaves a cancelled timer task queued per message, and
         // a trial at 14k messages/s ran out of heap in ~90 s. Dead peers are for WebSocket pings to find, everywhere.
         // Without one, Tyrus' per-message timer restart is kept off Payara's managed executor:
@@ -363,7 +389,8 @@ public class WampEndpoint {
         return false;
     }
 
-    private static long utf8Length(CharSequence s) {
+    /** The length of {@code s} in UTF-8 bytes. */
+    static long utf8Length(CharSequence s) {
         long bytes = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);

@@ -3,13 +3,11 @@ package io.postmaster.endpoint;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -42,9 +40,7 @@ public final class WampSocket extends Endpoint {
     public void onOpen(Session ws, EndpointConfig config) {
         // Handlers first: a connection the transport refuses is closed inside open(), after which some containers
         // refuse new handlers; the handlers ignore frames of a connection that was refused.
-        ws.addMessageHandler(String.class, wamp::text);
-        ws.addMessageHandler(ByteBuffer.class, wamp::binary);
-        ws.addMessageHandler(PongMessage.class, wamp::pong);
+        wamp.listen(ws);
         try {
             wamp.open(ws, config);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.postmaster.router;
 
 import io.postmaster.config.MetaAccess;
+import io.postmaster.config.MetaLimits;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.message.ErrorUris;
 import io.postmaster.message.Uris;
@@ -34,6 +35,8 @@ final class MetaApi implements Dealer.RouterProcedures {
     /** Refused meta calls: a client can make these at will. */
     private static final RateLimitedLog CLUSTER_FAILED = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG, Level.INFO);
+    /** Session lists refused for their length: any session may ask for one. */
+    private static final RateLimitedLog LIST_REFUSED = new RateLimitedLog(LOG, Level.INFO);
     /**
      * The procedures that act on other sessions — kill them, revoke their registrations and subscriptions — each with
      * the stem a prefix rule granting it must start with: refused unless granted on purpose (see
@@ -75,6 +78,8 @@ final class MetaApi implements Dealer.RouterProcedures {
     static final int MAX_REASON = 1024;
     private final Realm realm;
     private final MetaAccess access;
+    /** The most IDs {@code wamp.session.list} answers ({@code postmaster.session-list-max}). */
+    private final int sessionListMax;
     private final Authorization authorization;
     private final Map<String, Handler> procedures = new LinkedHashMap<>();
 
@@ -85,18 +90,19 @@ final class MetaApi implements Dealer.RouterProcedures {
 
     /**
      * @param access        who may kill sessions and see their addresses; the testament caps
+     * @param limits        the longest session list
      * @param authorization checks a testament as a publication
      */
-    MetaApi(Realm realm, MetaAccess access, Authorization authorization) {
+    MetaApi(Realm realm, MetaAccess access, MetaLimits limits, Authorization authorization) {
         this.realm = realm;
         this.access = access;
+        this.sessionListMax = limits.sessionListMax();
         this.authorization = authorization;
         Broker broker = realm.broker();
         Dealer dealer = realm.dealer();
         // sessions
         procedures.put("wamp.session.count", (s, a) -> List.of((long) sessions(s, a.optStrings(0)).size()));
-        procedures.put("wamp.session.list", (s, a) -> List.of(sessions(s, a.optStrings(0)).stream()
-                .map(x -> (Object) x.id()).toList()));
+        procedures.put("wamp.session.list", (s, a) -> List.of(sessionIds(s, sessions(s, a.optStrings(0)))));
         procedures.put("wamp.session.get", (s, a) -> List.of(Realm.sessionDetails(session(s, a.id(0)),
                 access.realm(realm.name()).peerAddressRoles().contains(s.authrole()))));
         procedures.put("wamp.session.kill", (s, a) -> {
@@ -302,10 +308,13 @@ final class MetaApi implements Dealer.RouterProcedures {
             }
             case "wamp.session.list" -> {
                 List<String> roles = a.optStrings(0);
-                List<Object> here = sessions(caller, roles).stream().map(x -> (Object) x.id()).toList();
-                d.list(roles, answer(caller, call, ids -> {
+                List<Object> here = sessionIds(caller, sessions(caller, roles));
+                d.list(roles, sessionListMax - here.size(), answer(caller, call, there -> {
+                    if (there.ids() == null || here.size() + there.count() > sessionListMax) {
+                        throw tooManySessions(caller, here.size() + there.count());
+                    }
                     List<Object> all = new ArrayList<>(here);
-                    all.addAll(ids);
+                    all.addAll(there.ids());
                     return List.of(all);
                 }));
             }
@@ -490,6 +499,8 @@ final class MetaApi implements Dealer.RouterProcedures {
      * the sessions revoked; {@code sub.remove_subscriber [match, uri, session, reason]} and {@code reg.remove
      * [registration, session or 0, reason]}: the sessions revoked, or {@code [0]} if the session is this node's but
      * held nothing to revoke.</li>
+     * <li>{@code session.list [max]} or {@code [max, authroles]}: how many of this node's sessions there are (of those
+     * authroles), followed by their IDs if there are at most {@code max}: never more than {@code max} + 1 elements.</li>
      * </ul>
      */
     List<Object> forNode(String op, List<Object> args) {
@@ -509,6 +520,16 @@ final class MetaApi implements Dealer.RouterProcedures {
                     yield killed(others(null, x -> x.authrole().equals(authrole)), a, 1);
                 }
                 case "kill_all" -> killed(others(null, x -> true), a, 0);
+                case "session.list" -> {
+                    int max = a.count(0);
+                    List<Session> matching = sessions(null, a.optStrings(1));
+                    List<Object> out = new ArrayList<>();
+                    out.add((long) matching.size());
+                    if (matching.size() <= max) {
+                        matching.forEach(x -> out.add(x.id()));
+                    }
+                    yield out;
+                }
                 case "sub.list" -> localSubscriptions(null);
                 case "sub.match" -> localSubscriptions(a.string(0));
                 case "sub.lookup" -> {
@@ -795,8 +816,26 @@ final class MetaApi implements Dealer.RouterProcedures {
     }
 
     private List<Session> sessions(Session caller, List<String> authroles) {
-        return realm.sessions().stream()
-                .filter(x -> authroles == null || authroles.contains(x.authrole())).toList();
+        Set<String> roles = authroles == null ? null : Set.copyOf(authroles); // a client's list: each lookup O(1)
+        return realm.sessions().stream().filter(x -> roles == null || roles.contains(x.authrole())).toList();
+    }
+
+    /**
+     * The IDs of {@code sessions} for {@code wamp.session.list}; refused with {@code postmaster.error.limit_reached}
+     * past {@code postmaster.session-list-max}.
+     */
+    private List<Object> sessionIds(Session caller, List<Session> sessions) {
+        if (sessions.size() > sessionListMax) {
+            throw tooManySessions(caller, sessions.size());
+        }
+        return sessions.stream().map(x -> (Object) x.id()).toList();
+    }
+
+    private Refusal tooManySessions(Session caller, long count) {
+        LIST_REFUSED.log(() -> "wamp.session.list refused for " + caller + ": " + count + " sessions match, more than "
+                + MetaLimits.SESSION_LIST_MAX + " (" + sessionListMax + ")");
+        return new Refusal(ErrorUris.LIMIT_REACHED, count + " sessions match, more than " + sessionListMax
+                + " can be listed: filter by authrole, or call wamp.session.count");
     }
 
     private List<Session> others(Session caller, Predicate<Session> which) {

@@ -105,7 +105,7 @@ public final class Router implements AutoCloseable {
         Realm realm = new Realm(rc, config.limits().of(rc.name()), config.retainedMax(),
                 config.callMaxPending().toMillis(), scheduler, authorization, interception,
                 backplane.relay(rc.name()), backplane.rpc(rc.name()), backplane.sessions(rc.name()));
-        MetaApi meta = new MetaApi(realm, config.metaAccess(), authorization);
+        MetaApi meta = new MetaApi(realm, config.metaAccess(), config.metaLimits(), authorization);
         realm.dealer().routerProcedures(meta);
         realm.forNode(meta::forNode);
         if (backplane.clustered()) {

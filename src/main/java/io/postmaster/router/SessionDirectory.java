@@ -26,8 +26,18 @@ public interface SessionDirectory {
     /** How many sessions the other nodes hold (of {@code authroles}, or all when null). */
     void count(List<String> authroles, Answer<Long> answer);
 
-    /** The IDs of the other nodes' sessions (of {@code authroles}, or all when null). */
-    void list(List<String> authroles, Answer<List<Long>> answer);
+    /**
+     * The IDs of the other nodes' sessions (of {@code authroles}, or all when null) if they hold at most {@code max}
+     * of them; else only how many they hold (then the IDs are not gathered at all).
+     */
+    void list(List<String> authroles, int max, Answer<Listing> answer);
+
+    /**
+     * What {@link #list} found: {@code count} sessions, and their IDs if there are at most the {@code max} asked
+     * for, else null.
+     */
+    record Listing(long count, List<Long> ids) {
+    }
 
     /** The details of a session of another node, or null if no node holds it. */
     void get(long session, Answer<Map<String, Object>> answer);

@@ -3,6 +3,7 @@ package io.postmaster.webrocket;
 import io.postmaster.adapter.BridgeSocket;
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
+import io.postmaster.endpoint.MessageAssembler;
 import io.postmaster.endpoint.PostmasterRuntime;
 import io.postmaster.endpoint.Transports;
 import io.postmaster.endpoint.WampConfigurator;
@@ -70,8 +71,14 @@ public class WebrocketEndpoint {
         }
         socket = s;
         maxFrame = cfg.maxFrameBytes();
-        ws.setMaxTextMessageBufferSize(maxFrame);
-        ws.setMaxBinaryMessageBufferSize(1024);
+        // The limit is measured in characters (below): gathered in parts, a frame of that many may take three
+        // times as many UTF-8 bytes
+        boolean parts = MessageAssembler.takeOver(ws, MessageAssembler.Receiver.of(m -> text(ws, m), m -> binary(ws, m),
+                () -> frameTooBig(ws)), (int) Math.min(Integer.MAX_VALUE, 3L * maxFrame), 1024, this::pong);
+        if (!parts) { // whole frames: the container takes them as large as they may be
+            ws.setMaxTextMessageBufferSize(maxFrame);
+            ws.setMaxBinaryMessageBufferSize(1024);
+        }
         Outbound out = s.out();
         outbound = out;
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webrocket",
@@ -100,9 +107,7 @@ public class WebrocketEndpoint {
         socket.heard();
         // Undertow enforces the buffer size set in open(); Tyrus only for fragmented messages: measured here too.
         if (text.length() > maxFrame) {
-            REFUSED.log(() -> "webrocket connection " + ws.getId() + " closed: frame larger than "
-                    + WebrocketConfig.MAX_FRAME_BYTES);
-            outbound.close(1009, "frame too big");
+            frameTooBig(ws);
             return;
         }
         try {
@@ -111,6 +116,12 @@ public class WebrocketEndpoint {
             LOG.log(Level.WARNING, "webrocket connection " + ws.getId() + " failed; closing it", e);
             outbound.close(1011, "internal error");
         }
+    }
+
+    private void frameTooBig(Session ws) {
+        REFUSED.log(() -> "webrocket connection " + ws.getId() + " closed: frame larger than "
+                + WebrocketConfig.MAX_FRAME_BYTES);
+        outbound.close(1009, "frame too big");
     }
 
     @OnMessage

@@ -3,6 +3,7 @@ package io.postmaster.webwire;
 import io.postmaster.adapter.BridgeSocket;
 import io.postmaster.adapter.Bridges;
 import io.postmaster.adapter.Outbound;
+import io.postmaster.endpoint.MessageAssembler;
 import io.postmaster.endpoint.PostmasterRuntime;
 import io.postmaster.endpoint.Transports;
 import io.postmaster.endpoint.WampConfigurator;
@@ -67,8 +68,12 @@ public class WebwireEndpoint {
         }
         socket = s;
         maxFrame = cfg.maxFrameBytes();
-        ws.setMaxBinaryMessageBufferSize(maxFrame);
-        ws.setMaxTextMessageBufferSize(1024);
+        boolean parts = MessageAssembler.takeOver(ws, MessageAssembler.Receiver.of(m -> text(ws, m), m -> binary(ws, m),
+                () -> frameTooBig(ws)), 1024, maxFrame, this::pong);
+        if (!parts) { // whole frames: the container takes them as large as they may be
+            ws.setMaxBinaryMessageBufferSize(maxFrame);
+            ws.setMaxTextMessageBufferSize(1024);
+        }
         Outbound out = s.out();
         outbound = out;
         Peer.TransportInfo info = new Peer.TransportInfo(Transports.peerAddress(ws), "webwire",
@@ -99,9 +104,7 @@ public class WebwireEndpoint {
         socket.heard();
         // Undertow enforces the buffer size set in open(); Tyrus only for fragmented messages: measured here too.
         if (data.remaining() > maxFrame) {
-            REFUSED.log(() -> "webwire connection " + ws.getId() + " closed: frame larger than "
-                    + WebwireConfig.MAX_FRAME_BYTES);
-            outbound.close(1009, "frame too big");
+            frameTooBig(ws);
             return;
         }
         byte[] b = new byte[data.remaining()];
@@ -112,6 +115,12 @@ public class WebwireEndpoint {
             LOG.log(Level.WARNING, "webwire connection " + ws.getId() + " failed; closing it", e);
             outbound.close(1011, "internal error");
         }
+    }
+
+    private void frameTooBig(Session ws) {
+        REFUSED.log(() -> "webwire connection " + ws.getId() + " closed: frame larger than "
+                + WebwireConfig.MAX_FRAME_BYTES);
+        outbound.close(1009, "frame too big");
     }
 
     @OnMessage

@@ -384,4 +384,64 @@ class ClusterRpcTest {
         }
         assertFalse(onB.received.stream().anyMatch(m -> m instanceof Invocation inv && inv.request() > 1));
     }
+
+    /**
+     * An event-loop thread (XNIO's I/O threads are Executors) queues what it sends to other nodes until its pass ends,
+     * then hands it to Redis as one batch: all of it arrives, in the order sent, a CANCEL after its CALL.
+     */
+    @Test
+    void whatAnEventLoopSendsInOnePassArrivesWholeAndInOrder() throws Exception {
+        Node[] n = fixture.twoNodes();
+        Client callee = rpc(n[1], "callee");
+        callee.register("com.batch", Map.of());
+        Client caller = rpc(n[0], "caller");
+        awaitCallable(caller, "com.batch", callee);
+
+        java.util.concurrent.LinkedBlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
+        class Loop extends Thread implements java.util.concurrent.Executor {
+            @Override
+            public void execute(Runnable r) {
+                tasks.add(r);
+            }
+
+            @Override
+            public void run() {
+                try {
+                    for (Runnable r; (r = tasks.poll(10, TimeUnit.SECONDS)) != null; ) {
+                        r.run();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        long[] calls = new long[50];
+        tasks.add(() -> { // one pass: 50 calls and a cancel of the last, queued until the pass ends
+            for (int i = 0; i < calls.length; i++) {
+                calls[i] = caller.call("com.batch", Map.of(), List.of(i));
+            }
+            caller.cancel(calls[calls.length - 1], "kill");
+        });
+        Loop loop = new Loop();
+        loop.start();
+        for (int i = 0; i < calls.length; i++) {
+            Invocation inv = callee.next(Invocation.class);
+            assertEquals(List.of((long) i), inv.args(), "the INVOCATIONs arrive in the order of the CALLs");
+            if (i < calls.length - 1) {
+                callee.yield(inv.request(), Map.of(), List.of(i));
+            } else {
+                assertEquals(inv.request(), callee.next(Interrupt.class).request(), "then the INTERRUPT");
+                callee.error(inv.request(), ErrorUris.CANCELED); // "kill": the caller's ERROR follows the callee's
+            }
+        }
+        for (int i = 0; i < calls.length - 1; i++) {
+            Result r = caller.next(Result.class);
+            assertEquals(calls[i], r.request());
+        }
+        WampMessage.Error canceled = caller.next(WampMessage.Error.class);
+        assertEquals(calls[calls.length - 1], canceled.request());
+        assertEquals(ErrorUris.CANCELED, canceled.error());
+        loop.interrupt();
+        loop.join(5000);
+    }
 }

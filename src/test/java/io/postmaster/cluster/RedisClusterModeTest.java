@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two nodes over a local Redis Cluster of three masters ({@code postmaster.cluster.redis=redis-cluster://…}): events
- * and calls cross nodes as over one Redis, the registration scripts run on the realm's shard (every key they touch
- * carries the realm's hash tag), a node's inboxes are sharded channels (SSUBSCRIBE, not broadcast to every shard),
- * and a dead node's calls end and its registrations go.
+ * and calls cross nodes as over one Redis, the registration scripts and the session meta procedures run on the
+ * realm's shard (every key they touch carries the realm's hash tag), a node's inboxes are sharded channels
+ * (SSUBSCRIBE, not broadcast to every shard), and a dead node's calls end and its registrations go.
  */
 class RedisClusterModeTest {
     private final ClusterFixture fixture = new ClusterFixture();
@@ -44,6 +44,13 @@ class RedisClusterModeTest {
         return Client.join(n.router(), name, Client.RPC_ROLES);
     }
 
+
+    /** Calls a meta procedure and returns its first result (or fails on an ERROR). */
+    private static Object first(Client c, String procedure, List<Object> args) throws InterruptedException {
+        c.call(procedure, args, null);
+        Result r = c.next(Result.class);
+        return r.args().get(0);
+    }
 
     private static Set<String> lines(String out) {
         Set<String> s = new HashSet<>();
@@ -92,15 +99,28 @@ class RedisClusterModeTest {
         Result r = caller.next(Result.class);
         assertEquals(call, r.request());
         assertEquals(List.of(5L), r.args());
+        List<Long> raced = new java.util.ArrayList<>();
         for (int round = 0; round < 5; round++) { // refused atomically by the script on the realm's shard
             Client onA = rpc(a, "a" + round);
             Client onB = rpc(b, "b" + round);
+            raced.addAll(List.of(onA.session, onB.session));
             onA.sendRegister("com.race." + round, Map.of());
             onB.sendRegister("com.race." + round, Map.of());
             WampMessage ra = onA.next(WampMessage.class);
             WampMessage rb = onB.next(WampMessage.class);
             assertTrue(ra instanceof WampMessage.Registered ^ rb instanceof WampMessage.Registered, ra + " / " + rb);
         }
+
+        // the session meta procedures: each node's session hash and counts per authrole on the realm's shard
+        Set<Long> sessions = new HashSet<>(List.of(sub.session, pub.session, callee.session, caller.session));
+        sessions.addAll(raced);
+        await("A counts every session by authrole", () -> Long.valueOf(sessions.size()).equals(
+                first(caller, "wamp.session.count", List.of(List.of(sub.role())))));
+        assertEquals(sessions, new HashSet<>((List<?>) first(caller, "wamp.session.list", List.of())));
+        assertEquals(sessions, new HashSet<>((List<?>) first(callee, "wamp.session.list",
+                List.of(List.of(sub.role(), "nobody")))));
+        Object got = first(caller, "wamp.session.get", List.of(sub.session));
+        assertTrue(got instanceof Map<?, ?> d && sub.role().equals(d.get("authrole")), "B's session from A: " + got);
 
         // a node's inboxes are sharded channels: each is held by one shard, and none is an ordinary channel
         Set<String> sharded = new HashSet<>();

@@ -492,6 +492,33 @@ class AdvancedProfileTest extends RouterFixture {
     }
 
     @Test
+    void sessionListPastItsLimitIsRefusedNotShortened() {
+        restart(Map.of("postmaster.session-list-max", "2"));
+        TestPeer a = join("a");
+        TestPeer b = join("b");
+        a.in(new Call(1, Map.of(), "wamp.session.list", null, null));
+        assertEquals(Set.of(sessionId(a), sessionId(b)), new HashSet<>((List<?>) a.next(Result.class).args().get(0)));
+        TestPeer c = join("c");
+        a.in(new Call(2, Map.of(), "wamp.session.list", null, null));
+        WampMessage refusal = a.next();
+        assertError(refusal, MessageType.CALL, 2, ErrorUris.LIMIT_REACHED);
+        WampMessage.Error refused = (WampMessage.Error) refusal;
+        assertTrue(String.valueOf(refused.args()).contains("wamp.session.count"), "what to do instead: " + refused);
+        a.in(new Call(3, Map.of(), "wamp.session.list", List.of(List.of("nobody")), null));
+        assertEquals(List.of(List.of()), a.next(Result.class).args(), "a filter that leaves fewer is answered");
+        a.in(new Call(4, Map.of(), "wamp.session.count", null, null));
+        assertEquals(List.of(3L), a.next(Result.class).args(), "counting has no such limit");
+
+        // what this node answers another cluster node: its count, then its IDs if they are not too many
+        Realm realm = router.realm("realm1");
+        assertEquals(List.of(3L), realm.answerForNode("session.list", List.of(2L)));
+        List<Object> all = realm.answerForNode("session.list", List.of(3L));
+        assertEquals(3L, all.get(0));
+        assertEquals(Set.of(sessionId(a), sessionId(b), sessionId(c)), new HashSet<>(all.subList(1, all.size())));
+        assertEquals(List.of(0L), realm.answerForNode("session.list", List.of(3L, List.of("nobody"))));
+    }
+
+    @Test
     void sessionMetaApi() {
         restart(Map.of("postmaster.realm.realm1.meta-kill", "true", "postmaster.realm.realm1.peer-address-roles",
                 "anonymous"));

@@ -107,6 +107,33 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
         ws.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends {@code m} as one fragmented message: its encoding cut into {@code parts} pieces of about equal length
+     * (never inside a surrogate pair), each in a frame of its own.
+     */
+    public void sendInParts(WampMessage m, int parts) throws Exception {
+        Frame f = serializer().encode(m);
+        if (f instanceof Frame.Text t) {
+            String text = t.text();
+            int step = Math.max(1, (text.length() + parts - 1) / parts);
+            for (int from = 0; from < text.length(); ) {
+                int to = Math.min(text.length(), from + step);
+                if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
+                    to++;
+                }
+                ws.sendText(text.substring(from, to), to == text.length()).get(10, TimeUnit.SECONDS);
+                from = to;
+            }
+            return;
+        }
+        byte[] bytes = ((Frame.Binary) f).bytes();
+        int step = Math.max(1, (bytes.length + parts - 1) / parts);
+        for (int from = 0; from < bytes.length; from += step) {
+            int to = Math.min(bytes.length, from + step);
+            ws.sendBinary(ByteBuffer.wrap(bytes, from, to - from), to == bytes.length).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** The next message, waiting up to 5 s. */
     public WampMessage next() throws Exception {
         Object frame = messages.poll(5, TimeUnit.SECONDS);
@@ -114,6 +141,15 @@ public final class WampTestClient implements WebSocket.Listener, AutoCloseable {
             throw new AssertionError("no message within 5 s");
         }
         return decode(frame);
+    }
+
+    /** The next binary message as it came (for peers that are not WAMP), waiting up to 5 s. */
+    public byte[] nextBinary() throws Exception {
+        Object frame = messages.poll(5, TimeUnit.SECONDS);
+        if (!(frame instanceof byte[] b)) {
+            throw new AssertionError(frame == null ? "no message within 5 s" : "a text message: " + frame);
+        }
+        return b;
     }
 
     private WampMessage decode(Object frame) {
