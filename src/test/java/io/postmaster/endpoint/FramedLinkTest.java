@@ -355,6 +355,35 @@ class FramedLinkTest {
         assertEquals(3, transport.frames().size(), "a ping after that is answered again");
     }
 
+    /**
+     * A client whose socket holds a backlog (the server was held up: a loaded machine, a pause) is read a little per
+     * readiness event, not all of it at once: what one pass of the I/O thread reads is routed before anything is
+     * written (writes are batched per pass), so a pass that read seconds of calls from several callers queued more
+     * INVOCATIONs to their callee than {@code postmaster.outbound-queue} and the healthy callee was closed as a slow
+     * consumer. Readiness is level-triggered: the rest is read on the next passes, after that pass's writes.
+     */
+    @Test
+    void aBacklogIsReadALittlePerReadinessEventNotAllAtOnce() {
+        byte[] call = RawWebSocket.frame(0x81, "[48,1,{},\"bench.echo\",[1]]".getBytes(StandardCharsets.UTF_8), true);
+        int backlog = 20_000; // 4 s of calls at 5,000/s: more than postmaster.outbound-queue's 16,384
+        for (int i = 0; i < backlog; i++) {
+            synchronized (transport) {
+                transport.inbound.add(call);
+            }
+        }
+        link.readable();
+        int first = endpoint.seen.size();
+        assertTrue(first > 0, "something is read");
+        assertTrue((long) first * call.length <= 16 * 1024,
+                "one event reads at most 16 KiB, not the backlog: " + first + " messages of " + call.length + " octets");
+        int events = 1;
+        while (endpoint.seen.size() < backlog && events < 10_000) {
+            link.readable(); // the socket stays readable: the next passes read the rest
+            events++;
+        }
+        assertEquals(backlog, endpoint.seen.size(), "all of it is read in the end, in order");
+    }
+
     @Test
     void theEndOfTheStreamEndsTheConnection() {
         transport.eof = true;
