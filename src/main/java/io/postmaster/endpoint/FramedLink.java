@@ -46,8 +46,18 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[WebSocketFrames.MAX_HEADER]);
     private static final byte[] EMPTY = new byte[0];
     /**
-     * Reads per readiness event at most: a client that keeps its socket full is read again on the loop's next pass,
-     * after the other connections of its I/O thread (readiness is level-triggered).
+     * What one readiness event reads of a plain TCP connection: one read of at most this many octets. What a pass of
+     * the I/O thread reads is routed before anything is written (writes are batched per pass, see
+     * {@link WebSocketPeer}), so a client whose socket holds a backlog (the server was held up: a loaded machine, a
+     * pause) must not be read all at once: a pass that read seconds of calls from a few callers queued more
+     * INVOCATIONs to their callee than {@code postmaster.outbound-queue} before any was written, and the callee was
+     * closed as a slow consumer. Readiness is level-triggered: the rest is read on the next passes, after this pass's
+     * writes. (Undertow's own WebSocket channel likewise reads one pooled buffer per event.)
+     */
+    static final int READ_PER_EVENT = 16 * 1024;
+    /**
+     * Reads per readiness event at most over TLS, which reads until a read finds nothing (see
+     * {@link Transport#readsUntilEmpty}): a client that keeps its socket full is read again on the loop's next pass.
      */
     private static final int READS_PER_EVENT = 16;
 
@@ -185,8 +195,12 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         t.setContextClassLoader(UndertowWebSockets.LOADER);
         try {
             ByteBuffer buf = READ.get();
+            boolean untilEmpty = connection.readsUntilEmpty();
             for (int reads = 0; !reader.done() && reads < READS_PER_EVENT; reads++) {
                 buf.clear();
+                if (!untilEmpty) {
+                    buf.limit(READ_PER_EVENT);
+                }
                 int n = connection.read(buf);
                 if (n < 0) { // the peer closed TCP without a close frame
                     connection.close();
@@ -197,8 +211,8 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                 }
                 buf.flip();
                 reader.read(buf);
-                if (n < buf.capacity() && !connection.readsUntilEmpty()) {
-                    break; // the socket had no more: reading again would only find nothing
+                if (!untilEmpty) {
+                    break; // one read per event: the rest, if any, on the next pass (level-triggered)
                 }
             }
             if (reader.done()) {
