@@ -57,13 +57,30 @@ class FramedLinkTest {
             return false;
         }
 
+        /**
+         * Undertow's write timeout (WildFly's listener write-timeout, 90 s by default) as its conduit keeps it: armed
+         * by every write, cleared by {@link #suspendWrites}; a write once it has run out closes the connection.
+         */
+        boolean writeTimeoutArmed;
+        boolean writeTimedOut;
+
+        /** The write timeout's time passes: if armed, the next write fails. */
+        synchronized void writeTimeoutElapses() {
+            writeTimedOut = writeTimeoutArmed;
+        }
+
         @Override
-        public synchronized int write(ByteBuffer from) {
+        public synchronized int write(ByteBuffer from) throws IOException {
+            if (writeTimedOut) {
+                close();
+                throw new ClosedChannelException();
+            }
             writes++;
             int n = window == 0 ? from.remaining() : Math.min(window, from.remaining());
             byte[] b = new byte[n];
             from.get(b);
             written.write(b, 0, n);
+            writeTimeoutArmed |= n > 0;
             return n;
         }
 
@@ -88,8 +105,10 @@ class FramedLinkTest {
         }
 
         @Override
-        public void suspendWrites() {
+        public synchronized void suspendWrites() {
             writeWanted = false;
+            writeTimeoutArmed = false;
+            writeTimedOut = false;
         }
 
         @Override
@@ -382,6 +401,24 @@ class FramedLinkTest {
             events++;
         }
         assertEquals(backlog, endpoint.seen.size(), "all of it is read in the end, in order");
+    }
+
+    /**
+     * A connection that is written nothing for longer than the server's write timeout (a client that only publishes)
+     * is not closed at its next message: Undertow's write-timeout conduit counts from the last write until writes are
+     * suspended, as Undertow's own channel suspends them once all is written.
+     */
+    @Test
+    void aLongPauseBetweenWritesDoesNotRunIntoTheServersWriteTimeout() {
+        Told first = new Told();
+        link.sendText("[36,1,2,{},[1]]", first);
+        assertTrue(first.ok());
+        transport.writeTimeoutElapses(); // 90 s without a write
+        Told next = new Told();
+        link.sendText("[36,1,3,{},[2]]", next);
+        assertTrue(next.ok(), "the next message goes out: " + next.results);
+        assertTrue(transport.open);
+        assertEquals(2, transport.frames().size());
     }
 
     @Test
