@@ -515,8 +515,13 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                 if (first != null || !connection.flush()) {
                     waiting = true;
                     connection.resumeWrites();
-                } else if (closeWhenWritten) {
-                    closeNow = true;
+                } else {
+                    // All written: suspended, as Undertow's own channel does once it has flushed. Undertow's
+                    // write-timeout conduit (WildFly's listener write-timeout, 90 s by default) counts from the last
+                    // write until writes are suspended, and would close a connection written nothing for that long
+                    // (a client that only publishes) at its next message. Cheap when already suspended.
+                    connection.suspendWrites();
+                    closeNow = closeWhenWritten;
                 }
             } catch (IOException e) {
                 failure = e;
