@@ -34,8 +34,12 @@ final class Scenarios {
         }
     }
 
+    /**
+     * @param errorsBy what the ERRORs were, by error URI, and which of the scenario's sessions the router closed
+     *                 meanwhile (code and reason); empty when all went well
+     */
     record Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
-               long errors) {
+               long errors, String errorsBy) {
         double perCpuSecond() {
             return callsPerSecond / (routerCpuPercent / 100.0);
         }
@@ -87,6 +91,7 @@ final class Scenarios {
         Recorder latencies = new Recorder(rate == 0 ? 1 << 16 : (int) Math.min(20_000_000, (long) rate * (durationS + 2)));
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        java.util.Map<String, AtomicLong> errorUris = new java.util.concurrent.ConcurrentHashMap<>();
         boolean[] running = {true};
         boolean[] measuring = {false};
         LoadClient.Handler onReply = (c, m) -> {
@@ -102,6 +107,10 @@ final class Scenarios {
                 } else {
                     errors.incrementAndGet();
                 }
+            }
+            if (type == 8) { // [ERROR, CALL, Request, Details, Error]: counted during warm-up too
+                errorUris.computeIfAbsent(String.valueOf(LoadClient.stringAt(m, 4)), k -> new AtomicLong())
+                        .incrementAndGet();
             }
             if (rate == 0 && running[0]) {
                 call(c);
@@ -125,10 +134,25 @@ final class Scenarios {
             pacer.join();
         }
         sleep(0.3);
+        String errorsBy = closedByRouter("callee", List.of(callee)) + closedByRouter("caller", clients)
+                + (errorUris.isEmpty() ? "" : "ERRORs " + errorUris);
         clients.forEach(LoadClient::close);
         callee.close();
         return new Rpc(w.rate(0), w.cpuPercent(), w.kernelShare(), latencies.percentileMs(50),
-                latencies.percentileMs(99), errors.get());
+                latencies.percentileMs(99), errors.get(), errorsBy);
+    }
+
+    /** Which of {@code sessions} the router closed (or dropped) before the scenario's end, and how. */
+    private static String closedByRouter(String role, List<LoadClient> sessions) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < sessions.size(); i++) {
+            LoadClient c = sessions.get(i);
+            if (c.closed) {
+                b.append(role).append(' ').append(i).append(" closed (").append(c.closeCode).append(' ')
+                        .append(c.closeReason).append("); ");
+            }
+        }
+        return b.toString();
     }
 
     private static void call(LoadClient c) {

@@ -61,6 +61,8 @@ import java.util.function.Function;
  * @param nativeWebSocket    whether the WAMP WebSocket is served by the server's own WebSocket API where Postmaster knows one
  *                           (WildFly: {@code postmaster.undertow-native}, {@link NativeWebSocket})
  * @param metaLimits         what one meta call may gather and send: the longest session list ({@link MetaLimits})
+ * @param ownFraming         whether that API's WebSocket frames are Postmaster's own on the upgraded connection
+ *                           ({@code postmaster.own-framing}, {@link OwnFraming})
  */
 public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Duration helloTimeout,
                                List<String> allowedOrigins, Map<String, RealmConfig> realms,
@@ -72,7 +74,8 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                                ScramLimits scram, AdminConsole admin,
                                OperatorSettings operator, ClusterConfig cluster, SessionStoreConfig sessionStore,
                                RuntimeRealms runtimeRealms, ServerIntegration server, ClusterBounds clusterBounds,
-                               WebSocketPaths websocket, NativeWebSocket nativeWebSocket, MetaLimits metaLimits) {
+                               WebSocketPaths websocket, NativeWebSocket nativeWebSocket, MetaLimits metaLimits,
+                               OwnFraming ownFraming) {
 
     static final String FILE_PROPERTY = "postmaster.config";
     static final String REALMS = "postmaster.realms";
@@ -122,6 +125,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
         java.util.Objects.requireNonNull(websocket, "websocket");
         java.util.Objects.requireNonNull(nativeWebSocket, "nativeWebSocket");
         java.util.Objects.requireNonNull(metaLimits, "metaLimits");
+        java.util.Objects.requireNonNull(ownFraming, "ownFraming");
     }
 
     /** The defaults: realm {@code realm1} open to anonymous sessions, as Crossbar ships. */
@@ -177,7 +181,7 @@ public record PostmasterConfig(int maxMessageSize, int outboundQueueLimit, Durat
                 OperatorSettings.from(lookup), ClusterConfig.from(lookup, maxMessageSize),
                 SessionStoreConfig.from(lookup), RuntimeRealms.from(lookup, realms.size()),
                 ServerIntegration.from(lookup), ClusterBounds.from(lookup), WebSocketPaths.from(lookup),
-                NativeWebSocket.from(lookup), MetaLimits.from(lookup, maxMessageSize));
+                NativeWebSocket.from(lookup), MetaLimits.from(lookup, maxMessageSize), OwnFraming.from(lookup));
     }
 
     /** A setting, or {@code def} when unset or blank. Shared by the settings classes of this package. */

@@ -231,8 +231,11 @@ public class PostmasterRuntime {
                 return resumption[0];
             });
             LOG.info("WebSocket /ws is served by Undertow's own WebSocket API for WAMP v2 ("
-                    + io.postmaster.config.NativeWebSocket.UNDERTOW + "); WAMP v1 and the other WebSocket paths by"
-                    + " the JSR-356 endpoints");
+                    + io.postmaster.config.NativeWebSocket.UNDERTOW + "), "
+                    + (config.ownFraming().enabled() ? "framed by Postmaster on the upgraded connection ("
+                    + io.postmaster.config.OwnFraming.OWN_FRAMING + ")" : "framed by Undertow's WebSocket channel ("
+                    + io.postmaster.config.OwnFraming.OWN_FRAMING + " is off)")
+                    + "; WAMP v1 and the other WebSocket paths by the JSR-356 endpoints");
         } catch (LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket /ws is served by the JSR-356 endpoint: Undertow's WebSocket API is not"
                     + " usable by the application (its modules are named in WEB-INF/jboss-deployment-structure.xml)", e);

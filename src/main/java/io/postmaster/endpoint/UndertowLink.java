@@ -106,11 +106,7 @@ final class UndertowLink implements WebSocketLink, WebSocketCallback<WebSocketLi
     /** The channel closed at once: the frames it still holds fail, and the socket is let go. */
     @Override
     public Runnable aborter(IntSupplier unwritten) {
-        return () -> {
-            if (unwritten.getAsInt() > 0) {
-                forceClose();
-            }
-        };
+        return WebSocketLink.dropIfUnwritten(this, unwritten);
     }
 
     /** A peer that never answers our close frame would hold the channel open until its socket times out. */

@@ -7,6 +7,7 @@ import io.postmaster.router.Router;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 import io.undertow.servlet.websockets.ServletWebSocketHttpExchange;
+import io.undertow.util.Headers;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.core.protocol.Handshake;
@@ -36,6 +37,10 @@ import java.util.logging.Logger;
  * JSR-356 layer's), one at a time per connection, as the endpoint requires; a message larger than
  * {@code postmaster.max-message-size} is refused by Undertow with 1009, as under JSR-356.
  *
+ * <p>With {@code postmaster.own-framing} on (off by default) the WebSocket channel is left out too: once Undertow has written
+ * the handshake's response, the upgraded TCP connection is handed to {@link FramedLink}, which reads and writes the
+ * RFC 6455 frames itself on XNIO's I/O thread ({@link XnioTransport}, {@link WebSocketFrames}).
+ *
  * <p>Loaded only on Undertow (see {@link PostmasterRuntime}): the WAR compiles against Undertow and XNIO but carries
  * neither; WildFly gives the deployment their modules (WEB-INF/jboss-deployment-structure.xml).
  */
@@ -49,6 +54,8 @@ final class UndertowWebSockets implements NativeWebSockets {
     private final Handshake handshake;
     /** Every channel open here, for the application's stop; Undertow removes a channel as it closes. */
     private final Set<WebSocketChannel> channels = ConcurrentHashMap.newKeySet();
+    /** The same for the connections framed here ({@code postmaster.own-framing}); each removes itself as it ends. */
+    private final Set<FramedLink> framed = ConcurrentHashMap.newKeySet();
 
     private UndertowWebSockets(Router router, PostmasterRuntime runtime, Supplier<SessionResumption> resumption) {
         this.router = router;
@@ -87,13 +94,59 @@ final class UndertowWebSockets implements NativeWebSockets {
         String host = HandshakeFilter.handshakeHost();
         Peer.ContainerLogin login = HandshakeFilter.handshakeLogin();
         boolean secure = req.isSecure();
-        facade.upgradeChannel((connection, exchange) -> {
-            WebSocketChannel channel = handshake.createChannel(facade, connection, facade.getBufferPool());
-            channels.add(channel);
-            serve(channel, address, host, login, secure);
-        });
+        if (cfg.ownFraming().enabled()) {
+            // Undertow writes the response the handshake sets up (101, Sec-WebSocket-Accept, the subprotocol it chose;
+            // no extension: none is offered), then hands over the TCP connection: the frames on it are ours.
+            facade.upgradeChannel((connection, exchange) -> {
+                XnioTransport transport = new XnioTransport(connection);
+                FramedLink link = new FramedLink(transport, address, cfg.maxMessageSize(),
+                        cfg.outbound().abortMs(), framed);
+                transport.listenTo(link);
+                serve(link, exchange.getResponseHeaders().getFirst(Headers.SEC_WEB_SOCKET_PROTOCOL), host, address,
+                        login, secure);
+            });
+        } else {
+            facade.upgradeChannel((connection, exchange) -> {
+                WebSocketChannel channel = handshake.createChannel(facade, connection, facade.getBufferPool());
+                channels.add(channel);
+                serve(channel, address, host, login, secure);
+            });
+        }
         handshake.handshake(facade);
         return true;
+    }
+
+    /** {@link #serve(WebSocketChannel, String, String, Peer.ContainerLogin, boolean)} for a connection framed here. */
+    private void serve(FramedLink link, String subprotocol, String host, String address, Peer.ContainerLogin login,
+                       boolean secure) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(LOADER);
+        try {
+            WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
+            link.attach(endpoint);
+            open(endpoint, link, subprotocol, host, address, login, secure);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket " + link.id() + " from " + address + " could not be set up; dropping it",
+                    e);
+            link.forceClose();
+            return;
+        } finally {
+            t.setContextClassLoader(before);
+        }
+        link.start();
+    }
+
+    /** Opens {@code link} for {@code endpoint} with the serializer of the negotiated {@code subprotocol}. */
+    private static void open(WampEndpoint endpoint, WebSocketLink link, String subprotocol, String host,
+                             String address, Peer.ContainerLogin login, boolean secure) throws IOException {
+        Serializer serializer = Serializers.bySubprotocol(subprotocol).orElse(null);
+        if (serializer == null) { // the handshake offered only what takes() refused: cannot happen
+            link.close(1002, "no supported WAMP subprotocol");
+        } else {
+            endpoint.opened(link, serializer, null, host, new Peer.TransportInfo(
+                    address != null ? address : "unknown", serializer.subprotocol(), secure, "websocket", login));
+        }
     }
 
     /**
@@ -110,13 +163,7 @@ final class UndertowWebSockets implements NativeWebSockets {
             WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
             channel.addCloseTask(c -> inApplication(endpoint::closed));
             link.onClosing(endpoint::closed);
-            Serializer serializer = Serializers.bySubprotocol(channel.getSubProtocol()).orElse(null);
-            if (serializer == null) { // the handshake offered only what takes() refused: cannot happen
-                link.close(1002, "no supported WAMP subprotocol");
-            } else {
-                endpoint.opened(link, serializer, null, host, new Peer.TransportInfo(
-                        address != null ? address : "unknown", serializer.subprotocol(), secure, "websocket", login));
-            }
+            open(endpoint, link, channel.getSubProtocol(), host, address, login, secure);
             channel.getReceiveSetter().set(new UndertowReceiver(endpoint, link, router.config().maxMessageSize()));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket " + link.id() + " from " + address + " could not be set up; dropping it",
@@ -150,7 +197,7 @@ final class UndertowWebSockets implements NativeWebSockets {
 
     @Override
     public int open() {
-        return channels.size();
+        return channels.size() + framed.size();
     }
 
     @Override
@@ -159,6 +206,9 @@ final class UndertowWebSockets implements NativeWebSockets {
             if (c.isOpen() && !c.isCloseFrameSent()) {
                 WebSockets.sendClose(1001, "server stopping", c, null);
             }
+        }
+        for (FramedLink f : framed) {
+            f.close(1001, "server stopping");
         }
     }
 }

@@ -8,8 +8,10 @@ import java.util.function.IntSupplier;
 
 /**
  * One WebSocket connection as {@link WebSocketPeer} writes to it, whatever serves it: the container's JSR-356 session
- * ({@link SessionLink}, every server) or Undertow's own channel ({@link UndertowLink}, WildFly's fast path for
- * {@code /ws}). The peer's queue, bounds, batching and closing rules are the same on both; only these calls differ.
+ * ({@link SessionLink}, every server), Undertow's own channel ({@link UndertowLink}, WildFly's fast path for
+ * {@code /ws}) or Postmaster's own framing on Undertow's upgraded connection ({@link FramedLink},
+ * {@code postmaster.own-framing}). The peer's queue, bounds, batching and closing rules are the same on all; only
+ * these calls differ.
  *
  * <p>Threading: every method may be called from any thread; none blocks except {@link #close} (a container's close
  * may write synchronously), which the peer runs only on its close executor.
@@ -72,4 +74,13 @@ interface WebSocketLink {
 
     /** Drops the connection without the closing handshake, where the container can (else nothing happens). */
     void forceClose();
+
+    /** An {@link #aborter} for a link that can {@link #forceClose}: drops it if frames are still unwritten. */
+    static Runnable dropIfUnwritten(WebSocketLink link, IntSupplier unwritten) {
+        return () -> {
+            if (unwritten.getAsInt() > 0) {
+                link.forceClose();
+            }
+        };
+    }
 }

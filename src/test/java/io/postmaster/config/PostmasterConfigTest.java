@@ -20,6 +20,15 @@ class PostmasterConfigTest {
     }
 
     @Test
+    void ownFramingIsOffByDefaultAndCanBeTurnedOn() {
+        assertFalse(PostmasterConfig.from(Map.<String, String>of()::get).ownFraming().enabled());
+        assertTrue(PostmasterConfig.from(Map.of(OwnFraming.OWN_FRAMING, "true")::get).ownFraming().enabled());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PostmasterConfig.from(Map.of(OwnFraming.OWN_FRAMING, "maybe")::get));
+        assertTrue(e.getMessage().contains(OwnFraming.OWN_FRAMING), e.getMessage());
+    }
+
+    @Test
     void settingsAreRead() {
         Map<String, String> p = Map.of(
                 "postmaster.realms", "a.realm, b",

@@ -36,6 +36,7 @@ class UndertowNativeIT extends ContainerBase {
         String chosen = lastChoice(log);
         assertNotNull(chosen, "the deployment says which serves /ws");
         assertTrue(chosen.contains("Undertow's own WebSocket API"), chosen);
+        assertTrue(chosen.contains("framed by Undertow's WebSocket channel (postmaster.own-framing is off)"), chosen);
         callAcrossSerializers(this);
     }
 

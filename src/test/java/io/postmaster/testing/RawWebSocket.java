@@ -126,29 +126,44 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one text message in one masked frame. */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendRaw(frame(0x80 | Frame.TEXT, text.getBytes(StandardCharsets.UTF_8), true));
+    }
+
+    /** Sends {@code bytes} as they are: frames made by {@link #frame}, or anything else. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * One frame as a client writes it: {@code b0} (FIN, RSV bits, opcode) as given, the shortest length encoding,
+     * masked with a random key unless {@code masked} is false.
+     */
+    public static byte[] frame(int b0, byte[] payload, boolean masked) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
-        f.write(0x80 | Frame.TEXT); // FIN, text
+        f.write(b0);
+        int m = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            f.write(0x80 | payload.length);
+            f.write(m | payload.length);
         } else if (payload.length < 65536) {
-            f.write(0x80 | 126);
+            f.write(m | 126);
             f.write(payload.length >>> 8);
             f.write(payload.length);
         } else {
-            f.write(0x80 | 127);
+            f.write(m | 127);
             for (int s = 56; s >= 0; s -= 8) {
                 f.write((int) ((long) payload.length >>> s));
             }
         }
         byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        f.write(mask, 0, 4);
+        if (masked) {
+            ThreadLocalRandom.current().nextBytes(mask);
+            f.write(mask, 0, 4);
+        }
         for (int i = 0; i < payload.length; i++) {
             f.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     /**
