@@ -191,6 +191,19 @@ class MsgpackCodecTest {
         assertThrows(MalformedMessageException.class, () -> decode(MSGPACK, truncated));
     }
 
+    /** A BigDecimal (from an application's values): whole and within uint64's digits as an integer, else float64. */
+    @Test
+    void bigDecimalsAreWrittenAsIntegersWhenWholeElseAsTheNearestDouble() {
+        assertEquals("9105", tail(new Event(1, 2, Map.of(), List.of(new java.math.BigDecimal("5.00")), null)));
+        assertEquals("91cf8000000000000000",
+                tail(new Event(1, 2, Map.of(), List.of(new java.math.BigDecimal("9223372036854775808")), null)));
+        assertEquals("91cb3ff8000000000000",
+                tail(new Event(1, 2, Map.of(), List.of(new java.math.BigDecimal("1.5")), null)));
+        // 21 digits: past uint64, the nearest float64 (1e21)
+        assertEquals("91cb444b1ae4d6e2ef50",
+                tail(new Event(1, 2, Map.of(), List.of(new java.math.BigDecimal("1000000000000000000000")), null)));
+    }
+
     private static String tail(Event e) {
         String h = HexFormat.of().formatHex(bytes(MSGPACK.encode(e)));
         assertTrue(h.startsWith("9524010280"), h);
