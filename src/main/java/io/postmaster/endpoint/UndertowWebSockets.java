@@ -37,7 +37,7 @@ import java.util.logging.Logger;
  * JSR-356 layer's), one at a time per connection, as the endpoint requires; a message larger than
  * {@code postmaster.max-message-size} is refused by Undertow with 1009, as under JSR-356.
  *
- * <p>With {@code postmaster.own-framing} on (off by default) the WebSocket channel is left out too: once Undertow has written
+ * <p>With {@code postmaster.own-framing} on (the default) the WebSocket channel is left out too: once Undertow has written
  * the handshake's response, the upgraded TCP connection is handed to {@link FramedLink}, which reads and writes the
  * RFC 6455 frames itself on XNIO's I/O thread ({@link XnioTransport}, {@link WebSocketFrames}).
  *

@@ -14,7 +14,7 @@
  * io.postmaster.endpoint.HandshakeFilter} hands the admitted handshake to {@code UndertowWebSockets};
  * {@code postmaster.undertow-native}, on by default): the endpoint's logic and the outbound queue are the same
  * classes on both paths, the queue writing through a {@code WebSocketLink} (the JSR-356 session's, Undertow's
- * channel's, or, with {@code postmaster.own-framing}, off by default, {@code FramedLink}'s: RFC 6455 frames read and
+ * channel's, or, with {@code postmaster.own-framing}, on by default, {@code FramedLink}'s: RFC 6455 frames read and
  * written by Postmaster itself, {@code WebSocketFrames}, on the upgraded XNIO connection). The classes that name
  * Undertow's or XNIO's types ({@code Undertow*}, {@code XnioTransport}) are loaded only where the server is Undertow
  * and its modules are visible to the WAR (WEB-INF/jboss-deployment-structure.xml); everywhere else, and whenever

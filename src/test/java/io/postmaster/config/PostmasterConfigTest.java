@@ -20,9 +20,9 @@ class PostmasterConfigTest {
     }
 
     @Test
-    void ownFramingIsOffByDefaultAndCanBeTurnedOn() {
-        assertFalse(PostmasterConfig.from(Map.<String, String>of()::get).ownFraming().enabled());
-        assertTrue(PostmasterConfig.from(Map.of(OwnFraming.OWN_FRAMING, "true")::get).ownFraming().enabled());
+    void ownFramingIsOnByDefaultAndCanBeTurnedOff() {
+        assertTrue(PostmasterConfig.from(Map.<String, String>of()::get).ownFraming().enabled());
+        assertFalse(PostmasterConfig.from(Map.of(OwnFraming.OWN_FRAMING, "false")::get).ownFraming().enabled());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PostmasterConfig.from(Map.of(OwnFraming.OWN_FRAMING, "maybe")::get));
         assertTrue(e.getMessage().contains(OwnFraming.OWN_FRAMING), e.getMessage());

@@ -72,6 +72,26 @@ abstract class ContainerBase {
         return log;
     }
 
+    /**
+     * Whether WildFly frames {@code /ws} itself in this run ({@code postmaster.own-framing}, on unless the environment
+     * says {@code POSTMASTER_OWN_FRAMING=false}: the suite's run over Undertow's WebSocket channel).
+     */
+    static boolean ownFramingInThisRun() {
+        String env = System.getenv("POSTMASTER_OWN_FRAMING");
+        return env == null || Boolean.parseBoolean(env.trim());
+    }
+
+    /**
+     * Skips a test whose deployment sets {@code postmaster.own-framing} to {@code wanted} when the environment sets it
+     * the other way: an environment variable outranks the deployment's own file, so the test would not run the path
+     * it is about.
+     */
+    static void assumeOwnFramingCanBe(boolean wanted) {
+        String env = System.getenv("POSTMASTER_OWN_FRAMING");
+        assumeTrue(env == null || Boolean.parseBoolean(env.trim()) == wanted,
+                "POSTMASTER_OWN_FRAMING=" + env + " in the environment outranks the deployment's setting");
+    }
+
     /** The lines of {@code log} that {@code match}. */
     static long countLines(Path log, Predicate<String> match) throws IOException {
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
