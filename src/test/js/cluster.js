@@ -275,7 +275,7 @@ scenario('stop-cont', async (ctx) => {
       // declared dead: its callees are gone, the next calls go to the surviving callee
       await eventually('node 2 callee of proc is gone', 5000, async () => (await callees(caller, proc)) === 1);
       for (let i = 0; i < 3; i++) {
-        assert.equal(await within(3000, caller.session.call(proc), 'call proc'), 'node 3',
+        assert.equal(await within(3000, caller.session.call(proc), `call proc ${i + 1} of 3 while node 2 is stopped`), 'node 3',
           'a call while node 2 is stopped goes to the callee on node 3');
       }
       await expectWampError(caller.session.call(hold), 'wamp.error.no_such_procedure',
@@ -292,7 +292,9 @@ scenario('stop-cont', async (ctx) => {
     await eventually(() => `node 2 rejoined: proc has two callees again and hold one (seen ${seen})`, 20000,
       async () => (seen = [await callees(caller, proc), await callees(caller, hold)])[0] === 2 && seen[1] === 1);
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await within(3000, caller.session.call(proc), 'call proc'));
+    for (let i = 0; i < 4; i++) {
+      answers.push(await within(3000, caller.session.call(proc), `call proc ${i + 1} of 4 after node 2 rejoined (${answers})`));
+    }
     assert.deepEqual([...answers.slice(0, 2)].sort(), ['node 2', 'node 3'], `the round is over nodes 2 and 3 (${answers})`);
     assert.deepEqual(answers.slice(2), answers.slice(0, 2), `the round is over two callees (${answers})`);
     await eventually("node 2's sessions are back in wamp.session.list", 10000,
