@@ -46,6 +46,58 @@ final class Procs {
         }
     }
 
+    /**
+     * On-CPU time of each thread of {@code pid} in nanoseconds, by thread id, with the thread's name: the first field
+     * of {@code /proc/<pid>/task/<tid>/schedstat} (the scheduler's own count, finer than the ticks of stat), for
+     * windows of milliseconds.
+     */
+    static java.util.Map<Long, ThreadCpu> threadCpu(long pid) {
+        java.util.Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String sched = Files.readString(task.resolve("schedstat"));
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    out.put(Long.parseLong(task.getFileName().toString()),
+                            new ThreadCpu(comm, Long.parseLong(sched.substring(0, sched.indexOf(' ')))));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("process " + pid + " is gone", e);
+        }
+        return out;
+    }
+
+    record ThreadCpu(String name, long nanos) {
+    }
+
+    /** What the threads of a process spent between two {@link #threadCpu} readings: all, and the busiest one. */
+    record CpuSpent(double totalMs, double busiestMs, String busiest) {
+        static CpuSpent between(java.util.Map<Long, ThreadCpu> before, java.util.Map<Long, ThreadCpu> after) {
+            long total = 0;
+            long max = 0;
+            String name = "";
+            for (var e : after.entrySet()) {
+                ThreadCpu b = before.get(e.getKey());
+                long d = e.getValue().nanos() - (b == null ? 0 : b.nanos());
+                total += d;
+                if (d > max) {
+                    max = d;
+                    name = e.getValue().name();
+                }
+            }
+            return new CpuSpent(total / 1e6, max / 1e6, name);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.1f ms CPU (busiest thread '%s' %.1f ms)", totalMs, busiest,
+                    busiestMs);
+        }
+    }
+
     static double cpuPercent(long ticks, double seconds) {
         return 100.0 * ticks / CLK_TCK / seconds;
     }
