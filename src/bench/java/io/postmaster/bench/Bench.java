@@ -42,7 +42,9 @@ import static io.postmaster.bench.Procs.prop;
  * [target/postmaster.war], {@code bench.port.offset} [0: Postmaster on 8080, the i-th further server on 8080 + 10 i],
  * {@code bench.peer} [nexus; or fox-wamp, none], {@code bench.shared.dir} [../shared: where peers/nexus/nexusd is],
  * {@code bench.peer.port} [18700], {@code bench.warmup} seconds per router [30], {@code bench.duration} seconds per
- * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.scenarios}
+ * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.fanout.rounds}
+ * publications per fan-out run after the first [5: their median is the figure, the first is shown apart],
+ * {@code bench.scenarios}
  * [{@link #DEFAULT_SCENARIOS}; a scenario ending in -msgpack or -cbor is the scenario in that serializer; fanout-jdk
  * is the fan-out received by the JDK WebSocket client instead of {@link FanOutReceiver}],
  * {@code bench.heap} [each server's default as mvn -Prun starts it; e.g. "-Xms1g -Xmx1g"], {@code bench.cpu.router}
@@ -228,8 +230,11 @@ public final class Bench {
                 + " router CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
         for (String sc : new String[] {"fanout", "fanout-jdk"}) {
             String client = sc.equals("fanout") ? "" : " (received by the JDK WebSocket client)";
-            table.row(sc, fanout + " subscribed sessions, one publication: all delivered after, ms" + client, false,
+            table.row(sc, fanout + " subscribed sessions, one publication: all delivered after, ms (median of"
+                    + " bench.fanout.rounds after the first)" + client, false,
                     r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
+            table.row(sc, "fan-out: the first publication to them (a JVM compiles the fan-out code), ms" + client,
+                    false, r -> ((Scenarios.FanOut) r).firstMs(), "%.1f");
             table.row(sc, "fan-out: router CPU ms from the publication until all delivered" + client, false,
                     r -> ((Scenarios.FanOut) r).router().totalMs(), "%.1f");
             table.row(sc, "fan-out: of which the router's busiest thread, ms" + client, false,

@@ -73,28 +73,35 @@ final class Procs {
     record ThreadCpu(String name, long nanos) {
     }
 
-    /** What the threads of a process spent between two {@link #threadCpu} readings: all, and the busiest one. */
-    record CpuSpent(double totalMs, double busiestMs, String busiest) {
+    /**
+     * What the threads of a process spent between two {@link #threadCpu} readings: all, the busiest thread, and the
+     * busiest few as "name ms" for the log.
+     */
+    record CpuSpent(double totalMs, double busiestMs, String busiest, String top) {
         static CpuSpent between(java.util.Map<Long, ThreadCpu> before, java.util.Map<Long, ThreadCpu> after) {
             long total = 0;
-            long max = 0;
-            String name = "";
+            List<java.util.Map.Entry<String, Long>> spent = new java.util.ArrayList<>();
             for (var e : after.entrySet()) {
                 ThreadCpu b = before.get(e.getKey());
                 long d = e.getValue().nanos() - (b == null ? 0 : b.nanos());
                 total += d;
-                if (d > max) {
-                    max = d;
-                    name = e.getValue().name();
+                if (d > 0) {
+                    spent.add(java.util.Map.entry(e.getValue().name(), d));
                 }
             }
-            return new CpuSpent(total / 1e6, max / 1e6, name);
+            spent.sort(java.util.Map.Entry.<String, Long>comparingByValue().reversed());
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(4, spent.size()); i++) {
+                top.append(i == 0 ? "" : ", ").append('\'').append(spent.get(i).getKey()).append("' ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", spent.get(i).getValue() / 1e6));
+            }
+            return spent.isEmpty() ? new CpuSpent(total / 1e6, 0, "", "")
+                    : new CpuSpent(total / 1e6, spent.get(0).getValue() / 1e6, spent.get(0).getKey(), top.toString());
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%.1f ms CPU (busiest thread '%s' %.1f ms)", totalMs, busiest,
-                    busiestMs);
+            return String.format(java.util.Locale.ROOT, "%.1f ms CPU (%s)", totalMs, top);
         }
     }
 
