@@ -36,6 +36,16 @@ final class Procs {
         }
     }
 
+    /** utime of the process (all its threads), in clock ticks: its CPU outside the kernel. */
+    static long userTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[11]);
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
     /** stime alone: the router's CPU spent in the kernel (socket reads and writes, epoll, wake-ups). */
     static long systemTicks(long pid) {
         try {

@@ -298,11 +298,22 @@ final class Scenarios {
             if (rounds > 1) {
                 System.out.println("[bench] fanout " + t.name() + ": " + rounds + " rounds begin");
             }
+            long user0 = Procs.userTicks(t.pid());
+            long system0 = Procs.systemTicks(t.pid());
+            long pause = 0;
             for (int round = 0; round < rounds; round++) {
+                long p0 = System.nanoTime();
                 sleep(0.1);
+                pause += System.nanoTime() - p0;
                 runs.add(publishOnce(t, n, lean, publisher, received, last, openSeconds, before, after,
                         first.allDeliveredMs()));
             }
+            // over all rounds (clock ticks are too coarse for one): the router's CPU in user space and in the kernel
+            double user = (Procs.userTicks(t.pid()) - user0) * 1000.0 / Procs.CLK_TCK / rounds;
+            double system = (Procs.systemTicks(t.pid()) - system0) * 1000.0 / Procs.CLK_TCK / rounds;
+            System.out.printf(java.util.Locale.ROOT, "[bench] fanout %s: router CPU per publication over %d rounds"
+                    + " (the %.1f s of pauses between them included): user %.1f ms, kernel %.1f ms%n", t.name(),
+                    rounds, pause / 1e9, user, system);
             runs.sort(java.util.Comparator.comparingDouble(FanOut::allDeliveredMs));
             FanOut median = runs.get(runs.size() / 2);
             System.out.printf(java.util.Locale.ROOT, "[bench] fanout %s: first publication %.1f ms, then %d: %s ms%n",
