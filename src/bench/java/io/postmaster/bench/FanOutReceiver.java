@@ -232,7 +232,6 @@ final class FanOutReceiver implements AutoCloseable {
         if (c.state == UPGRADING && !upgraded(c)) {
             return;
         }
-        long now = 0;
         int counted = 0;
         while (in.remaining() >= 2) {
             int at = in.position();
@@ -288,8 +287,7 @@ final class FanOutReceiver implements AutoCloseable {
             in.get(c.rest);
         }
         if (counted > 0) {
-            now = System.nanoTime();
-            lastEvent = now;
+            lastEvent = System.nanoTime(); // once per read: the arrival of the last EVENT it held
             int e = events + counted;
             events = e;
             if (e >= expected) {
