@@ -42,8 +42,11 @@ import static io.postmaster.bench.Procs.prop;
  * [target/postmaster.war], {@code bench.port.offset} [0: Postmaster on 8080, the i-th further server on 8080 + 10 i],
  * {@code bench.peer} [nexus; or fox-wamp, none], {@code bench.shared.dir} [../shared: where peers/nexus/nexusd is],
  * {@code bench.peer.port} [18700], {@code bench.warmup} seconds per router [30], {@code bench.duration} seconds per
- * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.scenarios}
- * [{@link #DEFAULT_SCENARIOS}; a scenario ending in -msgpack or -cbor is the scenario in that serializer],
+ * measurement [10], {@code bench.repeat} [3], {@code bench.fanout} sessions [5000], {@code bench.fanout.rounds}
+ * publications per fan-out run after the first [5: their median is the figure, the first is shown apart],
+ * {@code bench.scenarios}
+ * [{@link #DEFAULT_SCENARIOS}; a scenario ending in -msgpack or -cbor is the scenario in that serializer; fanout-jdk
+ * is the fan-out received by the JDK WebSocket client instead of {@link FanOutReceiver}],
  * {@code bench.heap} [each server's default as mvn -Prun starts it; e.g. "-Xms1g -Xmx1g"], {@code bench.cpu.router}
  * [0], {@code bench.dir} [target/bench].
  */
@@ -158,7 +161,8 @@ public final class Bench {
                             case "pubsub-flood", "pubsub-flood-rawsocket" -> s.pubsub(t, 10, 0, 100, 3, duration);
                             case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
                             case "pubsub-rate" -> s.pubsub(t, 10, 2000, 0, 3, duration);
-                            case "fanout" -> s.fanOut(t, fanout);
+                            case "fanout" -> s.fanOut(t, fanout, false);
+                            case "fanout-jdk" -> s.fanOut(t, fanout, true);
                             default -> throw new IllegalArgumentException("unknown scenario " + sc);
                         };
                     } catch (TimeoutException | ExecutionException e) {
@@ -224,8 +228,20 @@ public final class Bench {
         }
         table.row("pubsub-flood-rawsocket", "pub/sub flood over RawSocket (JSON), 10 subscribers: deliveries per"
                 + " router CPU-second", true, r -> ((Scenarios.PubSub) r).perCpuSecond(), "%.0f");
-        table.row("fanout", fanout + " subscribed sessions, one publication: all delivered after, ms", false,
-                r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
+        for (String sc : new String[] {"fanout", "fanout-jdk"}) {
+            String client = sc.equals("fanout") ? "" : " (received by the JDK WebSocket client)";
+            table.row(sc, fanout + " subscribed sessions, one publication: all delivered after, ms (median of"
+                    + " bench.fanout.rounds after the first)" + client, false,
+                    r -> ((Scenarios.FanOut) r).allDeliveredMs(), "%.1f");
+            table.row(sc, "fan-out: the first publication to them (a JVM compiles the fan-out code), ms" + client,
+                    false, r -> ((Scenarios.FanOut) r).firstMs(), "%.1f");
+            table.row(sc, "fan-out: router CPU ms from the publication until all delivered" + client, false,
+                    r -> ((Scenarios.FanOut) r).router().totalMs(), "%.1f");
+            table.row(sc, "fan-out: of which the router's busiest thread, ms" + client, false,
+                    r -> ((Scenarios.FanOut) r).router().busiestMs(), "%.1f");
+            table.row(sc, "fan-out: load generator CPU ms over the same window" + client, false,
+                    r -> ((Scenarios.FanOut) r).client().totalMs(), "%.1f");
+        }
         table.row("fanout", "idle subscribed session: live heap KiB (JVM, after full GC)", false,
                 r -> ((Scenarios.FanOut) r).heapKiBPerSession(), "%.2f");
         table.row("fanout", "idle subscribed session: RSS KiB", false,

@@ -36,6 +36,16 @@ final class Procs {
         }
     }
 
+    /** utime of the process (all its threads), in clock ticks: its CPU outside the kernel. */
+    static long userTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[11]);
+        } catch (IOException e) {
+            throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
     /** stime alone: the router's CPU spent in the kernel (socket reads and writes, epoll, wake-ups). */
     static long systemTicks(long pid) {
         try {
@@ -43,6 +53,65 @@ final class Procs {
             return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
         } catch (IOException e) {
             throw new IllegalStateException("router process " + pid + " is gone", e);
+        }
+    }
+
+    /**
+     * On-CPU time of each thread of {@code pid} in nanoseconds, by thread id, with the thread's name: the first field
+     * of {@code /proc/<pid>/task/<tid>/schedstat} (the scheduler's own count, finer than the ticks of stat), for
+     * windows of milliseconds.
+     */
+    static java.util.Map<Long, ThreadCpu> threadCpu(long pid) {
+        java.util.Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String sched = Files.readString(task.resolve("schedstat"));
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    out.put(Long.parseLong(task.getFileName().toString()),
+                            new ThreadCpu(comm, Long.parseLong(sched.substring(0, sched.indexOf(' ')))));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("process " + pid + " is gone", e);
+        }
+        return out;
+    }
+
+    record ThreadCpu(String name, long nanos) {
+    }
+
+    /**
+     * What the threads of a process spent between two {@link #threadCpu} readings: all, the busiest thread, and the
+     * busiest few as "name ms" for the log.
+     */
+    record CpuSpent(double totalMs, double busiestMs, String busiest, String top) {
+        static CpuSpent between(java.util.Map<Long, ThreadCpu> before, java.util.Map<Long, ThreadCpu> after) {
+            long total = 0;
+            List<java.util.Map.Entry<String, Long>> spent = new java.util.ArrayList<>();
+            for (var e : after.entrySet()) {
+                ThreadCpu b = before.get(e.getKey());
+                long d = e.getValue().nanos() - (b == null ? 0 : b.nanos());
+                total += d;
+                if (d > 0) {
+                    spent.add(java.util.Map.entry(e.getValue().name(), d));
+                }
+            }
+            spent.sort(java.util.Map.Entry.<String, Long>comparingByValue().reversed());
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(4, spent.size()); i++) {
+                top.append(i == 0 ? "" : ", ").append('\'').append(spent.get(i).getKey()).append("' ")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", spent.get(i).getValue() / 1e6));
+            }
+            return spent.isEmpty() ? new CpuSpent(total / 1e6, 0, "", "")
+                    : new CpuSpent(total / 1e6, spent.get(0).getValue() / 1e6, spent.get(0).getKey(), top.toString());
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.1f ms CPU (%s)", totalMs, top);
         }
     }
 

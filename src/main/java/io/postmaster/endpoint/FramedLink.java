@@ -332,7 +332,13 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
 
     @Override
     public void sendText(String text, Sent done) {
-        queue(new Out(WebSocketFrames.TEXT, Utf8Cache.bytes(text), done));
+        queue(new Out(WebSocketFrames.TEXT, text.getBytes(StandardCharsets.UTF_8), done));
+    }
+
+    /** The frame's octets as the frame keeps them: an EVENT shared by many subscribers is encoded to UTF-8 once. */
+    @Override
+    public void sendText(io.postmaster.serialization.Frame.Text frame, Sent done) {
+        queue(new Out(WebSocketFrames.TEXT, frame.utf8(), done));
     }
 
     @Override
@@ -566,28 +572,6 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
             }
         } finally {
             registry.remove(this);
-        }
-    }
-
-    /**
-     * A text frame's UTF-8 octets, remembered for the last string encoded on this thread: an EVENT shared by many
-     * subscribers is encoded once per fan-out, not once per subscriber. One entry per thread, at most one message.
-     */
-    static final class Utf8Cache {
-        private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
-
-        private Utf8Cache() {
-        }
-
-        static byte[] bytes(String text) {
-            Object[] last = LAST.get();
-            if (last[0] == text) {
-                return (byte[]) last[1];
-            }
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            last[0] = text;
-            last[1] = b;
-            return b;
         }
     }
 }

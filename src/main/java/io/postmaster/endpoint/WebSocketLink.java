@@ -51,6 +51,11 @@ interface WebSocketLink {
 
     void sendText(String text, Sent done);
 
+    /** A text frame already encoded, perhaps shared with other connections. */
+    default void sendText(io.postmaster.serialization.Frame.Text frame, Sent done) {
+        sendText(frame.text(), done);
+    }
+
     void sendBinary(byte[] bytes, Sent done);
 
     /** An empty ping, in turn with the frames. */

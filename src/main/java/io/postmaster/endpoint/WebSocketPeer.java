@@ -519,7 +519,7 @@ final class WebSocketPeer implements Peer {
         IN_FLIGHT.incrementAndGet(this);
         IN_FLIGHT_BYTES.addAndGet(this, p.size);
         if (p.frame instanceof Frame.Text t) {
-            link.sendText(t.text(), p);
+            link.sendText(t, p);
         } else {
             link.sendBinary(((Frame.Binary) p.frame).bytes(), p);
         }

@@ -240,6 +240,35 @@ class FramedLinkTest {
     }
 
     @Test
+    void aTextFrameSharedByManyLinksIsWrittenAsItsUtf8OctetsToEachAndEncodedOnce() {
+        io.postmaster.serialization.Frame.Text shared =
+                new io.postmaster.serialization.Frame.Text("[36,1,2,{},[\"caf\u00e9 \u20ac \ud83d\ude00\"]]");
+        byte[] octets = shared.utf8();
+        assertSame(octets, shared.utf8(), "encoded once, then the same octets");
+        FakeTransport other = new FakeTransport();
+        FramedLink second = new FramedLink(other, "127.0.0.1:2", 1 << 20, 30_000, registry);
+        other.link = second;
+        second.attach(new Recorder());
+        second.start();
+        for (FramedLink l : List.of(link, second)) {
+            Told t = new Told();
+            l.sendText(shared, t);
+            Told s2 = new Told();
+            l.sendText("after", s2); // the plain text path stays the same, in turn
+            assertTrue(t.ok());
+            assertTrue(s2.ok());
+        }
+        for (FakeTransport x : List.of(transport, other)) {
+            List<RawWebSocket.Frame> frames = x.frames();
+            assertEquals(2, frames.size());
+            assertEquals(RawWebSocket.Frame.TEXT, frames.get(0).opcode());
+            assertArrayEquals(shared.text().getBytes(StandardCharsets.UTF_8), frames.get(0).payload());
+            assertEquals("after", new String(frames.get(1).payload(), StandardCharsets.UTF_8));
+        }
+        assertEquals(new io.postmaster.serialization.Frame.Text(shared.text()), shared, "equal by text");
+    }
+
+    @Test
     void partialWritesWaitForReadinessAndTellOnlyWhatIsWhole() {
         transport.window = 5;
         Told big = new Told();
