@@ -58,7 +58,8 @@ final class Broker {
      */
     static final class Subscriber {
         private final Session session;
-        private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
+        /** Most sessions hold a few subscriptions: the table starts at two slots and grows as they come. */
+        private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>(1);
         private final Testaments testaments = new Testaments();
 
         private Subscriber(Session session) {
