@@ -1,6 +1,7 @@
 package io.postmaster.endpoint;
 
 import io.postmaster.logging.RateLimitedLog;
+import io.undertow.UndertowOptions;
 import io.undertow.server.ServerConnection;
 import io.undertow.server.protocol.ParseTimeoutUpdater;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -26,10 +27,12 @@ import java.util.logging.Logger;
  *
  * <p>So, on the I/O thread, before the frames start: the HTTP connection's close listeners that only concern an HTTP
  * connection run now and are dropped (the listener's open-connection set lets go of it; the parse timer is
- * cancelled), and the connection lets go of its request parser and its per-request conduits. What the TCP connection's
- * close still needs stays: the HTTP connection itself as its close listener, which frees its response buffers and
- * counts the connection closed in the listener's statistics (if they are on) when the TCP connection closes, and any
- * octets the client sent after the handshake, which are read first as before.
+ * cancelled; with the listener's connection statistics off, as by default, the response writer's buffers are freed,
+ * none being left once the handshake's response is written), and the connection lets go of its request parser and
+ * its per-request conduits (and response writer). What the TCP connection's close still needs stays: the HTTP
+ * connection itself as its close listener, which counts the connection closed in the listener's statistics (if they
+ * are on) when the TCP connection closes, and any octets the client sent after the handshake, which are read first
+ * as before.
  *
  * <p>Undertow's open-connection set is read only by {@code HttpOpenListener.closeConnections}, which WildFly does not
  * call; at the application's stop Postmaster closes its connections itself ({@link UndertowWebSockets#close}).
@@ -47,7 +50,7 @@ final class HttpConnectionRelease {
             "readDataStreamSourceConduit"};
     private static volatile Fields fields;
 
-    private record Fields(Field closeListeners, Field[] perRequest) {
+    private record Fields(Field closeListeners, Field[] perRequest, Field responseConduit) {
     }
 
     private HttpConnectionRelease() {
@@ -69,15 +72,24 @@ final class HttpConnectionRelease {
             @SuppressWarnings("unchecked")
             List<ServerConnection.CloseListener> listeners = (List<ServerConnection.CloseListener>)
                     f.closeListeners().get(c);
+            // Counted open in the listener's statistics until the TCP connection closes: their close listener stays
+            boolean counted = c.getUndertowOptions().get(UndertowOptions.ENABLE_CONNECTOR_STATISTICS, false);
             for (Iterator<ServerConnection.CloseListener> it = listeners.iterator(); it.hasNext(); ) {
                 ServerConnection.CloseListener l = it.next();
-                if (l instanceof ParseTimeoutUpdater || l.getClass().getEnclosingClass() == HttpOpenListener.class) {
+                Class<?> owner = l.getClass().getEnclosingClass();
+                if (l instanceof ParseTimeoutUpdater || owner == HttpOpenListener.class
+                        || (!counted && owner == HttpServerConnection.class)) {
                     it.remove();
-                    l.closed(c); // the parse timer cancelled; the listener's open-connection set lets go of it
+                    // the parse timer cancelled; the listener's open-connection set lets go of the connection; the
+                    // response writer's buffers (none left once the handshake's response is written) freed
+                    l.closed(c);
                 }
             }
             for (Field p : f.perRequest()) {
                 p.set(c, null);
+            }
+            if (!counted) {
+                f.responseConduit().set(c, null);
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -99,7 +111,9 @@ final class HttpConnectionRelease {
                 perRequest[i] = HttpServerConnection.class.getDeclaredField(PER_REQUEST[i]);
                 perRequest[i].setAccessible(true);
             }
-            f = new Fields(listeners, perRequest);
+            Field response = HttpServerConnection.class.getDeclaredField("responseConduit");
+            response.setAccessible(true);
+            f = new Fields(listeners, perRequest, response);
             fields = f;
         }
         return f;
