@@ -163,14 +163,15 @@ public class WampEndpoint {
         this.serializer = serializer;
         boolean wampV1 = v1Realm != null;
         OpenConnections open = runtime.openConnections();
-        if (!open.opened(host)) {
+        String counted = host == null ? null : open.openedAs(host); // shared by the address's connections
+        if (host != null && counted == null) {
             // Handshakes that passed HandshakeFilter's check at the same moment as others from the address.
             REFUSED_TOO_MANY.log(() -> "WebSocket " + link.id() + " from " + host + " closed: " + open.max()
                     + " connections from that address are open (postmaster.max-connections-per-address)");
             link.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too many connections from your address");
             return;
         }
-        countedAs = host;
+        countedAs = counted;
         this.link = link;
         PostmasterConfig cfg = router.config();
         maxMessageSize = cfg.maxMessageSize();

@@ -60,10 +60,43 @@ final class Broker {
         private final Session session;
         /** Most sessions hold a few subscriptions: the table starts at two slots and grows as they come. */
         private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>(1);
-        private final Testaments testaments = new Testaments();
+        /**
+         * Made with the session's first testament (most leave none); {@link Testaments#DRAINED} once the session left
+         * without one. Guarded by this subscriber.
+         */
+        private Testaments testaments;
 
         private Subscriber(Session session) {
             this.session = session;
+        }
+
+        private synchronized Testaments testamentsToAdd() {
+            if (testaments == null) {
+                testaments = new Testaments();
+            }
+            return testaments;
+        }
+
+        private List<Testaments.Testament> drainTestaments() {
+            Testaments t;
+            synchronized (this) {
+                t = testaments;
+                if (t == null) {
+                    testaments = Testaments.DRAINED;
+                    return List.of();
+                }
+            }
+            return t.drain();
+        }
+
+        private void flushTestaments(Testaments.Scope scope) {
+            Testaments t;
+            synchronized (this) {
+                t = testaments;
+            }
+            if (t != null) {
+                t.flush(scope);
+            }
         }
     }
 
@@ -489,7 +522,7 @@ final class Broker {
 
     /** Publishes the testaments of a session that left: once, the detached bucket first (see {@link Testaments}). */
     void publishTestaments(Subscriber s) {
-        for (Testaments.Testament t : s.testaments.drain()) {
+        for (Testaments.Testament t : s.drainTestaments()) {
             publishTestament(s.session, t);
         }
     }
@@ -501,7 +534,7 @@ final class Broker {
      */
     void addTestament(Subscriber s, Testaments.Scope scope, Testaments.Testament t, int maxCount, int maxBytes) {
         try {
-            s.testaments.add(scope, t, maxCount, maxBytes);
+            s.testamentsToAdd().add(scope, t, maxCount, maxBytes);
         } catch (Refusal r) {
             TESTAMENT_REFUSED.log(() -> "testament of about " + t.bytes() + " bytes refused for " + s.session + ": "
                     + r.getMessage());
@@ -511,7 +544,7 @@ final class Broker {
 
     /** Drops the testaments of one scope ({@code wamp.session.flush_testaments}). */
     void flushTestaments(Subscriber s, Testaments.Scope scope) {
-        s.testaments.flush(scope);
+        s.flushTestaments(scope);
     }
 
     /**

@@ -397,7 +397,7 @@ final class Dealer {
             continueProgressiveCall(ongoing, m, progress);
             return;
         }
-        if (caller.endedStreams.contains(m.request(), m.procedure())) {
+        if (caller.endedStream(m.request(), m.procedure())) {
             return; // a chunk of a progressive call that ended meanwhile: discarded, as the spec allows
         }
         if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
@@ -464,7 +464,7 @@ final class Dealer {
             Passthru.forward(m.options(), details);
         }
         if (progress) {
-            pc.stream(details, caller.endedStreams);
+            pc.stream(details, caller.endedStreams());
         }
         link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
     }
@@ -729,7 +729,7 @@ final class Dealer {
             }
             return;
         }
-        if (callers.endedStreams.contains(inv.request(), tag)) {
+        if (callers.endedStream(inv.request(), tag)) {
             return;
         }
         if (callee.session.closed() || !callee.registrations().contains(inv.registration())) {
@@ -752,7 +752,7 @@ final class Dealer {
             return;
         }
         if (progress) {
-            pc.stream(inv.details(), callers.endedStreams);
+            pc.stream(inv.details(), callers.endedStreams());
         }
         link.send(callee.session, new Invocation(pc.invocation(), inv.registration(), inv.details(), inv.args(),
                 inv.kwargs()));

@@ -31,12 +31,16 @@ final class Party {
     private volatile Map<Long, PendingCall> invocations;
     /** Calls this session made and waits for, by CALL request ID. */
     private volatile Map<Long, PendingCall> calls;
-    /** Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. */
-    final EndedStreams endedStreams = new EndedStreams();
+    /**
+     * Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. Made with
+     * its first progressive call.
+     */
+    private volatile EndedStreams endedStreams;
 
     private static final VarHandle REGISTRATIONS;
     private static final VarHandle INVOCATIONS;
     private static final VarHandle CALLS;
+    private static final VarHandle ENDED_STREAMS;
 
     static {
         try {
@@ -44,6 +48,7 @@ final class Party {
             REGISTRATIONS = l.findVarHandle(Party.class, "registrations", Set.class);
             INVOCATIONS = l.findVarHandle(Party.class, "invocations", Map.class);
             CALLS = l.findVarHandle(Party.class, "calls", Map.class);
+            ENDED_STREAMS = l.findVarHandle(Party.class, "endedStreams", EndedStreams.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,6 +61,22 @@ final class Party {
     Party(Session session, long node) {
         this.session = session;
         this.node = node;
+    }
+
+    /** Whether a CALL of {@code procedure} with {@code request} is a late chunk of an ended progressive call. */
+    boolean endedStream(long request, String procedure) {
+        EndedStreams e = endedStreams;
+        return e != null && e.contains(request, procedure);
+    }
+
+    /** Where its progressive calls note that they ended (made now if this is its first). */
+    EndedStreams endedStreams() {
+        EndedStreams e = endedStreams;
+        if (e == null) {
+            ENDED_STREAMS.compareAndSet(this, null, new EndedStreams());
+            e = endedStreams;
+        }
+        return e;
     }
 
     Set<Long> registrations() {
