@@ -209,14 +209,17 @@ public class WampEndpoint {
             });
             return;
         }
-        Connection c = router.connect(peer);
-        connection = c;
-        keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
-            if (attachment == null) {
-                c.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
-            } // a resumable session outlives this transport: its close below makes it wait for its client
-            peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
-        });
+        connection = router.connect(peer);
+        keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), this::unresponsive);
+    }
+
+    /** No answer to the keepalive's pings: the session ends, the connection is closed. */
+    private void unresponsive() {
+        if (attachment == null) {
+            connection.onUnresponsive("no answer to " + router.config().connections().pingMaxMissed()
+                    + " WebSocket ping(s) in a row");
+        } // a resumable session outlives this transport: its close below makes it wait for its client
+        peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
     }
 
     /**

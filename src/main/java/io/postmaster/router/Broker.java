@@ -170,13 +170,13 @@ final class Broker {
             }
             sub = existing != null ? existing : topics.getOrCreate(topic, policy, () -> {
                 Subscription c = new Subscription(newId(), topic, policy);
-                subscriptionsById.put(c.id(), c);
+                subscriptionsById.put(c.key(), c);
                 return c;
             });
             created = existing == null;
             // The session's before SUBSCRIBED is queued: a peer may act on SUBSCRIBED at once, on another thread (an
             // UNSUBSCRIBE a bridge had waiting), and must find the subscription.
-            s.subscriptions.put(sub.id(), sub);
+            s.subscriptions.put(sub.key(), sub);
             // Under the subscription's monitor, which delivery holds too: no EVENT of it can be queued between
             // joining the set and SUBSCRIBED, and every publication after SUBSCRIBED finds the session in the set.
             synchronized (sub) {

@@ -221,19 +221,19 @@ final class Dealer {
         synchronized (procedures) {
             refuseTaken(s, procedures.get(procedure, policy), invoke);
             takeRegistrationSlot(s);
-            s.claiming.incrementAndGet();
+            s.claimed(1);
         }
         c.claim(s.session.id(), s.session.features(), newId(), procedure, policy, invoke.wireName(), disclose,
                 new RpcBackplane.Claimed() {
                     @Override
                     public void registered(long registration, long place) {
-                        s.claiming.decrementAndGet();
+                        s.claimed(-1);
                         claimed(c, s, request, procedure, policy, invoke, disclose, registration, place);
                     }
 
                     @Override
                     public void refused(String error, String message) {
-                        s.claiming.decrementAndGet();
+                        s.claimed(-1);
                         registrationQuota.release();
                         CLAIM_REFUSED.log(() -> "REGISTER of " + procedure + " by " + s + " refused by the cluster: "
                                 + error + (message == null ? "" : " (" + message + ")"));
@@ -268,7 +268,7 @@ final class Dealer {
      */
     private void takeRegistrationSlot(Party s) {
         int cap = caps.registrations();
-        String refused = s.registrations().size() + s.claiming.get() >= cap
+        String refused = s.registrations().size() + s.claiming() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
                 : !registrationQuota.tryAcquire()
                 ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
