@@ -17,7 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OpenConnections {
     private final int max;
-    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    /** By {@link #key}: the first address counted under it (handed to every later connection counted there) and
+     * how many are open. */
+    private final ConcurrentHashMap<String, Count> open = new ConcurrentHashMap<>();
+
+    private record Count(String address, int n) {
+    }
 
     /** @param max connections per address, 0 for no limit */
     OpenConnections(int max) {
@@ -30,7 +35,7 @@ public final class OpenConnections {
 
     /** Whether the address already has as many connections as it may: a handshake from it is refused early. */
     public boolean full(String address) {
-        return max > 0 && address != null && open.getOrDefault(key(address), 0) >= max;
+        return max > 0 && address != null && count(address) >= max;
     }
 
     /**
@@ -40,17 +45,24 @@ public final class OpenConnections {
      * @return false when the connection is over the limit (and was not counted)
      */
     public boolean opened(String address) {
-        if (address == null) {
-            return true; // the container did not say (see Transports): nothing to count
-        }
-        boolean[] counted = {false};
-        open.compute(key(address), (k, n) -> {
-            int c = n == null ? 0 : n;
-            if (max > 0 && c >= max) {
-                return n;
+        return address == null || openedAs(address) != null; // null: the container did not say, nothing to count
+    }
+
+    /**
+     * {@link #opened} for a connection that keeps what it is counted as until it closes: the string to hand to
+     * {@link #closed} then, one instance for all connections of the address (not a copy per connection), or null
+     * when the connection is over the limit (and was not counted).
+     */
+    public String openedAs(String address) {
+        String[] counted = {null};
+        open.compute(key(address), (k, c) -> {
+            int n = c == null ? 0 : c.n();
+            if (max > 0 && n >= max) {
+                return c;
             }
-            counted[0] = true;
-            return c + 1;
+            String as = c == null ? address : c.address();
+            counted[0] = as;
+            return new Count(as, n + 1);
         });
         return counted[0];
     }
@@ -58,13 +70,14 @@ public final class OpenConnections {
     /** A connection counted by {@link #opened} has closed. */
     public void closed(String address) {
         if (address != null) {
-            open.computeIfPresent(key(address), (k, n) -> n <= 1 ? null : n - 1);
+            open.computeIfPresent(key(address), (k, c) -> c.n() <= 1 ? null : new Count(c.address(), c.n() - 1));
         }
     }
 
     /** Connections open from the address. */
     int count(String address) {
-        return open.getOrDefault(key(address), 0);
+        Count c = open.get(key(address));
+        return c == null ? 0 : c.n();
     }
 
     /** What an address counts as: itself (IPv4), or its /64 (IPv6). Never resolves a name: it is a literal. */

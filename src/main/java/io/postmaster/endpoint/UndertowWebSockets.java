@@ -6,6 +6,8 @@ import io.postmaster.router.Peer;
 import io.postmaster.router.Router;
 import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
+import io.undertow.server.ServerConnection;
+import io.undertow.servlet.handlers.ServletRequestContext;
 import io.undertow.servlet.websockets.ServletWebSocketHttpExchange;
 import io.undertow.util.Headers;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -96,8 +98,12 @@ final class UndertowWebSockets implements NativeWebSockets {
         boolean secure = req.isSecure();
         if (cfg.ownFraming().enabled()) {
             // Undertow writes the response the handshake sets up (101, Sec-WebSocket-Accept, the subprotocol it chose;
-            // no extension: none is offered), then hands over the TCP connection: the frames on it are ours.
+            // no extension: none is offered), then hands over the TCP connection: the frames on it are ours, and the
+            // HTTP connection's parser and writers are let go.
+            ServletRequestContext current = ServletRequestContext.current();
+            ServerConnection http = current == null ? null : current.getExchange().getConnection();
             facade.upgradeChannel((connection, exchange) -> {
+                HttpConnectionRelease.release(http);
                 XnioTransport transport = new XnioTransport(connection);
                 FramedLink link = new FramedLink(transport, address, cfg.maxMessageSize(),
                         cfg.outbound().abortMs(), framed);

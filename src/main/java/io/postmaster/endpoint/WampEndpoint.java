@@ -163,14 +163,15 @@ public class WampEndpoint {
         this.serializer = serializer;
         boolean wampV1 = v1Realm != null;
         OpenConnections open = runtime.openConnections();
-        if (!open.opened(host)) {
+        String counted = host == null ? null : open.openedAs(host); // shared by the address's connections
+        if (host != null && counted == null) {
             // Handshakes that passed HandshakeFilter's check at the same moment as others from the address.
             REFUSED_TOO_MANY.log(() -> "WebSocket " + link.id() + " from " + host + " closed: " + open.max()
                     + " connections from that address are open (postmaster.max-connections-per-address)");
             link.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), "too many connections from your address");
             return;
         }
-        countedAs = host;
+        countedAs = counted;
         this.link = link;
         PostmasterConfig cfg = router.config();
         maxMessageSize = cfg.maxMessageSize();
@@ -208,14 +209,17 @@ public class WampEndpoint {
             });
             return;
         }
-        Connection c = router.connect(peer);
-        connection = c;
-        keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), () -> {
-            if (attachment == null) {
-                c.onUnresponsive("no answer to " + cfg.connections().pingMaxMissed() + " WebSocket ping(s) in a row");
-            } // a resumable session outlives this transport: its close below makes it wait for its client
-            peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
-        });
+        connection = router.connect(peer);
+        keepalive = Keepalive.start(cfg.connections(), peer, runtime.timers(), this::unresponsive);
+    }
+
+    /** No answer to the keepalive's pings: the session ends, the connection is closed. */
+    private void unresponsive() {
+        if (attachment == null) {
+            connection.onUnresponsive("no answer to " + router.config().connections().pingMaxMissed()
+                    + " WebSocket ping(s) in a row");
+        } // a resumable session outlives this transport: its close below makes it wait for its client
+        peer.closeAtOnce(1001, "ping timeout"); // its last send may never complete: do not wait for it
     }
 
     /**

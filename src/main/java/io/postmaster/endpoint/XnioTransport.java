@@ -9,17 +9,21 @@ import org.xnio.ssl.SslConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP connection Undertow hands over after a WebSocket upgrade, as {@link FramedLink} uses it: XNIO's source and
- * sink channels over the connection's conduits, their readiness listeners calling the link.
+ * sink channels over the connection's conduits, their readiness listeners calling the link. This one object is the
+ * listener of all three (read, write, close), told apart by the channel: no listener object per event kind and
+ * connection.
  */
-final class XnioTransport implements FramedLink.Transport {
+final class XnioTransport implements FramedLink.Transport, ChannelListener<Channel> {
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
     private final boolean tls;
+    private volatile FramedLink link;
 
     XnioTransport(StreamConnection connection) {
         this.connection = connection;
@@ -30,10 +34,23 @@ final class XnioTransport implements FramedLink.Transport {
 
     /** Points the connection's listeners at {@code link}: reads, write readiness, the close. */
     FramedLink.Transport listenTo(FramedLink link) {
-        connection.getCloseSetter().set((ChannelListener<StreamConnection>) c -> link.ended());
-        sink.getWriteSetter().set((ChannelListener<ConduitStreamSinkChannel>) c -> link.writable());
-        source.getReadSetter().set((ChannelListener<ConduitStreamSourceChannel>) c -> link.readable());
+        this.link = link;
+        connection.getCloseSetter().set(this);
+        sink.getWriteSetter().set(this);
+        source.getReadSetter().set(this);
         return this;
+    }
+
+    /** Readiness to read or write, or the close, of {@code channel}: told to the link. */
+    @Override
+    public void handleEvent(Channel channel) {
+        if (channel == source) {
+            link.readable();
+        } else if (channel == sink) {
+            link.writable();
+        } else {
+            link.ended();
+        }
     }
 
     @Override

@@ -58,11 +58,45 @@ final class Broker {
      */
     static final class Subscriber {
         private final Session session;
-        private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
-        private final Testaments testaments = new Testaments();
+        /** Most sessions hold a few subscriptions: the table starts at two slots and grows as they come. */
+        private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>(1);
+        /**
+         * Made with the session's first testament (most leave none); {@link Testaments#DRAINED} once the session left
+         * without one. Guarded by this subscriber.
+         */
+        private Testaments testaments;
 
         private Subscriber(Session session) {
             this.session = session;
+        }
+
+        private synchronized Testaments testamentsToAdd() {
+            if (testaments == null) {
+                testaments = new Testaments();
+            }
+            return testaments;
+        }
+
+        private List<Testaments.Testament> drainTestaments() {
+            Testaments t;
+            synchronized (this) {
+                t = testaments;
+                if (t == null) {
+                    testaments = Testaments.DRAINED;
+                    return List.of();
+                }
+            }
+            return t.drain();
+        }
+
+        private void flushTestaments(Testaments.Scope scope) {
+            Testaments t;
+            synchronized (this) {
+                t = testaments;
+            }
+            if (t != null) {
+                t.flush(scope);
+            }
         }
     }
 
@@ -136,13 +170,13 @@ final class Broker {
             }
             sub = existing != null ? existing : topics.getOrCreate(topic, policy, () -> {
                 Subscription c = new Subscription(newId(), topic, policy);
-                subscriptionsById.put(c.id(), c);
+                subscriptionsById.put(c.key(), c);
                 return c;
             });
             created = existing == null;
             // The session's before SUBSCRIBED is queued: a peer may act on SUBSCRIBED at once, on another thread (an
             // UNSUBSCRIBE a bridge had waiting), and must find the subscription.
-            s.subscriptions.put(sub.id(), sub);
+            s.subscriptions.put(sub.key(), sub);
             // Under the subscription's monitor, which delivery holds too: no EVENT of it can be queued between
             // joining the set and SUBSCRIBED, and every publication after SUBSCRIBED finds the session in the set.
             synchronized (sub) {
@@ -488,7 +522,7 @@ final class Broker {
 
     /** Publishes the testaments of a session that left: once, the detached bucket first (see {@link Testaments}). */
     void publishTestaments(Subscriber s) {
-        for (Testaments.Testament t : s.testaments.drain()) {
+        for (Testaments.Testament t : s.drainTestaments()) {
             publishTestament(s.session, t);
         }
     }
@@ -500,7 +534,7 @@ final class Broker {
      */
     void addTestament(Subscriber s, Testaments.Scope scope, Testaments.Testament t, int maxCount, int maxBytes) {
         try {
-            s.testaments.add(scope, t, maxCount, maxBytes);
+            s.testamentsToAdd().add(scope, t, maxCount, maxBytes);
         } catch (Refusal r) {
             TESTAMENT_REFUSED.log(() -> "testament of about " + t.bytes() + " bytes refused for " + s.session + ": "
                     + r.getMessage());
@@ -510,7 +544,7 @@ final class Broker {
 
     /** Drops the testaments of one scope ({@code wamp.session.flush_testaments}). */
     void flushTestaments(Subscriber s, Testaments.Scope scope) {
-        s.testaments.flush(scope);
+        s.flushTestaments(scope);
     }
 
     /**

@@ -221,19 +221,19 @@ final class Dealer {
         synchronized (procedures) {
             refuseTaken(s, procedures.get(procedure, policy), invoke);
             takeRegistrationSlot(s);
-            s.claiming.incrementAndGet();
+            s.claimed(1);
         }
         c.claim(s.session.id(), s.session.features(), newId(), procedure, policy, invoke.wireName(), disclose,
                 new RpcBackplane.Claimed() {
                     @Override
                     public void registered(long registration, long place) {
-                        s.claiming.decrementAndGet();
+                        s.claimed(-1);
                         claimed(c, s, request, procedure, policy, invoke, disclose, registration, place);
                     }
 
                     @Override
                     public void refused(String error, String message) {
-                        s.claiming.decrementAndGet();
+                        s.claimed(-1);
                         registrationQuota.release();
                         CLAIM_REFUSED.log(() -> "REGISTER of " + procedure + " by " + s + " refused by the cluster: "
                                 + error + (message == null ? "" : " (" + message + ")"));
@@ -268,7 +268,7 @@ final class Dealer {
      */
     private void takeRegistrationSlot(Party s) {
         int cap = caps.registrations();
-        String refused = s.registrations().size() + s.claiming.get() >= cap
+        String refused = s.registrations().size() + s.claiming() >= cap
                 ? "the session holds " + cap + " registrations (postmaster.max-registrations)"
                 : !registrationQuota.tryAcquire()
                 ? "the realm holds " + registrationQuota.cap() + " registrations (postmaster.realm-max-registrations)"
@@ -397,7 +397,7 @@ final class Dealer {
             continueProgressiveCall(ongoing, m, progress);
             return;
         }
-        if (caller.endedStreams.contains(m.request(), m.procedure())) {
+        if (caller.endedStream(m.request(), m.procedure())) {
             return; // a chunk of a progressive call that ended meanwhile: discarded, as the spec allows
         }
         if (Uris.reserved(m.procedure()) && routerProcedures.call(caller.session, m)) {
@@ -464,7 +464,7 @@ final class Dealer {
             Passthru.forward(m.options(), details);
         }
         if (progress) {
-            pc.stream(details, caller.endedStreams);
+            pc.stream(details, caller.endedStreams());
         }
         link.send(callee.session, new Invocation(pc.invocation(), reg.id(), details, m.args(), m.kwargs()));
     }
@@ -729,7 +729,7 @@ final class Dealer {
             }
             return;
         }
-        if (callers.endedStreams.contains(inv.request(), tag)) {
+        if (callers.endedStream(inv.request(), tag)) {
             return;
         }
         if (callee.session.closed() || !callee.registrations().contains(inv.registration())) {
@@ -752,7 +752,7 @@ final class Dealer {
             return;
         }
         if (progress) {
-            pc.stream(inv.details(), callers.endedStreams);
+            pc.stream(inv.details(), callers.endedStreams());
         }
         link.send(callee.session, new Invocation(pc.invocation(), inv.registration(), inv.details(), inv.args(),
                 inv.kwargs()));

@@ -22,7 +22,8 @@ final class Party {
     /** Its registrations stay on this node (the router's own server-side procedures, present on every node). */
     volatile boolean nodeOnly;
     /** Registrations asked of the cluster and not answered yet (they count against the session's cap). */
-    final java.util.concurrent.atomic.AtomicInteger claiming = new java.util.concurrent.atomic.AtomicInteger();
+    /** Registrations claimed from the cluster and not answered yet: counted against the session's cap. */
+    private volatile int claiming;
     // The maps are made on first use (most sessions never call, are called or register): an idle session pays for
     // none. Read through the accessors (empty until made); added to through the ...ToAdd ones.
     /** Registration IDs held. Changed under the procedure table's monitor. */
@@ -31,12 +32,17 @@ final class Party {
     private volatile Map<Long, PendingCall> invocations;
     /** Calls this session made and waits for, by CALL request ID. */
     private volatile Map<Long, PendingCall> calls;
-    /** Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. */
-    final EndedStreams endedStreams = new EndedStreams();
+    /**
+     * Its progressive calls that ended while it was still sending chunks: their late chunks are discarded. Made with
+     * its first progressive call.
+     */
+    private volatile EndedStreams endedStreams;
 
     private static final VarHandle REGISTRATIONS;
     private static final VarHandle INVOCATIONS;
     private static final VarHandle CALLS;
+    private static final VarHandle ENDED_STREAMS;
+    private static final VarHandle CLAIMING;
 
     static {
         try {
@@ -44,6 +50,8 @@ final class Party {
             REGISTRATIONS = l.findVarHandle(Party.class, "registrations", Set.class);
             INVOCATIONS = l.findVarHandle(Party.class, "invocations", Map.class);
             CALLS = l.findVarHandle(Party.class, "calls", Map.class);
+            ENDED_STREAMS = l.findVarHandle(Party.class, "endedStreams", EndedStreams.class);
+            CLAIMING = l.findVarHandle(Party.class, "claiming", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,6 +64,32 @@ final class Party {
     Party(Session session, long node) {
         this.session = session;
         this.node = node;
+    }
+
+    /** Registrations claimed from the cluster and not answered yet. */
+    int claiming() {
+        return claiming;
+    }
+
+    /** One more (1) or one fewer (-1) registration claimed and not answered yet. */
+    void claimed(int delta) {
+        CLAIMING.getAndAdd(this, delta);
+    }
+
+    /** Whether a CALL of {@code procedure} with {@code request} is a late chunk of an ended progressive call. */
+    boolean endedStream(long request, String procedure) {
+        EndedStreams e = endedStreams;
+        return e != null && e.contains(request, procedure);
+    }
+
+    /** Where its progressive calls note that they ended (made now if this is its first). */
+    EndedStreams endedStreams() {
+        EndedStreams e = endedStreams;
+        if (e == null) {
+            ENDED_STREAMS.compareAndSet(this, null, new EndedStreams());
+            e = endedStreams;
+        }
+        return e;
     }
 
     Set<Long> registrations() {

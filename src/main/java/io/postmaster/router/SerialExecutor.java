@@ -18,8 +18,11 @@ public final class SerialExecutor implements Executor {
     private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Level.WARNING);
 
     private final Executor pool;
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
-    private boolean running;                                       // guarded by this
+    // guarded by this: the task to run next, and those after it. Most lanes have at most one task waiting, and an idle
+    // session's lane none: the queue is made only when a second task waits, and let go once it is empty again.
+    private Runnable next;
+    private ArrayDeque<Runnable> more;
+    private boolean running;
 
     public SerialExecutor(Executor pool) {
         this.pool = pool;
@@ -29,7 +32,14 @@ public final class SerialExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         synchronized (this) {
-            tasks.add(task);
+            if (next == null && more == null) {
+                next = task;
+            } else {
+                if (more == null) {
+                    more = new ArrayDeque<>();
+                }
+                more.add(task);
+            }
             if (running) {
                 return;
             }
@@ -40,7 +50,8 @@ public final class SerialExecutor implements Executor {
         } catch (RejectedExecutionException e) {
             synchronized (this) {
                 running = false;
-                tasks.clear();
+                next = null;
+                more = null;
             }
             throw e;
         }
@@ -49,19 +60,38 @@ public final class SerialExecutor implements Executor {
     private void drain() {
         while (true) {
             Runnable next;
+            Runnable task;
             synchronized (this) {
-                next = tasks.poll();
-                if (next == null) {
+                task = poll();
+                if (task == null) {
                     running = false;
                     return;
                 }
             }
             try {
-                next.run();
+                task.run();
             } catch (RuntimeException | Error e) {
                 // Even an Error: the lane must go on, or every later task of the session would wait forever.
                 FAILURES.log(() -> "a task failed (" + e + "); the tasks after it run", e);
             }
         }
+    }
+
+    /** The next task in submission order, or null. */
+    private Runnable poll() { // guarded by this
+        Runnable task = next;
+        if (task != null) {
+            next = null;
+            return task;
+        }
+        ArrayDeque<Runnable> q = more;
+        if (q == null) {
+            return null;
+        }
+        task = q.poll();
+        if (q.isEmpty()) {
+            more = null;
+        }
+        return task;
     }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** One subscription: a topic pattern and the sessions subscribed to it, all sharing its ID. */
 final class Subscription {
-    private final long id;
+    /** Boxed once: the key of this subscription in the broker's table and in each of its subscribers'. */
+    private final Long id;
     private final String topic;
     private final MatchPolicy policy;
     private final long created = System.currentTimeMillis();
@@ -20,6 +21,8 @@ final class Subscription {
     }
 
     long id() { return id; }
+    /** {@link #id} as the key of the tables it is in: one box for them all, not one per subscriber. */
+    Long key() { return id; }
     String topic() { return topic; }
     MatchPolicy policy() { return policy; }
     /** When the subscription was created, in epoch milliseconds. */

@@ -56,6 +56,16 @@ final class Testaments {
     }
 
     /** The buckets, made on first use: most sessions never add a testament. */
+    /**
+     * The testaments of every session that left without leaving one: drained, so a testament added after is dropped
+     * as on any drained instance; always empty, so shared.
+     */
+    static final Testaments DRAINED = new Testaments();
+
+    static {
+        DRAINED.drain();
+    }
+
     private List<Testament> detached = List.of();
     private List<Testament> destroyed = List.of();
     private int bytes;

@@ -50,6 +50,8 @@ class KeepaliveTest {
         Keepalive k = Keepalive.start(new ConnectionLimits(10, Duration.ofHours(1), maxMissed), peer(), timers,
                 timeouts::incrementAndGet);
         assertNotNull(k);
+        k.run(); // the first look: the connection's opening counts as hearing from it
+        assertEquals(0, pings.get(), "a connection is not pinged at its first look");
         return k;
     }
 
@@ -87,6 +89,46 @@ class KeepaliveTest {
         }
         assertEquals(5, pings.get());
         assertEquals(0, timeouts.get());
+    }
+
+    @Test
+    void keepalivesOfOneIntervalShareOneSweepThatLooksAtEachUntilStopped() {
+        ConnectionLimits limits = new ConnectionLimits(10, Duration.ofMinutes(7), 1);
+        Keepalive a = Keepalive.start(limits, pings::incrementAndGet, timers, timeouts::incrementAndGet);
+        Keepalive b = Keepalive.start(limits, pings::incrementAndGet, timers, timeouts::incrementAndGet);
+        assertNotNull(a);
+        assertNotNull(b);
+        Keepalive.Sweep sweep = Keepalive.Sweep.of(timers, Duration.ofMinutes(7).toMillis());
+        assertEquals(2, sweep.size(), "one sweep for both");
+        assertEquals(1, timers.getQueue().size(), "one timer task for both");
+        sweep.run(); // the first look: both heard at opening
+        assertEquals(0, pings.get());
+        sweep.run();
+        assertEquals(2, pings.get(), "each silent connection pinged once");
+        a.stop();
+        assertEquals(1, sweep.size());
+        sweep.run(); // b missed its one allowed ping: timed out, and out of the sweep
+        assertEquals(2, pings.get());
+        assertEquals(1, timeouts.get());
+        assertEquals(0, sweep.size());
+        sweep.run();
+        assertEquals(1, timeouts.get(), "a stopped keepalive is not looked at again");
+        b.stop(); // stopping twice is harmless
+        assertEquals(0, sweep.size());
+    }
+
+    @Test
+    void aFailingConnectionDoesNotEndTheOthersKeepalives() {
+        ConnectionLimits limits = new ConnectionLimits(10, Duration.ofMinutes(9), 5);
+        Keepalive.start(limits, () -> {
+            throw new IllegalStateException("test");
+        }, timers, () -> { });
+        Keepalive.start(limits, pings::incrementAndGet, timers, () -> { });
+        Keepalive.Sweep sweep = Keepalive.Sweep.of(timers, Duration.ofMinutes(9).toMillis());
+        sweep.run();
+        sweep.run();
+        sweep.run();
+        assertEquals(2, pings.get());
     }
 
     @Test

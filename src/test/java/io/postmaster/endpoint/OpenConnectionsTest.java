@@ -61,4 +61,24 @@ class OpenConnectionsTest {
         assertTrue(open.opened(null));
         assertFalse(open.full(null));
     }
+
+    @Test
+    void theConnectionsOfAnAddressAreCountedAsOneStringWhichClosesThem() {
+        OpenConnections open = new OpenConnections(3);
+        String first = open.openedAs(new String("192.0.2.7"));
+        String second = open.openedAs(new String("192.0.2.7"));
+        assertSame(first, second, "one string for all connections of the address, not a copy each");
+        String v6 = open.openedAs("2001:db8:1:2::1");
+        assertSame(v6, open.openedAs("2001:db8:1:2::99"), "the same /64");
+        assertEquals(2, open.count("2001:db8:1:2::5"));
+        assertNotNull(open.openedAs("192.0.2.7"));
+        assertNull(open.openedAs("192.0.2.7"), "over the cap: not counted");
+        open.closed(first);
+        open.closed(second);
+        assertEquals(1, open.count("192.0.2.7"));
+        open.closed(v6);
+        open.closed(v6);
+        assertEquals(0, open.count("2001:db8:1:2::1"));
+        assertFalse(open.full("192.0.2.7"));
+    }
 }

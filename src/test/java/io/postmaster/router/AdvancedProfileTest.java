@@ -209,6 +209,24 @@ class AdvancedProfileTest extends RouterFixture {
         watcher.nothingMore(50);
     }
 
+    @Test
+    void aSessionThatFlushesBeforeAddingAndOneThatLeavesNoneLeaveNoTestament() {
+        TestPeer watcher = join("watcher");
+        watcher.in(new Subscribe(1, Map.of(), "com.app.gone"));
+        watcher.next(Subscribed.class);
+        TestPeer flusher = join("flusher");
+        flusher.in(new Call(1, Map.of(), "wamp.session.flush_testaments", null, null));
+        assertNoValue(flusher.next(Result.class), "flush_testaments with none added");
+        flusher.in(new Call(2, Map.of(), "wamp.session.add_testament", List.of("com.app.gone", List.of("late")),
+                null));
+        flusher.next(Result.class);
+        TestPeer silent = join("silent");
+        silent.connection.onTransportClosed();
+        flusher.connection.onTransportClosed();
+        assertEquals(List.of("late"), watcher.next(Event.class).args(), "added after a flush of none: published");
+        watcher.nothingMore(50);
+    }
+
     static void assertNoValue(Result r, String procedure) {
         assertTrue(r.args() == null || r.args().isEmpty(), procedure + " returns no value (spec): " + r);
     }

@@ -82,6 +82,20 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public RawWebSocket(URI ws, InetAddress local, int receiveBuffer, int timeoutMs, String subprotocol)
             throws IOException {
+        this(ws, local, receiveBuffer, timeoutMs, subprotocol, new byte[0]);
+    }
+
+    /**
+     * Completes the handshake offering {@code subprotocol}, with {@code withHandshake} (frames, say) written in the
+     * same write as the handshake's request, before its response is read: a client that does not wait for the
+     * response to send its first frames.
+     */
+    public RawWebSocket(URI ws, String subprotocol, byte[] withHandshake) throws IOException {
+        this(ws, null, 0, DEFAULT_TIMEOUT_MS, subprotocol, withHandshake);
+    }
+
+    private RawWebSocket(URI ws, InetAddress local, int receiveBuffer, int timeoutMs, String subprotocol,
+                         byte[] withHandshake) throws IOException {
         socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -102,11 +116,14 @@ public final class RawWebSocket implements AutoCloseable {
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
                     + "Sec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n";
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] head = request.getBytes(StandardCharsets.US_ASCII);
+            byte[] all = java.util.Arrays.copyOf(head, head.length + withHandshake.length);
+            System.arraycopy(withHandshake, 0, all, head.length, withHandshake.length);
+            out.write(all);
             out.flush();
-            String head = readHead(in);
-            if (!head.startsWith("HTTP/1.1 101")) {
-                throw new IOException("handshake refused: " + head.lines().findFirst().orElse(head));
+            String response = readHead(in);
+            if (!response.startsWith("HTTP/1.1 101")) {
+                throw new IOException("handshake refused: " + response.lines().findFirst().orElse(response));
             }
         } catch (IOException | RuntimeException e) {
             socket.close();
