@@ -1,12 +1,10 @@
 package io.postmaster.it;
 
-import io.postmaster.testing.RawWebSocket;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,21 +34,11 @@ class UndertowChannelIT extends ContainerBase {
         UndertowNativeIT.callAcrossSerializers(this);
     }
 
-    /**
-     * A client that sends its HELLO in the same TCP segment as the handshake: the octets the server read past the
-     * request are the first of the WebSocket's, and are read first once the connection is Postmaster's (also after the
-     * server let go of its HTTP connection's parser); the session then works and ends as any other.
-     */
+    /** As with Postmaster's framing: a HELLO in the same TCP segment as the handshake opens a working session. */
     @Test
     void aHelloSentWithTheHandshakeOpensASessionThatWorksAndEnds() throws Exception {
-        byte[] hello = RawWebSocket.frame(0x81, "[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]"
-                .getBytes(StandardCharsets.UTF_8), true);
-        try (RawWebSocket ws = new RawWebSocket(ws(), "wamp.2.json", hello)) {
-            assertTrue(ws.readText().startsWith("[2,"), "WELCOME");
-            ws.sendText("[32,1,{},\"com.example.pipelined\"]");
-            assertTrue(ws.readText().startsWith("[33,1,"), "SUBSCRIBED");
-            ws.sendText("[6,{},\"wamp.close.close_realm\"]");
-            assertTrue(ws.readText().startsWith("[6,"), "GOODBYE");
-        }
+        assumeServerLog();
+        assumeOwnFramingCanBe(false);
+        OwnFramingIT.helloWithTheHandshake(this);
     }
 }
