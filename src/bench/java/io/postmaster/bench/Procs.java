@@ -83,6 +83,26 @@ final class Procs {
         return new Memory(heap, rssKiB(pid));
     }
 
+    /**
+     * What the threads of a JVM alive now have allocated so far, in bytes: the sum of {@code allocated=} in
+     * {@code jcmd Thread.print -e} (the thread dump stops the JVM briefly). Threads ended meanwhile are not counted.
+     */
+    static long allocatedBytes(long pid) throws Exception {
+        String dump = run(List.of("jcmd", Long.toString(pid), "Thread.print", "-e"));
+        Matcher m = Pattern.compile(" allocated=(\\d+)([BKMG])").matcher(dump);
+        long total = 0;
+        while (m.find()) {
+            long v = Long.parseLong(m.group(1));
+            total += switch (m.group(2)) {
+                case "K" -> v << 10;
+                case "M" -> v << 20;
+                case "G" -> v << 30;
+                default -> v;
+            };
+        }
+        return total;
+    }
+
     /** The process listening on 127.0.0.1:{@code port}, or -1. */
     static long listeningPid(int port) throws Exception {
         String out = run(List.of("ss", "-ltnpH", "sport = :" + port));
