@@ -230,9 +230,9 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     }
 
     @Override
-    public void text(String text) {
+    public void text(byte[] utf8, int length) {
         if (!closing()) {
-            endpoint.text(text);
+            endpoint.utf8Text(utf8, length);
         }
     }
 
@@ -333,6 +333,16 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     @Override
     public void sendText(String text, Sent done) {
         queue(new Out(WebSocketFrames.TEXT, Utf8Cache.bytes(text), done));
+    }
+
+    @Override
+    public boolean utf8Text() {
+        return true;
+    }
+
+    @Override
+    public void sendUtf8Text(byte[] utf8, Sent done) {
+        queue(new Out(WebSocketFrames.TEXT, utf8, done));
     }
 
     @Override

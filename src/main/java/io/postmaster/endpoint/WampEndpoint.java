@@ -26,6 +26,7 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -174,7 +175,9 @@ public class WampEndpoint {
         this.link = link;
         PostmasterConfig cfg = router.config();
         maxMessageSize = cfg.maxMessageSize();
-        WebSocketPeer peer = new WebSocketPeer(link, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
+        // JSON encoded straight to UTF-8 octets where the link writes text from them (no string in between)
+        Serializer frames = link.utf8Text() ? Serializers.forUtf8Text(serializer) : serializer;
+        WebSocketPeer peer = new WebSocketPeer(link, frames, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());
         metrics = router.metrics();
@@ -320,6 +323,36 @@ public class WampEndpoint {
         try {
             WampMessage m = serializer.decode(text);
             metrics.received(metricsSerializer, m.type(), text.length());
+            deliver(c, m);
+        } catch (MalformedMessageException e) {
+            malformed(c, e.getMessage());
+        } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
+            c.failed("a text frame", e);
+        }
+    }
+
+    /**
+     * A text message as its UTF-8 octets {@code utf8[0..length)}, valid UTF-8 already (Postmaster's own framing): JSON
+     * is decoded from the octets, without a string first. The array is this endpoint's.
+     */
+    public void utf8Text(byte[] utf8, int length) {
+        Serializer s = serializer;
+        if (v1 != null || s == null || s.binary()) { // what needs a string, or is refused as text
+            text(new String(utf8, 0, length, StandardCharsets.UTF_8));
+            return;
+        }
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        heard();
+        if (length > maxMessageSize) {
+            closeTooBig();
+            return;
+        }
+        try {
+            WampMessage m = s.decode(utf8, 0, length);
+            metrics.received(metricsSerializer, m.type(), length);
             deliver(c, m);
         } catch (MalformedMessageException e) {
             malformed(c, e.getMessage());
