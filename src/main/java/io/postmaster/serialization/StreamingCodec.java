@@ -511,7 +511,7 @@ abstract class StreamingCodec implements Serializer {
 
     private void writeMap(JsonGenerator g, Map<String, Object> map) throws IOException {
         g.writeStartObject(map, map == null ? 0 : map.size());
-        if (map != null) {
+        if (map != null && !map.isEmpty()) { // most Details and Options are empty: no iterator for them
             for (Map.Entry<String, Object> e : map.entrySet()) {
                 g.writeFieldName(e.getKey());
                 writeValue(g, e.getValue());
