@@ -103,6 +103,20 @@ final class Procs {
         return total;
     }
 
+    /**
+     * A JVM's JIT compilations so far: how many, and the compiler threads' time in ms ({@code jstat -compiler}, from
+     * the JVM's performance counters: no stop); null if unknown.
+     */
+    static long[] compilations(long pid) {
+        try {
+            String[] lines = run(List.of("jstat", "-compiler", Long.toString(pid))).trim().split("\\R");
+            String[] f = lines[lines.length - 1].trim().split("\\s+");
+            return new long[] {Long.parseLong(f[0]), Math.round(Double.parseDouble(f[3]) * 1000)};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** The process listening on 127.0.0.1:{@code port}, or -1. */
     static long listeningPid(int port) throws Exception {
         String out = run(List.of("ss", "-ltnpH", "sport = :" + port));

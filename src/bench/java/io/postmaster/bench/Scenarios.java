@@ -73,14 +73,15 @@ final class Scenarios {
      * routers: from its threads' allocation counters, {@code jcmd Thread.print -e}), NaN if unknown.
      */
     record Latency(long[] sortedNanos, double p999Ms, double maxMs, Pauses router, Pauses client,
-                   double slowInRouterPause, double slowInClientPause, double allocatedPerCall) {
+                   double slowInRouterPause, double slowInClientPause, double allocatedPerCall, String jit) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "p99.9 %.3f ms, max %.3f ms; router stops %s, client stops %s;"
-                            + " calls over p99 in a router stop %.0f %%, in a client stop %.0f %%%s",
+                            + " calls over p99 in a router stop %.0f %%, in a client stop %.0f %%%s%s",
                     p999Ms, maxMs, router.summary(), client.summary(), 100 * slowInRouterPause,
                     100 * slowInClientPause, Double.isNaN(allocatedPerCall) ? ""
-                            : String.format(Locale.ROOT, "; router allocated %.0f B per call", allocatedPerCall));
+                            : String.format(Locale.ROOT, "; router allocated %.0f B per call", allocatedPerCall),
+                    jit == null ? "" : "; router JIT " + jit);
         }
     }
 
@@ -175,9 +176,11 @@ final class Scenarios {
         sleep(warmupS);
         long allocated0 = -1;
         long replies0 = 0;
+        long[] jit0 = null;
         if (rate > 0 && t.jvm()) { // a thread dump stops the router: before the window, which starts once it is over
             replies0 = replies.get();
             allocated0 = Procs.allocatedBytes(t.pid());
+            jit0 = Procs.compilations(t.pid());
             sleep(0.5);
         }
         long wall0 = System.currentTimeMillis();
@@ -188,6 +191,11 @@ final class Scenarios {
         measuring[0] = false;
         long wall1 = System.currentTimeMillis();
         double allocatedPerCall = Double.NaN;
+        String jit = null;
+        long[] jit1 = jit0 == null ? null : Procs.compilations(t.pid());
+        if (jit0 != null && jit1 != null) { // compiling on the router's core takes CPU from its I/O thread
+            jit = (jit1[0] - jit0[0]) + " compilations (" + (jit1[1] - jit0[1]) + " ms)";
+        }
         if (allocated0 >= 0) {
             long allocated1 = Procs.allocatedBytes(t.pid());
             allocatedPerCall = (double) (allocated1 - allocated0) / (replies.get() - replies0);
@@ -205,7 +213,7 @@ final class Scenarios {
         if (rate > 0) {
             Pauses router = Pauses.read(t.jvm() ? routerSafepoints.apply(t) : null, wall0, wall1);
             Pauses client = Pauses.read(clientSafepoints(), wall0, wall1);
-            latency = latencies.latency(nano0, wall0, router, client, allocatedPerCall);
+            latency = latencies.latency(nano0, wall0, router, client, allocatedPerCall, jit);
         }
         return new Rpc(w.rate(0), w.cpuPercent(), w.kernelShare(), latencies.percentileMs(50),
                 latencies.percentileMs(99), errors.get(), errorsBy, latency);
@@ -517,7 +525,7 @@ final class Scenarios {
          * The samples in detail; {@code nano0} and {@code wall0} are the same moment on {@link System#nanoTime()} and
          * the wall clock, to place the samples among the pauses.
          */
-        Latency latency(long nano0, long wall0, Pauses router, Pauses client, double allocatedPerCall) {
+        Latency latency(long nano0, long wall0, Pauses router, Pauses client, double allocatedPerCall, String jit) {
             int count = Math.min(n.get(), samples.length);
             long[] sorted = Arrays.copyOf(samples, count);
             Arrays.sort(sorted);
@@ -536,7 +544,7 @@ final class Scenarios {
             }
             return new Latency(sorted, percentileMs(sorted, 99.9), count == 0 ? Double.NaN : sorted[count - 1] / 1e6,
                     router, client, slow == 0 ? 0 : (double) inRouter / slow, slow == 0 ? 0 : (double) inClient / slow,
-                    allocatedPerCall);
+                    allocatedPerCall, jit);
         }
 
         /** The {@code p}-th percentile of sorted samples, in ms. */
