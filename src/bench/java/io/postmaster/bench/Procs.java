@@ -84,21 +84,30 @@ final class Procs {
     }
 
     /**
-     * What the threads of a JVM alive now have allocated so far, in bytes: the sum of {@code allocated=} in
-     * {@code jcmd Thread.print -e} (the thread dump stops the JVM briefly). Threads ended meanwhile are not counted.
+     * What each thread of a JVM alive now has allocated so far, in bytes, by its native id: {@code allocated=} in
+     * {@code jcmd Thread.print -e} (the thread dump stops the JVM briefly).
      */
-    static long allocatedBytes(long pid) throws Exception {
+    static java.util.Map<String, Long> allocatedBytes(long pid) throws Exception {
         String dump = run(List.of("jcmd", Long.toString(pid), "Thread.print", "-e"));
-        Matcher m = Pattern.compile(" allocated=(\\d+)([BKMG])").matcher(dump);
-        long total = 0;
+        Matcher m = Pattern.compile(" allocated=(\\d+)([BKMG]) .*? nid=(0x[0-9a-f]+)").matcher(dump);
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
         while (m.find()) {
             long v = Long.parseLong(m.group(1));
-            total += switch (m.group(2)) {
+            out.put(m.group(3), switch (m.group(2)) {
                 case "K" -> v << 10;
                 case "M" -> v << 20;
                 case "G" -> v << 30;
                 default -> v;
-            };
+            });
+        }
+        return out;
+    }
+
+    /** What the threads allocated between two {@link #allocatedBytes} readings (threads ended meanwhile: unknown). */
+    static long allocatedBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        long total = 0;
+        for (java.util.Map.Entry<String, Long> e : after.entrySet()) {
+            total += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
         }
         return total;
     }

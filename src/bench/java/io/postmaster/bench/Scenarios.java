@@ -174,7 +174,7 @@ final class Scenarios {
             pacer = pace(rate, running, i -> call(clients.get((int) (i % clients.size()))));
         }
         sleep(warmupS);
-        long allocated0 = -1;
+        java.util.Map<String, Long> allocated0 = null;
         long replies0 = 0;
         long[] jit0 = null;
         if (rate > 0 && t.jvm()) { // a thread dump stops the router: before the window, which starts once it is over
@@ -196,9 +196,9 @@ final class Scenarios {
         if (jit0 != null && jit1 != null) { // compiling on the router's core takes CPU from its I/O thread
             jit = (jit1[0] - jit0[0]) + " compilations (" + (jit1[1] - jit0[1]) + " ms)";
         }
-        if (allocated0 >= 0) {
-            long allocated1 = Procs.allocatedBytes(t.pid());
-            allocatedPerCall = (double) (allocated1 - allocated0) / (replies.get() - replies0);
+        if (allocated0 != null) {
+            long calls = replies.get() - replies0;
+            allocatedPerCall = (double) Procs.allocatedBetween(allocated0, Procs.allocatedBytes(t.pid())) / calls;
         }
         running[0] = false;
         if (pacer != null) {
