@@ -65,6 +65,9 @@ public class WampEndpoint {
     private boolean started;
 
     private Serializer serializer;
+    /** What the messages to the client are encoded with: {@link #serializer}, or its octets form for JSON where the
+     *  link writes text from octets ({@link WebSocketLink#utf8Text}). */
+    private Serializer frames;
     private Connection connection;
     /** The WAMP v1 adapter instead of {@link #connection}, for subprotocol {@code wamp}. */
     private V1Connection v1;
@@ -177,6 +180,7 @@ public class WampEndpoint {
         maxMessageSize = cfg.maxMessageSize();
         // JSON encoded straight to UTF-8 octets where the link writes text from them (no string in between)
         Serializer frames = link.utf8Text() ? Serializers.forUtf8Text(serializer) : serializer;
+        this.frames = frames;
         WebSocketPeer peer = new WebSocketPeer(link, frames, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());
@@ -250,7 +254,7 @@ public class WampEndpoint {
             if (r != null && m instanceof WampMessage.Hello h && r.asks(h)) {
                 c.onTransportClosed(); // it never joined: nothing of it stays in the router
                 WebSocketPeer p = peer;
-                Serializer s = serializer;
+                Serializer s = frames; // what the peer sends: an encoded frame must be in its form
                 attachment = r.attach(h, new SessionResumption.Transport() {
                     public Frame encode(WampMessage out) {
                         return s.encode(out);
