@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import static io.postmaster.bench.Procs.cores;
 import static io.postmaster.bench.Procs.loadAverage;
@@ -83,7 +84,10 @@ public final class Bench {
 
     private void run() throws Exception {
         int offset = Integer.parseInt(prop("bench.port.offset", "0"));
-        String peer = prop("bench.peer", "nexus");
+        // the peer routers: a list, a name given twice runs twice (the second as name-2 on the next port), so that a
+        // run against two copies of one router shows how far the load client's own noise moves a figure
+        List<String> peers = Arrays.stream(prop("bench.peer", "nexus").split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty() && !x.equals("none")).toList();
         int peerPort = Integer.parseInt(prop("bench.peer.port", "18700"));
         double warmup = Double.parseDouble(prop("bench.warmup", "30"));
         double duration = Double.parseDouble(prop("bench.duration", "10"));
@@ -93,7 +97,7 @@ public final class Bench {
         boolean rawSocket = scenarios.stream().anyMatch(x -> x.endsWith("-rawsocket"));
         String cpu = prop("bench.cpu.router", "0");
         List<String> servers = Arrays.stream(prop("bench.server", "wildfly").split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).distinct().toList();
+                .filter(x -> !x.isEmpty() && !x.equals("none")).distinct().toList();
 
         String machine = Procs.firstLine("/proc/cpuinfo", "model name") + ", "
                 + cores() + " cores, "
@@ -101,7 +105,7 @@ public final class Bench {
         log("machine: " + machine);
         log("load average at start: " + loadAverage());
 
-        Scenarios s = new Scenarios(pool);
+        Scenarios s = new Scenarios(pool, t -> dir.resolve("safepoints-" + t.pid() + ".log"));
         // Postmaster on each server, side by side: the i-th on HTTP 8080 + offset + 10 i, RawSocket 8082 + the same
         List<Scenarios.Target> postmasters = new ArrayList<>();
         Map<String, String> serverNotes = new LinkedHashMap<>();
@@ -122,10 +126,13 @@ public final class Bench {
             }
         }
         List<Scenarios.Target> targets = new ArrayList<>(postmasters);
-        Scenarios.Target peerTarget = "none".equals(peer) ? null : startPeer(peer, peerPort, cpu);
-        if (peerTarget != null) {
-            targets.add(peerTarget);
+        List<Scenarios.Target> peerTargets = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            String name = peers.subList(0, i).contains(peers.get(i)) ? peers.get(i) + "-" + (i + 1) : peers.get(i);
+            peerTargets.add(startPeer(peers.get(i), name, peerPort + i, cpu));
         }
+        targets.addAll(peerTargets);
+        Scenarios.Target peerTarget = peerTargets.isEmpty() ? null : peerTargets.get(0);
 
         for (Scenarios.Target t : targets) {
             log("warming up " + t.name() + " for " + warmup + " s (RPC and pub/sub)");
@@ -146,7 +153,7 @@ public final class Bench {
             String base = ser.equals("json") ? sc : sc.substring(0, sc.length() - ser.length() - 1);
             for (int r = 0; r < repeat; r++) {
                 for (Scenarios.Target target : targets) {
-                    if ((base.equals("echo") || base.endsWith("-rawsocket")) && target == peerTarget) {
+                    if ((base.equals("echo") || base.endsWith("-rawsocket")) && peerTargets.contains(target)) {
                         continue; // the floor of Postmaster's server, and its RawSocket: Postmaster's own
                     }
                     Scenarios.Target t = base.endsWith("-rawsocket")
@@ -181,10 +188,11 @@ public final class Bench {
             }
         }
 
-        Table table = new Table(results, servers, peerTarget == null ? null : peerTarget.name());
+        Table table = new Table(results, servers, peerTargets.stream().map(Scenarios.Target::name).toList());
         StringBuilder out = table.out;
-        out.append("\n## Postmaster on ").append(String.join(", ", servers)).append(" vs ")
-                .append(peerTarget == null ? "(no peer)" : peerTarget.name())
+        out.append("\n## Postmaster on ").append(servers.isEmpty() ? "(none)" : String.join(", ", servers))
+                .append(" vs ")
+                .append(peerTarget == null ? "(no peer)" : table.peers.stream().collect(Collectors.joining(", ")))
                 .append(" — medians of ").append(repeat).append(" runs, ")
                 .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append('\n');
         out.append("machine: ").append(machine).append("; routers pinned to core ").append(cpu)
@@ -217,6 +225,14 @@ public final class Bench {
                 r -> ((Scenarios.Rpc) r).routerCpuPercent(), "%.1f");
         table.row("rpc-rate", "RPC at 5,000 calls/s: p99 call latency, ms", false,
                 r -> ((Scenarios.Rpc) r).p99Ms(), "%.2f");
+        table.pooled("rpc-rate", "RPC at 5,000 calls/s: p99 call latency of all runs' calls together, ms", 99);
+        table.pooled("rpc-rate", "RPC at 5,000 calls/s: p99.9 call latency of all runs' calls together, ms", 99.9);
+        table.row("rpc-rate", "RPC at 5,000 calls/s: slowest call, ms", false,
+                r -> ((Scenarios.Rpc) r).latency().maxMs(), "%.2f");
+        table.row("rpc-rate", "RPC at 5,000 calls/s: router stops (safepoints) per window, ms in all (JVM routers)",
+                false, r -> ((Scenarios.Rpc) r).latency().router().totalMs(), "%.1f");
+        table.row("rpc-rate", "RPC at 5,000 calls/s: bytes the router allocates per call (JVM routers)", false,
+                r -> ((Scenarios.Rpc) r).latency().allocatedPerCall(), "%.0f");
         table.row("pubsub-rate", "pub/sub 10 subscribers, 2,000 publishes/s: router CPU %", false,
                 r -> ((Scenarios.PubSub) r).routerCpuPercent(), "%.1f");
         for (String ser : new String[] {"", "-msgpack", "-cbor"}) {
@@ -258,45 +274,90 @@ public final class Bench {
             + "pubsub-flood,pubsub-flood-msgpack,pubsub-flood-cbor,pubsub-flood-rawsocket,fanout";
 
     /**
-     * The table of medians: one column per server Postmaster ran on, then the peer, then the first server against
-     * the peer (&gt; 1: Postmaster better) and each further server against the first (&gt; 1: better than it).
+     * The table of medians: one column per server Postmaster ran on, then one per peer router, then the first server
+     * against the first peer (&gt; 1: Postmaster better), each further server against the first (&gt; 1: better than
+     * it) and each further peer against the first peer (two copies of one router: the load client's own noise).
      */
     private static final class Table {
         final StringBuilder out = new StringBuilder();
         private final Map<String, List<Object>> results;
         private final List<String> servers;
-        private final String peer;
+        final List<String> peers;
 
-        Table(Map<String, List<Object>> results, List<String> servers, String peer) {
+        Table(Map<String, List<Object>> results, List<String> servers, List<String> peers) {
             this.results = results;
             this.servers = servers;
-            this.peer = peer;
+            this.peers = peers;
+        }
+
+        private List<String> columns() {
+            List<String> all = new ArrayList<>(servers);
+            all.addAll(peers);
+            return all;
         }
 
         void header() {
             out.append("| figure |");
             servers.forEach(x -> out.append(" Postmaster on ").append(x).append(" |"));
-            out.append(' ').append(peer == null ? "peer" : peer).append(" | ").append(servers.get(0))
-                    .append(" vs peer (>1: Postmaster better) |");
-            servers.stream().skip(1).forEach(x -> out.append(' ').append(x).append(" vs ").append(servers.get(0))
-                    .append(" |"));
+            peers.forEach(x -> out.append(' ').append(x).append(" |"));
+            int ratios = 0;
+            if (!servers.isEmpty() && !peers.isEmpty()) {
+                out.append(' ').append(servers.get(0)).append(" vs ").append(peers.get(0))
+                        .append(" (>1: Postmaster better) |");
+                ratios++;
+            }
+            for (int i = 1; i < servers.size(); i++, ratios++) {
+                out.append(' ').append(servers.get(i)).append(" vs ").append(servers.get(0)).append(" |");
+            }
+            for (int i = 1; i < peers.size(); i++, ratios++) {
+                out.append(' ').append(peers.get(i)).append(" vs ").append(peers.get(0)).append(" |");
+            }
             out.append("\n|---|");
-            out.append("---|".repeat(servers.size() * 2 + 1)).append('\n');
+            out.append("---|".repeat(servers.size() + peers.size() + ratios)).append('\n');
         }
 
         void row(String scenario, String figure, boolean higherIsBetter, ToDoubleFunction<Object> value, String fmt) {
-            if (servers.stream().noneMatch(x -> results.containsKey(scenario + "/" + x))) {
+            values(scenario, figure, higherIsBetter, x -> median(results.get(scenario + "/" + x), value), fmt);
+        }
+
+        /**
+         * The {@code p}-th percentile of the latencies of all runs of an open-loop RPC scenario together (each run's
+         * samples weigh by their number), in ms: steadier than the median of the runs' own percentiles.
+         */
+        void pooled(String scenario, String figure, double p) {
+            values(scenario, figure, false, x -> {
+                List<Object> runs = results.get(scenario + "/" + x);
+                if (runs == null) {
+                    return Double.NaN;
+                }
+                long[] all = runs.stream().flatMapToLong(r -> Arrays.stream(((Scenarios.Rpc) r).latency()
+                        .sortedNanos())).sorted().toArray();
+                return Scenarios.Recorder.percentileMs(all, p);
+            }, "%.2f");
+        }
+
+        private void values(String scenario, String figure, boolean higherIsBetter, ToDoubleFunction<String> of,
+                            String fmt) {
+            if (columns().stream().noneMatch(x -> results.containsKey(scenario + "/" + x))) {
                 return;
             }
-            double[] o = servers.stream().mapToDouble(x -> median(results.get(scenario + "/" + x), value)).toArray();
-            double p = peer == null ? Double.NaN : median(results.get(scenario + "/" + peer), value);
+            double[] o = servers.stream().mapToDouble(of).toArray();
+            double[] p = peers.stream().mapToDouble(of).toArray();
             out.append("| ").append(figure).append(" |");
             for (double v : o) {
                 out.append(' ').append(fmt(fmt, v)).append(" |");
             }
-            out.append(' ').append(fmt(fmt, p)).append(" | ").append(ratio(o[0], p, higherIsBetter)).append(" |");
+            for (double v : p) {
+                out.append(' ').append(fmt(fmt, v)).append(" |");
+            }
+            if (o.length > 0 && p.length > 0) {
+                out.append(' ').append(ratio(o[0], p[0], higherIsBetter)).append(" |");
+            }
             for (int i = 1; i < o.length; i++) {
                 out.append(' ').append(ratio(o[i], o[0], higherIsBetter)).append(" |");
+            }
+            for (int i = 1; i < p.length; i++) {
+                out.append(' ').append(ratio(p[i], p[0], higherIsBetter)).append(" |");
             }
             out.append('\n');
         }
@@ -317,7 +378,8 @@ public final class Bench {
                 double calls = median(results.get("rpc/" + x), r -> ((Scenarios.Rpc) r).perCpuSecond());
                 out.append(' ').append(fmt("%.0f %%", 100 * calls / floor)).append(" |");
             }
-            out.append(" – | – |").append(" – |".repeat(servers.size() - 1)).append('\n');
+            int ratios = (peers.isEmpty() ? 0 : 1) + servers.size() - 1 + Math.max(0, peers.size() - 1);
+            out.append(" – |".repeat(peers.size() + ratios)).append('\n');
         }
     }
 
@@ -498,7 +560,7 @@ public final class Bench {
      * The peer router: nexus, the Go router from {@code ../shared/peers/nexus} beside the project (bench.shared.dir),
      * or fox-wamp from {@code src/bench/js}.
      */
-    private Scenarios.Target startPeer(String peer, int port, String cpu) throws Exception {
+    private Scenarios.Target startPeer(String peer, String name, int port, String cpu) throws Exception {
         ProcessBuilder pb;
         if ("nexus".equals(peer)) {
             Path nexusd = Path.of(prop("bench.shared.dir", "../shared"), "peers/nexus/nexusd").toAbsolutePath()
@@ -515,12 +577,17 @@ public final class Bench {
         } else {
             throw new IllegalArgumentException("unknown peer " + peer + " (nexus, fox-wamp or none)");
         }
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve(peer + ".log").toFile());
-        return start(peer, pb, port, false);
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+        return start(name, pb, port, false);
     }
 
     private Scenarios.Target start(String name, ProcessBuilder pb, int port, boolean jvm) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+        if (jvm) { // every stop of the JVM, to place slow calls (Scenarios.Latency); read by the java launcher
+            String before = pb.environment().getOrDefault("JDK_JAVA_OPTIONS", "");
+            pb.environment().put("JDK_JAVA_OPTIONS", (before + " -Xlog:gc,safepoint:file=" + dir.toAbsolutePath()
+                    .resolve("safepoints-%p.log") + ":timemillis").trim());
+        }
         long pid = routers.start(name, pb, uri, REALM, 180);
         return new Scenarios.Target(name, uri, REALM, pid, jvm);
     }

@@ -152,6 +152,49 @@ final class Procs {
         return new Memory(heap, rssKiB(pid));
     }
 
+    /**
+     * What each thread of a JVM alive now has allocated so far, in bytes, by its native id: {@code allocated=} in
+     * {@code jcmd Thread.print -e} (the thread dump stops the JVM briefly).
+     */
+    static java.util.Map<String, Long> allocatedBytes(long pid) throws Exception {
+        String dump = run(List.of("jcmd", Long.toString(pid), "Thread.print", "-e"));
+        Matcher m = Pattern.compile(" allocated=(\\d+)([BKMG]) .*? nid=(0x[0-9a-f]+)").matcher(dump);
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        while (m.find()) {
+            long v = Long.parseLong(m.group(1));
+            out.put(m.group(3), switch (m.group(2)) {
+                case "K" -> v << 10;
+                case "M" -> v << 20;
+                case "G" -> v << 30;
+                default -> v;
+            });
+        }
+        return out;
+    }
+
+    /** What the threads allocated between two {@link #allocatedBytes} readings (threads ended meanwhile: unknown). */
+    static long allocatedBetween(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        long total = 0;
+        for (java.util.Map.Entry<String, Long> e : after.entrySet()) {
+            total += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return total;
+    }
+
+    /**
+     * A JVM's JIT compilations so far: how many, and the compiler threads' time in ms ({@code jstat -compiler}, from
+     * the JVM's performance counters: no stop); null if unknown.
+     */
+    static long[] compilations(long pid) {
+        try {
+            String[] lines = run(List.of("jstat", "-compiler", Long.toString(pid))).trim().split("\\R");
+            String[] f = lines[lines.length - 1].trim().split("\\s+");
+            return new long[] {Long.parseLong(f[0]), Math.round(Double.parseDouble(f[3]) * 1000)};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** The process listening on 127.0.0.1:{@code port}, or -1. */
     static long listeningPid(int port) throws Exception {
         String out = run(List.of("ss", "-ltnpH", "sport = :" + port));

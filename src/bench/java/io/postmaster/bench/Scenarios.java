@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Scenarios {
     private final LoadClient.Pool pool;
+    /** A JVM router's safepoint log, null if none. */
+    private final java.util.function.Function<Target, java.nio.file.Path> routerSafepoints;
 
     Scenarios(LoadClient.Pool pool) {
+        this(pool, target -> null);
+    }
+
+    Scenarios(LoadClient.Pool pool, java.util.function.Function<Target, java.nio.file.Path> routerSafepoints) {
         this.pool = pool;
+        this.routerSafepoints = routerSafepoints;
     }
 
     /** One router under test, and the serializer its sessions speak (json, msgpack or cbor). */
@@ -39,9 +47,41 @@ final class Scenarios {
      *                 meanwhile (code and reason); empty when all went well
      */
     record Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
-               long errors, String errorsBy) {
+               long errors, String errorsBy, Latency latency) {
+        Rpc(double callsPerSecond, double routerCpuPercent, double kernelShare, double p50Ms, double p99Ms,
+            long errors, String errorsBy) {
+            this(callsPerSecond, routerCpuPercent, kernelShare, p50Ms, p99Ms, errors, errorsBy, null);
+        }
+
         double perCpuSecond() {
             return callsPerSecond / (routerCpuPercent / 100.0);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f calls/s, router CPU %.1f %% (kernel %.2f), p50 %.3f ms, p99 %.3f ms",
+                    callsPerSecond, routerCpuPercent, kernelShare, p50Ms, p99Ms)
+                    + (latency == null ? "" : ", " + latency)
+                    + (errors == 0 && errorsBy.isEmpty() ? "" : ", errors " + errors + " " + errorsBy);
+        }
+    }
+
+    /**
+     * The latencies of an open-loop run in more detail: every sample (ns, sorted), the tail beyond p99, the stops
+     * (safepoints, collections included) of the router's JVM and of this load client during the window, and which
+     * share of the calls slower than the run's p99 overlapped one; and the bytes the router allocated per call (JVM
+     * routers: from its threads' allocation counters, {@code jcmd Thread.print -e}), NaN if unknown.
+     */
+    record Latency(long[] sortedNanos, double p999Ms, double maxMs, Pauses router, Pauses client,
+                   double slowInRouterPause, double slowInClientPause, double allocatedPerCall, String jit) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "p99.9 %.3f ms, max %.3f ms; router stops %s, client stops %s;"
+                            + " calls over p99 in a router stop %.0f %%, in a client stop %.0f %%%s%s",
+                    p999Ms, maxMs, router.summary(), client.summary(), 100 * slowInRouterPause,
+                    100 * slowInClientPause, Double.isNaN(allocatedPerCall) ? ""
+                            : String.format(Locale.ROOT, "; router allocated %.0f B per call", allocatedPerCall),
+                    jit == null ? "" : "; router JIT " + jit);
         }
     }
 
@@ -98,6 +138,7 @@ final class Scenarios {
 
         Recorder latencies = new Recorder(rate == 0 ? 1 << 16 : (int) Math.min(20_000_000, (long) rate * (durationS + 2)));
         AtomicLong completed = new AtomicLong();
+        AtomicLong replies = new AtomicLong(); // all RESULTs, measuring or not: the calls the router's allocation covers
         AtomicLong errors = new AtomicLong();
         java.util.Map<String, AtomicLong> errorUris = new java.util.concurrent.ConcurrentHashMap<>();
         boolean[] running = {true};
@@ -108,10 +149,14 @@ final class Scenarios {
                 return;
             }
             long req = LoadClient.longAt(m, type == 50 ? 1 : 2, -1);
+            if (type == 50) {
+                replies.incrementAndGet();
+            }
             if (measuring[0]) {
                 if (type == 50) {
                     completed.incrementAndGet();
-                    latencies.add(System.nanoTime() - c.sentAt()[(int) (req & 0xFFFF)]);
+                    long sent = c.sentAt()[(int) (req & 0xFFFF)];
+                    latencies.add(sent, System.nanoTime() - sent);
                 } else {
                     errors.incrementAndGet();
                 }
@@ -125,7 +170,11 @@ final class Scenarios {
             }
         };
         List<LoadClient> clients = open(t, callers, onReply, null);
-        long start = System.nanoTime();
+        if (rate > 0) {
+            // the load client's own collection before the load starts, not in the window: its young generation
+            // (see the pom) then holds the rest of the run
+            System.gc();
+        }
         Thread pacer = null;
         if (rate == 0) {
             clients.forEach(Scenarios::call);
@@ -133,10 +182,32 @@ final class Scenarios {
             pacer = pace(rate, running, i -> call(clients.get((int) (i % clients.size()))));
         }
         sleep(warmupS);
+        java.util.Map<String, Long> allocated0 = null;
+        long replies0 = 0;
+        long[] jit0 = null;
+        if (rate > 0 && t.jvm()) { // a thread dump stops the router: before the window, which starts once it is over
+            replies0 = replies.get();
+            allocated0 = Procs.allocatedBytes(t.pid());
+            jit0 = Procs.compilations(t.pid());
+            sleep(0.5);
+        }
+        long wall0 = System.currentTimeMillis();
+        long nano0 = System.nanoTime();
         measuring[0] = true;
         latencies.reset();
         Window w = Window.measure(t.pid(), durationS, completed);
         measuring[0] = false;
+        long wall1 = System.currentTimeMillis();
+        double allocatedPerCall = Double.NaN;
+        String jit = null;
+        long[] jit1 = jit0 == null ? null : Procs.compilations(t.pid());
+        if (jit0 != null && jit1 != null) { // compiling on the router's core takes CPU from its I/O thread
+            jit = (jit1[0] - jit0[0]) + " compilations (" + (jit1[1] - jit0[1]) + " ms)";
+        }
+        if (allocated0 != null) {
+            long calls = replies.get() - replies0;
+            allocatedPerCall = (double) Procs.allocatedBetween(allocated0, Procs.allocatedBytes(t.pid())) / calls;
+        }
         running[0] = false;
         if (pacer != null) {
             pacer.join();
@@ -146,8 +217,20 @@ final class Scenarios {
                 + (errorUris.isEmpty() ? "" : "ERRORs " + errorUris);
         clients.forEach(LoadClient::close);
         callee.close();
+        Latency latency = null;
+        if (rate > 0) {
+            Pauses router = Pauses.read(t.jvm() ? routerSafepoints.apply(t) : null, wall0, wall1);
+            Pauses client = Pauses.read(clientSafepoints(), wall0, wall1);
+            latency = latencies.latency(nano0, wall0, router, client, allocatedPerCall, jit);
+        }
         return new Rpc(w.rate(0), w.cpuPercent(), w.kernelShare(), latencies.percentileMs(50),
-                latencies.percentileMs(99), errors.get(), errorsBy);
+                latencies.percentileMs(99), errors.get(), errorsBy, latency);
+    }
+
+    /** This load client's safepoint log (the pom's {@code -Xlog:safepoint:file=...}), or null. */
+    private static java.nio.file.Path clientSafepoints() {
+        String f = Procs.prop("bench.client.safepoints", "");
+        return f.isEmpty() ? null : java.nio.file.Path.of(f);
     }
 
     /** Which of {@code sessions} the router closed (or dropped) before the scenario's end, and how. */
@@ -498,9 +581,10 @@ final class Scenarios {
         Thread.sleep((long) (seconds * 1000));
     }
 
-    /** Latency samples in nanoseconds; writers may be several threads. */
+    /** Latency samples in nanoseconds (and when each began, if given); writers may be several threads. */
     static final class Recorder {
         private final long[] samples;
+        private long[] starts;
         private final AtomicInteger n = new AtomicInteger();
 
         Recorder(int capacity) {
@@ -512,6 +596,54 @@ final class Scenarios {
             if (i < samples.length) {
                 samples[i] = nanos;
             }
+        }
+
+        /** A sample that began at {@code startNanos} ({@link System#nanoTime()}). */
+        void add(long startNanos, long nanos) {
+            int i = n.getAndIncrement();
+            if (i < samples.length) {
+                samples[i] = nanos;
+                if (starts == null) {
+                    synchronized (this) {
+                        if (starts == null) {
+                            starts = new long[samples.length];
+                        }
+                    }
+                }
+                starts[i] = startNanos;
+            }
+        }
+
+        /**
+         * The samples in detail; {@code nano0} and {@code wall0} are the same moment on {@link System#nanoTime()} and
+         * the wall clock, to place the samples among the pauses.
+         */
+        Latency latency(long nano0, long wall0, Pauses router, Pauses client, double allocatedPerCall, String jit) {
+            int count = Math.min(n.get(), samples.length);
+            long[] sorted = Arrays.copyOf(samples, count);
+            Arrays.sort(sorted);
+            double p99 = count == 0 ? Double.NaN : sorted[(int) Math.min(count - 1, Math.ceil(0.99 * count) - 1)];
+            int slow = 0;
+            int inRouter = 0;
+            int inClient = 0;
+            for (int i = 0; i < count && starts != null; i++) {
+                if (samples[i] > p99) {
+                    slow++;
+                    double from = wall0 + (starts[i] - nano0) / 1e6;
+                    double to = from + samples[i] / 1e6;
+                    inRouter += router.overlaps(from, to) ? 1 : 0;
+                    inClient += client.overlaps(from, to) ? 1 : 0;
+                }
+            }
+            return new Latency(sorted, percentileMs(sorted, 99.9), count == 0 ? Double.NaN : sorted[count - 1] / 1e6,
+                    router, client, slow == 0 ? 0 : (double) inRouter / slow, slow == 0 ? 0 : (double) inClient / slow,
+                    allocatedPerCall, jit);
+        }
+
+        /** The {@code p}-th percentile of sorted samples, in ms. */
+        static double percentileMs(long[] sorted, double p) {
+            int count = sorted.length;
+            return count == 0 ? Double.NaN : sorted[(int) Math.min(count - 1, Math.ceil(p / 100.0 * count) - 1)] / 1e6;
         }
 
         void reset() {

@@ -230,9 +230,9 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     }
 
     @Override
-    public void text(String text) {
+    public void text(byte[] utf8, int length) {
         if (!closing()) {
-            endpoint.text(text);
+            endpoint.utf8Text(utf8, length);
         }
     }
 
@@ -335,10 +335,14 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         queue(new Out(WebSocketFrames.TEXT, text.getBytes(StandardCharsets.UTF_8), done));
     }
 
-    /** The frame's octets as the frame keeps them: an EVENT shared by many subscribers is encoded to UTF-8 once. */
     @Override
-    public void sendText(io.postmaster.serialization.Frame.Text frame, Sent done) {
-        queue(new Out(WebSocketFrames.TEXT, frame.utf8(), done));
+    public boolean utf8Text() {
+        return true;
+    }
+
+    @Override
+    public void sendUtf8Text(byte[] utf8, Sent done) {
+        queue(new Out(WebSocketFrames.TEXT, utf8, done));
     }
 
     @Override

@@ -26,6 +26,7 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -64,6 +65,9 @@ public class WampEndpoint {
     private boolean started;
 
     private Serializer serializer;
+    /** What the messages to the client are encoded with: {@link #serializer}, or its octets form for JSON where the
+     *  link writes text from octets ({@link WebSocketLink#utf8Text}). */
+    private Serializer frames;
     private Connection connection;
     /** The WAMP v1 adapter instead of {@link #connection}, for subprotocol {@code wamp}. */
     private V1Connection v1;
@@ -175,7 +179,10 @@ public class WampEndpoint {
         this.link = link;
         PostmasterConfig cfg = router.config();
         maxMessageSize = cfg.maxMessageSize();
-        WebSocketPeer peer = new WebSocketPeer(link, serializer, cfg.outboundQueueLimit(), cfg.outbound(),
+        // JSON encoded straight to UTF-8 octets where the link writes text from them (no string in between)
+        Serializer frames = link.utf8Text() ? Serializers.forUtf8Text(serializer) : serializer;
+        this.frames = frames;
+        WebSocketPeer peer = new WebSocketPeer(link, frames, cfg.outboundQueueLimit(), cfg.outbound(),
                 runtime.outboundBudget(), runtime.timers(), runtime.closer(), info, cfg.writeBatching(),
                 router.metrics());
         metrics = router.metrics();
@@ -251,7 +258,7 @@ public class WampEndpoint {
             if (r != null && m instanceof WampMessage.Hello h && r.asks(h)) {
                 c.onTransportClosed(); // it never joined: nothing of it stays in the router
                 WebSocketPeer p = peer;
-                Serializer s = serializer;
+                Serializer s = frames; // what the peer sends: an encoded frame must be in its form
                 attachment = r.attach(h, new SessionResumption.Transport() {
                     public Frame encode(WampMessage out) {
                         return s.encode(out);
@@ -324,6 +331,36 @@ public class WampEndpoint {
         try {
             WampMessage m = serializer.decode(text);
             metrics.received(metricsSerializer, m.type(), text.length());
+            deliver(c, m);
+        } catch (MalformedMessageException e) {
+            malformed(c, e.getMessage());
+        } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
+            c.failed("a text frame", e);
+        }
+    }
+
+    /**
+     * A text message as its UTF-8 octets {@code utf8[0..length)}, valid UTF-8 already (Postmaster's own framing): JSON
+     * is decoded from the octets, without a string first. The array is this endpoint's.
+     */
+    public void utf8Text(byte[] utf8, int length) {
+        Serializer s = serializer;
+        if (v1 != null || s == null || s.binary()) { // what needs a string, or is refused as text
+            text(new String(utf8, 0, length, StandardCharsets.UTF_8));
+            return;
+        }
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        heard();
+        if (length > maxMessageSize) {
+            closeTooBig();
+            return;
+        }
+        try {
+            WampMessage m = s.decode(utf8, 0, length);
+            metrics.received(metricsSerializer, m.type(), length);
             deliver(c, m);
         } catch (MalformedMessageException e) {
             malformed(c, e.getMessage());

@@ -45,8 +45,8 @@ final class WebSocketFrames {
 
     /** What a {@link Reader} finds, on the reading thread, in order. */
     interface Handler {
-        /** A whole text message, valid UTF-8. */
-        void text(String text);
+        /** A whole text message: valid UTF-8, {@code utf8[0..length)}; the array is the handler's. */
+        void text(byte[] utf8, int length);
 
         /** A whole binary message; the buffer is the handler's. */
         void binary(ByteBuffer data);
@@ -313,12 +313,11 @@ final class WebSocketFrames {
             messageType = 0;
             messageClaimed = 0;
             if (type == TEXT) {
-                String text = utf8(b, 0, n);
-                if (text == null) {
+                if (!validUtf8(b, 0, n)) {
                     fail(INVALID_DATA, "a text message that is not UTF-8");
                     return;
                 }
-                handler.text(text);
+                handler.text(b, n);
             } else {
                 handler.binary(ByteBuffer.wrap(b, 0, n));
             }
@@ -331,6 +330,21 @@ final class WebSocketFrames {
      */
     static boolean validCloseCode(int code) {
         return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+    }
+
+    /** Whether {@code b[from..from+n)} is valid UTF-8 (ASCII at once; only other text is decoded to tell). */
+    static boolean validUtf8(byte[] b, int from, int n) {
+        for (int i = from, end = from + n; i < end; i++) {
+            if (b[i] < 0) {
+                try {
+                    UTF8.get().reset().decode(ByteBuffer.wrap(b, i, end - i));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** {@code b[from..from+n)} as a string, or null when it is not valid UTF-8. */

@@ -51,9 +51,17 @@ interface WebSocketLink {
 
     void sendText(String text, Sent done);
 
-    /** A text frame already encoded, perhaps shared with other connections. */
-    default void sendText(io.postmaster.serialization.Frame.Text frame, Sent done) {
-        sendText(frame.text(), done);
+    /**
+     * Whether this link writes a text frame from its UTF-8 octets as cheaply as from a string
+     * ({@link #sendUtf8Text}): then JSON goes to it encoded as octets, never as a string first.
+     */
+    default boolean utf8Text() {
+        return false;
+    }
+
+    /** A text frame given as its UTF-8 octets. */
+    default void sendUtf8Text(byte[] utf8, Sent done) {
+        sendText(new String(utf8, java.nio.charset.StandardCharsets.UTF_8), done);
     }
 
     void sendBinary(byte[] bytes, Sent done);

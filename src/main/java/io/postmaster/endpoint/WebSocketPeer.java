@@ -6,6 +6,7 @@ import io.postmaster.config.OutboundLimits;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
 import io.postmaster.serialization.Frame;
+import io.postmaster.serialization.JsonSerializer;
 import io.postmaster.serialization.Outgoing;
 import io.postmaster.serialization.Serializer;
 import jakarta.websocket.Session;
@@ -105,6 +106,8 @@ final class WebSocketPeer implements Peer {
     /** The connection: the container's JSR-356 session, or Undertow's own channel (see {@link WebSocketLink}). */
     private final WebSocketLink link;
     private final Serializer serializer;
+    /** The serializer's frames are octets of a text subprotocol (JSON as UTF-8): they go out as text frames. */
+    private final boolean utf8Text;
     private final int limit;
     private final OutboundLimits limits;
     private final OutboundBudget budget;
@@ -191,6 +194,7 @@ final class WebSocketPeer implements Peer {
         this.metricsSerializer = Metrics.serializer(transport.subprotocol());
         this.link = link;
         this.serializer = serializer;
+        this.utf8Text = serializer.binary() && JsonSerializer.SUBPROTOCOL.equals(serializer.subprotocol());
         this.limit = limit;
         this.limits = limits;
         this.budget = budget;
@@ -519,7 +523,9 @@ final class WebSocketPeer implements Peer {
         IN_FLIGHT.incrementAndGet(this);
         IN_FLIGHT_BYTES.addAndGet(this, p.size);
         if (p.frame instanceof Frame.Text t) {
-            link.sendText(t, p);
+            link.sendText(t.text(), p);
+        } else if (utf8Text) {
+            link.sendUtf8Text(((Frame.Binary) p.frame).bytes(), p);
         } else {
             link.sendBinary(((Frame.Binary) p.frame).bytes(), p);
         }

@@ -12,6 +12,7 @@ import io.postmaster.message.WampMessage;
 
 import java.io.IOException;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@code wamp.2.json}: text frames. Binary values follow the spec's convention: a string whose first character is
@@ -81,17 +82,73 @@ public final class JsonSerializer extends StreamingCodec {
         return utf8Frames ? new Frame.Binary(encodeToUtf8(message)) : new Frame.Text(encodeToString(message));
     }
 
-    /** Encodes to the UTF-8 octets of the JSON text. */
+    /**
+     * Encodes to the UTF-8 octets of the JSON text, with a generator kept from an earlier message: a generator and its
+     * buffers cost more than most messages. What is kept is bounded ({@link Utf8Out#POOL} generators, each let go
+     * after a message longer than {@link Utf8Out#KEPT}); a generator that failed is dropped. Kept by this serializer,
+     * not by the threads, so that nothing of the application stays on a server's threads once it is undeployed.
+     */
     public byte[] encodeToUtf8(WampMessage message) {
-        ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler());
+        Utf8Out out = utf8Out.take(factory);
         try {
-            write(factory.createGenerator(out, JsonEncoding.UTF8), message);
+            writeMessage(out.generator, message);
+            out.generator.flush();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e); // an in-memory target: never; the generator is not given back
         }
-        byte[] bytes = out.toByteArray();
-        out.release();
+        byte[] bytes = out.bytes.toByteArray();
+        if (bytes.length <= Utf8Out.KEPT) {
+            out.bytes.reset();
+            utf8Out.giveBack(out);
+        } // else the builder grew with the message: let go
         return bytes;
+    }
+
+    private final Utf8Out.Pool utf8Out = new Utf8Out.Pool();
+
+    /** A UTF-8 generator and the octets it has written since the last message was taken. */
+    private static final class Utf8Out {
+        /** After a message longer than this, a generator is let go rather than kept with its buffer. */
+        static final int KEPT = 64 * 1024;
+        /** How many generators are kept at most: more than the threads that encode at once, typically. */
+        static final int POOL = 8;
+
+        final ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+        final JsonGenerator generator;
+
+        Utf8Out(JsonFactory factory) {
+            try {
+                generator = factory.createGenerator(bytes, JsonEncoding.UTF8);
+                generator.setRootValueSeparator(null); // nothing between one message and the next
+            } catch (IOException e) { // an in-memory target: never
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Generators not in use, in slots that threads try from a place of their own first. */
+        static final class Pool {
+            private final AtomicReferenceArray<Utf8Out> slots = new AtomicReferenceArray<>(POOL);
+
+            Utf8Out take(JsonFactory factory) {
+                int start = (int) Thread.currentThread().getId();
+                for (int i = 0; i < POOL; i++) {
+                    Utf8Out o = slots.getAndSet((start + i) & (POOL - 1), null);
+                    if (o != null) {
+                        return o;
+                    }
+                }
+                return new Utf8Out(factory);
+            }
+
+            void giveBack(Utf8Out o) {
+                int start = (int) Thread.currentThread().getId();
+                for (int i = 0; i < POOL; i++) {
+                    if (slots.compareAndSet((start + i) & (POOL - 1), null, o)) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /** Encodes to a JSON string. */

@@ -44,6 +44,15 @@ public final class Serializers {
         };
     }
 
+    /**
+     * The serializer whose frames go to a WebSocket that writes text from UTF-8 octets: for JSON the RawSocket
+     * instance (its frames are the octets, and both transports share one encoding of a message), else
+     * {@code negotiated} itself.
+     */
+    public static Serializer forUtf8Text(Serializer negotiated) {
+        return negotiated == ALL.get(0) ? RAWSOCKET_JSON : negotiated;
+    }
+
     /** Every supported subprotocol. */
     public static List<String> subprotocols() {
         return ALL.stream().map(Serializer::subprotocol).toList();

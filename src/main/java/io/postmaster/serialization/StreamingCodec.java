@@ -384,83 +384,88 @@ abstract class StreamingCodec implements Serializer {
     /** Writes one message to a generator and closes it. Runtime failures here are router bugs, not bad input. */
     protected final void write(JsonGenerator g, WampMessage m) {
         try (g) {
-            // sized containers: definite lengths in CBOR (and MessagePack, which has nothing else)
-            g.writeStartArray(m, elements(m));
-            g.writeNumber(m.type().code());
-            switch (m.type()) {
-                case HELLO -> { Hello h = (Hello) m; g.writeString(h.realm()); writeMap(g, h.details()); }
-                case WELCOME -> { Welcome w = (Welcome) m; g.writeNumber(w.session()); writeMap(g, w.details()); }
-                case ABORT -> { Abort a = (Abort) m; writeMap(g, a.details()); g.writeString(a.reason()); }
-                case CHALLENGE -> { Challenge c = (Challenge) m; g.writeString(c.authMethod()); writeMap(g, c.extra()); }
-                case AUTHENTICATE -> { Authenticate a = (Authenticate) m; g.writeString(a.signature()); writeMap(g, a.extra()); }
-                case GOODBYE -> { Goodbye b = (Goodbye) m; writeMap(g, b.details()); g.writeString(b.reason()); }
-                case ERROR -> { Error e = (Error) m; 
-                    g.writeNumber(e.requestType());
-                    g.writeNumber(e.request());
-                    writeMap(g, e.details());
-                    g.writeString(e.error());
-                    writePayload(g, e.args(), e.kwargs());
-                }
-                case PUBLISH -> { Publish x = (Publish) m; 
-                    g.writeNumber(x.request());
-                    writeMap(g, x.options());
-                    g.writeString(x.topic());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-                case PUBLISHED -> { Published x = (Published) m; g.writeNumber(x.request()); g.writeNumber(x.publication()); }
-                case SUBSCRIBE -> { Subscribe x = (Subscribe) m; g.writeNumber(x.request()); writeMap(g, x.options()); g.writeString(x.topic()); }
-                case SUBSCRIBED -> { Subscribed x = (Subscribed) m; g.writeNumber(x.request()); g.writeNumber(x.subscription()); }
-                case UNSUBSCRIBE -> { Unsubscribe x = (Unsubscribe) m; g.writeNumber(x.request()); g.writeNumber(x.subscription()); }
-                case UNSUBSCRIBED -> { Unsubscribed x = (Unsubscribed) m; 
-                    g.writeNumber(x.request());
-                    if (x.details() != null && !x.details().isEmpty()) {
-                        writeMap(g, x.details());
-                    }
-                }
-                case EVENT -> { Event x = (Event) m; 
-                    g.writeNumber(x.subscription());
-                    g.writeNumber(x.publication());
-                    writeMap(g, x.details());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-                case CALL -> { Call x = (Call) m; 
-                    g.writeNumber(x.request());
-                    writeMap(g, x.options());
-                    g.writeString(x.procedure());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-                case CANCEL -> { Cancel x = (Cancel) m; g.writeNumber(x.request()); writeMap(g, x.options()); }
-                case RESULT -> { Result x = (Result) m; 
-                    g.writeNumber(x.request());
-                    writeMap(g, x.details());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-                case REGISTER -> { Register x = (Register) m; g.writeNumber(x.request()); writeMap(g, x.options()); g.writeString(x.procedure()); }
-                case REGISTERED -> { Registered x = (Registered) m; g.writeNumber(x.request()); g.writeNumber(x.registration()); }
-                case UNREGISTER -> { Unregister x = (Unregister) m; g.writeNumber(x.request()); g.writeNumber(x.registration()); }
-                case UNREGISTERED -> { Unregistered x = (Unregistered) m; 
-                    g.writeNumber(x.request());
-                    if (x.details() != null && !x.details().isEmpty()) {
-                        writeMap(g, x.details());
-                    }
-                }
-                case INVOCATION -> { Invocation x = (Invocation) m; 
-                    g.writeNumber(x.request());
-                    g.writeNumber(x.registration());
-                    writeMap(g, x.details());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-                case INTERRUPT -> { Interrupt x = (Interrupt) m; g.writeNumber(x.request()); writeMap(g, x.options()); }
-                case YIELD -> { Yield x = (Yield) m; 
-                    g.writeNumber(x.request());
-                    writeMap(g, x.options());
-                    writePayload(g, x.args(), x.kwargs());
-                }
-            }
-            g.writeEndArray();
+            writeMessage(g, m);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Writes one message to a generator, which stays open for the next one. */
+    protected final void writeMessage(JsonGenerator g, WampMessage m) throws IOException {
+        // sized containers: definite lengths in CBOR (and MessagePack, which has nothing else)
+        g.writeStartArray(m, elements(m));
+        g.writeNumber(m.type().code());
+        switch (m.type()) {
+            case HELLO -> { Hello h = (Hello) m; g.writeString(h.realm()); writeMap(g, h.details()); }
+            case WELCOME -> { Welcome w = (Welcome) m; g.writeNumber(w.session()); writeMap(g, w.details()); }
+            case ABORT -> { Abort a = (Abort) m; writeMap(g, a.details()); g.writeString(a.reason()); }
+            case CHALLENGE -> { Challenge c = (Challenge) m; g.writeString(c.authMethod()); writeMap(g, c.extra()); }
+            case AUTHENTICATE -> { Authenticate a = (Authenticate) m; g.writeString(a.signature()); writeMap(g, a.extra()); }
+            case GOODBYE -> { Goodbye b = (Goodbye) m; writeMap(g, b.details()); g.writeString(b.reason()); }
+            case ERROR -> { Error e = (Error) m; 
+                g.writeNumber(e.requestType());
+                g.writeNumber(e.request());
+                writeMap(g, e.details());
+                g.writeString(e.error());
+                writePayload(g, e.args(), e.kwargs());
+            }
+            case PUBLISH -> { Publish x = (Publish) m; 
+                g.writeNumber(x.request());
+                writeMap(g, x.options());
+                g.writeString(x.topic());
+                writePayload(g, x.args(), x.kwargs());
+            }
+            case PUBLISHED -> { Published x = (Published) m; g.writeNumber(x.request()); g.writeNumber(x.publication()); }
+            case SUBSCRIBE -> { Subscribe x = (Subscribe) m; g.writeNumber(x.request()); writeMap(g, x.options()); g.writeString(x.topic()); }
+            case SUBSCRIBED -> { Subscribed x = (Subscribed) m; g.writeNumber(x.request()); g.writeNumber(x.subscription()); }
+            case UNSUBSCRIBE -> { Unsubscribe x = (Unsubscribe) m; g.writeNumber(x.request()); g.writeNumber(x.subscription()); }
+            case UNSUBSCRIBED -> { Unsubscribed x = (Unsubscribed) m; 
+                g.writeNumber(x.request());
+                if (x.details() != null && !x.details().isEmpty()) {
+                    writeMap(g, x.details());
+                }
+            }
+            case EVENT -> { Event x = (Event) m; 
+                g.writeNumber(x.subscription());
+                g.writeNumber(x.publication());
+                writeMap(g, x.details());
+                writePayload(g, x.args(), x.kwargs());
+            }
+            case CALL -> { Call x = (Call) m; 
+                g.writeNumber(x.request());
+                writeMap(g, x.options());
+                g.writeString(x.procedure());
+                writePayload(g, x.args(), x.kwargs());
+            }
+            case CANCEL -> { Cancel x = (Cancel) m; g.writeNumber(x.request()); writeMap(g, x.options()); }
+            case RESULT -> { Result x = (Result) m; 
+                g.writeNumber(x.request());
+                writeMap(g, x.details());
+                writePayload(g, x.args(), x.kwargs());
+            }
+            case REGISTER -> { Register x = (Register) m; g.writeNumber(x.request()); writeMap(g, x.options()); g.writeString(x.procedure()); }
+            case REGISTERED -> { Registered x = (Registered) m; g.writeNumber(x.request()); g.writeNumber(x.registration()); }
+            case UNREGISTER -> { Unregister x = (Unregister) m; g.writeNumber(x.request()); g.writeNumber(x.registration()); }
+            case UNREGISTERED -> { Unregistered x = (Unregistered) m; 
+                g.writeNumber(x.request());
+                if (x.details() != null && !x.details().isEmpty()) {
+                    writeMap(g, x.details());
+                }
+            }
+            case INVOCATION -> { Invocation x = (Invocation) m; 
+                g.writeNumber(x.request());
+                g.writeNumber(x.registration());
+                writeMap(g, x.details());
+                writePayload(g, x.args(), x.kwargs());
+            }
+            case INTERRUPT -> { Interrupt x = (Interrupt) m; g.writeNumber(x.request()); writeMap(g, x.options()); }
+            case YIELD -> { Yield x = (Yield) m; 
+                g.writeNumber(x.request());
+                writeMap(g, x.options());
+                writePayload(g, x.args(), x.kwargs());
+            }
+        }
+        g.writeEndArray();
     }
 
     /** How many elements {@link #write} puts in the message array, type code included (every format alike). */
@@ -506,7 +511,7 @@ abstract class StreamingCodec implements Serializer {
 
     private void writeMap(JsonGenerator g, Map<String, Object> map) throws IOException {
         g.writeStartObject(map, map == null ? 0 : map.size());
-        if (map != null) {
+        if (map != null && !map.isEmpty()) { // most Details and Options are empty: no iterator for them
             for (Map.Entry<String, Object> e : map.entrySet()) {
                 g.writeFieldName(e.getKey());
                 writeValue(g, e.getValue());

@@ -1,5 +1,12 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.OutboundLimits;
+import io.postmaster.message.WampMessage;
+import io.postmaster.metrics.Metrics;
+import io.postmaster.router.Peer;
+import io.postmaster.serialization.JsonSerializer;
+import io.postmaster.serialization.Outgoing;
+import io.postmaster.serialization.Serializers;
 import io.postmaster.testing.RawWebSocket;
 import jakarta.websocket.PongMessage;
 import org.junit.jupiter.api.Test;
@@ -13,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -167,6 +175,11 @@ class FramedLinkTest {
         }
 
         @Override
+        public void utf8Text(byte[] utf8, int length) {
+            text(new String(utf8, 0, length, StandardCharsets.UTF_8));
+        }
+
+        @Override
         public void binary(ByteBuffer data) {
             seen.add("binary " + data.remaining());
         }
@@ -240,35 +253,6 @@ class FramedLinkTest {
     }
 
     @Test
-    void aTextFrameSharedByManyLinksIsWrittenAsItsUtf8OctetsToEachAndEncodedOnce() {
-        io.postmaster.serialization.Frame.Text shared =
-                new io.postmaster.serialization.Frame.Text("[36,1,2,{},[\"caf\u00e9 \u20ac \ud83d\ude00\"]]");
-        byte[] octets = shared.utf8();
-        assertSame(octets, shared.utf8(), "encoded once, then the same octets");
-        FakeTransport other = new FakeTransport();
-        FramedLink second = new FramedLink(other, "127.0.0.1:2", 1 << 20, 30_000, registry);
-        other.link = second;
-        second.attach(new Recorder());
-        second.start();
-        for (FramedLink l : List.of(link, second)) {
-            Told t = new Told();
-            l.sendText(shared, t);
-            Told s2 = new Told();
-            l.sendText("after", s2); // the plain text path stays the same, in turn
-            assertTrue(t.ok());
-            assertTrue(s2.ok());
-        }
-        for (FakeTransport x : List.of(transport, other)) {
-            List<RawWebSocket.Frame> frames = x.frames();
-            assertEquals(2, frames.size());
-            assertEquals(RawWebSocket.Frame.TEXT, frames.get(0).opcode());
-            assertArrayEquals(shared.text().getBytes(StandardCharsets.UTF_8), frames.get(0).payload());
-            assertEquals("after", new String(frames.get(1).payload(), StandardCharsets.UTF_8));
-        }
-        assertEquals(new io.postmaster.serialization.Frame.Text(shared.text()), shared, "equal by text");
-    }
-
-    @Test
     void partialWritesWaitForReadinessAndTellOnlyWhatIsWhole() {
         transport.window = 5;
         Told big = new Told();
@@ -298,6 +282,40 @@ class FramedLinkTest {
         assertEquals(3, frames.size());
         assertArrayEquals(payload, frames.get(0).payload(), "64-bit length, every octet in order");
         assertEquals("after", new String(frames.get(1).payload(), StandardCharsets.UTF_8));
+    }
+
+    /** JSON reaches this link as the octets of its text (no string in between) and leaves as one text frame each. */
+    @Test
+    void jsonGoesOutAsTextFramesOfItsUtf8Octets() {
+        assertTrue(link.utf8Text());
+        JsonSerializer negotiated = (JsonSerializer) Serializers.bySubprotocol(JsonSerializer.SUBPROTOCOL).orElseThrow();
+        OutboundLimits limits = OutboundLimits.from(k -> null);
+        WebSocketPeer peer = new WebSocketPeer(link, Serializers.forUtf8Text(negotiated), 100, limits,
+                new OutboundBudget(limits.totalBytes()), Runnable::run, Runnable::run,
+                new Peer.TransportInfo("127.0.0.1:1", JsonSerializer.SUBPROTOCOL), true, new Metrics());
+        WampMessage.Result result = new WampMessage.Result(7, Map.of(), List.of("ü € 😀", 1), null);
+        WampMessage.Invocation invocation = new WampMessage.Invocation(8, 9, Map.of(), List.of(1), null);
+        peer.send(new Outgoing(result));
+        peer.send(new Outgoing(invocation));
+        List<RawWebSocket.Frame> frames = transport.frames();
+        assertEquals(2, frames.size());
+        assertEquals(RawWebSocket.Frame.TEXT, frames.get(0).opcode());
+        assertEquals(negotiated.encodeToString(result), new String(frames.get(0).payload(), StandardCharsets.UTF_8));
+        assertEquals(RawWebSocket.Frame.TEXT, frames.get(1).opcode());
+        assertEquals(negotiated.encodeToString(invocation),
+                new String(frames.get(1).payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void textIsHandedOnAsItsOctetsOnlyWhenValidUtf8() {
+        receive(RawWebSocket.frame(0x81, "[\"ü € 😀\"]".getBytes(StandardCharsets.UTF_8), true));
+        assertEquals(List.of("text [\"ü € 😀\"]"), endpoint.seen);
+        receive(RawWebSocket.frame(0x81, new byte[] {'[', (byte) 0xC3, ']'}, true)); // a lone lead octet
+        assertEquals(1, endpoint.seen.size(), "invalid UTF-8 is not handed on");
+        List<RawWebSocket.Frame> frames = transport.frames();
+        assertEquals(RawWebSocket.Frame.CLOSE, frames.get(frames.size() - 1).opcode());
+        byte[] close = frames.get(frames.size() - 1).payload();
+        assertEquals(1007, (close[0] & 0xFF) << 8 | (close[1] & 0xFF));
     }
 
     @Test

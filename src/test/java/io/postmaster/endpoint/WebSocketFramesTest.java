@@ -20,7 +20,8 @@ class WebSocketFramesTest {
         final List<String> seen = new ArrayList<>();
         final List<byte[]> binaries = new ArrayList<>();
 
-        public void text(String text) {
+        public void text(byte[] utf8, int length) {
+            String text = new String(utf8, 0, length, StandardCharsets.UTF_8);
             seen.add("text " + text.length() + " " + (text.length() <= 20 ? text : text.substring(0, 20)));
         }
 

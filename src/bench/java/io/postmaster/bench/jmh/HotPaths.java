@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class HotPaths {
     static final JsonSerializer JSON = new JsonSerializer();
+    static final JsonSerializer JSON_UTF8 = JsonSerializer.utf8Frames();
     static final String CALL = "[48,7814135,{},\"com.myapp.user.new\",[\"johnny\"],{\"firstname\":\"John\",\"surname\":\"Doe\"}]";
+    static final byte[] CALL_UTF8 = CALL.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     static final String PUBLISH = "[16,239714735,{},\"com.myapp.mytopic1\",[\"Hello, world!\"]]";
 
     WampMessage.Event event;
@@ -133,6 +135,18 @@ public class HotPaths {
     @Benchmark
     public Frame encodeEvent() {
         return JSON.encode(event);
+    }
+
+    /** The same CALL from its UTF-8 octets, as Postmaster's own WebSocket framing and RawSocket decode it. */
+    @Benchmark
+    public WampMessage decodeCallUtf8() throws MalformedMessageException {
+        return JSON.decode(CALL_UTF8, 0, CALL_UTF8.length);
+    }
+
+    /** The same EVENT to UTF-8 octets, as own framing and RawSocket send JSON. */
+    @Benchmark
+    public byte[] encodeEventUtf8() {
+        return JSON_UTF8.encodeToUtf8(event);
     }
 
     @Benchmark
