@@ -358,15 +358,7 @@ public class WampEndpoint {
             closeTooBig();
             return;
         }
-        try {
-            WampMessage m = s.decode(utf8, 0, length);
-            metrics.received(metricsSerializer, m.type(), length);
-            deliver(c, m);
-        } catch (MalformedMessageException e) {
-            malformed(c, e.getMessage());
-        } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
-            c.failed("a text frame", e);
-        }
+        decode(c, s, utf8, 0, length, "a text frame");
     }
 
     public void binary(ByteBuffer data) {
@@ -389,22 +381,26 @@ public class WampEndpoint {
             malformed(c, "binary frame on " + serializer.subprotocol());
             return;
         }
+        int size = data.remaining();
+        if (data.hasArray()) {
+            decode(c, serializer, data.array(), data.arrayOffset() + data.position(), size, "a binary frame");
+        } else {
+            byte[] b = new byte[size];
+            data.get(b);
+            decode(c, serializer, b, 0, size, "a binary frame");
+        }
+    }
+
+    /** Decodes the octets {@code b[from..from+size)} of one message ({@code what}) and hands it to the router. */
+    private void decode(Connection c, Serializer s, byte[] b, int from, int size, String what) {
         try {
-            int size = data.remaining();
-            WampMessage m;
-            if (data.hasArray()) {
-                m = serializer.decode(data.array(), data.arrayOffset() + data.position(), size);
-            } else {
-                byte[] b = new byte[size];
-                data.get(b);
-                m = serializer.decode(b, 0, b.length);
-            }
+            WampMessage m = s.decode(b, from, size);
             metrics.received(metricsSerializer, m.type(), size);
             deliver(c, m);
         } catch (MalformedMessageException e) {
             malformed(c, e.getMessage());
-        } catch (RuntimeException | Error e) {
-            c.failed("a binary frame", e);
+        } catch (RuntimeException | Error e) { // the decoder failed otherwise (a bug, no heap or stack left)
+            c.failed(what, e);
         }
     }
 

@@ -1,10 +1,8 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.serialization.Utf8;
+
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -37,8 +35,6 @@ final class WebSocketFrames {
     static final int MAX_HEADER = 10;
     /** How much of a data frame's payload is buffered before more of it has arrived. */
     private static final int FIRST_CHUNK = 16 * 1024;
-    private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
-            .newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
 
     private WebSocketFrames() {
     }
@@ -313,7 +309,7 @@ final class WebSocketFrames {
             messageType = 0;
             messageClaimed = 0;
             if (type == TEXT) {
-                if (!validUtf8(b, 0, n)) {
+                if (!Utf8.valid(b, 0, n)) {
                     fail(INVALID_DATA, "a text message that is not UTF-8");
                     return;
                 }
@@ -332,40 +328,9 @@ final class WebSocketFrames {
         return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
-    /** Whether {@code b[from..from+n)} is valid UTF-8 (ASCII at once; only other text is decoded to tell). */
-    static boolean validUtf8(byte[] b, int from, int n) {
-        for (int i = from, end = from + n; i < end; i++) {
-            if (b[i] < 0) {
-                try {
-                    UTF8.get().reset().decode(ByteBuffer.wrap(b, i, end - i));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /** {@code b[from..from+n)} as a string, or null when it is not valid UTF-8. */
     static String utf8(byte[] b, int from, int n) {
-        boolean ascii = true;
-        for (int i = from, end = from + n; i < end; i++) {
-            if (b[i] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
-            return new String(b, from, n, StandardCharsets.ISO_8859_1);
-        }
-        CharsetDecoder d = UTF8.get();
-        try {
-            CharBuffer c = d.reset().decode(ByteBuffer.wrap(b, from, n));
-            return c.toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.valid(b, from, n) ? new String(b, from, n, StandardCharsets.UTF_8) : null;
     }
 
     /** How long a server frame's header is for a payload of {@code length} octets. */

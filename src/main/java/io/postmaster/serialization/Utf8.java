@@ -4,11 +4,24 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** The strict UTF-8 check of the binary formats ({@link BinaryCodec#utf8}). */
-final class Utf8 {
+/**
+ * The strict UTF-8 check (no overlong forms, no surrogates, nothing past U+10FFFF) of the binary formats' strings
+ * ({@link BinaryCodec#utf8}) and of WebSocket text messages framed by Postmaster.
+ */
+public final class Utf8 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Utf8() {
+    }
+
+    /** Whether {@code b[pos..pos+length)} is valid UTF-8. */
+    public static boolean valid(byte[] b, int pos, int length) {
+        try {
+            check(b, pos, length);
+            return true;
+        } catch (MalformedMessageException e) {
+            return false;
+        }
     }
 
     static void check(byte[] b, int pos, int length) throws MalformedMessageException {

@@ -184,6 +184,15 @@ class WebSocketFramesTest {
                 "a surrogate");
         assertEquals(List.of("fail 1007"), read(frame(0x88, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF})).seen,
                 "close reason");
+        assertEquals(List.of("fail 1007"), read(frame(0x81, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80,
+                (byte) 0x80})).seen, "past U+10FFFF");
+        assertEquals(List.of("fail 1007"), read(frame(0x81, new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
+                (byte) 0xE2, (byte) 0x82})).seen, "a sequence cut short at the end");
+        String many = "caf\u00e9 \u20ac \ud83d\ude00";
+        assertEquals(List.of("text " + many.length() + " " + many), read(frame(0x81,
+                many.getBytes(StandardCharsets.UTF_8))).seen, "two-, three- and four-octet characters");
+        assertEquals(List.of("close 1000 \u00e9t\u00e9"), read(frame(0x88, concat(new byte[] {0x03, (byte) 0xE8},
+                "\u00e9t\u00e9".getBytes(StandardCharsets.UTF_8)))).seen, "a close reason that is not ASCII");
     }
 
     @Test
