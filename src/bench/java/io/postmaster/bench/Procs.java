@@ -27,30 +27,26 @@ final class Procs {
 
     /** utime + stime of the process (all its threads), in clock ticks. */
     static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
-        } catch (IOException e) {
-            throw new IllegalStateException("router process " + pid + " is gone", e);
-        }
+        long[] t = ticks(pid);
+        return t[0] + t[1];
     }
 
     /** utime of the process (all its threads), in clock ticks: its CPU outside the kernel. */
     static long userTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[11]);
-        } catch (IOException e) {
-            throw new IllegalStateException("router process " + pid + " is gone", e);
-        }
+        return ticks(pid)[0];
     }
 
     /** stime alone: the router's CPU spent in the kernel (socket reads and writes, epoll, wake-ups). */
     static long systemTicks(long pid) {
+        return ticks(pid)[1];
+    }
+
+    /** utime and stime of the process, fields 14 and 15 of stat(5), in clock ticks. */
+    private static long[] ticks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException e) {
             throw new IllegalStateException("router process " + pid + " is gone", e);
         }
