@@ -1,6 +1,7 @@
 package io.postmaster.bench;
 
 import io.postmaster.bench.echo.EchoEndpoint;
+import io.postmaster.bench.echo.UpgradeEcho;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -139,9 +140,15 @@ public final class Bench {
             s.rpc(t, 8, 0, 1, warmup / 2 - 1);
             s.pubsub(t, 10, 0, 100, 1, warmup / 2 - 1);
         }
-        if (scenarios.contains("echo")) {
-            for (Scenarios.Target t : postmasters) {
-                s.echo(t, echoUris.get(t.name()), 8, 1, 5); // the echo endpoint's own code, once
+        for (String echo : List.of("echo", "echo-upgrade")) {
+            if (scenarios.contains(echo)) {
+                for (Scenarios.Target t : postmasters) { // the echo endpoint's own code, once
+                    try {
+                        s.echo(t, URI.create(echoUris.get(t.name()) + echo.substring(4)), 8, 1, 5);
+                    } catch (TimeoutException | ExecutionException e) { // its runs fail too, and say so
+                        log(echo + " " + t.name() + " warm-up failed: " + e);
+                    }
+                }
             }
         }
 
@@ -153,7 +160,7 @@ public final class Bench {
             String base = ser.equals("json") ? sc : sc.substring(0, sc.length() - ser.length() - 1);
             for (int r = 0; r < repeat; r++) {
                 for (Scenarios.Target target : targets) {
-                    if ((base.equals("echo") || base.endsWith("-rawsocket")) && peerTargets.contains(target)) {
+                    if ((base.startsWith("echo") || base.endsWith("-rawsocket")) && peerTargets.contains(target)) {
                         continue; // the floor of Postmaster's server, and its RawSocket: Postmaster's own
                     }
                     Scenarios.Target t = base.endsWith("-rawsocket")
@@ -164,6 +171,8 @@ public final class Bench {
                     try {
                         res = switch (base) {
                             case "echo" -> s.echo(t, echoUris.get(t.name()), 8, 3, duration);
+                            case "echo-upgrade" -> s.echo(t, URI.create(echoUris.get(t.name()) + "-upgrade"), 8, 3,
+                                    duration);
                             case "rpc", "rpc-rawsocket" -> s.rpc(t, 8, 0, 3, duration);
                             case "pubsub-flood", "pubsub-flood-rawsocket" -> s.pubsub(t, 10, 0, 100, 3, duration);
                             case "rpc-rate" -> s.rpc(t, 8, 5000, 3, duration);
@@ -205,6 +214,9 @@ public final class Bench {
         table.header();
         table.row("echo", "floor: bare JSR-356 echo endpoint on the same server, 8 connections closed-loop: echoes"
                 + " per server CPU-second", true, r -> ((Scenarios.Echo) r).perCpuSecond(), "%.0f");
+        table.row("echo-upgrade", "floor: bare Servlet HTTP-upgrade echo (non-blocking streams) on the same server,"
+                + " 8 connections closed-loop: echoes per server CPU-second", true,
+                r -> ((Scenarios.Echo) r).perCpuSecond(), "%.0f");
         for (String ser : new String[] {"", "-msgpack", "-cbor"}) {
             String label = ser.isEmpty() ? "" : " (" + (ser.equals("-cbor") ? "CBOR" : "msgpack") + ")";
             table.row("rpc" + ser, "RPC" + label + ", 8 callers closed-loop: calls per router CPU-second", true,
@@ -552,7 +564,8 @@ public final class Bench {
     /** The bare echo endpoint's WAR, written to {@code war}, served at /postmaster-echo of {@code server}. */
     private void exportEchoWar(String server, Path war, int port) {
         ShrinkWrap.create(WebArchive.class, "postmaster-echo.war").addClass(EchoEndpoint.class)
-                .as(ZipExporter.class).exportTo(war.toFile(), true);
+                .addClasses(UpgradeEcho.class, UpgradeEcho.Connection.class, UpgradeEcho.Registration.class,
+                        UpgradeEcho.Unreached.class).as(ZipExporter.class).exportTo(war.toFile(), true);
         echoUris.put(server, URI.create("ws://127.0.0.1:" + port + "/postmaster-echo/echo"));
     }
 

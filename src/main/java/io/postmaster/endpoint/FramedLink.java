@@ -13,8 +13,10 @@ import java.util.logging.Logger;
 
 /**
  * A WebSocket connection framed by Postmaster itself on the TCP connection Undertow hands over after the upgrade
- * ({@link UndertowWebSockets} with {@code postmaster.own-framing}): frames are read by {@link WebSocketFrames.Reader}
- * on the connection's XNIO I/O thread and written here, without Undertow's WebSocket channel.
+ * ({@link UndertowWebSockets} with {@code postmaster.own-framing}), or on a servlet container's upgraded connection
+ * ({@link ServletUpgradeWebSockets}): frames are read by {@link WebSocketFrames.Reader} on the thread the transport
+ * reads on (XNIO's I/O thread; the container's, one at a time) and written here, without the server's WebSocket
+ * layer.
  *
  * <p><b>Reading</b> (I/O thread): whole messages to the endpoint; a ping is answered with a pong, in turn with what is
  * queued; the peer's close is answered with the same code and the TCP connection closed once the reply is written; a
@@ -43,6 +45,10 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
     private static final ThreadLocal<ByteBuffer> WRITE =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+    /** The same on the heap, for a transport that moves octets through arrays (see {@link Transport#heapBuffers}). */
+    private static final ThreadLocal<ByteBuffer> READ_HEAP = ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER));
+    private static final ThreadLocal<ByteBuffer> WRITE_HEAP =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER));
     private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[WebSocketFrames.MAX_HEADER]);
     private static final byte[] EMPTY = new byte[0];
     /**
@@ -122,9 +128,19 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
 
         /** Runs {@code task} on the connection's I/O thread {@code ms} from now. */
         void schedule(Runnable task, long ms);
+
+        /**
+         * Whether reads and writes are handed buffers backed by arrays (a servlet container's streams take arrays)
+         * rather than direct ones (what a socket channel reads into and writes from without a copy).
+         */
+        default boolean heapBuffers() {
+            return false;
+        }
     }
 
     private final Transport connection;
+    /** The connection's {@link Transport#heapBuffers}. */
+    private final boolean heap;
     private final long abortMs;
     private final String address;
     private final long id = IDS.incrementAndGet();
@@ -155,6 +171,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     FramedLink(Transport connection, String address, long maxMessage, long abortMs,
                java.util.Set<FramedLink> registry) {
         this.connection = connection;
+        this.heap = connection.heapBuffers();
         this.abortMs = abortMs;
         this.address = address;
         this.registry = registry;
@@ -192,9 +209,9 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
     void readable() {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(UndertowWebSockets.LOADER);
+        t.setContextClassLoader(ApplicationLoader.LOADER);
         try {
-            ByteBuffer buf = READ.get();
+            ByteBuffer buf = heap ? READ_HEAP.get() : READ.get();
             boolean untilEmpty = connection.readsUntilEmpty();
             for (int reads = 0; !reader.done() && reads < READS_PER_EVENT; reads++) {
                 buf.clear();
@@ -372,7 +389,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         }
         WampEndpoint e = endpoint;
         if (e != null) {
-            UndertowWebSockets.inApplication(e::closed);
+            ApplicationLoader.run(e::closed);
         }
     }
 
@@ -471,7 +488,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
                 return;
             }
             try {
-                ByteBuffer buf = WRITE.get();
+                ByteBuffer buf = heap ? WRITE_HEAP.get() : WRITE.get();
                 while (first != null) {
                     buf.clear();
                     byte[] head = HEAD.get();
@@ -572,7 +589,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         try {
             WampEndpoint e = endpoint;
             if (e != null) {
-                UndertowWebSockets.inApplication(e::closed);
+                ApplicationLoader.run(e::closed);
             }
         } finally {
             registry.remove(this);

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -129,6 +130,10 @@ public class PostmasterRuntime {
                     + config.connections().pingInterval().toMillis() + ", ping-max-missed "
                     + config.connections().pingMaxMissed() + ", rawsocket.enabled " + config.rawSocket().enabled()
                     + ", cluster.redis " + io.postmaster.config.ClusterConfig.redacted(config.cluster().redis()));
+            if (!io.postmaster.serialization.MsgpackValues.fastBuffers()) {
+                LOG.warning("msgpack-core uses its portable buffers here: sun.misc.Unsafe (module jdk.unsupported) is"
+                        + " not visible to the application, so wamp.2.msgpack costs more CPU than it needs to");
+            }
         }
         return router;
     }
@@ -214,7 +219,16 @@ public class PostmasterRuntime {
             return;
         }
         if (!onUndertow(event)) {
-            LOG.info("WebSocket /ws is served by the JSR-356 endpoint");
+            String server = event instanceof jakarta.servlet.ServletContext c ? c.getServerInfo() : null;
+            if (!config.nativeWebSocket().servletUpgradeOn(server)) {
+                LOG.info("WebSocket /ws is served by the JSR-356 endpoint ("
+                        + io.postmaster.config.NativeWebSocket.SERVLET_UPGRADE + " is off)");
+                return;
+            }
+            nativeWebSockets = new ServletUpgradeWebSockets(router, this, resumptionOnce(), timers);
+            LOG.info("WebSocket /ws is served for WAMP v2 over the servlet container's HTTP upgrade, framed by"
+                    + " Postmaster (" + io.postmaster.config.NativeWebSocket.SERVLET_UPGRADE + "); WAMP v1 and the"
+                    + " other WebSocket paths by the JSR-356 endpoints");
             return;
         }
         if (!config.nativeWebSocket().undertow()) {
@@ -223,13 +237,7 @@ public class PostmasterRuntime {
             return;
         }
         try {
-            SessionResumption[] resumption = new SessionResumption[1];
-            nativeWebSockets = UndertowWebSockets.create(router, this, () -> {
-                if (resumption[0] == null && resumptions != null && resumptions.isResolvable()) {
-                    resumption[0] = resumptions.get();
-                }
-                return resumption[0];
-            });
+            nativeWebSockets = UndertowWebSockets.create(router, this, resumptionOnce());
             LOG.info("WebSocket /ws is served by Undertow's own WebSocket API for WAMP v2 ("
                     + io.postmaster.config.NativeWebSocket.UNDERTOW + "), "
                     + (config.ownFraming().enabled() ? "framed by Postmaster on the upgraded connection ("
@@ -240,6 +248,17 @@ public class PostmasterRuntime {
             LOG.log(Level.WARNING, "WebSocket /ws is served by the JSR-356 endpoint: Undertow's WebSocket API is not"
                     + " usable by the application (its modules are named in WEB-INF/jboss-deployment-structure.xml)", e);
         }
+    }
+
+    /** The session resumption extension, looked up when first asked for (null if the application has none). */
+    private Supplier<SessionResumption> resumptionOnce() {
+        SessionResumption[] resumption = new SessionResumption[1];
+        return () -> {
+            if (resumption[0] == null && resumptions != null && resumptions.isResolvable()) {
+                resumption[0] = resumptions.get();
+            }
+            return resumption[0];
+        };
     }
 
     /**

@@ -31,11 +31,11 @@ final class UndertowReceiver extends AbstractReceiveListener {
     public void handleEvent(WebSocketChannel channel) {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
-        if (before == UndertowWebSockets.LOADER) {
+        if (before == ApplicationLoader.LOADER) {
             super.handleEvent(channel);
             return;
         }
-        t.setContextClassLoader(UndertowWebSockets.LOADER);
+        t.setContextClassLoader(ApplicationLoader.LOADER);
         try {
             super.handleEvent(channel);
         } finally {

@@ -127,7 +127,7 @@ final class UndertowWebSockets implements NativeWebSockets {
                        boolean secure) {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(LOADER);
+        t.setContextClassLoader(ApplicationLoader.LOADER);
         try {
             WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
             link.attach(endpoint);
@@ -164,10 +164,10 @@ final class UndertowWebSockets implements NativeWebSockets {
         UndertowLink link = new UndertowLink(channel);
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(LOADER);
+        t.setContextClassLoader(ApplicationLoader.LOADER);
         try {
             WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
-            channel.addCloseTask(c -> inApplication(endpoint::closed));
+            channel.addCloseTask(c -> ApplicationLoader.run(endpoint::closed));
             link.onClosing(endpoint::closed);
             open(endpoint, link, channel.getSubProtocol(), host, address, login, secure);
             channel.getReceiveSetter().set(new UndertowReceiver(endpoint, link, router.config().maxMessageSize()));
@@ -180,25 +180,6 @@ final class UndertowWebSockets implements NativeWebSockets {
             t.setContextClassLoader(before);
         }
         channel.resumeReceives();
-    }
-
-    /** The application's class loader, the context loader of everything that runs for a connection. */
-    static final ClassLoader LOADER = UndertowWebSockets.class.getClassLoader();
-
-    /** Runs {@code task} with the application's class loader as the thread's context loader. */
-    static void inApplication(Runnable task) {
-        Thread t = Thread.currentThread();
-        ClassLoader before = t.getContextClassLoader();
-        if (before == LOADER) {
-            task.run();
-            return;
-        }
-        t.setContextClassLoader(LOADER);
-        try {
-            task.run();
-        } finally {
-            t.setContextClassLoader(before);
-        }
     }
 
     @Override

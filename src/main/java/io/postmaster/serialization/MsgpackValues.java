@@ -40,6 +40,15 @@ public final class MsgpackValues {
     private MsgpackValues() {
     }
 
+    /**
+     * Whether msgpack-core reads and writes through its fast buffers ({@code sun.misc.Unsafe}), rather than its
+     * portable ones, which it falls back to when the application's class loader cannot see {@code sun.misc.Unsafe}
+     * or may not open it (a server that hides the JDK's {@code jdk.unsupported} from applications).
+     */
+    public static boolean fastBuffers() {
+        return !org.msgpack.core.buffer.MessageBuffer.wrap(new byte[1]).getClass().getSimpleName().endsWith("U");
+    }
+
     // ------------------------------------------------------------------------------------------------ writing
 
     /** Writes one value. A value that has no WAMP form is a router bug: {@link IllegalArgumentException}. */
