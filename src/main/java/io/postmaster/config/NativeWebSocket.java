@@ -30,9 +30,9 @@ public record NativeWebSocket(boolean undertow, Boolean servletUpgrade) {
 
     /**
      * Whether {@code postmaster.servlet-upgrade} is on where it is not set, on the server that calls itself
-     * {@code serverInfo} ({@code ServletContext.getServerInfo()}): on Open Liberty, where it was measured to pay
-     * (its JSR-356 layer costs more than its upgraded connection); off elsewhere (on Tomcat the two cost alike; on
-     * Payara the JSR-356 endpoint is the one its container suite covers).
+     * {@code serverInfo} ({@code ServletContext.getServerInfo()}): on Open Liberty, where it was measured to pay (its
+     * JSR-356 layer costs more than the upgraded connection beneath it) and the container suite runs both ways; off
+     * elsewhere (on Tomcat the two cost alike; on Payara it pays less and the suite covers its JSR-356 endpoint).
      */
     public static boolean servletUpgradeDefault(String serverInfo) {
         return serverInfo != null && serverInfo.contains("Liberty");

@@ -126,6 +126,14 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         /** Closes the connection (then {@link #ended} is called), if it is not closed already. */
         void close();
 
+        /**
+         * Closes the connection at once, dropping whatever the layer below still holds to write for it (a peer that
+         * does not read); by default {@link #close}, where that already does.
+         */
+        default void abort() {
+            close();
+        }
+
         /** Runs {@code task} on the connection's I/O thread {@code ms} from now. */
         void schedule(Runnable task, long ms);
 
@@ -431,7 +439,7 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
 
     @Override
     public void forceClose() {
-        connection.close();
+        connection.abort();
     }
 
     private void queue(Out o) {

@@ -226,9 +226,9 @@ public class PostmasterRuntime {
                 return;
             }
             nativeWebSockets = new ServletUpgradeWebSockets(router, this, resumptionOnce(), timers);
-            LOG.info("WebSocket /ws is served for WAMP v2 over the servlet container's HTTP upgrade, framed by"
-                    + " Postmaster (" + io.postmaster.config.NativeWebSocket.SERVLET_UPGRADE + "); WAMP v1 and the"
-                    + " other WebSocket paths by the JSR-356 endpoints");
+            LOG.info("WebSocket /ws is served by Postmaster over the servlet container's HTTP upgrade for WAMP v2 ("
+                    + io.postmaster.config.NativeWebSocket.SERVLET_UPGRADE + "); WAMP v1 and the other WebSocket"
+                    + " paths by the JSR-356 endpoints");
             return;
         }
         if (!config.nativeWebSocket().undertow()) {

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadListener, WriteListener,
         FramedLink.Transport {
     private static final Logger LOG = Logger.getLogger(ServletUpgradeConnection.class.getName());
+    private static final io.postmaster.logging.RateLimitedLog UNDROPPABLE =
+            new io.postmaster.logging.RateLimitedLog(LOG, Level.WARNING);
 
     // set by the handshake, before the container calls init
     private ServletUpgradeWebSockets owner;
@@ -66,10 +68,8 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
 
     @Override
     public void init(WebConnection wc) {
-        this.connection = wc;
         try {
-            in = wc.getInputStream();
-            out = wc.getOutputStream();
+            streams(wc);
         } catch (IOException e) {
             LOG.log(Level.FINE, "upgraded connection from " + address + " is gone before it opened", e);
             close();
@@ -80,6 +80,13 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
             return;
         }
         owner.open(this, serializer, address, host, login, secure);
+    }
+
+    /** Takes the upgraded connection's streams. */
+    void streams(WebConnection wc) throws IOException {
+        this.connection = wc;
+        in = wc.getInputStream();
+        out = wc.getOutputStream();
     }
 
     /** The link this connection's events go to; its writes may start at once. */
@@ -212,6 +219,66 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
             LOG.log(Level.FINE, "closing the upgraded connection from " + address + " failed", e);
         }
         ended();
+    }
+
+    /**
+     * A container closes an upgraded connection only once what it holds to write is written, which a peer that does
+     * not read never lets happen; so the connection is ended below the Servlet API where Postmaster knows how, then
+     * closed:
+     * <ul>
+     * <li>Open Liberty: the connection's link in its channel framework is closed with an exception, which ends the TCP
+     *     connection and what waits on it ({@code UpgradedWebConnectionImpl}'s {@code dispatcherLink} and
+     *     {@code virtualConn});</li>
+     * <li>Payara (Grizzly): the Grizzly connection under the request is terminated, its write queue discarded.</li>
+     * </ul>
+     * Elsewhere, or where reflection is refused, only {@link #close}.
+     */
+    @Override
+    public void abort() {
+        if (!closed.get() && connection != null) {
+            try {
+                String type = connection.getClass().getName();
+                if (type.startsWith("com.ibm.ws.")) {
+                    // what the WebConnection's own close does once its output stream is closed, without closing
+                    // that stream (which waits for what is unwritten): the HTTP link closes the upgraded connection
+                    // when the connection's state says so, and with it the TCP connection below
+                    Object top = SessionLink.field(connection, "dispatcherLink");
+                    Object vc = SessionLink.field(connection, "virtualConn");
+                    @SuppressWarnings("unchecked")
+                    java.util.Map<Object, Object> state = (java.util.Map<Object, Object>) call(vc, "getStateMap");
+                    state.put("CloseUpgradedWebConnection", "true");
+                    closeLink(top, vc, new IOException("dropped by Postmaster: the peer does not read"));
+                } else {
+                    Object request = SessionLink.field(connection, "request");
+                    Object c = call(call(request, "getCoyoteRequest"), "getConnection");
+                    call(c, "terminateSilently");
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                UNDROPPABLE.log(() -> "could not drop the upgraded connection from " + address + " below the Servlet"
+                        + " API (" + e + "); closed through it, which waits for what the server still holds to write",
+                        e);
+            }
+        }
+        close();
+    }
+
+    /** Open Liberty: {@code link.close(vc, why)}, a {@code ConnectionLink} of its channel framework. */
+    private static void closeLink(Object link, Object vc, Exception why) throws ReflectiveOperationException {
+        for (java.lang.reflect.Method m : link.getClass().getMethods()) {
+            if (m.getName().equals("close") && m.getParameterCount() == 2) {
+                m.setAccessible(true);
+                m.invoke(link, vc, why);
+                return;
+            }
+        }
+        throw new NoSuchMethodException(link.getClass().getName() + ".close(VirtualConnection, Exception)");
+    }
+
+    /** {@code target.name()}, whatever the access of the class that implements it. */
+    private static Object call(Object target, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Method m = target.getClass().getMethod(name);
+        m.setAccessible(true);
+        return m.invoke(target);
     }
 
     private void ended() {

@@ -172,7 +172,8 @@ final class SessionLink implements WebSocketLink {
         throw new NoSuchMethodException(type.getName() + "." + name + "()");
     }
 
-    private static Object field(Object o, String name) throws ReflectiveOperationException {
+    /** The value of field {@code name}, declared by {@code o}'s class or one above it, whatever its access. */
+    static Object field(Object o, String name) throws ReflectiveOperationException {
         for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField(name);

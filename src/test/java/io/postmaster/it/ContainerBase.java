@@ -57,12 +57,20 @@ abstract class ContainerBase {
     }
 
     /**
-     * WildFly's server log, where the suite can read what the router logged; null on the other servers (their logs
-     * are where Arquillian's adapters put them, not known here).
+     * WildFly's server log, where the suite can read what the router logged; null on the other servers (Open Liberty's
+     * is {@link #libertyLog}; Payara's and TomEE's are where Arquillian's adapters put them, not known here).
      */
     static Path serverLog() {
         String home = System.getProperty("jboss.home");
         return container().equals("wildfly") && home != null ? Path.of(home, "standalone", "log", "server.log") : null;
+    }
+
+    /** Open Liberty's messages.log in a run on Open Liberty; else null. */
+    static Path libertyLog() {
+        String wlp = System.getProperty("liberty.wlp");
+        String server = System.getProperty("liberty.server");
+        return !container().equals("liberty") || wlp == null || server == null ? null
+                : Path.of(wlp, "usr", "servers", server, "logs", "messages.log");
     }
 
     /** {@link #serverLog()}; the test is skipped where there is none. */
@@ -70,6 +78,19 @@ abstract class ContainerBase {
         Path log = serverLog();
         assumeTrue(log != null, "the suite reads WildFly's server log only");
         return log;
+    }
+
+    /**
+     * Whether {@code /ws} is served over the servlet container's HTTP upgrade in this run on a server other than
+     * WildFly ({@code postmaster.servlet-upgrade}: on by default on Open Liberty, unless the environment says
+     * {@code POSTMASTER_SERVLET_UPGRADE=false}, the suite's run over its JSR-356 endpoint).
+     */
+    static boolean servletUpgradeInThisRun() {
+        String env = System.getenv("POSTMASTER_SERVLET_UPGRADE");
+        if (env != null && !env.isBlank()) {
+            return Boolean.parseBoolean(env.trim());
+        }
+        return container().equals("liberty");
     }
 
     /**

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the WebSocket frames read and written by Postmaster ({@code postmaster.own-framing}), which the whole suite
  * then goes through (or, run with {@code POSTMASTER_OWN_FRAMING=false} in the environment, Undertow's WebSocket
  * channel); the deployment says so once at start. Checked by the last such line of
- * WildFly's log (this deployment's), and by an RPC between a JSON and a MessagePack session. Elsewhere skipped: the
- * other servers always use their JSR-356 endpoint.
+ * WildFly's log (this deployment's), and by an RPC between a JSON and a MessagePack session. Elsewhere skipped (see
+ * {@link ServletUpgradeIT}).
  */
 class UndertowNativeIT extends ContainerBase {
 

@@ -1,0 +1,278 @@
+package io.postmaster.endpoint;
+
+import io.postmaster.config.NativeWebSocket;
+import io.postmaster.testing.RawWebSocket;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.WebConnection;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code /ws} over the Servlet API's HTTP upgrade: the handshake's values ({@link ServletUpgradeWebSockets}), the
+ * setting's default per server, and a connection's reads and writes through non-blocking streams that are ready or
+ * not ({@link ServletUpgradeConnection} under a real {@link FramedLink}).
+ */
+class ServletUpgradeTest {
+
+    @Test
+    void theAcceptValueIsRfc6455s() {
+        // RFC 6455 section 1.3's example
+        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", ServletUpgradeWebSockets.accept("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
+
+    @Test
+    void aKeyMustBeBase64OfSixteenOctets() {
+        assertTrue(ServletUpgradeWebSockets.validKey("dGhlIHNhbXBsZSBub25jZQ=="));
+        assertFalse(ServletUpgradeWebSockets.validKey(null));
+        assertFalse(ServletUpgradeWebSockets.validKey(""));
+        assertFalse(ServletUpgradeWebSockets.validKey("not base64!"));
+        assertFalse(ServletUpgradeWebSockets.validKey("dGhlIHNhbXBsZSBub25j"), "15 octets");
+    }
+
+    @Test
+    void theClientsFirstWampV2SubprotocolIsChosen() {
+        assertEquals("wamp.2.msgpack",
+                ServletUpgradeWebSockets.negotiate("mqtt, wamp.2.msgpack, wamp.2.json").subprotocol());
+        assertEquals("wamp.2.json", ServletUpgradeWebSockets.negotiate("wamp,wamp.2.json").subprotocol());
+        assertNull(ServletUpgradeWebSockets.negotiate("wamp, wamp.2.bogus"));
+        assertNull(ServletUpgradeWebSockets.negotiate(null));
+    }
+
+    @Test
+    void onByDefaultOnlyWhereItWasMeasuredToPay() {
+        NativeWebSocket unset = NativeWebSocket.from(Map.<String, String>of()::get);
+        assertTrue(unset.servletUpgradeOn("Open Liberty/25.0.0.12"));
+        assertFalse(unset.servletUpgradeOn("Payara Micro #badassmicrofish (build 1)"));
+        assertFalse(unset.servletUpgradeOn("Apache Tomcat (TomEE)/10.0.27 (9.0.0)"));
+        assertFalse(unset.servletUpgradeOn(null));
+        NativeWebSocket off = NativeWebSocket.from(Map.of(NativeWebSocket.SERVLET_UPGRADE, "false")::get);
+        assertFalse(off.servletUpgradeOn("Open Liberty/25.0.0.12"));
+        NativeWebSocket on = NativeWebSocket.from(Map.of(NativeWebSocket.SERVLET_UPGRADE, "true")::get);
+        assertTrue(on.servletUpgradeOn("Apache Tomcat (TomEE)/10.0.27 (9.0.0)"));
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeWebSocket.from(Map.of(NativeWebSocket.SERVLET_UPGRADE, "yes")::get));
+    }
+
+    // ------------------------------------------------------------------------------------ a connection
+
+    /** The container's side of an upgraded connection: octets to hand over, readiness either way, what was written. */
+    static final class Streams implements WebConnection {
+        final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+        boolean finished;
+        boolean writable = true;
+        /** Whether a write leaves the stream not ready (the socket did not take it all). */
+        boolean stallAfterWrite;
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+        ReadListener reader;
+        WriteListener writer;
+
+        final ServletInputStream in = new ServletInputStream() {
+            @Override
+            public boolean isFinished() {
+                return finished && inbound.isEmpty();
+            }
+
+            @Override
+            public boolean isReady() {
+                return !inbound.isEmpty() || finished;
+            }
+
+            @Override
+            public void setReadListener(ReadListener l) {
+                if (reader != null) {
+                    throw new IllegalStateException("the read listener is set once");
+                }
+                reader = l;
+            }
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                byte[] head = inbound.poll();
+                if (head == null) {
+                    if (finished) {
+                        return -1;
+                    }
+                    throw new IllegalStateException("read while not ready");
+                }
+                int n = Math.min(len, head.length);
+                System.arraycopy(head, 0, b, off, n);
+                if (n < head.length) {
+                    inbound.addFirst(Arrays.copyOfRange(head, n, head.length));
+                }
+                return n;
+            }
+        };
+
+        final ServletOutputStream out = new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return writable;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener l) {
+                writer = l;
+            }
+
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (!writable) {
+                    throw new IllegalStateException("write while not ready");
+                }
+                written.write(b, off, len);
+                writes.incrementAndGet();
+                writable = !stallAfterWrite;
+            }
+        };
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return in;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+
+        List<RawWebSocket.Frame> frames() {
+            FramedLinkTest.FakeTransport parse = new FramedLinkTest.FakeTransport();
+            parse.written.write(written.toByteArray(), 0, written.size());
+            return parse.frames();
+        }
+    }
+
+    private final Streams streams = new Streams();
+    private final ServletUpgradeConnection connection = new ServletUpgradeConnection();
+    private final FramedLinkTest.Recorder endpoint = new FramedLinkTest.Recorder();
+    private final Set<FramedLink> registry = ConcurrentHashMap.newKeySet();
+    private final FramedLink link;
+
+    ServletUpgradeTest() throws IOException {
+        connection.streams(streams);
+        link = new FramedLink(connection, "127.0.0.1:1", 1 << 20, 30_000, registry);
+        connection.listenTo(link);
+        link.attach(endpoint);
+        link.start();
+    }
+
+    private static byte[] text(String s) {
+        return RawWebSocket.frame(0x81, s.getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    @Test
+    void startingTheLinkSetsTheReadListenerOnce() {
+        assertEquals(connection, streams.reader);
+        assertEquals(connection, streams.writer);
+        connection.resumeReads(); // again: no second listener (the stream would refuse it)
+    }
+
+    @Test
+    void aMessageSplitAcrossReadsArrivesWholeAndReadingStopsWhenTheStreamIsNotReady() {
+        byte[] frame = text("[1,\"realm1\",{}]");
+        streams.inbound.add(Arrays.copyOfRange(frame, 0, 5));
+        streams.inbound.add(Arrays.copyOfRange(frame, 5, frame.length));
+        streams.inbound.add(text("second"));
+        connection.onDataAvailable();
+        assertEquals(List.of("text [1,\"realm1\",{}]", "text second"), endpoint.seen);
+        assertTrue(streams.inbound.isEmpty());
+        assertTrue(connection.isOpen());
+    }
+
+    @Test
+    void writesGoOutWhileTheStreamIsReadyAndTheRestWhenTheContainerSaysItCanGoOn() {
+        FramedLinkTest.Told first = new FramedLinkTest.Told();
+        FramedLinkTest.Told second = new FramedLinkTest.Told();
+        streams.stallAfterWrite = true;
+        link.sendText("one", first);
+        link.sendText("two", second); // the stream is not ready: it waits
+        assertEquals(1, streams.writes.get());
+        assertTrue(first.ok());
+        assertTrue(second.results.isEmpty(), "not told before it is written");
+        streams.stallAfterWrite = false;
+        streams.writable = true;
+        connection.onWritePossible();
+        assertEquals(2, streams.writes.get());
+        assertTrue(second.ok());
+        List<RawWebSocket.Frame> frames = streams.frames();
+        assertEquals(2, frames.size());
+        assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), frames.get(0).payload());
+        assertArrayEquals("two".getBytes(StandardCharsets.UTF_8), frames.get(1).payload());
+    }
+
+    @Test
+    void thePeersCloseIsAnsweredThenTheConnectionClosedOnce() {
+        streams.inbound.add(RawWebSocket.frame(0x88, new byte[] {0x03, (byte) 0xE8}, true));
+        connection.onDataAvailable();
+        List<RawWebSocket.Frame> frames = streams.frames();
+        assertEquals(1, frames.size());
+        assertEquals(0x8, frames.get(0).opcode());
+        assertEquals(1, streams.closes.get());
+        assertFalse(connection.isOpen());
+        assertEquals(1, endpoint.closedCalls.get() > 0 ? 1 : 0, "the endpoint is told");
+        connection.destroy(); // the container's end after ours: nothing more
+        assertEquals(1, streams.closes.get());
+        assertTrue(registry.isEmpty(), "the link left the open connections");
+    }
+
+    @Test
+    void theEndOfTheStreamClosesTheConnection() {
+        streams.finished = true;
+        connection.onDataAvailable();
+        assertFalse(connection.isOpen());
+        assertEquals(1, streams.closes.get());
+        assertTrue(registry.isEmpty());
+        FramedLinkTest.Told late = new FramedLinkTest.Told();
+        link.sendText("late", late);
+        assertEquals(0, streams.writes.get(), "nothing is written after the end");
+    }
+
+    @Test
+    void aProtocolErrorIsAnsweredWith1002() {
+        streams.inbound.add(RawWebSocket.frame(0x81, "unmasked".getBytes(StandardCharsets.UTF_8), false));
+        connection.onDataAvailable();
+        List<RawWebSocket.Frame> frames = streams.frames();
+        assertEquals(1, frames.size());
+        assertEquals(0x8, frames.get(0).opcode());
+        assertEquals(1002, ((frames.get(0).payload()[0] & 0xFF) << 8) | (frames.get(0).payload()[1] & 0xFF));
+        assertEquals(1, streams.closes.get());
+        assertTrue(endpoint.seen.isEmpty());
+    }
+}
