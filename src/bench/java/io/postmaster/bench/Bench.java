@@ -282,7 +282,7 @@ public final class Bench {
     }
 
     /** The default scenarios: all of them. */
-    static final String DEFAULT_SCENARIOS = "echo,rpc,rpc-msgpack,rpc-cbor,rpc-rawsocket,rpc-rate,pubsub-rate,"
+    static final String DEFAULT_SCENARIOS = "echo,echo-upgrade,rpc,rpc-msgpack,rpc-cbor,rpc-rawsocket,rpc-rate,pubsub-rate,"
             + "pubsub-flood,pubsub-flood-msgpack,pubsub-flood-cbor,pubsub-flood-rawsocket,fanout";
 
     /**

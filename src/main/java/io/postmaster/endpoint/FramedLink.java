@@ -192,6 +192,29 @@ final class FramedLink implements WebSocketLink, WebSocketFrames.Handler {
         this.endpoint = endpoint;
     }
 
+    /**
+     * Serves the connection with {@code endpoint} in the serializer of {@code subprotocol}, then starts reading; a
+     * connection that cannot be set up is dropped and logged. Runs with the application's class loader as the
+     * thread's context loader (as a JSR-356 layer sets it around every endpoint call).
+     */
+    void serve(WampEndpoint endpoint, String subprotocol, String host, io.postmaster.router.Peer.ContainerLogin login,
+               boolean secure) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(ApplicationLoader.LOADER);
+        try {
+            attach(endpoint);
+            NativeWebSockets.open(endpoint, this, subprotocol, host, address, login, secure);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket " + id() + " from " + address + " could not be set up; dropping it", e);
+            forceClose();
+            return;
+        } finally {
+            t.setContextClassLoader(before);
+        }
+        start();
+    }
+
     /** Starts reading, on the connection's I/O thread, once the endpoint has opened the connection. */
     void start() {
         if (!connection.isOpen()) {

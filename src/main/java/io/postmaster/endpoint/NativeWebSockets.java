@@ -1,5 +1,9 @@
 package io.postmaster.endpoint;
 
+import io.postmaster.config.PostmasterConfig;
+import io.postmaster.logging.RateLimitedLog;
+import io.postmaster.router.Peer;
+import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 import io.postmaster.v1.V1Gateway;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,6 +56,34 @@ interface NativeWebSockets {
      *         endpoint is to take it instead
      */
     boolean upgrade(HttpServletRequest req, HttpServletResponse res) throws IOException;
+
+    /**
+     * Refuses a handshake whose {@code Origin} the router does not allow (403, logged on {@code log}); true if it was
+     * refused.
+     */
+    static boolean refusedOrigin(PostmasterConfig cfg, HttpServletRequest req, HttpServletResponse res,
+                                 RateLimitedLog log) throws IOException {
+        String origin = req.getHeader("Origin");
+        if (cfg.originAllowed(origin)) {
+            return false;
+        }
+        log.log(() -> "WebSocket handshake refused: origin " + (origin.length() <= 100 ? origin
+                : origin.substring(0, 100) + "…") + " is not allowed");
+        res.sendError(HttpServletResponse.SC_FORBIDDEN);
+        return true;
+    }
+
+    /** Opens {@code link} for {@code endpoint} with the serializer of the negotiated {@code subprotocol}. */
+    static void open(WampEndpoint endpoint, WebSocketLink link, String subprotocol, String host, String address,
+                     Peer.ContainerLogin login, boolean secure) throws IOException {
+        Serializer serializer = Serializers.bySubprotocol(subprotocol).orElse(null);
+        if (serializer == null) { // the handshake offered only what takes() refused: cannot happen
+            link.close(1002, "no supported WAMP subprotocol");
+        } else {
+            endpoint.opened(link, serializer, null, host, new Peer.TransportInfo(
+                    address != null ? address : "unknown", serializer.subprotocol(), secure, "websocket", login));
+        }
+    }
 
     /** Connections open here now. */
     int open();

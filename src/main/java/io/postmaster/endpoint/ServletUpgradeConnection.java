@@ -206,10 +206,33 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
         return !closed.get();
     }
 
+    /**
+     * Closes the connection. On Open Liberty the WebConnection's own close ends the TCP connection only once its
+     * output stream is closed, which waits for what is unwritten, and not at all when called from within its read
+     * callback (where the close of a peer's close frame is answered); so the connection's HTTP link in Liberty's
+     * channel framework is closed, as the WebConnection's close does after closing that stream (the state
+     * {@code CloseUpgradedWebConnection} on {@code UpgradedWebConnectionImpl}'s {@code virtualConn}, then its
+     * {@code dispatcherLink}), which ends the TCP connection; then the WebConnection is closed all the same. The link
+     * closes the connection only once what it wrote is written, except when it {@link #abort}s.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (connection != null && connection.getClass().getName().startsWith("com.ibm.ws.")) {
+            try {
+                Object top = SessionLink.field(connection, "dispatcherLink");
+                Object vc = SessionLink.field(connection, "virtualConn");
+                @SuppressWarnings("unchecked")
+                java.util.Map<Object, Object> state = (java.util.Map<Object, Object>) call(vc, "getStateMap");
+                state.put("CloseUpgradedWebConnection", "true");
+                closeLink(top, vc, new IOException("closed by Postmaster"));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                UNDROPPABLE.log(() -> "could not close the upgraded connection from " + address + " below the Servlet"
+                        + " API (" + e + "); closed through it, which waits for what the server still holds to write",
+                        e);
+            }
         }
         try {
             if (connection != null) {
@@ -222,37 +245,17 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
     }
 
     /**
-     * A container closes an upgraded connection only once what it holds to write is written, which a peer that does
-     * not read never lets happen; so the connection is ended below the Servlet API where Postmaster knows how, then
-     * closed:
-     * <ul>
-     * <li>Open Liberty: the connection's link in its channel framework is closed with an exception, which ends the TCP
-     *     connection and what waits on it ({@code UpgradedWebConnectionImpl}'s {@code dispatcherLink} and
-     *     {@code virtualConn});</li>
-     * <li>Payara (Grizzly): the Grizzly connection under the request is terminated, its write queue discarded.</li>
-     * </ul>
-     * Elsewhere, or where reflection is refused, only {@link #close}.
+     * Closes at once, dropping what the container still holds to write (a peer that does not read): on Payara the
+     * Grizzly connection under the request is terminated, its write queue discarded; on Open Liberty {@link #close}
+     * already does not wait.
      */
     @Override
     public void abort() {
-        if (!closed.get() && connection != null) {
+        if (!closed.get() && connection != null && !connection.getClass().getName().startsWith("com.ibm.ws.")) {
             try {
-                String type = connection.getClass().getName();
-                if (type.startsWith("com.ibm.ws.")) {
-                    // what the WebConnection's own close does once its output stream is closed, without closing
-                    // that stream (which waits for what is unwritten): the HTTP link closes the upgraded connection
-                    // when the connection's state says so, and with it the TCP connection below
-                    Object top = SessionLink.field(connection, "dispatcherLink");
-                    Object vc = SessionLink.field(connection, "virtualConn");
-                    @SuppressWarnings("unchecked")
-                    java.util.Map<Object, Object> state = (java.util.Map<Object, Object>) call(vc, "getStateMap");
-                    state.put("CloseUpgradedWebConnection", "true");
-                    closeLink(top, vc, new IOException("dropped by Postmaster: the peer does not read"));
-                } else {
-                    Object request = SessionLink.field(connection, "request");
-                    Object c = call(call(request, "getCoyoteRequest"), "getConnection");
-                    call(c, "terminateSilently");
-                }
+                Object request = SessionLink.field(connection, "request");
+                Object c = call(call(request, "getCoyoteRequest"), "getConnection");
+                call(c, "terminateSilently");
             } catch (ReflectiveOperationException | RuntimeException e) {
                 UNDROPPABLE.log(() -> "could not drop the upgraded connection from " + address + " below the Servlet"
                         + " API (" + e + "); closed through it, which waits for what the server still holds to write",

@@ -84,12 +84,7 @@ final class ServletUpgradeWebSockets implements NativeWebSockets {
                 || !validKey(key)) {
             return false;
         }
-        PostmasterConfig cfg = router.config();
-        String origin = req.getHeader("Origin");
-        if (!cfg.originAllowed(origin)) {
-            REFUSED_ORIGIN.log(() -> "WebSocket handshake refused: origin " + (origin.length() <= 100 ? origin
-                    : origin.substring(0, 100) + "…") + " is not allowed");
-            res.sendError(HttpServletResponse.SC_FORBIDDEN);
+        if (NativeWebSockets.refusedOrigin(router.config(), req, res, REFUSED_ORIGIN)) {
             return true;
         }
         Serializer serializer = negotiate(offered(req));
@@ -119,29 +114,13 @@ final class ServletUpgradeWebSockets implements NativeWebSockets {
      * The container has upgraded the connection ({@link ServletUpgradeConnection#init}): it is framed here and served
      * like every other WebSocket.
      */
-    FramedLink open(ServletUpgradeConnection connection, Serializer serializer, String address, String host,
-                    Peer.ContainerLogin login, boolean secure) {
+    void open(ServletUpgradeConnection connection, Serializer serializer, String address, String host,
+              Peer.ContainerLogin login, boolean secure) {
         PostmasterConfig cfg = router.config();
         FramedLink link = new FramedLink(connection, address, cfg.maxMessageSize(), cfg.outbound().abortMs(), framed);
         connection.listenTo(link);
-        Thread t = Thread.currentThread();
-        ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(ApplicationLoader.LOADER);
-        try {
-            WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
-            link.attach(endpoint);
-            endpoint.opened(link, serializer, null, host, new Peer.TransportInfo(
-                    address != null ? address : "unknown", serializer.subprotocol(), secure, "websocket", login));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "WebSocket " + link.id() + " from " + address + " could not be set up; dropping it",
-                    e);
-            link.forceClose();
-            return link;
-        } finally {
-            t.setContextClassLoader(before);
-        }
-        link.start();
-        return link;
+        link.serve(WampEndpoint.of(router, runtime, null, resumption.get()), // WAMP v2 only: no v1
+                serializer.subprotocol(), host, login, secure);
     }
 
     /** Where a connection's timers run: the router's scheduler. */

@@ -4,7 +4,6 @@ import io.postmaster.config.PostmasterConfig;
 import io.postmaster.logging.RateLimitedLog;
 import io.postmaster.router.Peer;
 import io.postmaster.router.Router;
-import io.postmaster.serialization.Serializer;
 import io.postmaster.serialization.Serializers;
 import io.undertow.server.ServerConnection;
 import io.undertow.servlet.handlers.ServletRequestContext;
@@ -84,11 +83,7 @@ final class UndertowWebSockets implements NativeWebSockets {
             return false;
         }
         PostmasterConfig cfg = router.config();
-        String origin = req.getHeader("Origin");
-        if (!cfg.originAllowed(origin)) {
-            REFUSED_ORIGIN.log(() -> "WebSocket handshake refused: origin " + (origin.length() <= 100 ? origin
-                    : origin.substring(0, 100) + "…") + " is not allowed");
-            res.sendError(HttpServletResponse.SC_FORBIDDEN);
+        if (NativeWebSockets.refusedOrigin(cfg, req, res, REFUSED_ORIGIN)) {
             return true;
         }
         // What HandshakeFilter recorded on this thread; the upgrade itself completes on the I/O thread.
@@ -108,8 +103,8 @@ final class UndertowWebSockets implements NativeWebSockets {
                 FramedLink link = new FramedLink(transport, address, cfg.maxMessageSize(),
                         cfg.outbound().abortMs(), framed);
                 transport.listenTo(link);
-                serve(link, exchange.getResponseHeaders().getFirst(Headers.SEC_WEB_SOCKET_PROTOCOL), host, address,
-                        login, secure);
+                link.serve(WampEndpoint.of(router, runtime, null, resumption.get()), // WAMP v2 only: no v1
+                        exchange.getResponseHeaders().getFirst(Headers.SEC_WEB_SOCKET_PROTOCOL), host, login, secure);
             });
         } else {
             facade.upgradeChannel((connection, exchange) -> {
@@ -120,39 +115,6 @@ final class UndertowWebSockets implements NativeWebSockets {
         }
         handshake.handshake(facade);
         return true;
-    }
-
-    /** {@link #serve(WebSocketChannel, String, String, Peer.ContainerLogin, boolean)} for a connection framed here. */
-    private void serve(FramedLink link, String subprotocol, String host, String address, Peer.ContainerLogin login,
-                       boolean secure) {
-        Thread t = Thread.currentThread();
-        ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(ApplicationLoader.LOADER);
-        try {
-            WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
-            link.attach(endpoint);
-            open(endpoint, link, subprotocol, host, address, login, secure);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "WebSocket " + link.id() + " from " + address + " could not be set up; dropping it",
-                    e);
-            link.forceClose();
-            return;
-        } finally {
-            t.setContextClassLoader(before);
-        }
-        link.start();
-    }
-
-    /** Opens {@code link} for {@code endpoint} with the serializer of the negotiated {@code subprotocol}. */
-    private static void open(WampEndpoint endpoint, WebSocketLink link, String subprotocol, String host,
-                             String address, Peer.ContainerLogin login, boolean secure) throws IOException {
-        Serializer serializer = Serializers.bySubprotocol(subprotocol).orElse(null);
-        if (serializer == null) { // the handshake offered only what takes() refused: cannot happen
-            link.close(1002, "no supported WAMP subprotocol");
-        } else {
-            endpoint.opened(link, serializer, null, host, new Peer.TransportInfo(
-                    address != null ? address : "unknown", serializer.subprotocol(), secure, "websocket", login));
-        }
     }
 
     /**
@@ -169,7 +131,7 @@ final class UndertowWebSockets implements NativeWebSockets {
             WampEndpoint endpoint = WampEndpoint.of(router, runtime, null, resumption.get()); // WAMP v2 only: no v1
             channel.addCloseTask(c -> ApplicationLoader.run(endpoint::closed));
             link.onClosing(endpoint::closed);
-            open(endpoint, link, channel.getSubProtocol(), host, address, login, secure);
+            NativeWebSockets.open(endpoint, link, channel.getSubProtocol(), host, address, login, secure);
             channel.getReceiveSetter().set(new UndertowReceiver(endpoint, link, router.config().maxMessageSize()));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket " + link.id() + " from " + address + " could not be set up; dropping it",

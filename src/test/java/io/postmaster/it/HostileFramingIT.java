@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * RFC 6455 framing as a hostile client writes it, against {@code /ws} on WildFly with Postmaster framing the WebSocket
- * itself ({@code postmaster.own-framing=true}, the default, set here all the same; the server log says so): every broken frame rule ends the connection
- * with its close code and then TCP, pings are answered in turn, fragments with pings between them make one message,
- * and the server's frames carry every length encoding. On the other servers the container frames WebSocket: skipped.
+ * RFC 6455 framing as a hostile client writes it, against {@code /ws} where Postmaster frames the WebSocket itself: on
+ * WildFly ({@code postmaster.own-framing=true}, the default, set here all the same) and on Open Liberty over the servlet
+ * upgrade ({@code postmaster.servlet-upgrade}, its default); the server log says so. Every broken frame rule ends the
+ * connection with its close code and then TCP, pings are answered in turn, fragments with pings between them make
+ * one message, and the server's frames carry every length encoding. Where the container frames WebSocket: skipped.
  */
 class HostileFramingIT extends ContainerBase {
     private static final String HELLO = "[1,\"realm1\",{\"roles\":{\"subscriber\":{},\"publisher\":{}}}]";
@@ -38,7 +39,13 @@ class HostileFramingIT extends ContainerBase {
     }
 
     @BeforeEach
-    void onWildFly() throws IOException {
+    void framedByPostmaster() throws Exception {
+        if (container().equals("liberty")) {
+            assumeTrue(servletUpgradeInThisRun(), "Liberty's JSR-356 layer frames WebSocket in this run");
+            String chosen = ServletUpgradeIT.choiceOnLiberty();
+            assertTrue(chosen.contains(ServletUpgradeIT.FRAMED), chosen);
+            return;
+        }
         assumeTrue(container().equals("wildfly"), "the container frames WebSocket on the other servers");
         assumeOwnFramingCanBe(true);
         String chosen = UndertowNativeIT.lastChoice(assumeServerLog());

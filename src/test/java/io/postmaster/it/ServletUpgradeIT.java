@@ -25,8 +25,8 @@ class ServletUpgradeIT extends ContainerBase {
         return builtWar();
     }
 
-    @Test
-    void libertyServesWampV2OverTheServletUpgradeUnlessTheRunSaysOtherwise() throws Exception {
+    /** What Liberty's log says serves {@code /ws}, the last such line; the test is skipped elsewhere. */
+    static String choiceOnLiberty() throws Exception {
         Path log = libertyLog();
         assumeTrue(log != null && Files.exists(log), "Open Liberty's log only");
         String chosen = UndertowNativeIT.lastChoice(log);
@@ -35,8 +35,17 @@ class ServletUpgradeIT extends ContainerBase {
             chosen = UndertowNativeIT.lastChoice(log);
         }
         assertNotNull(chosen, "the deployment says which serves /ws");
-        assertTrue(chosen.contains(servletUpgradeInThisRun()
-                ? "by Postmaster over the servlet container's HTTP upgrade for WAMP v2 (postmaster.servlet-upgrade)"
+        return chosen;
+    }
+
+    /** The line {@link #choiceOnLiberty} finds when Postmaster frames {@code /ws} over the upgrade. */
+    static final String FRAMED = "by Postmaster over the servlet container's HTTP upgrade for WAMP v2"
+            + " (postmaster.servlet-upgrade)";
+
+    @Test
+    void libertyServesWampV2OverTheServletUpgradeUnlessTheRunSaysOtherwise() throws Exception {
+        String chosen = choiceOnLiberty();
+        assertTrue(chosen.contains(servletUpgradeInThisRun() ? FRAMED
                 : "by the JSR-356 endpoint (postmaster.servlet-upgrade is off)"), chosen);
         UndertowNativeIT.callAcrossSerializers(this);
     }

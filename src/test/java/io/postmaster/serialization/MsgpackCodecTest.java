@@ -99,6 +99,14 @@ class MsgpackCodecTest {
     }
 
     @Test
+    void msgpackCoreRunsOnItsFastBuffersWhereTheJdksUnsafeIsVisible() {
+        // the test JVM sees sun.misc.Unsafe: msgpack-core picks its Unsafe-backed buffers, and the router's probe
+        // (which logs a warning at start where it does not) says so
+        assertTrue(MsgpackValues.fastBuffers(),
+                org.msgpack.core.buffer.MessageBuffer.wrap(new byte[1]).getClass().getName());
+    }
+
+    @Test
     void aDeclaredLengthPastTheFrameIsRefusedAtEveryNestingLevel() throws Exception {
         for (Kind k : KINDS) {
             int present = 3;
