@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  *
  * <p>Everything else is shared with the other paths: {@link HandshakeFilter} admits the handshake (subprotocol, the
  * per-address cap, the server's login), {@link WampEndpoint} serves the connection, {@link WebSocketPeer} queues what
- * goes out, within the same bounds. The handshake it completes is what JSR-356 would complete: version 13 with a
- * valid key (anything else goes on to the JSR-356 endpoint, which answers it as it does), the origin checked (403),
+ * goes out, within the same bounds. The handshake it completes is what JSR-356 would complete: a GET asking for the
+ * upgrade in its {@code Connection} header, version 13, a valid key (anything else goes on to the JSR-356 endpoint,
+ * which answers it as it does), the origin checked (403),
  * the client's first WAMP v2 subprotocol chosen, no extension.
  */
 final class ServletUpgradeWebSockets implements NativeWebSockets {
@@ -81,7 +82,7 @@ final class ServletUpgradeWebSockets implements NativeWebSockets {
     public boolean upgrade(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String key = req.getHeader("Sec-WebSocket-Key");
         if (!"GET".equals(req.getMethod()) || !"13".equals(trim(req.getHeader("Sec-WebSocket-Version")))
-                || !validKey(key)) {
+                || !validKey(key) || !asksForUpgrade(req.getHeaders("Connection"))) {
             return false;
         }
         if (NativeWebSockets.refusedOrigin(router.config(), req, res, REFUSED_ORIGIN)) {
@@ -140,6 +141,18 @@ final class ServletUpgradeWebSockets implements NativeWebSockets {
             }
         }
         return null;
+    }
+
+    /** RFC 6455 section 4.2.1: a {@code Connection} header whose tokens include {@code Upgrade}. */
+    static boolean asksForUpgrade(Enumeration<String> connection) {
+        while (connection != null && connection.hasMoreElements()) {
+            for (String token : connection.nextElement().split(",")) {
+                if (token.trim().equalsIgnoreCase("upgrade")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** RFC 6455 section 4.2.1: a base64 value that decodes to 16 octets. */

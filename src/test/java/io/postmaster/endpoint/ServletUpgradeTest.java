@@ -50,6 +50,20 @@ class ServletUpgradeTest {
     }
 
     @Test
+    void theConnectionHeaderMustAskForTheUpgrade() {
+        assertTrue(ServletUpgradeWebSockets.asksForUpgrade(java.util.Collections.enumeration(List.of("Upgrade"))));
+        assertTrue(ServletUpgradeWebSockets.asksForUpgrade(
+                java.util.Collections.enumeration(List.of("keep-alive, upgrade"))));
+        assertTrue(ServletUpgradeWebSockets.asksForUpgrade(
+                java.util.Collections.enumeration(List.of("keep-alive", "Upgrade"))), "in a second header");
+        assertFalse(ServletUpgradeWebSockets.asksForUpgrade(
+                java.util.Collections.enumeration(List.of("keep-alive"))));
+        assertFalse(ServletUpgradeWebSockets.asksForUpgrade(
+                java.util.Collections.enumeration(List.of("upgrader"))));
+        assertFalse(ServletUpgradeWebSockets.asksForUpgrade(null));
+    }
+
+    @Test
     void theClientsFirstWampV2SubprotocolIsChosen() {
         assertEquals("wamp.2.msgpack",
                 ServletUpgradeWebSockets.negotiate("mqtt, wamp.2.msgpack, wamp.2.json").subprotocol());
