@@ -13,10 +13,11 @@ import java.io.IOException;
 
 /**
  * A server's own WebSocket API serving {@code /ws} in place of JSR-356, where one is known and enabled: on WildFly,
- * Undertow's ({@link UndertowWebSockets}, {@code postmaster.undertow-native}). The connection it opens is served by
- * the same {@link WampEndpoint} logic and {@link WebSocketPeer} queue as a JSR-356 one, through a
- * {@link WebSocketLink}; the handshake passes {@link HandshakeFilter} first, as every other one does (subprotocols,
- * the per-address cap, the server's login).
+ * Undertow's ({@link UndertowWebSockets}, {@code postmaster.undertow-native}); elsewhere Postmaster's own framing over
+ * the Servlet API's HTTP upgrade ({@link ServletUpgradeWebSockets}, {@code postmaster.servlet-upgrade}). The
+ * connection it opens is served by the same {@link WampEndpoint} logic and {@link WebSocketPeer} queue as a JSR-356
+ * one, through a {@link WebSocketLink}; the handshake passes {@link HandshakeFilter} first, as every other one does
+ * (subprotocols, the per-address cap, the server's login).
  */
 interface NativeWebSockets {
 

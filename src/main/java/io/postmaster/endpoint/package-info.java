@@ -17,8 +17,12 @@
  * channel's, or, with {@code postmaster.own-framing}, on by default, {@code FramedLink}'s: RFC 6455 frames read and
  * written by Postmaster itself, {@code WebSocketFrames}, on the upgraded XNIO connection). The classes that name
  * Undertow's or XNIO's types ({@code Undertow*}, {@code XnioTransport}) are loaded only where the server is Undertow
- * and its modules are visible to the WAR (WEB-INF/jboss-deployment-structure.xml); everywhere else, and whenever
- * they cannot be loaded, the JSR-356 endpoint serves {@code /ws} and the server log says so at start.
+ * and its modules are visible to the WAR (WEB-INF/jboss-deployment-structure.xml). On the other servers, with
+ * {@code postmaster.servlet-upgrade} (on by default on Open Liberty), Postmaster answers the handshake itself and frames
+ * the connection it takes over with the Servlet API's HTTP upgrade ({@code ServletUpgradeWebSockets},
+ * {@code ServletUpgradeConnection}: the same {@code FramedLink} through the container's non-blocking streams);
+ * everywhere else, and whenever Undertow's classes cannot be loaded, the JSR-356 endpoint serves {@code /ws}. The
+ * server log says at start which serves it.
  *
  * <p>This package only adapts: it decodes frames, hands messages to the router's {@link
  * io.postmaster.router.Connection}, and sends what the router queues. It never blocks the thread that delivered a
