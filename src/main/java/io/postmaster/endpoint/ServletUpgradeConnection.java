@@ -220,7 +220,7 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (connection != null && connection.getClass().getName().startsWith("com.ibm.ws.")) {
+        if (onLiberty()) {
             try {
                 Object top = SessionLink.field(connection, "dispatcherLink");
                 Object vc = SessionLink.field(connection, "virtualConn");
@@ -251,7 +251,7 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
      */
     @Override
     public void abort() {
-        if (!closed.get() && connection != null && !connection.getClass().getName().startsWith("com.ibm.ws.")) {
+        if (!closed.get() && connection != null && !onLiberty()) {
             try {
                 Object request = SessionLink.field(connection, "request");
                 Object c = call(call(request, "getCoyoteRequest"), "getConnection");
@@ -263,6 +263,11 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
             }
         }
         close();
+    }
+
+    /** Whether the upgraded connection is Open Liberty's. */
+    private boolean onLiberty() {
+        return connection != null && connection.getClass().getName().startsWith("com.ibm.ws.");
     }
 
     /** Open Liberty: {@code link.close(vc, why)}, a {@code ConnectionLink} of its channel framework. */
