@@ -11,6 +11,7 @@ import jakarta.servlet.http.WebConnection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -115,19 +116,39 @@ public final class ServletUpgradeConnection implements HttpUpgradeHandler, ReadL
     public void onWritePossible() {
         FramedLink l = link;
         if (l != null) {
-            l.writable();
+            outsideTheStreamsMonitor(l::writable);
         }
     }
 
     @Override
     public void onError(Throwable t) {
         LOG.log(Level.FINE, "upgraded connection from " + address + " failed", t);
-        close();
+        outsideTheStreamsMonitor(this::close);
     }
 
     @Override
     public void destroy() { // the container is done with the connection
-        ended();
+        outsideTheStreamsMonitor(this::ended);
+    }
+
+    /**
+     * Runs a container's call on the link, elsewhere when the container holds the output stream's monitor. Open
+     * Liberty calls a write listener ({@code onWritePossible}, {@code onError}) holding that monitor, which its
+     * {@code write} takes too; the link writes holding its own lock, so the link's work run there would take the two
+     * locks in the opposite order from a writer on another thread, and both would wait for ever (an application stop
+     * then never ends). Such a call goes to the router's scheduler, where nothing of the container's is held; the
+     * other servers' calls run at once.
+     */
+    private void outsideTheStreamsMonitor(Runnable work) {
+        if (out == null || owner == null || !Thread.holdsLock(out)) {
+            work.run();
+            return;
+        }
+        try {
+            owner.timers().execute(work);
+        } catch (RejectedExecutionException e) { // the application is stopping: its stop closes every connection
+            LOG.log(Level.FINE, "upgraded connection from " + address + ": the router is stopping", e);
+        }
     }
 
     // ---------------------------------------------------------------- the link's calls

@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -196,8 +201,9 @@ class ServletUpgradeTest {
                 throw new UnsupportedOperationException();
             }
 
+            /** Under the stream's monitor, as Open Liberty's upgraded output stream writes. */
             @Override
-            public void write(byte[] b, int off, int len) {
+            public synchronized void write(byte[] b, int off, int len) {
                 if (!writable) {
                     throw new IllegalStateException("write while not ready");
                 }
@@ -324,5 +330,50 @@ class ServletUpgradeTest {
         assertEquals(1002, ((frames.get(0).payload()[0] & 0xFF) << 8) | (frames.get(0).payload()[1] & 0xFF));
         assertEquals(1, streams.closes.get());
         assertTrue(endpoint.seen.isEmpty());
+    }
+
+    /**
+     * Open Liberty calls a write listener holding the output stream's monitor (which its write takes too) while
+     * another thread may be writing under the link's lock, waiting for that monitor: the call must not wait for the
+     * link's lock there. Run like that, both threads would wait for ever.
+     */
+    private void aWriteListenerCallUnderTheStreamsMonitor(Runnable call) throws Exception {
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            connection.prepare(new ServletUpgradeWebSockets(null, null, null, timers), null, "127.0.0.1:1", null,
+                    null, false);
+            FramedLinkTest.Told told = new FramedLinkTest.Told();
+            Thread writer = new Thread(() -> link.sendText("one", told), "writer");
+            writer.setDaemon(true);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                synchronized (streams.out) {
+                    writer.start();
+                    while (writer.getState() != Thread.State.BLOCKED) { // holds the link's lock, waits for the stream
+                        Thread.sleep(1);
+                    }
+                    call.run();
+                }
+                writer.join();
+            }, "the container's call waited for the link's lock");
+            assertTrue(told.ok(), "the writer's frame went out");
+            timers.submit(() -> null).get(10, TimeUnit.SECONDS); // what the call handed on has run
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
+    void onWritePossibleUnderTheStreamsMonitorGoesOnElsewhere() throws Exception {
+        aWriteListenerCallUnderTheStreamsMonitor(connection::onWritePossible);
+        assertTrue(connection.isOpen());
+        assertEquals(1, streams.frames().size());
+    }
+
+    @Test
+    void aWriteErrorUnderTheStreamsMonitorClosesElsewhere() throws Exception {
+        aWriteListenerCallUnderTheStreamsMonitor(() -> connection.onError(new IOException("broken pipe")));
+        assertFalse(connection.isOpen());
+        assertEquals(1, streams.closes.get());
+        assertTrue(registry.isEmpty(), "the link left the open connections");
     }
 }
