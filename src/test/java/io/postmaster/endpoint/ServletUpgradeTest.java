@@ -376,4 +376,11 @@ class ServletUpgradeTest {
         assertEquals(1, streams.closes.get());
         assertTrue(registry.isEmpty(), "the link left the open connections");
     }
+
+    @Test
+    void theContainersEndUnderTheStreamsMonitorEndsTheLinkElsewhere() throws Exception {
+        aWriteListenerCallUnderTheStreamsMonitor(connection::destroy);
+        assertFalse(connection.isOpen());
+        assertTrue(registry.isEmpty(), "the link left the open connections");
+    }
 }
