@@ -383,4 +383,19 @@ class ServletUpgradeTest {
         assertFalse(connection.isOpen());
         assertTrue(registry.isEmpty(), "the link left the open connections");
     }
+
+    @Test
+    void aCallUnderTheStreamsMonitorOnceTheRouterStoppedReturnsAndLeavesTheCloseToTheStop() throws Exception {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdown();
+        connection.prepare(new ServletUpgradeWebSockets(null, null, null, stopped), null, "127.0.0.1:1", null, null,
+                false);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            synchronized (streams.out) {
+                connection.onError(new IOException("broken pipe")); // refused by the scheduler: not thrown here
+            }
+        });
+        assertTrue(connection.isOpen(), "the application's stop closes it");
+        assertEquals(0, streams.closes.get());
+    }
 }
